@@ -1,0 +1,218 @@
+package cast
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func newWriter(t *testing.T) (*Writer, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "sub", "dir", "s.cast")
+	w, err := Create(path, Header{Width: 80, Height: 24, Command: "bash", Env: map[string]string{"TERM": "xterm-256color"}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, path
+}
+
+func TestRoundTrip(t *testing.T) {
+	w, path := newWriter(t)
+	w.Output([]byte("hello \x1b[31mred\x1b[0m\r\n"))
+	w.Resize(100, 30)
+	w.Marker("start: bash")
+	w.Input([]byte("ls\r"))
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rec, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Header.Version != 2 || rec.Header.Width != 80 || rec.Header.Height != 24 || rec.Header.Command != "bash" || rec.Header.Timestamp == 0 {
+		t.Fatalf("header = %+v", rec.Header)
+	}
+	want := []Event{{0, "o", "hello \x1b[31mred\x1b[0m\r\n"}, {0, "r", "100x30"}, {0, "m", "start: bash"}, {0, "i", "ls\r"}}
+	if len(rec.Events) != len(want) {
+		t.Fatalf("events = %+v", rec.Events)
+	}
+	for i, ev := range rec.Events {
+		if ev.Code != want[i].Code || ev.Data != want[i].Data {
+			t.Errorf("event %d = %+v, want %+v", i, ev, want[i])
+		}
+		if i > 0 && ev.Time < rec.Events[i-1].Time {
+			t.Errorf("event %d goes back in time", i)
+		}
+	}
+}
+
+func TestFileModes(t *testing.T) {
+	w, path := newWriter(t)
+	w.Close()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("file mode %v, want 0600", fi.Mode().Perm())
+	}
+	di, _ := os.Stat(filepath.Dir(path))
+	if di.Mode().Perm() != 0o700 {
+		t.Errorf("dir mode %v, want 0700", di.Mode().Perm())
+	}
+}
+
+func TestSplitUTF8IsJoined(t *testing.T) {
+	w, path := newWriter(t)
+	s := []byte("→ wide 漢字 done")
+	// Feed one byte at a time: every multi-byte character is split.
+	for i := range s {
+		w.Output(s[i : i+1])
+	}
+	w.Close()
+	rec, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	for _, ev := range rec.Events {
+		got.WriteString(ev.Data)
+	}
+	if got.String() != string(s) {
+		t.Fatalf("joined output = %q, want %q", got.String(), s)
+	}
+}
+
+func TestInvalidUTF8BecomesReplacement(t *testing.T) {
+	w, path := newWriter(t)
+	w.Output([]byte("a\xffb\xc3"))
+	w.Close() // the dangling \xc3 is flushed as a replacement character
+	rec, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got strings.Builder
+	for _, ev := range rec.Events {
+		got.WriteString(ev.Data)
+	}
+	if got.String() != "a\ufffdb\ufffd" {
+		t.Fatalf("got %q", got.String())
+	}
+}
+
+func TestMarkerIsWrittenAtOnce(t *testing.T) {
+	w, path := newWriter(t)
+	defer w.Close()
+	w.Output([]byte("before"))
+	w.Marker("exit 0")
+	// No Close, no Flush: the marker (and everything before it) must
+	// already be in the file, as after a crash.
+	rec, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Events) != 2 || rec.Events[1].Data != "exit 0" {
+		t.Fatalf("events on disk = %+v", rec.Events)
+	}
+}
+
+func TestTornLastLineIsDropped(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "torn.cast")
+	body := `{"version": 2, "width": 80, "height": 24}
+[0.1, "o", "one"]
+[0.2, "o", "tw`
+	os.WriteFile(path, []byte(body), 0o600)
+	rec, err := ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rec.Torn || len(rec.Events) != 1 {
+		t.Fatalf("rec = %+v", rec)
+	}
+}
+
+func TestBadMiddleLineNamesLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.cast")
+	os.WriteFile(path, []byte("{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.1, \"o\", \"one\"]\nnot json\n[0.3, \"o\", \"x\"]\n"), 0o600)
+	rec, err := ReadFile(path)
+	if err == nil || !strings.Contains(err.Error(), "bad.cast:3:") {
+		t.Fatalf("err = %v", err)
+	}
+	if len(rec.Events) != 1 {
+		t.Fatalf("kept %d events before the bad line, want 1", len(rec.Events))
+	}
+}
+
+func TestReadV3(t *testing.T) {
+	body := `{"version": 3, "term": {"cols": 100, "rows": 30}, "timestamp": 1700000000}
+# a comment
+[0.5, "o", "a"]
+[1.0, "o", "b"]
+[0.25, "x", "0"]
+`
+	rec, err := Read(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Header.Width != 100 || rec.Header.Height != 30 {
+		t.Fatalf("header %+v", rec.Header)
+	}
+	times := []float64{0.5, 1.5, 1.75}
+	for i, ev := range rec.Events {
+		if ev.Time != times[i] {
+			t.Errorf("event %d at %v, want %v", i, ev.Time, times[i])
+		}
+	}
+	if rec.Events[2].Code != "x" || rec.Events[2].Data != "0" {
+		t.Errorf("exit event %+v", rec.Events[2])
+	}
+}
+
+func TestRejectsBadHeader(t *testing.T) {
+	for _, body := range []string{"", "{}", `{"version": 9, "width": 1, "height": 1}`, `{"version": 2, "width": 0, "height": 5}`, "garbage"} {
+		if _, err := Read(strings.NewReader(body)); err == nil {
+			t.Errorf("Read(%q) accepted a bad header", body)
+		}
+	}
+}
+
+func FuzzAppendJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", "\x1b[31m\"q\"\\\n\r\t\x00\x7f", "\xff\xfe", "漢字→", "\xe2\x82"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, s []byte) {
+		enc := AppendJSONString(nil, s)
+		var got string
+		if err := json.Unmarshal(enc, &got); err != nil {
+			t.Fatalf("invalid JSON %q for %q: %v", enc, s, err)
+		}
+		if want := string([]rune(string(s))); got != want {
+			t.Fatalf("decoded %q, want %q", got, want)
+		}
+	})
+}
+
+func FuzzRead(f *testing.F) {
+	f.Add([]byte("{\"version\": 2, \"width\": 80, \"height\": 24}\n[0.1, \"o\", \"x\"]\n"))
+	f.Add([]byte("{\"version\": 3, \"term\": {\"cols\": 1, \"rows\": 1}}\n[0.1, \"x\", 0]\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		Read(strings.NewReader(string(b))) // must not panic
+	})
+}
+
+func BenchmarkOutput(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "b.cast")
+	w, err := Create(path, Header{Width: 80, Height: 24}, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	chunk := []byte(strings.Repeat("12345 the quick brown fox \x1b[32mjumps\x1b[0m\r\n", 100))
+	b.SetBytes(int64(len(chunk)))
+	for b.Loop() {
+		w.Output(chunk)
+	}
+}
