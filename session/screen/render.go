@@ -1,0 +1,96 @@
+package screen
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// renderCells appends one row of w cells as text with SGR styling only.
+// Links are dropped and cell content is sanitised, so nothing the agent
+// printed can reach the operator's terminal as an escape sequence.
+func renderCells(dst []byte, w int, cell func(x int) *uv.Cell) []byte {
+	var pen uv.Style
+	for x := 0; x < w; x++ {
+		c := cell(x)
+		if c == nil {
+			if !pen.IsZero() {
+				dst = append(dst, ansi.ResetStyle...)
+				pen = uv.Style{}
+			}
+			dst = append(dst, ' ')
+			continue
+		}
+		if c.Width == 0 && c.Content == "" && x > 0 {
+			continue // the right half of a wide character
+		}
+		if !c.Style.Equal(&pen) {
+			if c.Style.IsZero() {
+				dst = append(dst, ansi.ResetStyle...)
+			} else {
+				dst = append(dst, uv.StyleDiff(&pen, &c.Style)...)
+			}
+			pen = c.Style
+		}
+		if c.Content == "" {
+			dst = append(dst, ' ')
+			continue
+		}
+		dst = appendSanitized(dst, c.Content)
+	}
+	if !pen.IsZero() {
+		dst = append(dst, ansi.ResetStyle...)
+	}
+	return dst
+}
+
+// appendSanitized appends s with C0/C1 control characters replaced: a cell
+// only ever holds printable graphemes, but the renderer is the last line of
+// defence between agent bytes and the operator's terminal.
+func appendSanitized(dst []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				dst = append(dst, '?')
+			} else {
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || r >= 0x80 && r <= 0x9f {
+			dst = append(dst, "\uFFFD"...)
+		} else {
+			dst = append(dst, s[i:i+n]...)
+		}
+		i += n
+	}
+	return dst
+}
+
+// sanitizeText returns s without control characters, for titles and plain
+// text.
+func sanitizeText(s string) string {
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,573 @@
+package screen
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
+)
+
+// DefaultScrollback is the number of lines of history kept per pane.
+const DefaultScrollback = 10000
+
+// pieceSize bounds one emulator write, which is also how long the renderer
+// may wait for the lock: a piece of scrolling output costs at most a few
+// milliseconds at 200x50.
+const pieceSize = 4 << 10
+
+// maxUnfed bounds the queue when output cannot be squashed (for example a
+// flood of bare line feeds, where the column is unknown). Beyond it the
+// oldest bytes are skipped outright; the recording keeps them.
+const maxUnfed = 16 << 20
+
+// Options configure a Screen.
+type Options struct {
+	Width, Height int
+	// Scrollback is the number of history lines kept; 0 means
+	// DefaultScrollback.
+	Scrollback int
+	// Replies receives what the terminal sends back to the program: answers
+	// to queries (cursor position, device attributes), encoded keys, mouse
+	// reports and pastes. It is the PTY's input. It must not block for long.
+	Replies io.Writer
+	// OnChange is called (from the feeding goroutine) when the screen
+	// changed and the previous change has been acknowledged with Ack.
+	OnChange func()
+}
+
+// Screen is the agent's terminal. All methods are safe for concurrent use.
+type Screen struct {
+	mu       sync.Mutex // guards emu, hist, modes, title, stats
+	emu      *vt.Emulator
+	hist     *history
+	modes    map[ansi.DECMode]bool
+	title    string
+	bells    int
+	skipped  Skipped
+	width    int
+	height   int
+	version  atomic.Uint64
+	notified atomic.Bool
+	onChange func()
+	replies  io.Writer
+	faults   int
+
+	inMu    sync.Mutex // guards pending, idle
+	pending []byte
+	busy    bool // the feeder holds bytes not yet in the emulator
+	idle    *sync.Cond
+	wake    chan struct{}
+	done    chan struct{}
+	wg      sync.WaitGroup
+	closed  atomic.Bool
+}
+
+// Skipped counts output the fast path did not emulate.
+type Skipped struct {
+	Bytes int64
+	Lines int64
+	Runs  int64
+}
+
+// New starts a screen of the given size.
+func New(opts Options) *Screen {
+	w, h := max(opts.Width, 1), max(opts.Height, 1)
+	n := opts.Scrollback
+	if n <= 0 {
+		n = DefaultScrollback
+	}
+	s := &Screen{
+		hist:     newHistory(n),
+		modes:    map[ansi.DECMode]bool{},
+		width:    w,
+		height:   h,
+		onChange: opts.OnChange,
+		wake:     make(chan struct{}, 1),
+		done:     make(chan struct{}),
+	}
+	s.idle = sync.NewCond(&s.inMu)
+	s.replies = opts.Replies
+	if s.replies == nil {
+		s.replies = io.Discard
+	}
+	s.emu = s.newEmulator(w, h)
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.feed()
+	}()
+	return s
+}
+
+// newEmulator makes an emulator wired to this screen, with a goroutine that
+// copies its replies out. The emulator answers queries through an unbuffered
+// pipe; if nobody read it, its next Write would block holding our lock.
+func (s *Screen) newEmulator(w, h int) *vt.Emulator {
+	e := vt.NewEmulator(w, h)
+	e.SetCallbacks(vt.Callbacks{
+		Title:       func(t string) { s.title = sanitizeText(t) },
+		Bell:        func() { s.bells++ },
+		EnableMode:  func(m ansi.Mode) { s.setMode(m, true) },
+		DisableMode: func(m ansi.Mode) { s.setMode(m, false) },
+	})
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		_, _ = io.Copy(s.replies, e)
+	}()
+	return e
+}
+
+// write feeds the emulator and survives its bugs: x/vt v0.1.0 panics on some
+// sequences (a scroll region taller than the screen followed by a line
+// deletion, for one), and agent output must never crash the console. On a
+// panic the emulator is replaced by a fresh one, the history says so, and the
+// agent's next redraw repaints the pane. Called with s.mu held.
+func (s *Screen) write(p []byte) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.faults++
+			closeEmulator(s.emu)
+			s.modes = map[ansi.DECMode]bool{}
+			s.emu = s.newEmulator(s.width, s.height)
+			s.hist.push(fmt.Sprintf("\x1b[0;2m··· sentinel: the terminal emulator failed on the agent's output (%v); the pane was reset ···\x1b[0m", r))
+		}
+	}()
+	_, _ = s.emu.Write(p)
+}
+
+// closeEmulator ends the emulator's reply pipe so its copier goroutine
+// returns. x/vt's own Close sets a flag that Read checks without a lock, a
+// data race with the copier; closing the pipe's write end gives the copier
+// io.EOF without touching that flag.
+func closeEmulator(e *vt.Emulator) {
+	if c, ok := e.InputPipe().(io.Closer); ok {
+		_ = c.Close()
+	}
+}
+
+// Faults is how many times the emulator failed and was reset.
+func (s *Screen) Faults() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults
+}
+
+func (s *Screen) setMode(m ansi.Mode, on bool) {
+	if d, ok := m.(ansi.DECMode); ok {
+		s.modes[d] = on
+	}
+}
+
+// Write queues agent output for the emulator. It never blocks on the
+// emulator and never fails.
+func (s *Screen) Write(p []byte) (int, error) {
+	if len(p) == 0 || s.closed.Load() {
+		return len(p), nil
+	}
+	s.inMu.Lock()
+	s.pending = append(s.pending, p...)
+	s.busy = true
+	s.inMu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+// feed moves queued bytes into the emulator, squashing scrolling bursts.
+func (s *Screen) feed() {
+	var buf []byte
+	var sq *squasher
+	keepFor := func(h int) int { return 2*h + 2 }
+	for {
+		if len(buf) == 0 {
+			s.inMu.Lock()
+			for len(s.pending) == 0 {
+				s.busy = false
+				s.idle.Broadcast()
+				s.inMu.Unlock()
+				select {
+				case <-s.wake:
+				case <-s.done:
+					return
+				}
+				s.inMu.Lock()
+			}
+			buf, s.pending = s.pending, buf[:0]
+			s.inMu.Unlock()
+		} else {
+			s.inMu.Lock()
+			buf = append(buf, s.pending...)
+			s.pending = s.pending[:0]
+			s.inMu.Unlock()
+		}
+		select {
+		case <-s.done:
+			return
+		default:
+		}
+
+		s.mu.Lock()
+		w, h := s.width, s.height
+		s.mu.Unlock()
+		switch {
+		case sq == nil:
+			sq = newSquasher(keepFor(h))
+		case sq.keep != keepFor(h):
+			// Resized: a run begun at the old height proves nothing about
+			// the new one. The parse state carries on.
+			sq.keep = keepFor(h)
+			sq.barrier()
+		}
+		sq.scan(buf)
+		if a, x, ok := sq.plan(h); ok {
+			marker := skipMarker(x.ordinal-a.ordinal, x.off-a.off, w, x.reset >= 0)
+			synth := append(marker, sq.replay(x)...)
+			s.mu.Lock()
+			s.skipped.Bytes += int64(x.off - a.off)
+			s.skipped.Lines += int64(x.ordinal - a.ordinal)
+			s.skipped.Runs++
+			s.mu.Unlock()
+			nb := make([]byte, 0, a.off+len(synth)+len(buf)-x.off)
+			nb = append(nb, buf[:a.off]...)
+			nb = append(nb, synth...)
+			nb = append(nb, buf[x.off:]...)
+			buf = nb
+			sq.dropped(a, x, len(synth))
+		} else if len(buf) > maxUnfed {
+			buf = s.hardSkip(buf, w)
+			sq = nil
+			continue
+		}
+
+		n := min(len(buf), pieceSize)
+		if n < len(buf) {
+			// End pieces after a line feed when one is near, so grapheme
+			// clusters and sequences are rarely split.
+			if i := lastByte(buf[:n], '\n'); i > n/2 {
+				n = i + 1
+			}
+		}
+		s.mu.Lock()
+		s.write(buf[:n])
+		s.drainScrollback()
+		s.mu.Unlock()
+		sq.consumed(n)
+		buf = buf[n:]
+		if len(buf) == 0 {
+			buf = nil
+		}
+		s.changed()
+	}
+}
+
+// hardSkip keeps only the last megabyte of an unsquashable backlog.
+func (s *Screen) hardSkip(buf []byte, width int) []byte {
+	keep := 1 << 20
+	from := len(buf) - keep
+	if i := indexByte(buf[from:], '\n'); i >= 0 {
+		from += i + 1
+	}
+	lines := countByte(buf[:from], '\n')
+	s.mu.Lock()
+	s.skipped.Bytes += int64(from)
+	s.skipped.Lines += int64(lines)
+	s.skipped.Runs++
+	s.mu.Unlock()
+	// CAN aborts whatever sequence the emulator's parser was in.
+	out := append([]byte("\x18\r\n"), skipMarker(lines, from, width, true)...)
+	return append(out, buf[from:]...)
+}
+
+// skipMarker is the line left in the pane's history where output was skipped.
+func skipMarker(lines, bytes, width int, styled bool) []byte {
+	text := fmt.Sprintf("··· sentinel skipped %d lines (%s) of fast output here; the recording has every byte ···", lines, humanBytes(bytes))
+	text = ansi.Truncate(text, max(width-1, 1), "")
+	if styled {
+		return []byte("\x1b[0;2m" + text + "\x1b[0m\r\n")
+	}
+	return []byte(text + "\r\n")
+}
+
+func humanBytes(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+func (s *Screen) changed() {
+	s.version.Add(1)
+	if s.onChange != nil && !s.notified.Swap(true) {
+		s.onChange()
+	}
+}
+
+// Ack re-arms OnChange: the next change after Ack calls it again.
+func (s *Screen) Ack() { s.notified.Store(false) }
+
+// Version increases with every change to what the screen shows.
+func (s *Screen) Version() uint64 { return s.version.Load() }
+
+// drainScrollback moves lines the emulator scrolled off into the history,
+// rendered once. x/vt's own scrollback removes its oldest line by copying
+// the whole slice, so it is kept empty.
+func (s *Screen) drainScrollback() {
+	sb := s.emu.Scrollback()
+	if sb == nil || sb.Len() == 0 {
+		return
+	}
+	var b []byte
+	for i := 0; i < sb.Len(); i++ {
+		line := sb.Line(i)
+		b = renderCells(b[:0], len(line), func(x int) *uv.Cell { return &line[x] })
+		s.hist.push(strings.TrimRight(string(b), " "))
+	}
+	s.emu.ClearScrollback()
+}
+
+// WaitIdle blocks until every byte written so far has reached the emulator
+// or the screen is closed.
+func (s *Screen) WaitIdle() {
+	s.inMu.Lock()
+	defer s.inMu.Unlock()
+	for s.busy && !s.closed.Load() {
+		s.idle.Wait()
+	}
+}
+
+// Resize changes the emulator's size. The caller resizes the PTY first so
+// the program redraws for the new size.
+func (s *Screen) Resize(w, h int) {
+	w, h = max(w, 1), max(h, 1)
+	s.mu.Lock()
+	if w != s.width || h != s.height {
+		s.width, s.height = w, h
+		s.resize(w, h)
+	}
+	s.mu.Unlock()
+	s.changed()
+}
+
+func (s *Screen) resize(w, h int) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.faults++
+			closeEmulator(s.emu)
+			s.emu = s.newEmulator(w, h)
+		}
+	}()
+	s.emu.Resize(w, h)
+}
+
+// Size is the emulator's size.
+func (s *Screen) Size() (w, h int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.width, s.height
+}
+
+// Close stops the feeder and the reply copier.
+func (s *Screen) Close() {
+	if s.closed.Swap(true) {
+		return
+	}
+	close(s.done)
+	s.mu.Lock()
+	closeEmulator(s.emu)
+	s.mu.Unlock()
+	s.inMu.Lock()
+	s.idle.Broadcast()
+	s.inMu.Unlock()
+	s.wg.Wait()
+}
+
+// Title is the agent's window title, stripped of control characters.
+func (s *Screen) Title() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.title
+}
+
+// Bells is the number of BEL characters the agent has rung.
+func (s *Screen) Bells() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bells
+}
+
+// SkippedOutput reports what the fast path skipped so far.
+func (s *Screen) SkippedOutput() Skipped {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.skipped
+}
+
+// AltScreen reports whether the agent is on its alternate screen.
+func (s *Screen) AltScreen() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.emu.IsAltScreen()
+}
+
+// MouseTracking reports whether the agent asked for mouse reports.
+func (s *Screen) MouseTracking() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.modes[ansi.ModeMouseX10] || s.modes[ansi.ModeMouseNormal] ||
+		s.modes[ansi.ModeMouseButtonEvent] || s.modes[ansi.ModeMouseAnyEvent]
+}
+
+// SendKey encodes a key press the way the agent's terminal modes ask for
+// (application cursor keys and so on) and sends it to the agent.
+func (s *Screen) SendKey(k uv.KeyPressEvent) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emu.SendKey(k)
+}
+
+// SendMouse reports a mouse event at pane coordinates, if the agent asked
+// for mouse reports.
+func (s *Screen) SendMouse(m vt.Mouse) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emu.SendMouse(m)
+}
+
+// Paste sends text as a paste: bracketed when the agent enabled bracketed
+// paste. An end-of-paste sequence inside the text is removed so pasted text
+// cannot end the bracket early and be taken for typed keys.
+func (s *Screen) Paste(text string) {
+	text = strings.ReplaceAll(text, ansi.BracketedPasteEnd, "")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emu.Paste(text)
+}
+
+// Frame is a rendered view of the pane.
+type Frame struct {
+	Lines []string // one styled line per row, each exactly Width cells wide
+	// Cursor position within the frame; Visible is false when the agent hid
+	// it or the view is scrolled back.
+	CursorX, CursorY int
+	CursorVisible    bool
+	Scrolled         int // lines of history above the live screen shown
+	History          int // lines of history available
+}
+
+// Render draws the screen, scrolled back by offset lines of history
+// (clamped), into a frame of the emulator's size.
+func (s *Screen) Render(offset int) Frame {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, h := s.width, s.height
+	histLen := s.hist.len()
+	if s.emu.IsAltScreen() {
+		offset = 0 // full-screen programs own their screen; history is the main screen's
+	}
+	offset = max(0, min(offset, histLen))
+	f := Frame{Lines: make([]string, 0, h), Scrolled: offset, History: histLen}
+	var b []byte
+	for row := range h {
+		src := row - offset
+		if src < 0 {
+			line := s.hist.at(histLen + src)
+			f.Lines = append(f.Lines, fitLine(line, w))
+			continue
+		}
+		y := src
+		b = renderCells(b[:0], w, func(x int) *uv.Cell { return s.emu.CellAt(x, y) })
+		f.Lines = append(f.Lines, string(b))
+	}
+	cur := s.emu.CursorPosition()
+	f.CursorX, f.CursorY = cur.X, cur.Y+offset
+	f.CursorVisible = !s.emu.CursorHidden() && f.CursorY < h
+	return f
+}
+
+// Text is the screen's plain text (no styles), rows joined by newlines with
+// trailing spaces trimmed. For tests and for scanning what the agent shows.
+func (s *Screen) Text() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var sb strings.Builder
+	for y := range s.height {
+		var line strings.Builder
+		for x := 0; x < s.width; x++ {
+			c := s.emu.CellAt(x, y)
+			if c == nil || c.Width == 0 {
+				continue
+			}
+			if c.Content == "" {
+				line.WriteByte(' ')
+				continue
+			}
+			line.WriteString(sanitizeText(c.Content))
+		}
+		sb.WriteString(strings.TrimRight(line.String(), " "))
+		if y < s.height-1 {
+			sb.WriteByte('\n')
+		}
+	}
+	return sb.String()
+}
+
+// HistoryText is the plain text of the history lines, oldest first.
+func (s *Screen) HistoryText() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, s.hist.len())
+	for i := range out {
+		out[i] = ansi.Strip(s.hist.at(i))
+	}
+	return out
+}
+
+func fitLine(line string, w int) string {
+	lw := ansi.StringWidth(line)
+	switch {
+	case lw > w:
+		return ansi.Truncate(line, w, "") + ansi.ResetStyle
+	case lw < w:
+		return line + strings.Repeat(" ", w-lw)
+	}
+	return line
+}
+
+func lastByte(b []byte, c byte) int {
+	for i := len(b) - 1; i >= 0; i-- {
+		if b[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func indexByte(b []byte, c byte) int {
+	for i, x := range b {
+		if x == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func countByte(b []byte, c byte) int {
+	n := 0
+	for _, x := range b {
+		if x == c {
+			n++
+		}
+	}
+	return n
+}
