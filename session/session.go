@@ -1,0 +1,385 @@
+package session
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
+
+	"github.com/sentinel-console/sentinel/session/cast"
+)
+
+// Options describe the agent to start.
+type Options struct {
+	ID      string   // session id; NewID() when empty
+	Command []string // program and arguments
+	Dir     string   // working directory; the current one when empty
+	// Env is the agent's environment before sentinel's additions
+	// (TERM, COLORTERM, SENTINEL_SESSION); os.Environ() when nil.
+	Env        []string
+	Cols, Rows int
+	// Recorder, when set, receives output, resizes, markers and, with
+	// RecordInput, input. The session closes it at the end.
+	Recorder    *cast.Writer
+	RecordInput bool
+	// Output receives every chunk the agent writes, on the read path, after
+	// the recorder. Each writer must return quickly (a queue, or a terminal
+	// in headless mode, as script(1) does).
+	Output []io.Writer
+	// OnEvent is told about session events as they happen. It must not block.
+	OnEvent func(Event)
+	// DrainTimeout bounds how long output is read after the agent exits
+	// while descendants keep the terminal open; then they are ended.
+	DrainTimeout time.Duration
+}
+
+// EventKind names a session event.
+type EventKind int
+
+// Session events.
+const (
+	EventStart EventKind = iota
+	EventResize
+	EventExit
+	EventNotice // something the operator should know (leftover processes ended, ...)
+	EventError  // something went wrong (recording failed, ...)
+)
+
+func (k EventKind) String() string {
+	return [...]string{"start", "resize", "exit", "notice", "error"}[k]
+}
+
+// Event is one entry of the session's timeline.
+type Event struct {
+	Time time.Time
+	Kind EventKind
+	Text string
+}
+
+// ExitStatus is how the agent ended.
+type ExitStatus struct {
+	Code   int            // exit code, or 128+signal as a shell reports it
+	Signal syscall.Signal // the signal that killed it, or 0
+}
+
+func (e ExitStatus) String() string {
+	if e.Signal != 0 {
+		return fmt.Sprintf("killed by %s (%d)", signalName(e.Signal), e.Code)
+	}
+	return fmt.Sprintf("exit %d", e.Code)
+}
+
+func signalName(s syscall.Signal) string {
+	if n := unix.SignalName(s); n != "" {
+		return n
+	}
+	return fmt.Sprintf("signal %d", int(s))
+}
+
+// Session is a running agent.
+type Session struct {
+	ID      string
+	Command []string
+	Start   time.Time
+
+	opts  Options
+	pty   *os.File
+	pid   int
+	input *inputQueue
+
+	mu       sync.Mutex
+	cols     int
+	rows     int
+	exited   bool
+	exit     ExitStatus
+	readDone chan struct{}
+	done     chan struct{}
+}
+
+var liveAgents sync.Map // pid -> true, so one session's cleanup spares another's agent
+
+// ErrNotFound means the command does not exist (a shell's exit 127).
+var ErrNotFound = errors.New("command not found")
+
+// ErrNotExecutable means the command exists but cannot be run (exit 126).
+var ErrNotExecutable = errors.New("permission denied")
+
+// Resolve finds the program the way a shell would, so sentinel can refuse a
+// missing command before opening a console for it.
+func Resolve(name string) (string, error) {
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path, nil
+	}
+	if errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%s: %w", name, ErrNotFound)
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return "", fmt.Errorf("%s: %w", name, ErrNotExecutable)
+	}
+	return "", fmt.Errorf("%s: %w", name, err)
+}
+
+// Begin starts the agent.
+func Begin(opts Options) (*Session, error) {
+	if len(opts.Command) == 0 {
+		return nil, errors.New("no command to run")
+	}
+	if err := startReaper(); err != nil {
+		return nil, err
+	}
+	path, err := Resolve(opts.Command[0])
+	if err != nil {
+		return nil, err
+	}
+	if opts.ID == "" {
+		opts.ID = NewID()
+	}
+	opts.Cols, opts.Rows = max(opts.Cols, 1), max(opts.Rows, 1)
+	if opts.DrainTimeout <= 0 {
+		opts.DrainTimeout = 300 * time.Millisecond
+	}
+	env := opts.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	env = withEnv(env, "TERM", "xterm-256color")
+	env = withEnv(env, "COLORTERM", "truecolor")
+	env = withEnv(env, "SENTINEL_SESSION", opts.ID)
+
+	cmd := &exec.Cmd{Path: path, Args: opts.Command, Env: env, Dir: opts.Dir}
+	ptmx, err := pty.StartWithAttrs(cmd, &pty.Winsize{Cols: uint16(opts.Cols), Rows: uint16(opts.Rows)},
+		&syscall.SysProcAttr{Setsid: true, Setctty: true})
+	if err != nil {
+		return nil, fmt.Errorf("start %s: %w", opts.Command[0], err)
+	}
+	s := &Session{
+		ID:       opts.ID,
+		Command:  opts.Command,
+		Start:    time.Now(),
+		opts:     opts,
+		pty:      ptmx,
+		pid:      cmd.Process.Pid,
+		cols:     opts.Cols,
+		rows:     opts.Rows,
+		readDone: make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	liveAgents.Store(s.pid, true)
+	// The reaper owns waiting; Release drops os/exec's pidfd.
+	exited := waitFor(s.pid)
+	_ = cmd.Process.Release()
+	s.input = newInputQueue(ptmx, func(p []byte) {
+		if opts.RecordInput && opts.Recorder != nil {
+			opts.Recorder.Input(p)
+		}
+	})
+	if opts.Recorder != nil {
+		opts.Recorder.Marker("start: " + strings.Join(opts.Command, " "))
+	}
+	s.emit(EventStart, fmt.Sprintf("started %s (pid %d) at %dx%d", strings.Join(opts.Command, " "), s.pid, opts.Cols, opts.Rows))
+	go s.read()
+	go s.finish(exited)
+	return s, nil
+}
+
+func withEnv(env []string, key, value string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, key+"=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, key+"="+value)
+}
+
+func (s *Session) emit(kind EventKind, text string) {
+	if s.opts.OnEvent != nil {
+		s.opts.OnEvent(Event{Time: time.Now(), Kind: kind, Text: text})
+	}
+}
+
+// read is the PTY read path: recorder first, then the output writers. It
+// never waits on the emulator or the UI (they queue).
+func (s *Session) read() {
+	defer close(s.readDone)
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := s.pty.Read(buf)
+		if n > 0 {
+			data := buf[:n]
+			if s.opts.Recorder != nil {
+				s.opts.Recorder.Output(data)
+			}
+			for _, w := range s.opts.Output {
+				_, _ = w.Write(data)
+			}
+		}
+		if err != nil {
+			return // EIO once every holder of the terminal has gone
+		}
+	}
+}
+
+// finish waits for the agent, drains its output, ends what it left behind
+// and closes the session.
+func (s *Session) finish(exited <-chan unix.WaitStatus) {
+	ws := <-exited
+	st := ExitStatus{Code: ws.ExitStatus()}
+	if ws.Signaled() {
+		st = ExitStatus{Code: 128 + int(ws.Signal()), Signal: ws.Signal()}
+	}
+	s.mu.Lock()
+	s.exited, s.exit = true, st
+	s.mu.Unlock()
+	liveAgents.Delete(s.pid)
+
+	// Descendants may still hold the terminal open (a background job, a
+	// daemon). Read what is left; if they linger, end them: nothing the agent
+	// started may run on unsupervised after it.
+	select {
+	case <-s.readDone:
+	case <-time.After(s.opts.DrainTimeout):
+		if left := s.endTree(2 * time.Second); left > 0 {
+			s.emit(EventNotice, fmt.Sprintf("ended %d process(es) the agent left running", left))
+		}
+		select {
+		case <-s.readDone:
+		case <-time.After(time.Second):
+		}
+	}
+	s.input.close()
+	_ = s.pty.Close()
+	<-s.readDone
+	if s.opts.Recorder != nil {
+		s.opts.Recorder.Marker("exit: " + st.String())
+	}
+	s.emit(EventExit, st.String())
+	if s.opts.Recorder != nil {
+		if err := s.opts.Recorder.Close(); err != nil {
+			s.emit(EventError, err.Error())
+		}
+	}
+	close(s.done)
+}
+
+// Pid is the agent's process id.
+func (s *Session) Pid() int { return s.pid }
+
+// Done is closed when the agent has exited, its output is drained and the
+// recording is closed.
+func (s *Session) Done() <-chan struct{} { return s.done }
+
+// Wait blocks until Done and returns the agent's exit status.
+func (s *Session) Wait() ExitStatus {
+	<-s.done
+	return s.Exit()
+}
+
+// Exit is the agent's exit status; valid once Exited.
+func (s *Session) Exit() ExitStatus {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exit
+}
+
+// Exited reports whether the agent process has ended.
+func (s *Session) Exited() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.exited
+}
+
+// Write queues input for the agent. It does not block on the agent.
+func (s *Session) Write(p []byte) (int, error) {
+	return s.input.write(p)
+}
+
+// Resize sets the terminal size the agent sees (TIOCSWINSZ, which also
+// sends it SIGWINCH) and records it.
+func (s *Session) Resize(cols, rows int) error {
+	cols, rows = max(cols, 1), max(rows, 1)
+	s.mu.Lock()
+	if cols == s.cols && rows == s.rows || s.exited {
+		s.mu.Unlock()
+		return nil
+	}
+	s.cols, s.rows = cols, rows
+	s.mu.Unlock()
+	if err := pty.Setsize(s.pty, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)}); err != nil {
+		return fmt.Errorf("resize: %w", err)
+	}
+	if s.opts.Recorder != nil {
+		s.opts.Recorder.Resize(cols, rows)
+	}
+	s.emit(EventResize, fmt.Sprintf("resized to %dx%d", cols, rows))
+	return nil
+}
+
+// Size is the agent's terminal size.
+func (s *Session) Size() (cols, rows int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cols, s.rows
+}
+
+// Marker records a labelled moment in the recording.
+func (s *Session) Marker(label string) {
+	if s.opts.Recorder != nil {
+		s.opts.Recorder.Marker(label)
+	}
+}
+
+// Terminate ends the agent and its whole tree: SIGHUP and SIGTERM (and
+// SIGCONT, in case it is stopped), then SIGKILL after grace. It returns once
+// the session is done.
+func (s *Session) Terminate(grace time.Duration) ExitStatus {
+	if !s.Exited() {
+		s.endTree(grace)
+	}
+	return s.Wait()
+}
+
+// endTree signals the agent's tree and returns how many processes it found.
+func (s *Session) endTree(grace time.Duration) int {
+	others := map[int]bool{}
+	liveAgents.Range(func(k, _ any) bool {
+		if pid := k.(int); pid != s.pid {
+			others[pid] = true
+		}
+		return true
+	})
+	pids := treeOf(s.pid, others)
+	found := len(pids)
+	if found == 0 {
+		return 0
+	}
+	signalAll(pids, syscall.SIGHUP) // interactive shells ignore SIGTERM
+	signalAll(pids, syscall.SIGTERM)
+	signalAll(pids, syscall.SIGCONT)
+	deadline := time.Now().Add(grace)
+	for time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		if len(treeOf(s.pid, others)) == 0 {
+			return found
+		}
+	}
+	for range 5 {
+		pids = treeOf(s.pid, others)
+		if len(pids) == 0 {
+			break
+		}
+		signalAll(pids, syscall.SIGKILL)
+		time.Sleep(20 * time.Millisecond)
+	}
+	return found
+}

@@ -1,0 +1,278 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sentinel-console/sentinel/session/cast"
+)
+
+// syncBuffer collects agent output from the read goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor polls cond until it holds or the test's patience runs out. The
+// deadline only bounds a hung test; it never decides a pass.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatalf("timed out waiting for %s", what)
+}
+
+type run struct {
+	s      *Session
+	out    *syncBuffer
+	events *[]Event
+	path   string
+}
+
+func start(t *testing.T, opts Options, args ...string) run {
+	t.Helper()
+	t.Setenv("HOME", t.TempDir())
+	out := &syncBuffer{}
+	var mu sync.Mutex
+	events := &[]Event{}
+	opts.Command = args
+	opts.Output = append(opts.Output, out)
+	opts.OnEvent = func(e Event) { mu.Lock(); *events = append(*events, e); mu.Unlock() }
+	if opts.Cols == 0 {
+		opts.Cols, opts.Rows = 80, 24
+	}
+	path := filepath.Join(t.TempDir(), "rec.cast")
+	if opts.Recorder == nil {
+		rec, err := cast.Create(path, cast.Header{Width: opts.Cols, Height: opts.Rows, Command: strings.Join(args, " ")}, cast.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Recorder = rec
+	}
+	s, err := Begin(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Terminate(100 * time.Millisecond) })
+	return run{s, out, events, path}
+}
+
+func TestExitCodes(t *testing.T) {
+	cases := []struct {
+		script string
+		code   int
+		sig    syscall.Signal
+	}{
+		{"exit 0", 0, 0},
+		{"exit 3", 3, 0},
+		{"kill -TERM $$", 143, syscall.SIGTERM},
+		{"kill -KILL $$", 137, syscall.SIGKILL},
+	}
+	for _, c := range cases {
+		r := start(t, Options{}, "sh", "-c", c.script)
+		st := r.s.Wait()
+		if st.Code != c.code || st.Signal != c.sig {
+			t.Errorf("%q: status %+v, want code %d signal %v", c.script, st, c.code, c.sig)
+		}
+	}
+}
+
+func TestOutputEnvAndRecording(t *testing.T) {
+	r := start(t, Options{ID: "abc123"}, "sh", "-c", `printf 'hello\n'; echo "$TERM $COLORTERM $SENTINEL_SESSION"; tty`)
+	r.s.Wait()
+	out := r.out.String()
+	if !strings.Contains(out, "hello\r\n") {
+		t.Errorf("output %q lacks hello with the terminal's CRLF", out)
+	}
+	if !strings.Contains(out, "xterm-256color truecolor abc123") {
+		t.Errorf("environment not set: %q", out)
+	}
+	if !strings.Contains(out, "/dev/pts/") {
+		t.Errorf("agent is not on a PTY: %q", out)
+	}
+	rec, err := cast.ReadFile(r.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	var markers []string
+	for _, ev := range rec.Events {
+		switch ev.Code {
+		case "o":
+			text.WriteString(ev.Data)
+		case "m":
+			markers = append(markers, ev.Data)
+		}
+	}
+	if text.String() != out {
+		t.Errorf("recorded output %q differs from what the agent wrote %q", text.String(), out)
+	}
+	if len(markers) != 2 || !strings.HasPrefix(markers[0], "start: sh -c") || markers[1] != "exit: exit 0" {
+		t.Errorf("markers = %q", markers)
+	}
+	evs := *r.events
+	if evs[0].Kind != EventStart || evs[len(evs)-1].Kind != EventExit {
+		t.Errorf("events = %+v", evs)
+	}
+}
+
+func TestInputReachesTheAgent(t *testing.T) {
+	r := start(t, Options{RecordInput: true}, "sh", "-c", `read line; echo "got:$line"`)
+	r.s.Write([]byte("abc\r"))
+	r.s.Wait()
+	if !strings.Contains(r.out.String(), "got:abc") {
+		t.Fatalf("output %q", r.out.String())
+	}
+	rec, _ := cast.ReadFile(r.path)
+	found := false
+	for _, ev := range rec.Events {
+		found = found || ev.Code == "i" && ev.Data == "abc\r"
+	}
+	if !found {
+		t.Fatal("input not recorded with RecordInput")
+	}
+}
+
+func TestInputNotRecordedByDefault(t *testing.T) {
+	r := start(t, Options{}, "sh", "-c", `read line; echo "got:$line"`)
+	r.s.Write([]byte("secret\r"))
+	r.s.Wait()
+	rec, _ := cast.ReadFile(r.path)
+	for _, ev := range rec.Events {
+		if ev.Code == "i" {
+			t.Fatalf("input recorded without RecordInput: %+v", ev)
+		}
+	}
+}
+
+func TestResizeReachesTheAgent(t *testing.T) {
+	r := start(t, Options{Cols: 80, Rows: 24}, "sh", "-c", `stty size; read x; stty size`)
+	eventually(t, "first size", func() bool { return strings.Contains(r.out.String(), "24 80") })
+	if err := r.s.Resize(100, 30); err != nil {
+		t.Fatal(err)
+	}
+	r.s.Write([]byte("\r"))
+	r.s.Wait()
+	if !strings.Contains(r.out.String(), "30 100") {
+		t.Fatalf("agent did not see the new size: %q", r.out.String())
+	}
+	rec, _ := cast.ReadFile(r.path)
+	found := false
+	for _, ev := range rec.Events {
+		found = found || ev.Code == "r" && ev.Data == "100x30"
+	}
+	if !found {
+		t.Fatal("resize not recorded")
+	}
+}
+
+func alive(pid int) bool {
+	p, ok := readStat(pid)
+	return ok && p.state != 'Z'
+}
+
+func pidsIn(t *testing.T, out string) []int {
+	t.Helper()
+	var pids []int
+	for _, m := range regexp.MustCompile(`PID:(\d+)`).FindAllStringSubmatch(out, -1) {
+		n, _ := strconv.Atoi(m[1])
+		pids = append(pids, n)
+	}
+	if len(pids) == 0 {
+		t.Fatalf("no pids in %q", out)
+	}
+	return pids
+}
+
+func TestLeftoverProcessesAreEnded(t *testing.T) {
+	// A background job and a process that left the session with setsid: the
+	// second is only reachable because sentinel is a child subreaper.
+	r := start(t, Options{}, "sh", "-c", `sleep 1000 & echo PID:$!; setsid sleep 1001 & echo PID:$!; sleep 0.1; exit 0`)
+	st := r.s.Wait()
+	if st.Code != 0 {
+		t.Fatalf("status %+v", st)
+	}
+	for _, pid := range pidsIn(t, r.out.String()) {
+		if alive(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Errorf("pid %d outlived the session", pid)
+		}
+	}
+	found := false
+	for _, e := range *r.events {
+		found = found || e.Kind == EventNotice && strings.Contains(e.Text, "left running")
+	}
+	if !found {
+		t.Errorf("no notice about ended processes: %+v", *r.events)
+	}
+}
+
+func TestTerminateEndsAStubbornTree(t *testing.T) {
+	r := start(t, Options{}, "sh", "-c", `trap "" TERM HUP; sleep 1000 & echo PID:$!; wait`)
+	eventually(t, "child pid", func() bool { return strings.Contains(r.out.String(), "PID:") })
+	st := r.s.Terminate(100 * time.Millisecond)
+	if st.Signal != syscall.SIGKILL {
+		t.Errorf("stubborn agent ended with %+v, want SIGKILL", st)
+	}
+	for _, pid := range pidsIn(t, r.out.String()) {
+		if alive(pid) {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Errorf("pid %d outlived Terminate", pid)
+		}
+	}
+}
+
+func TestCommandNotFound(t *testing.T) {
+	_, err := Begin(Options{Command: []string{"definitely-not-a-command-xyz"}})
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	dir := t.TempDir()
+	f := filepath.Join(dir, "noexec")
+	os.WriteFile(f, []byte("#!/bin/sh\n"), 0o644)
+	_, err = Begin(Options{Command: []string{f}})
+	if !errors.Is(err, ErrNotExecutable) {
+		t.Fatalf("non-executable: err = %v", err)
+	}
+}
+
+func TestRecordingPathAndDirs(t *testing.T) {
+	t.Setenv("XDG_STATE_HOME", "/tmp/xdg-state-test")
+	at := time.Date(2026, 4, 24, 9, 30, 5, 0, time.UTC)
+	if got := RecordingPath(at, "deadbeef"); got != "/tmp/xdg-state-test/sentinel/sessions/20260424T093005Z-deadbeef.cast" {
+		t.Fatalf("path = %s", got)
+	}
+	// A regular file where a directory should be fails even for root.
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, nil, 0o600)
+	if err := CheckWritableDir(filepath.Join(file, "sub")); err == nil {
+		t.Fatal("a path under a regular file was accepted")
+	}
+	if err := CheckWritableDir(filepath.Join(t.TempDir(), "a", "b")); err != nil {
+		t.Fatal(err)
+	}
+}
