@@ -383,3 +383,14 @@ func (s *Session) endTree(grace time.Duration) int {
 	}
 	return found
 }
+
+// SendEOF tells the agent its input has ended, the way a terminal does:
+// the end-of-file character (normally ^D), when the agent's terminal is in
+// canonical mode. A program in raw mode gets nothing: ^D would be a key.
+func (s *Session) SendEOF() {
+	t, err := unix.IoctlGetTermios(int(s.pty.Fd()), unix.TCGETS)
+	if err != nil || t.Lflag&unix.ICANON == 0 {
+		return
+	}
+	_, _ = s.Write([]byte{t.Cc[unix.VEOF]})
+}

@@ -57,8 +57,9 @@ type Screen struct {
 	replies  io.Writer
 	faults   int
 
-	inMu    sync.Mutex // guards pending, idle
+	inMu    sync.Mutex // guards pending, resizes, busy
 	pending []byte
+	resizes []resizeOp
 	busy    bool // the feeder holds bytes not yet in the emulator
 	idle    *sync.Cond
 	wake    chan struct{}
@@ -185,28 +186,30 @@ func (s *Screen) Write(p []byte) (int, error) {
 func (s *Screen) feed() {
 	var buf []byte
 	var sq *squasher
+	var resize *resizeOp // to apply once buf is fed
 	keepFor := func(h int) int { return 2*h + 2 }
 	for {
-		if len(buf) == 0 {
-			s.inMu.Lock()
-			for len(s.pending) == 0 {
-				s.busy = false
-				s.idle.Broadcast()
-				s.inMu.Unlock()
-				select {
-				case <-s.wake:
-				case <-s.done:
-					return
-				}
-				s.inMu.Lock()
+		if len(buf) == 0 && resize != nil {
+			s.mu.Lock()
+			if resize.w != s.width || resize.h != s.height {
+				s.width, s.height = resize.w, resize.h
+				s.resize(resize.w, resize.h)
 			}
-			buf, s.pending = s.pending, buf[:0]
-			s.inMu.Unlock()
-		} else {
-			s.inMu.Lock()
-			buf = append(buf, s.pending...)
-			s.pending = s.pending[:0]
-			s.inMu.Unlock()
+			s.mu.Unlock()
+			resize = nil
+			s.changed()
+		}
+		if resize == nil {
+			resize = s.take(&buf)
+		}
+		if len(buf) == 0 {
+			if resize != nil {
+				continue
+			}
+			if !s.sleep() {
+				return
+			}
+			continue
 		}
 		select {
 		case <-s.done:
@@ -261,11 +264,58 @@ func (s *Screen) feed() {
 		s.mu.Unlock()
 		sq.consumed(n)
 		buf = buf[n:]
-		if len(buf) == 0 {
-			buf = nil
-		}
 		s.changed()
 	}
+}
+
+// resizeOp is a resize queued in order with the output: bytes the agent
+// wrote before the PTY was resized are emulated at the old size.
+type resizeOp struct{ at, w, h int }
+
+// take appends queued bytes up to the next queued resize to *buf and
+// returns that resize when it is reached.
+func (s *Screen) take(buf *[]byte) *resizeOp {
+	s.inMu.Lock()
+	defer s.inMu.Unlock()
+	n := len(s.pending)
+	if len(s.resizes) > 0 {
+		n = s.resizes[0].at
+	}
+	if n > 0 {
+		if len(*buf) == 0 && n == len(s.pending) {
+			*buf, s.pending = s.pending, (*buf)[:0]
+		} else {
+			*buf = append(*buf, s.pending[:n]...)
+			s.pending = append(s.pending[:0], s.pending[n:]...)
+		}
+		for i := range s.resizes {
+			s.resizes[i].at -= n
+		}
+	}
+	if len(s.resizes) > 0 && s.resizes[0].at == 0 {
+		r := s.resizes[0]
+		s.resizes = s.resizes[1:]
+		return &r
+	}
+	return nil
+}
+
+// sleep waits for more work; it reports false when the screen is closed.
+func (s *Screen) sleep() bool {
+	s.inMu.Lock()
+	for len(s.pending) == 0 && len(s.resizes) == 0 {
+		s.busy = false
+		s.idle.Broadcast()
+		s.inMu.Unlock()
+		select {
+		case <-s.wake:
+		case <-s.done:
+			return false
+		}
+		s.inMu.Lock()
+	}
+	s.inMu.Unlock()
+	return true
 }
 
 // hardSkip keeps only the last megabyte of an unsquashable backlog.
@@ -346,17 +396,21 @@ func (s *Screen) WaitIdle() {
 	}
 }
 
-// Resize changes the emulator's size. The caller resizes the PTY first so
-// the program redraws for the new size.
+// Resize changes the emulator's size after the output queued so far, which
+// the agent wrote for the old size. The caller resizes the PTY first.
 func (s *Screen) Resize(w, h int) {
 	w, h = max(w, 1), max(h, 1)
-	s.mu.Lock()
-	if w != s.width || h != s.height {
-		s.width, s.height = w, h
-		s.resize(w, h)
+	if s.closed.Load() {
+		return
 	}
-	s.mu.Unlock()
-	s.changed()
+	s.inMu.Lock()
+	s.resizes = append(s.resizes, resizeOp{at: len(s.pending), w: w, h: h})
+	s.busy = true
+	s.inMu.Unlock()
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
 }
 
 func (s *Screen) resize(w, h int) {

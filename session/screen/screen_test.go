@@ -260,6 +260,24 @@ func TestEmulatorPanicResetsThePane(t *testing.T) {
 	}
 }
 
+func TestResizeAppliesAfterEarlierOutput(t *testing.T) {
+	s := New(Options{Width: 10, Height: 3})
+	defer s.Close()
+	// Written for a 10-column terminal, so it wraps there, even though the
+	// resize is requested before the feeder has necessarily seen it.
+	s.Write([]byte("0123456789abcde"))
+	s.Resize(20, 5)
+	s.Write([]byte("\r\nnext"))
+	s.WaitIdle()
+	if w, h := s.Size(); w != 20 || h != 5 {
+		t.Fatalf("size %dx%d", w, h)
+	}
+	lines := strings.Split(s.Text(), "\n")
+	if lines[0] != "0123456789" || lines[1] != "abcde" || lines[2] != "next" {
+		t.Fatalf("screen after resize:\n%s", s.Text())
+	}
+}
+
 func TestHistoryRing(t *testing.T) {
 	h := newHistory(3)
 	for i := range 5 {

@@ -192,6 +192,13 @@ func (s *squasher) oscPut(b byte) {
 
 // dispatch classifies a complete sequence ending at buf[i].
 func (s *squasher) dispatch(buf []byte, prev parser.State, b byte, i int) {
+	if s.seqStart < 0 {
+		// The sequence began in bytes already fed to the emulator, so it
+		// cannot be replayed; it is in the emulator's state, but treat it
+		// as a barrier rather than reason about it.
+		s.barrier()
+		return
+	}
 	switch prev {
 	case parser.CsiEntryState, parser.CsiParamState, parser.CsiIntermediateState:
 		s.csi(buf[s.seqStart:i+1], b)

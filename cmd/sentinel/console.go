@@ -1,0 +1,166 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/term"
+	"github.com/charmbracelet/x/vt"
+
+	"github.com/sentinel-console/sentinel/session"
+	"github.com/sentinel-console/sentinel/session/screen"
+	"github.com/sentinel-console/sentinel/themes"
+	"github.com/sentinel-console/sentinel/ui"
+)
+
+// liveAgent is the console's handle on a running agent: keys go through the
+// emulator (which encodes them for the agent's terminal modes) to the PTY.
+type liveAgent struct {
+	sess *session.Session
+	scr  *screen.Screen
+}
+
+func (a liveAgent) SendKey(k uv.KeyPressEvent) { a.scr.SendKey(k) }
+func (a liveAgent) Paste(text string)          { a.scr.Paste(text) }
+func (a liveAgent) SendMouse(m vt.Mouse)       { a.scr.SendMouse(m) }
+func (a liveAgent) Terminate()                 { a.sess.Terminate(2 * time.Second) }
+
+// Resize follows the order a terminal uses: the PTY first (the agent gets
+// SIGWINCH), then the emulator, after the output written for the old size.
+func (a liveAgent) Resize(cols, rows int) {
+	_ = a.sess.Resize(cols, rows)
+	a.scr.Resize(cols, rows)
+}
+
+// replyWriter forwards the emulator's replies to the session once it exists.
+type replyWriter struct {
+	mu   sync.Mutex
+	sess *session.Session
+}
+
+func (r *replyWriter) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	s := r.sess
+	r.mu.Unlock()
+	if s == nil {
+		return len(p), nil
+	}
+	return s.Write(p)
+}
+
+// mailbox delivers messages to the program from any goroutine without ever
+// blocking the sender (session events arrive before the program runs).
+type mailbox struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	msgs []tea.Msg
+	p    *tea.Program
+}
+
+func newMailbox() *mailbox {
+	m := &mailbox{}
+	m.cond = sync.NewCond(&m.mu)
+	return m
+}
+
+func (m *mailbox) post(msg tea.Msg) {
+	m.mu.Lock()
+	m.msgs = append(m.msgs, msg)
+	m.cond.Signal()
+	m.mu.Unlock()
+}
+
+func (m *mailbox) run(p *tea.Program, done <-chan struct{}) {
+	for {
+		m.mu.Lock()
+		for len(m.msgs) == 0 {
+			select {
+			case <-done:
+				m.mu.Unlock()
+				return
+			default:
+			}
+			m.cond.Wait()
+		}
+		msgs := m.msgs
+		m.msgs = nil
+		m.mu.Unlock()
+		for _, msg := range msgs {
+			p.Send(msg)
+		}
+	}
+}
+
+func (m *mailbox) stop() {
+	m.mu.Lock()
+	m.cond.Broadcast()
+	m.mu.Unlock()
+}
+
+func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.Theme, stdin, stdout, stderr *os.File) (st session.ExitStatus, err error) {
+	box := newMailbox()
+	replies := &replyWriter{}
+	scr := screen.New(screen.Options{
+		Width: sp.cols, Height: sp.rows, Scrollback: o.scrollback, Replies: replies,
+		OnChange: func() { box.post(ui.ScreenChanged{}) },
+	})
+	defer scr.Close()
+
+	opts := sp.options()
+	opts.Output = []io.Writer{scr}
+	opts.OnEvent = func(e session.Event) { box.post(ui.SessionEvent{Event: e}) }
+	sess, err := session.Begin(opts)
+	if err != nil {
+		return st, fail(1, "%v", err)
+	}
+	replies.mu.Lock()
+	replies.sess = sess
+	replies.mu.Unlock()
+	// Fail closed: whatever ends the console, the agent does not outlive it.
+	defer func() {
+		if !sess.Exited() {
+			sess.Terminate(2 * time.Second)
+		}
+		st = sess.Wait()
+	}()
+
+	w, h := termSize(stdout)
+	model := ui.New(ui.Config{
+		SessionID: sp.id, Command: sp.display, Started: sp.start,
+		Recording: sp.recPath, Prefix: prefix, Theme: theme, ExitWhenDone: o.exitAtEnd,
+		Protections: "recording only: no detectors active yet",
+	}, scr, liveAgent{sess, scr}, w, h)
+	defer model.Close()
+
+	p := tea.NewProgram(model, tea.WithInput(stdin), tea.WithOutput(stdout))
+	done := make(chan struct{})
+	defer close(done)
+	defer box.stop()
+	go box.run(p, done)
+	go func() {
+		<-sess.Done()
+		box.post(ui.AgentExited{Status: sess.Exit()})
+	}()
+	if _, err := p.Run(); err != nil {
+		return st, fail(1, "console: %v", err)
+	}
+	if sp.recPath != "" {
+		defer fmt.Fprintf(stderr, "sentinel: session %s ended; recording: %s\n", sp.id, sp.recPath)
+	} else {
+		defer fmt.Fprintf(stderr, "sentinel: session %s ended (not recorded)\n", sp.id)
+	}
+	return st, nil
+}
+
+func termSize(f *os.File) (int, int) {
+	w, h, err := term.GetSize(f.Fd())
+	if err != nil || w <= 0 || h <= 0 {
+		return 80, 24
+	}
+	return w, h
+}

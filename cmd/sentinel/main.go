@@ -1,0 +1,142 @@
+// Command sentinel supervises AI coding agents in a terminal console.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/sentinel-console/sentinel/demo"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// exitError carries an exit status up to main with a message (which may be
+// empty when the status is the agent's own).
+type exitError struct {
+	code int
+	msg  string
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+func fail(code int, format string, args ...any) error {
+	return &exitError{code: code, msg: fmt.Sprintf(format, args...)}
+}
+
+// usageError is a bad invocation: exit 2, message and usage on stderr.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+const usage = `sentinel supervises AI coding agents: it runs one in a console it owns,
+records everything it does, and (soon) stops destructive actions until you decide.
+
+Usage:
+  sentinel run [flags] -- COMMAND [ARGS...]   run an agent (or any command) in the console
+  sentinel demo [--speed N] [--headless]      watch a scripted agent re-enact a real incident
+  sentinel version                            print the version
+  sentinel help [COMMAND]                     show help
+
+Run 'sentinel help run' for the console's flags and keys.
+`
+
+func main() {
+	os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+func realMain(args []string, stdin *os.File, stdout, stderr *os.File) int {
+	err := dispatch(args, stdin, stdout, stderr)
+	if err == nil {
+		return 0
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintf(stderr, "sentinel: %s\n", ue.msg)
+		fmt.Fprintf(stderr, "Run 'sentinel help' for usage.\n")
+		return 2
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.msg != "" {
+			fmt.Fprintf(stderr, "sentinel: %s\n", ee.msg)
+		}
+		return ee.code
+	}
+	fmt.Fprintf(stderr, "sentinel: %v\n", err)
+	return 1
+}
+
+func dispatch(args []string, stdin, stdout, stderr *os.File) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return &exitError{code: 2}
+	}
+	switch args[0] {
+	case "run":
+		return runCommand(args[1:], stdin, stdout, stderr)
+	case "demo":
+		return demoCommand(args[1:], stdin, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintf(stdout, "sentinel %s\n", version)
+		return nil
+	case "help", "-h", "--help":
+		return help(args[1:], stdout)
+	case demoAgentCommand:
+		return runDemoAgent(stdout)
+	}
+	return &usageError{fmt.Sprintf("unknown command %q", args[0])}
+}
+
+func help(args []string, out io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	switch args[0] {
+	case "run":
+		fmt.Fprint(out, runUsage)
+		runFlags(&runOptions{}, defaultConfig()).PrintDefaults()
+		fmt.Fprint(out, runKeys)
+	case "demo":
+		fmt.Fprint(out, demoUsage)
+		demoFlags(&demoOptions{}).PrintDefaults()
+	default:
+		return &usageError{fmt.Sprintf("no help for %q", args[0])}
+	}
+	return nil
+}
+
+// parseFlags parses a subcommand's flags; -h prints usage to stdout.
+func parseFlags(fs *flag.FlagSet, args []string, usageText string) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.SetOutput(os.Stdout)
+		fmt.Fprint(os.Stdout, usageText)
+		fs.PrintDefaults()
+		return &exitError{code: 0}
+	}
+	if err != nil {
+		return &usageError{strings.TrimSpace(err.Error())}
+	}
+	return nil
+}
+
+// demoAgentCommand is the hidden subcommand that runs the demo's scripted
+// agent inside the console's PTY.
+const demoAgentCommand = "__demo-agent"
+
+func runDemoAgent(stdout io.Writer) error {
+	cfg, err := demo.AgentConfigFromEnv(stdout)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signalContext()
+	defer stop()
+	return demo.RunAgent(ctx, cfg)
+}

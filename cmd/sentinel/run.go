@@ -1,0 +1,345 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/sentinel-console/sentinel/session"
+	"github.com/sentinel-console/sentinel/session/cast"
+	"github.com/sentinel-console/sentinel/themes"
+	"github.com/sentinel-console/sentinel/ui"
+)
+
+const runUsage = `Usage: sentinel run [flags] -- COMMAND [ARGS...]
+
+Runs COMMAND (an agent such as claude, codex, gemini, aider, or any program)
+in a terminal that sentinel owns, shown live in a full-screen console, and
+records the session. sentinel exits with COMMAND's exit status (128+N when a
+signal N ended it).
+
+Without a terminal on stdin and stdout, or with --headless, there is no
+console: the agent's output is copied to stdout and stdin to the agent, as
+script(1) does; recording still happens.
+
+Flags:
+`
+
+const runKeys = `
+Keys (the prefix is ctrl-] unless configured):
+  any key             goes to the agent while its pane has focus
+  prefix prefix       sends the prefix key itself to the agent
+  prefix e / tab      switch focus between the agent and the events pane
+  prefix [ / pgup     scroll the agent's scrollback (q or esc to go back)
+  prefix z            zoom the agent pane to full screen and back
+  prefix ?            help
+  prefix q            quit; asks first while the agent runs, then ends it
+  mouse wheel         scrolls the pane under the pointer
+
+Files:
+  config      $XDG_CONFIG_HOME/sentinel/config.toml (~/.config/sentinel/config.toml)
+  recordings  $XDG_STATE_HOME/sentinel/sessions/ (~/.local/state/sentinel/sessions/)
+`
+
+type runOptions struct {
+	headless    bool
+	exitAtEnd   bool
+	record      string
+	noRecord    bool
+	recordInput bool
+	prefix      string
+	scrollback  int
+	size        string
+	theme       string
+	config      string
+}
+
+func runFlags(o *runOptions, c Config) *flag.FlagSet {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.BoolVar(&o.headless, "headless", false, "no console: copy the agent's output to stdout and stdin to the agent")
+	fs.BoolVar(&o.exitAtEnd, "exit", false, "leave the console as soon as the agent exits")
+	fs.StringVar(&o.record, "record", "", "record the session to `FILE` (default: a new file in the sessions directory)")
+	fs.BoolVar(&o.noRecord, "no-record", false, "do not record the session")
+	fs.BoolVar(&o.recordInput, "record-input", c.Record.Input, "also record what is typed to the agent (may contain secrets)")
+	fs.StringVar(&o.prefix, "prefix", c.Console.Prefix, "console prefix `KEY`")
+	fs.IntVar(&o.scrollback, "scrollback", c.Console.Scrollback, "`LINES` of agent scrollback kept by the console")
+	fs.StringVar(&o.size, "size", "", "terminal size `COLSxROWS` for a headless agent when stdout is not a terminal (default 80x24)")
+	fs.StringVar(&o.theme, "theme", c.Console.Theme, "console theme: "+strings.Join(themes.Names(), ", "))
+	fs.StringVar(&o.config, "config", "", "read configuration from `FILE` instead of the default location")
+	return fs
+}
+
+// parseRun reads flags, then the config file (whose values only fill flags
+// that were not given).
+func parseRun(args []string) (runOptions, Config, []string, error) {
+	var o runOptions
+	fs := runFlags(&o, defaultConfig())
+	if err := parseFlags(fs, args, runUsage); err != nil {
+		return o, Config{}, nil, err
+	}
+	path, explicit := configPath(), false
+	if o.config != "" {
+		path, explicit = o.config, true
+	}
+	cfg, err := loadConfig(path, explicit)
+	if err != nil {
+		return o, cfg, nil, fail(2, "%v", err)
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["prefix"] {
+		o.prefix = cfg.Console.Prefix
+	}
+	if !set["scrollback"] {
+		o.scrollback = cfg.Console.Scrollback
+	}
+	if !set["theme"] {
+		o.theme = cfg.Console.Theme
+	}
+	if !set["record-input"] {
+		o.recordInput = cfg.Record.Input
+	}
+	if !set["no-record"] && cfg.Record.Enabled != nil && !*cfg.Record.Enabled && o.record == "" {
+		o.noRecord = true
+	}
+	if o.record != "" && o.noRecord {
+		return o, cfg, nil, &usageError{"--record and --no-record contradict each other"}
+	}
+	if o.scrollback < 0 {
+		return o, cfg, nil, &usageError{"--scrollback must not be negative"}
+	}
+	return o, cfg, fs.Args(), nil
+}
+
+func runCommand(args []string, stdin, stdout, stderr *os.File) error {
+	o, cfg, argv, err := parseRun(args)
+	if err != nil {
+		return err
+	}
+	if len(argv) == 0 {
+		return &usageError{"run: no command given (sentinel run -- COMMAND [ARGS...])"}
+	}
+	return launch(launchSpec{opts: o, cfg: cfg, argv: argv}, stdin, stdout, stderr)
+}
+
+// launchSpec is a session to start: from `run`, or from `demo`.
+type launchSpec struct {
+	opts    runOptions
+	cfg     Config
+	argv    []string
+	env     []string // nil: sentinel's own environment
+	dir     string
+	title   string // recording title
+	display string // how the console names the agent; the command line when empty
+	onEnd   func() // after the agent ended, before sentinel exits
+}
+
+func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
+	o := sp.opts
+	if _, err := session.Resolve(sp.argv[0]); err != nil {
+		switch {
+		case errors.Is(err, session.ErrNotFound):
+			return fail(127, "%v", err)
+		case errors.Is(err, session.ErrNotExecutable):
+			return fail(126, "%v", err)
+		}
+		return fail(1, "%v", err)
+	}
+	prefix, err := ui.ParsePrefix(o.prefix)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	theme, err := themes.ByName(o.theme)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+
+	console := !o.headless
+	if console && !term.IsTerminal(stdin.Fd()) {
+		console = false
+		fmt.Fprintln(stderr, "sentinel: stdin is not a terminal; running headless")
+	} else if console && !term.IsTerminal(stdout.Fd()) {
+		console = false
+		fmt.Fprintln(stderr, "sentinel: stdout is not a terminal; running headless")
+	}
+
+	id := session.NewID()
+	start := time.Now()
+	cols, rows, err := agentSize(console, o.size, stdout)
+	if err != nil {
+		return err
+	}
+	recPath := ""
+	var rec *cast.Writer
+	if !o.noRecord {
+		recPath = o.record
+		if recPath == "" {
+			recPath = session.RecordingPath(start, id)
+			if sp.cfg.Record.Dir != "" {
+				recPath = filepath.Join(sp.cfg.Record.Dir, filepath.Base(recPath))
+			}
+		}
+		if abs, err := filepath.Abs(recPath); err == nil {
+			recPath = abs
+		}
+		if err := session.CheckWritableDir(filepath.Dir(recPath)); err != nil {
+			return fail(1, "cannot record to %s: %v (use --no-record to run unrecorded)", filepath.Dir(recPath), err)
+		}
+		title := sp.title
+		if title == "" {
+			title = "sentinel " + id + ": " + strings.Join(sp.argv, " ")
+		}
+		rec, err = cast.Create(recPath, cast.Header{
+			Width: cols, Height: rows, Timestamp: start.Unix(),
+			Command: strings.Join(sp.argv, " "), Title: title,
+			Env: map[string]string{"TERM": "xterm-256color", "SHELL": os.Getenv("SHELL")},
+		}, cast.Options{Start: start})
+		if err != nil {
+			return fail(1, "%v", err)
+		}
+	}
+
+	display := sp.display
+	if display == "" {
+		display = strings.Join(sp.argv, " ")
+	}
+	sess := sessionSpec{
+		id: id, argv: sp.argv, display: display, env: sp.env, dir: sp.dir, start: start,
+		cols: cols, rows: rows, rec: rec, recPath: recPath, recordInput: o.recordInput,
+	}
+	var st session.ExitStatus
+	if console {
+		st, err = runConsole(sess, o, prefix, theme, stdin, stdout, stderr)
+	} else {
+		st, err = runHeadless(sess, stdin, stdout, stderr)
+	}
+	if sp.onEnd != nil {
+		sp.onEnd()
+	}
+	if err != nil {
+		return err
+	}
+	if st.Code != 0 {
+		return &exitError{code: st.Code}
+	}
+	return nil
+}
+
+// sessionSpec is everything needed to begin the session.
+type sessionSpec struct {
+	id          string
+	argv        []string
+	display     string
+	env         []string
+	dir         string
+	start       time.Time
+	cols, rows  int
+	rec         *cast.Writer
+	recPath     string
+	recordInput bool
+}
+
+func (sp sessionSpec) options() session.Options {
+	return session.Options{
+		ID: sp.id, Command: sp.argv, Env: sp.env, Dir: sp.dir,
+		Cols: sp.cols, Rows: sp.rows, Recorder: sp.rec, RecordInput: sp.recordInput,
+	}
+}
+
+// agentSize is the PTY size to start with: the console's agent pane, the
+// real terminal for headless runs on a terminal, else --size or 80x24.
+func agentSize(console bool, size string, stdout *os.File) (int, int, error) {
+	if size != "" {
+		c, r, ok := strings.Cut(strings.ToLower(size), "x")
+		cols, err1 := strconv.Atoi(c)
+		rows, err2 := strconv.Atoi(r)
+		if !ok || err1 != nil || err2 != nil || cols < 2 || rows < 2 || cols > 1000 || rows > 1000 {
+			return 0, 0, &usageError{fmt.Sprintf("--size %q: want COLSxROWS, such as 120x40", size)}
+		}
+		if !console {
+			return cols, rows, nil
+		}
+	}
+	w, h, err := term.GetSize(stdout.Fd())
+	if err != nil || w <= 0 || h <= 0 {
+		w, h = 80, 24
+	}
+	if !console {
+		return w, h, nil
+	}
+	in := ui.ComputeLayout(w, h, false).AgentInner
+	return in.W, in.H, nil
+}
+
+// signalContext is cancelled by SIGINT, SIGTERM or SIGHUP.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+}
+
+// runHeadless copies the agent's output to stdout and stdin to the agent,
+// as script(1) does.
+func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitStatus, error) {
+	opts := sp.options()
+	opts.Output = []io.Writer{stdout}
+	opts.OnEvent = func(e session.Event) {
+		if e.Kind == session.EventError || e.Kind == session.EventNotice {
+			fmt.Fprintf(stderr, "\r\nsentinel: %s\r\n", e.Text)
+		}
+	}
+	ttyIn := term.IsTerminal(stdin.Fd())
+	if ttyIn {
+		state, err := term.MakeRaw(stdin.Fd())
+		if err == nil {
+			defer term.Restore(stdin.Fd(), state)
+		}
+	}
+	sess, err := session.Begin(opts)
+	if err != nil {
+		return session.ExitStatus{}, fail(1, "%v", err)
+	}
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	go func() {
+		for s := range sigs {
+			if s == syscall.SIGWINCH {
+				if w, h, err := term.GetSize(stdout.Fd()); err == nil {
+					_ = sess.Resize(w, h)
+				}
+				continue
+			}
+			// Someone is ending sentinel: end the agent first (fail closed).
+			go sess.Terminate(2 * time.Second)
+		}
+	}()
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := stdin.Read(buf)
+			if n > 0 {
+				if _, werr := sess.Write(buf[:n]); werr != nil {
+					return
+				}
+			}
+			if err != nil {
+				if !ttyIn {
+					sess.SendEOF()
+				}
+				return
+			}
+		}
+	}()
+	st := sess.Wait()
+	return st, nil
+}

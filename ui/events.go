@@ -1,0 +1,41 @@
+package ui
+
+import (
+	"github.com/sentinel-console/sentinel/session"
+)
+
+// maxEvents bounds the timeline kept in memory; the recording has them all.
+const maxEvents = 5000
+
+// eventList is the events pane's content and scroll position.
+type eventList struct {
+	items []session.Event
+	// back is how many events the view is scrolled up from the newest; 0
+	// follows new events as they come.
+	back int
+}
+
+func (l *eventList) add(e session.Event) {
+	l.items = append(l.items, e)
+	if len(l.items) > maxEvents {
+		l.items = append(l.items[:0], l.items[len(l.items)-maxEvents:]...)
+	}
+	if l.back > 0 {
+		l.back++ // keep the same events in view
+	}
+}
+
+// scrollBy moves the view n events back in time (negative: forward).
+func (l *eventList) scrollBy(n int) {
+	l.back = max(0, min(l.back+n, len(l.items)-1))
+}
+
+// visible returns the events to show in h rows, oldest first.
+func (l *eventList) visible(h int) []session.Event {
+	end := len(l.items) - l.back
+	start := max(end-h, 0)
+	if end < 0 {
+		return nil
+	}
+	return l.items[start:end]
+}

@@ -1,0 +1,5 @@
+package ui
+
+import "os"
+
+var homeDir = os.UserHomeDir

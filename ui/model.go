@@ -1,0 +1,515 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/vt"
+
+	"github.com/sentinel-console/sentinel/session"
+	"github.com/sentinel-console/sentinel/session/screen"
+	"github.com/sentinel-console/sentinel/themes"
+)
+
+// Terminal is the agent's screen as the console reads it.
+type Terminal interface {
+	Render(offset int) screen.Frame
+	Version() uint64
+	Ack()
+	AltScreen() bool
+	MouseTracking() bool
+	Title() string
+}
+
+// Agent receives the console's actions. Its methods are called one at a
+// time, in order, from the console's actuator goroutine, never from Update.
+type Agent interface {
+	SendKey(uv.KeyPressEvent)
+	Paste(text string)
+	SendMouse(vt.Mouse)
+	Resize(cols, rows int)
+	Terminate()
+}
+
+// Config is what the console shows about the session.
+type Config struct {
+	SessionID string
+	Command   string
+	Started   time.Time
+	Recording string // path of the recording; empty means not recorded
+	Prefix    Prefix
+	Theme     themes.Theme
+	// ExitWhenDone quits as soon as the agent exits (--exit).
+	ExitWhenDone bool
+	// Protections describes what watches the agent, for the status bar.
+	Protections string
+}
+
+// Messages the wiring sends to the console.
+type (
+	// ScreenChanged says the agent's screen has new content.
+	ScreenChanged struct{}
+	// SessionEvent is an entry for the events timeline.
+	SessionEvent struct{ Event session.Event }
+	// AgentExited says the agent ended and the session is closed.
+	AgentExited struct{ Status session.ExitStatus }
+)
+
+type (
+	frameMsg struct{}
+	clockMsg time.Time
+)
+
+// frameInterval caps redraws of the agent pane at 60 per second.
+const frameInterval = time.Second / 60
+
+type focusArea int
+
+const (
+	focusAgent focusArea = iota
+	focusEvents
+)
+
+type overlay int
+
+const (
+	overlayNone overlay = iota
+	overlayHelp
+	overlayQuit
+)
+
+// Model is the console's one bubbletea model.
+type Model struct {
+	cfg   Config
+	keys  KeyMap
+	term  Terminal
+	agent Agent
+	act   *actuator
+
+	layout    Layout
+	zoom      bool
+	focus     focusArea
+	overlay   overlay
+	prefixOn  bool
+	scroll    int // lines of agent history shown above the live screen
+	events    eventList
+	now       time.Time
+	notice    string // one-line feedback in the hint bar
+	findings  int
+	decisions int
+
+	exited   bool
+	status   session.ExitStatus
+	quitting bool
+
+	frameScheduled bool
+	lastFrame      time.Time
+	frame          screen.Frame
+	frameVersion   uint64
+	frameScroll    int
+	frameValid     bool
+}
+
+// New makes the console for a running agent. w and h are the terminal size
+// the agent was started for (see ComputeLayout).
+func New(cfg Config, term Terminal, agent Agent, w, h int) *Model {
+	if cfg.Prefix.key == "" {
+		cfg.Prefix = MustPrefix(DefaultPrefix)
+	}
+	if cfg.Theme.Name == "" {
+		cfg.Theme = themes.Default()
+	}
+	m := &Model{cfg: cfg, keys: DefaultKeys(), term: term, agent: agent, act: newActuator(), now: time.Now()}
+	m.layout = ComputeLayout(w, h, false)
+	return m
+}
+
+// Close stops the actuator once queued actions have run.
+func (m *Model) Close() { m.act.close() }
+
+// Init implements tea.Model.
+func (m *Model) Init() tea.Cmd { return tick() }
+
+func tick() tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
+}
+
+// Update implements tea.Model.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+	case ScreenChanged:
+		if !m.frameScheduled {
+			m.frameScheduled = true
+			wait := max(frameInterval-time.Since(m.lastFrame), 0)
+			return m, tea.Tick(wait, func(time.Time) tea.Msg { return frameMsg{} })
+		}
+	case frameMsg:
+		m.frameScheduled = false
+		m.lastFrame = time.Now()
+		m.term.Ack()
+	case clockMsg:
+		m.now = time.Time(msg)
+		return m, tick()
+	case SessionEvent:
+		m.events.add(msg.Event)
+	case AgentExited:
+		m.exited, m.status = true, msg.Status
+		m.prefixOn = false
+		if m.quitting || m.cfg.ExitWhenDone {
+			return m, tea.Quit
+		}
+		if m.overlay == overlayQuit {
+			m.overlay = overlayNone
+		}
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		if m.focus == focusAgent && !m.exited && m.overlay == overlayNone {
+			m.scroll = 0
+			text := msg.Content
+			m.act.do(func() { m.agent.Paste(text) })
+		}
+	case tea.MouseWheelMsg:
+		m.wheel(msg.Mouse())
+	case tea.MouseClickMsg:
+		m.mouse(msg.Mouse(), func(mm uv.Mouse) vt.Mouse { return vt.MouseClick(mm) }, true)
+	case tea.MouseReleaseMsg:
+		m.mouse(msg.Mouse(), func(mm uv.Mouse) vt.Mouse { return vt.MouseRelease(mm) }, false)
+	case tea.MouseMotionMsg:
+		m.mouse(msg.Mouse(), func(mm uv.Mouse) vt.Mouse { return vt.MouseMotion(mm) }, false)
+	}
+	return m, nil
+}
+
+func (m *Model) resize(w, h int) {
+	old := m.layout.AgentInner
+	m.layout = ComputeLayout(w, h, m.zoom)
+	if in := m.layout.AgentInner; (in.W != old.W || in.H != old.H) && !m.exited {
+		m.act.do(func() { m.agent.Resize(in.W, in.H) })
+	}
+	m.frameValid = false
+}
+
+func (m *Model) setZoom(z bool) {
+	m.zoom = z
+	m.resize(m.layout.Width, m.layout.Height)
+}
+
+// key routes one key press. The order matters: dialogs first, then the
+// prefix, then whichever pane has focus.
+func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
+	m.notice = ""
+	switch m.overlay {
+	case overlayQuit:
+		switch {
+		case key.Matches(k, m.keys.Yes):
+			m.overlay = overlayNone
+			return m.quit()
+		case key.Matches(k, m.keys.No):
+			m.overlay = overlayNone
+		}
+		return nil
+	case overlayHelp:
+		m.overlay = overlayNone
+		return nil
+	}
+
+	if m.prefixOn {
+		m.prefixOn = false
+		return m.command(k)
+	}
+	if m.cfg.Prefix.matches(k) {
+		m.prefixOn = true
+		return nil
+	}
+
+	if m.focus == focusEvents {
+		if key.Matches(k, m.keys.Back) {
+			m.focus = focusAgent
+		} else {
+			m.navigateEvents(k)
+		}
+		return nil
+	}
+
+	if m.scroll > 0 {
+		if m.scrollKey(k) {
+			return nil
+		}
+		m.scroll = 0 // any other key goes back to live and to the agent
+		m.frameValid = false
+	}
+	if m.exited {
+		if key.Matches(k, m.keys.Quit) {
+			return tea.Quit
+		}
+		m.notice = "the agent has exited · q quits"
+		return nil
+	}
+	ev := toUV(k)
+	m.act.do(func() { m.agent.SendKey(ev) })
+	return nil
+}
+
+// command handles the key after the prefix.
+func (m *Model) command(k tea.KeyPressMsg) tea.Cmd {
+	if m.cfg.Prefix.matches(k) {
+		if !m.exited {
+			ev := toUV(k)
+			m.act.do(func() { m.agent.SendKey(ev) })
+		}
+		return nil
+	}
+	switch {
+	case key.Matches(k, m.keys.Events):
+		if m.focus == focusEvents {
+			m.focus = focusAgent
+		} else if m.layout.Events.W > 0 {
+			m.focus = focusEvents
+		} else {
+			m.notice = "no room for the events pane at this size"
+		}
+	case key.Matches(k, m.keys.Scroll):
+		if m.term.AltScreen() {
+			m.notice = "the agent is on its alternate screen: it has no scrollback here"
+			return nil
+		}
+		m.scroll = max(m.scroll, 1)
+		if key.Matches(k, m.keys.PageUp) {
+			m.scrollKey(k)
+		}
+		m.frameValid = false
+	case key.Matches(k, m.keys.Zoom):
+		m.setZoom(!m.zoom)
+	case key.Matches(k, m.keys.Help):
+		m.overlay = overlayHelp
+	case key.Matches(k, m.keys.Quit):
+		if m.exited {
+			return tea.Quit
+		}
+		m.overlay = overlayQuit
+	case key.Matches(k, m.keys.Cancel):
+	default:
+		m.notice = fmt.Sprintf("%s %s: not a console command (%s ? for help)", m.cfg.Prefix, k.String(), m.cfg.Prefix)
+	}
+	return nil
+}
+
+// scrollKey moves through the agent's scrollback; it reports whether the
+// key was a scrollback key.
+func (m *Model) scrollKey(k tea.KeyPressMsg) bool {
+	page := max(m.layout.AgentInner.H-1, 1)
+	switch km := m.keys; {
+	case key.Matches(k, km.LineUp):
+		m.scroll++
+	case key.Matches(k, km.LineDown):
+		m.scroll--
+	case key.Matches(k, km.PageUp):
+		m.scroll += page
+	case key.Matches(k, km.PageDown):
+		m.scroll -= page
+	case key.Matches(k, km.Top):
+		m.scroll = 1 << 30
+	case key.Matches(k, km.Bottom), key.Matches(k, km.Quit), key.Matches(k, km.Cancel):
+		m.scroll = 0
+	default:
+		return false
+	}
+	m.scroll = max(m.scroll, 0)
+	m.frameValid = false
+	return true
+}
+
+// navigateEvents scrolls the events pane.
+func (m *Model) navigateEvents(k tea.KeyPressMsg) {
+	page := max(m.layout.EventsInner.H-1, 1)
+	switch km := m.keys; {
+	case key.Matches(k, km.LineUp):
+		m.events.scrollBy(1)
+	case key.Matches(k, km.LineDown):
+		m.events.scrollBy(-1)
+	case key.Matches(k, km.PageUp):
+		m.events.scrollBy(page)
+	case key.Matches(k, km.PageDown):
+		m.events.scrollBy(-page)
+	case key.Matches(k, km.Top):
+		m.events.scrollBy(len(m.events.items))
+	case key.Matches(k, km.Bottom):
+		m.events.scrollBy(-len(m.events.items))
+	}
+}
+
+func (m *Model) quit() tea.Cmd {
+	if m.exited {
+		return tea.Quit
+	}
+	m.quitting = true
+	m.notice = "ending the agent…"
+	m.act.do(m.agent.Terminate)
+	return nil
+}
+
+// wheel scrolls the pane under the pointer. Over the agent it goes to the
+// agent when the agent asked for mouse reports; a full-screen program
+// without them gets arrow keys, as xterm's alternate scroll mode does.
+func (m *Model) wheel(ms tea.Mouse) {
+	up := ms.Button == tea.MouseWheelUp
+	down := ms.Button == tea.MouseWheelDown
+	if !up && !down {
+		return
+	}
+	switch {
+	case m.layout.AgentInner.Contains(ms.X, ms.Y):
+		if m.exited {
+			m.wheelHistory(up)
+			return
+		}
+		if m.scroll == 0 && m.term.MouseTracking() {
+			ev := vt.MouseWheel(m.toPane(ms))
+			m.act.do(func() { m.agent.SendMouse(ev) })
+			return
+		}
+		if m.scroll == 0 && m.term.AltScreen() {
+			code := uv.KeyDown
+			if up {
+				code = uv.KeyUp
+			}
+			m.act.do(func() {
+				for range 3 {
+					m.agent.SendKey(uv.KeyPressEvent{Code: code})
+				}
+			})
+			return
+		}
+		m.wheelHistory(up)
+	case m.layout.EventsInner.Contains(ms.X, ms.Y):
+		if up {
+			m.events.scrollBy(3)
+		} else {
+			m.events.scrollBy(-3)
+		}
+	}
+}
+
+func (m *Model) wheelHistory(up bool) {
+	if up {
+		m.scroll += 3
+	} else {
+		m.scroll = max(m.scroll-3, 0)
+	}
+	m.frameValid = false
+}
+
+// mouse forwards clicks and motion over the agent pane when the agent asked
+// for mouse reports; otherwise a click moves focus to the pane under it.
+func (m *Model) mouse(ms tea.Mouse, wrap func(uv.Mouse) vt.Mouse, click bool) {
+	if m.overlay != overlayNone {
+		return
+	}
+	inAgent := m.layout.AgentInner.Contains(ms.X, ms.Y)
+	if inAgent && !m.exited && m.scroll == 0 && m.term.MouseTracking() {
+		ev := wrap(m.toPane(ms))
+		m.act.do(func() { m.agent.SendMouse(ev) })
+	}
+	if click {
+		switch {
+		case m.layout.Agent.Contains(ms.X, ms.Y):
+			m.focus = focusAgent
+		case m.layout.Events.Contains(ms.X, ms.Y):
+			m.focus = focusEvents
+		}
+	}
+}
+
+// toPane translates console coordinates into the agent's.
+func (m *Model) toPane(ms tea.Mouse) uv.Mouse {
+	in := m.layout.AgentInner
+	return uv.Mouse{X: ms.X - in.X, Y: ms.Y - in.Y, Button: ms.Button, Mod: ms.Mod}
+}
+
+// View implements tea.Model.
+func (m *Model) View() tea.View {
+	var v tea.View
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = m.windowTitle()
+	v.SetContent(m.render())
+	if c := m.cursor(); c != nil {
+		v.Cursor = c
+	}
+	return v
+}
+
+func (m *Model) windowTitle() string {
+	state := "running"
+	if m.exited {
+		state = "exited"
+	}
+	return fmt.Sprintf("sentinel: %s (%s)", m.cfg.Command, state)
+}
+
+// paneFrame returns the agent's current frame, rendering it again only when
+// the screen, the scroll position or the size changed since last time.
+func (m *Model) paneFrame() screen.Frame {
+	v := m.term.Version()
+	if !m.frameValid || v != m.frameVersion || m.scroll != m.frameScroll {
+		m.frame = m.term.Render(m.scroll)
+		m.frameVersion, m.frameScroll, m.frameValid = v, m.scroll, true
+		m.scroll = m.frame.Scrolled // clamped to the history there is
+		m.frameScroll = m.scroll
+	}
+	return m.frame
+}
+
+func (m *Model) cursor() *tea.Cursor {
+	if m.focus != focusAgent || m.overlay != overlayNone || m.prefixOn || m.scroll > 0 || m.exited {
+		return nil
+	}
+	f := m.paneFrame()
+	in := m.layout.AgentInner
+	if !f.CursorVisible || f.CursorX >= in.W || f.CursorY >= in.H {
+		return nil
+	}
+	return tea.NewCursor(in.X+f.CursorX, in.Y+f.CursorY)
+}
+
+func (m *Model) render() string {
+	l := m.layout
+	lines := make([]string, l.Height)
+	lines[0] = m.statusBar(l.Width)
+	f := m.paneFrame()
+	if l.Zoomed || l.Agent == l.AgentInner {
+		for i := range l.AgentInner.H {
+			lines[l.AgentInner.Y+i] = fit(frameLine(f, i), l.AgentInner.W)
+		}
+	} else {
+		m.drawAgentPane(lines, f)
+		if l.Events.W > 0 {
+			m.drawEventsPane(lines)
+		}
+	}
+	if l.Hint.W > 0 {
+		lines[l.Hint.Y] = m.hintLine(l.Width)
+	}
+	out := strings.Join(lines, "\n")
+	switch m.overlay {
+	case overlayHelp:
+		out = m.withOverlay(out, m.helpBox())
+	case overlayQuit:
+		out = m.withOverlay(out, m.quitBox())
+	}
+	return out
+}
+
+func frameLine(f screen.Frame, i int) string {
+	if i < len(f.Lines) {
+		return f.Lines[i]
+	}
+	return ""
+}

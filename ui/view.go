@@ -1,0 +1,250 @@
+package ui
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sentinel-console/sentinel/session/screen"
+)
+
+// fit pads or truncates a styled line to exactly w cells.
+func fit(s string, w int) string {
+	sw := ansi.StringWidth(s)
+	switch {
+	case sw > w:
+		return ansi.Truncate(s, w, "") + ansi.ResetStyle
+	case sw < w:
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return s
+}
+
+func elapsed(d time.Duration) string {
+	d = d.Round(time.Second)
+	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
+	if h > 0 {
+		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
+	}
+	return fmt.Sprintf("%02d:%02d", m, s)
+}
+
+// shortPath abbreviates the home directory and, if needed, the middle of
+// the path, keeping the file name readable.
+func shortPath(p string, w int) string {
+	if home, err := homeDir(); err == nil && home != "/" && strings.HasPrefix(p, home+"/") {
+		p = "~" + p[len(home):]
+	}
+	if ansi.StringWidth(p) <= w || w < 8 {
+		return ansi.Truncate(p, max(w, 0), "…")
+	}
+	base := filepath.Base(p)
+	if ansi.StringWidth(base)+2 >= w {
+		return ansi.Truncate(base, w, "…")
+	}
+	head := ansi.Truncate(p, w-ansi.StringWidth(base)-2, "")
+	return head + "…/" + base
+}
+
+// statusBar always shows the session, the agent's state and whether it is
+// recorded; on narrow terminals it drops detail in steps to keep them.
+func (m *Model) statusBar(w int) string {
+	t := m.cfg.Theme
+	for level := 0; ; level++ {
+		bar, ok := m.statusBarAt(level, w)
+		if ok || level == 3 {
+			return t.Bar.Render(fit(bar, w))
+		}
+	}
+}
+
+func (m *Model) statusBarAt(level, w int) (string, bool) {
+	t := m.cfg.Theme
+	sep := t.Bar.Render("  ")
+	state := t.StateRunning.Render("RUNNING")
+	switch {
+	case m.exited && m.status.Code == 0:
+		state = t.StateExited.Render(fmt.Sprintf("EXITED(%d)", m.status.Code))
+	case m.exited:
+		state = t.StateFailed.Render(fmt.Sprintf("EXITED(%d)", m.status.Code))
+	case m.quitting:
+		state = t.StateExited.Render("ENDING")
+	}
+	clock := t.BarField.Render(elapsed(m.now.Sub(m.cfg.Started)))
+	counts := t.BarLabel.Render("findings ") + t.BarField.Render(fmt.Sprint(m.findings)) +
+		t.BarLabel.Render(" · decisions ") + t.BarField.Render(fmt.Sprint(m.decisions))
+	cmdWidth := 40
+	if level >= 1 {
+		counts = t.BarLabel.Render("f ") + t.BarField.Render(fmt.Sprint(m.findings)) +
+			t.BarLabel.Render(" d ") + t.BarField.Render(fmt.Sprint(m.decisions))
+		cmdWidth = 16
+	}
+	left := []string{t.BarBrand.Render(" sentinel")}
+	if level < 3 {
+		left = append(left, t.BarField.Render(m.cfg.SessionID))
+	}
+	left = append(left, t.BarField.Render(ansi.Truncate(m.cfg.Command, cmdWidth, "…")), state+t.Bar.Render(" ")+clock, counts)
+	if m.zoom {
+		left = append(left, t.StateExited.Render("ZOOM"))
+	}
+	if m.scroll > 0 {
+		left = append(left, t.StateExited.Render(fmt.Sprintf("SCROLLBACK -%d", m.scroll)))
+	}
+	bar := strings.Join(left, sep) + sep
+	room := w - ansi.StringWidth(bar) - 1
+	var rec string
+	switch {
+	case m.cfg.Recording == "":
+		rec = t.NotRecording.Render(" NOT RECORDING ")
+	case level < 2 && room > 20:
+		rec = t.Recording.Render("● REC ") + t.BarLabel.Render(shortPath(m.cfg.Recording, room-6))
+	default:
+		rec = t.Recording.Render("● REC")
+	}
+	bar += rec
+	return bar, ansi.StringWidth(bar) <= w
+}
+
+// paneRows draws a rounded box with a title into lines, at r. Rows are
+// built left to right, so panes must be drawn in that order.
+func (m *Model) paneRows(lines []string, r Rect, title string, focused bool, body func(i int) string) {
+	t := m.cfg.Theme
+	bs := t.Border
+	ts := t.EventText
+	if focused {
+		bs, ts = t.BorderFocused, t.PaneTitle
+	}
+	inner := max(r.W-2, 0)
+	title = ansi.Truncate(title, max(inner-4, 0), "…")
+	var top string
+	if title == "" {
+		top = bs.Render("╭" + strings.Repeat("─", inner) + "╮")
+	} else {
+		rest := max(inner-ansi.StringWidth(title)-3, 0)
+		top = bs.Render("╭─ ") + ts.Render(title) + bs.Render(" "+strings.Repeat("─", rest)+"╮")
+	}
+	lines[r.Y] = joinRow(lines[r.Y], r, fit(top, r.W))
+	side := bs.Render("│")
+	for i := 0; i < r.H-2; i++ {
+		lines[r.Y+1+i] = joinRow(lines[r.Y+1+i], r, side+fit(body(i), inner)+side)
+	}
+	lines[r.Y+r.H-1] = joinRow(lines[r.Y+r.H-1], r, bs.Render("╰"+strings.Repeat("─", inner)+"╯"))
+}
+
+// joinRow places part at column r.X of an existing line built left to right.
+func joinRow(existing string, r Rect, part string) string {
+	if r.X == 0 {
+		return part
+	}
+	return fit(existing, r.X) + part
+}
+
+func (m *Model) drawAgentPane(lines []string, f screen.Frame) {
+	l := m.layout
+	title := m.cfg.Command
+	if t := m.term.Title(); t != "" {
+		title += " · " + t
+	}
+	title += fmt.Sprintf(" · %dx%d", l.AgentInner.W, l.AgentInner.H)
+	m.paneRows(lines, l.Agent, title, m.focus == focusAgent, func(i int) string { return frameLine(f, i) })
+}
+
+func (m *Model) drawEventsPane(lines []string) {
+	l := m.layout
+	t := m.cfg.Theme
+	in := l.EventsInner
+	evs := m.events.visible(in.H)
+	title := "events"
+	if m.events.back > 0 {
+		title = fmt.Sprintf("events · %d newer below", m.events.back)
+	}
+	pad := in.H - len(evs)
+	m.paneRows(lines, l.Events, title, m.focus == focusEvents, func(i int) string {
+		if len(m.events.items) == 0 && i == 0 {
+			return t.Placeholder.Render(" no events yet")
+		}
+		if i < pad {
+			return ""
+		}
+		e := evs[i-pad]
+		kind := e.Kind.String()
+		ks, ok := t.EventKind[kind]
+		if !ok {
+			ks = t.EventText
+		}
+		return t.EventTime.Render(e.Time.Format("15:04:05")) + " " + ks.Render(fmt.Sprintf("%-6s", kind)) + " " + t.EventText.Render(oneLine(e.Text))
+	})
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func (m *Model) hintLine(w int) string {
+	t := m.cfg.Theme
+	k := func(key, help string) string { return t.HintKey.Render(key) + t.Hint.Render(" "+help) }
+	p := m.cfg.Prefix.String()
+	var parts []string
+	switch {
+	case m.notice != "":
+		parts = []string{t.Hint.Render(m.notice)}
+	case m.prefixOn:
+		parts = []string{t.HintKey.Render(p + " …"), k("e", "events"), k("[", "scroll"), k("z", "zoom"), k("?", "help"), k("q", "quit"), k(p, "send "+p)}
+	case m.focus == focusEvents:
+		parts = []string{k("↑↓ pgup pgdn", "scroll events"), k("esc", "back to agent")}
+	case m.scroll > 0:
+		parts = []string{k("↑↓ pgup pgdn g G", "scroll"), k("q", "back to live"), t.Hint.Render("other keys go to the agent")}
+	case m.exited:
+		parts = []string{t.Hint.Render("agent " + m.status.String()), k("q", "quit"), k(p+" [", "scroll")}
+	default:
+		parts = []string{k(p, "prefix"), k(p+" ?", "help"), k(p+" q", "quit")}
+		if m.cfg.Protections != "" {
+			parts = append(parts, t.Hint.Render(m.cfg.Protections))
+		}
+	}
+	return fit(" "+strings.Join(parts, t.Hint.Render("  ·  ")), w)
+}
+
+// withOverlay draws box centred over base.
+func (m *Model) withOverlay(base, box string) string {
+	l := m.layout
+	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
+	x, y := max((l.Width-bw)/2, 0), max((l.Height-bh)/2, 0)
+	if bh < l.Height {
+		y = max(y, 1) // keep the status bar in view
+	}
+	c := lipgloss.NewCanvas(l.Width, l.Height)
+	c.Compose(lipgloss.NewCompositor(lipgloss.NewLayer(base), lipgloss.NewLayer(box).X(x).Y(y).Z(1)))
+	return c.Render()
+}
+
+func (m *Model) helpBox() string {
+	t := m.cfg.Theme
+	gap := "\n\n"
+	box := t.Dialog
+	if m.layout.Height < 34 { // compact, so it fits an 80x24 terminal
+		gap, box = "\n", box.Padding(0, 1)
+	}
+	var b strings.Builder
+	b.WriteString(t.DialogTitle.Render("sentinel · keys"))
+	for _, sec := range m.helpSections() {
+		b.WriteString(gap + t.PaneTitle.Render(sec.title))
+		for _, r := range sec.rows {
+			b.WriteString("\n  " + t.DialogKey.Render(fmt.Sprintf("%-20s", r.Key)) + " " + r.Desc)
+		}
+	}
+	b.WriteString(gap + t.Hint.Render("any key closes this help"))
+	return box.Render(b.String())
+}
+
+func (m *Model) quitBox() string {
+	t := m.cfg.Theme
+	body := t.DialogTitle.Render("Quit sentinel?") + "\n\n" +
+		"The agent is still running. Quitting ends it\n(SIGHUP and SIGTERM, then SIGKILL) and closes the recording.\n\n" +
+		t.DialogKey.Render("y") + " end the agent and quit   " + t.DialogKey.Render("n") + " keep going"
+	return t.Dialog.Render(body)
+}
