@@ -22,7 +22,6 @@ type Terminal interface {
 	Ack()
 	AltScreen() bool
 	MouseTracking() bool
-	Title() string
 }
 
 // Agent receives the console's actions. Its methods are called one at a

@@ -45,7 +45,6 @@ func (f *fakeTerm) Version() uint64     { return f.version }
 func (f *fakeTerm) Ack()                {}
 func (f *fakeTerm) AltScreen() bool     { return f.alt }
 func (f *fakeTerm) MouseTracking() bool { return f.mouse }
-func (f *fakeTerm) Title() string       { return "" }
 
 // fakeAgent records what the console asked of it.
 type fakeAgent struct {

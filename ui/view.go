@@ -145,11 +145,10 @@ func joinRow(existing string, r Rect, part string) string {
 
 func (m *Model) drawAgentPane(lines []string, f screen.Frame) {
 	l := m.layout
-	title := m.cfg.Command
-	if t := m.term.Title(); t != "" {
-		title += " · " + t
-	}
-	title += fmt.Sprintf(" · %dx%d", l.AgentInner.W, l.AgentInner.H)
+	// The agent's own title (OSC 0/2) is deliberately not shown: sentinel's
+	// chrome carries only sentinel's words, so the agent cannot write
+	// outside its pane.
+	title := m.cfg.Command + fmt.Sprintf(" · %dx%d", l.AgentInner.W, l.AgentInner.H)
 	m.paneRows(lines, l.Agent, title, m.focus == focusAgent, func(i int) string { return frameLine(f, i) })
 }
 

@@ -1,0 +1,519 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/vt"
+	"github.com/creack/pty"
+
+	"github.com/sentinel-console/sentinel/session/cast"
+)
+
+// These tests drive the real sentinel binary, built once, through real PTYs
+// and pipes, each with its own HOME and XDG directories.
+
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sentinel-e2e-")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "sentinel")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building sentinel: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// patience bounds how long a test waits for something that should happen;
+// it only catches hangs and never decides a pass.
+const patience = 20 * time.Second
+
+type env struct {
+	home, state, config string
+	vars                []string
+}
+
+func newEnv(t *testing.T) env {
+	t.Helper()
+	root := t.TempDir()
+	e := env{home: filepath.Join(root, "home"), state: filepath.Join(root, "state"), config: filepath.Join(root, "config")}
+	for _, d := range []string{e.home, e.config} {
+		os.MkdirAll(d, 0o700)
+	}
+	e.vars = []string{
+		"HOME=" + e.home, "XDG_STATE_HOME=" + e.state, "XDG_CONFIG_HOME=" + e.config,
+		"PATH=" + os.Getenv("PATH"), "TERM=xterm-256color", "SHELL=/bin/sh", "LANG=C.UTF-8",
+	}
+	return e
+}
+
+func (e env) recordings(t *testing.T) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(e.state, "sentinel", "sessions", "*.cast"))
+	return files
+}
+
+// runPiped runs sentinel with stdin from a string: no terminal, so headless.
+func runPiped(t *testing.T, e env, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = e.vars
+	cmd.Dir = e.home
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, er bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &er
+	done := make(chan error, 1)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(patience):
+		cmd.Process.Kill()
+		t.Fatalf("sentinel %q hung; stdout %q stderr %q", args, o.String(), er.String())
+	}
+	return o.String(), er.String(), cmd.ProcessState.ExitCode()
+}
+
+func TestHeadlessExitStatus(t *testing.T) {
+	e := newEnv(t)
+	for script, want := range map[string]int{"exit 0": 0, "exit 7": 7, "kill -TERM $$": 143, "kill -KILL $$": 137} {
+		_, stderr, code := runPiped(t, e, "", "run", "--headless", "--", "sh", "-c", script)
+		if code != want {
+			t.Errorf("%q: exit %d, want %d (stderr %q)", script, code, want, stderr)
+		}
+	}
+}
+
+func TestNoTerminalMeansHeadless(t *testing.T) {
+	e := newEnv(t)
+	stdout, stderr, code := runPiped(t, e, "hello there\n", "run", "--", "sh", "-c", `read line; echo "got:$line"`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "stdin is not a terminal; running headless") {
+		t.Errorf("stderr does not say it went headless: %q", stderr)
+	}
+	if !strings.Contains(stdout, "got:hello there") {
+		t.Errorf("input or output did not pass through: %q", stdout)
+	}
+}
+
+func TestEndOfInputReachesTheAgent(t *testing.T) {
+	e := newEnv(t)
+	stdout, _, code := runPiped(t, e, "one\ntwo\n", "run", "--", "cat")
+	if code != 0 || strings.Count(stdout, "one") < 1 || !strings.Contains(stdout, "two") {
+		t.Fatalf("cat did not see its input end: exit %d, %q", code, stdout)
+	}
+}
+
+func TestBadInvocations(t *testing.T) {
+	e := newEnv(t)
+	noexec := filepath.Join(e.home, "noexec")
+	os.WriteFile(noexec, []byte("#!/bin/sh\n"), 0o644)
+	marker := filepath.Join(e.home, "agent-ran")
+	cases := []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"run"}, 2, "no command given"},
+		{[]string{"run", "--"}, 2, "no command given"},
+		{[]string{"run", "--bogus", "--", "true"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"run", "--", "no-such-command-xyz"}, 127, "no-such-command-xyz: command not found"},
+		{[]string{"run", "--", noexec}, 126, "permission denied"},
+		{[]string{"run", "--size", "wide", "--headless", "--", "true"}, 2, "want COLSxROWS"},
+		{[]string{"run", "--record", "/x.cast", "--no-record", "--", "true"}, 2, "contradict"},
+		// /dev/null is not a directory, even for root: refused before the agent runs.
+		{[]string{"run", "--headless", "--record", "/dev/null/s.cast", "--", "touch", marker}, 1, "cannot record to /dev/null"},
+	}
+	for _, c := range cases {
+		_, stderr, code := runPiped(t, e, "", c.args...)
+		if code != c.code || !strings.Contains(stderr, c.msg) {
+			t.Errorf("%q: exit %d stderr %q; want exit %d and %q", c.args, code, stderr, c.code, c.msg)
+		}
+		if strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+			t.Errorf("%q: error is not one line (plus usage hint): %q", c.args, stderr)
+		}
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("the agent ran although its session could not be recorded")
+	}
+}
+
+func TestConfigErrorsNameFileAndLine(t *testing.T) {
+	e := newEnv(t)
+	path := filepath.Join(e.config, "sentinel", "config.toml")
+	os.MkdirAll(filepath.Dir(path), 0o700)
+	os.WriteFile(path, []byte("[console]\nprefix = \"ctrl-]\"\nsevrity = 3\n"), 0o600)
+	_, stderr, code := runPiped(t, e, "", "run", "--headless", "--", "true")
+	if code != 2 || !strings.Contains(stderr, path+`:3: unknown key "console.sevrity"`) {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	os.WriteFile(path, []byte("[console]\nprefix = \"x\"\n"), 0o600)
+	_, stderr, code = runPiped(t, e, "", "run", "--headless", "--", "true")
+	if code != 2 || !strings.Contains(stderr, path+":2: console.prefix") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	os.WriteFile(path, []byte("[record]\nenabled = false\n"), 0o600)
+	_, stderr, code = runPiped(t, e, "", "run", "--headless", "--", "true")
+	if code != 0 || len(e.recordings(t)) != 0 {
+		t.Fatalf("record.enabled = false: exit %d, %d recordings, %q", code, len(e.recordings(t)), stderr)
+	}
+}
+
+func TestRecording(t *testing.T) {
+	e := newEnv(t)
+	stdout, _, code := runPiped(t, e, "", "run", "--headless", "--size", "100x30", "--", "sh", "-c", `printf 'hello \033[32mgreen\033[0m\n'`)
+	if code != 0 || !strings.Contains(stdout, "green") {
+		t.Fatalf("exit %d, %q", code, stdout)
+	}
+	files := e.recordings(t)
+	if len(files) != 1 {
+		t.Fatalf("recordings: %v", files)
+	}
+	fi, _ := os.Stat(files[0])
+	di, _ := os.Stat(filepath.Dir(files[0]))
+	if fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700 {
+		t.Errorf("modes: file %v dir %v", fi.Mode().Perm(), di.Mode().Perm())
+	}
+	if !strings.HasSuffix(files[0], ".cast") || !strings.Contains(filepath.Base(files[0]), "Z-") {
+		t.Errorf("name %s is not <UTC time>-<id>.cast", files[0])
+	}
+	rec, err := cast.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := rec.Header
+	if h.Version != 2 || h.Width != 100 || h.Height != 30 || h.Timestamp == 0 || !strings.Contains(h.Command, "printf") ||
+		h.Title == "" || h.Env["TERM"] != "xterm-256color" || h.Env["SHELL"] != "/bin/sh" {
+		t.Errorf("header %+v", h)
+	}
+	var out strings.Builder
+	var markers []string
+	for _, ev := range rec.Events {
+		if ev.Code == "o" {
+			out.WriteString(ev.Data)
+		}
+		if ev.Code == "m" {
+			markers = append(markers, ev.Data)
+		}
+	}
+	if out.String() != stdout {
+		t.Errorf("recorded %q, printed %q", out.String(), stdout)
+	}
+	if len(markers) != 2 || !strings.HasPrefix(markers[0], "start:") || markers[1] != "exit: exit 0" {
+		t.Errorf("markers %q", markers)
+	}
+
+	// --no-record leaves nothing behind; --record chooses the file.
+	e2 := newEnv(t)
+	runPiped(t, e2, "", "run", "--headless", "--no-record", "--", "true")
+	if n := len(e2.recordings(t)); n != 0 {
+		t.Errorf("--no-record wrote %d recordings", n)
+	}
+	chosen := filepath.Join(e2.home, "mine", "x.cast")
+	runPiped(t, e2, "", "run", "--headless", "--record", chosen, "--", "true")
+	if _, err := cast.ReadFile(chosen); err != nil {
+		t.Errorf("--record: %v", err)
+	}
+}
+
+func TestRecordingSurvivesSIGKILL(t *testing.T) {
+	e := newEnv(t)
+	path := filepath.Join(e.home, "crash.cast")
+	cmd := exec.Command(bin, "run", "--headless", "--record", path, "--", "sh", "-c", `i=0; while :; do echo "line $i"; i=$((i+1)); done`)
+	cmd.Env = e.vars
+	cmd.Stdout = io.Discard
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	for deadline := time.Now().Add(patience); ; time.Sleep(20 * time.Millisecond) {
+		if fi, err := os.Stat(path); err == nil && fi.Size() > 256<<10 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("recording never grew")
+		}
+	}
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	rec, err := cast.ReadFile(path)
+	if err != nil {
+		t.Fatalf("recording unreadable after SIGKILL: %v", err)
+	}
+	var out strings.Builder
+	for _, ev := range rec.Events {
+		if ev.Code == "o" {
+			out.WriteString(ev.Data)
+		}
+	}
+	lines := strings.Split(out.String(), "\r\n")
+	if len(lines) < 1000 {
+		t.Fatalf("only %d lines survived", len(lines))
+	}
+	// Every complete line is intact and in order.
+	for i, l := range lines[:len(lines)-1] {
+		if l != fmt.Sprintf("line %d", i) {
+			t.Fatalf("line %d is %q", i, l)
+		}
+	}
+}
+
+func TestAsciinemaPlaysTheRecording(t *testing.T) {
+	if _, err := exec.LookPath("asciinema"); err != nil {
+		if os.Getenv("SENTINEL_REQUIRE_TOOLS") != "" {
+			t.Fatal("asciinema is required (SENTINEL_REQUIRE_TOOLS is set) but not installed")
+		}
+		t.Skip("asciinema not installed (CI installs it and sets SENTINEL_REQUIRE_TOOLS)")
+	}
+	e := newEnv(t)
+	path := filepath.Join(e.home, "play.cast")
+	runPiped(t, e, "", "run", "--headless", "--record", path, "--", "sh", "-c", `echo "played back: ok"; printf '\033[1mbold\033[0m\n'`)
+	// asciinema opens /dev/tty, so it gets a terminal of its own.
+	for _, args := range [][]string{{"cat", path}, {"play", "-s", "10", path}} {
+		cmd := exec.Command("asciinema", args...)
+		cmd.Env = e.vars
+		ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: 80, Rows: 24})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(ptmx)
+		cmd.Wait()
+		if cmd.ProcessState.ExitCode() != 0 || !strings.Contains(string(got), "played back: ok") {
+			t.Fatalf("asciinema %s: exit %d:\n%s", args[0], cmd.ProcessState.ExitCode(), got)
+		}
+	}
+}
+
+func TestDemoHeadless(t *testing.T) {
+	e := newEnv(t)
+	stdout, stderr, code := runPiped(t, e, "", "demo", "--headless", "--speed", "500")
+	if code != 0 {
+		t.Fatalf("demo exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"Not Authorized", "infra/domains.env", "● Bash(curl", "volumeDelete", "Task finished",
+		"production volume pg-data", "DELETED", "3 of 3 backups lost",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if len(e.recordings(t)) != 1 {
+		t.Errorf("demo not recorded")
+	}
+}
+
+// console drives sentinel's console through a real PTY and reads its screen
+// with a terminal emulator, as an operator's terminal would show it.
+type console struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	ptmx *os.File
+	mu   sync.Mutex
+	emu  *vt.Emulator
+	raw  bytes.Buffer
+	done chan struct{}
+}
+
+func startConsole(t *testing.T, e env, cols, rows int, args ...string) *console {
+	t.Helper()
+	c := &console{t: t, emu: vt.NewEmulator(cols, rows), done: make(chan struct{})}
+	c.cmd = exec.Command(bin, args...)
+	c.cmd.Env = e.vars
+	c.cmd.Dir = e.home
+	var err error
+	c.ptmx, err = pty.StartWithSize(c.cmd, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _ = io.Copy(c.ptmx, c.emu) }() // answer the console's terminal queries
+	go func() {
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := c.ptmx.Read(buf)
+			c.mu.Lock()
+			c.raw.Write(buf[:n])
+			c.emu.Write(buf[:n])
+			c.mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { c.cmd.Wait(); close(c.done) }()
+	t.Cleanup(func() {
+		c.cmd.Process.Kill()
+		<-c.done
+		c.ptmx.Close()
+		if cl, ok := c.emu.InputPipe().(io.Closer); ok {
+			cl.Close()
+		}
+	})
+	return c
+}
+
+func (c *console) screen() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.emu.String()
+}
+
+func (c *console) rawOutput() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.raw.String()
+}
+
+func (c *console) waitFor(what ...string) {
+	c.t.Helper()
+	deadline := time.Now().Add(patience)
+	for {
+		s := c.screen()
+		ok := true
+		for _, w := range what {
+			ok = ok && strings.Contains(s, w)
+		}
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("screen never showed %q:\n%s", what, s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (c *console) send(s string) {
+	c.t.Helper()
+	if _, err := c.ptmx.Write([]byte(s)); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func (c *console) exitCode() int {
+	c.t.Helper()
+	select {
+	case <-c.done:
+		return c.cmd.ProcessState.ExitCode()
+	case <-time.After(patience):
+		c.t.Fatalf("console did not exit; screen:\n%s", c.screen())
+		return -1
+	}
+}
+
+const prefix = "\x1d" // ctrl-]
+
+func TestConsoleRunsAShell(t *testing.T) {
+	e := newEnv(t)
+	c := startConsole(t, e, 120, 40, "run", "--", "sh", "-c", `echo ready; while read line; do echo "got:$line"; stty size; done`)
+	c.waitFor("sentinel", "RUNNING", "ready", "● REC")
+	c.send("abc\r")
+	// The pane is 82x36 at 120x40 (see ui.ComputeLayout): the agent sees it.
+	c.waitFor("got:abc", "36 82")
+
+	c.send(prefix + "?")
+	c.waitFor("sentinel · keys", "After the prefix")
+	c.send("x") // any key closes help and is not sent to the agent
+	c.send("def\r")
+	c.waitFor("got:def")
+	if strings.Contains(c.screen(), "got:xdef") {
+		t.Fatal("the key that closed help reached the agent")
+	}
+
+	// Resize the operator's terminal: the agent gets the new pane size.
+	pty.Setsize(c.ptmx, &pty.Winsize{Cols: 140, Rows: 50})
+	c.mu.Lock()
+	c.emu.Resize(140, 50)
+	c.mu.Unlock()
+	c.waitFor("resized to 96x46")
+	c.send("\r")
+	c.waitFor("46 96")
+
+	c.send(prefix + "q")
+	c.waitFor("Quit sentinel?")
+	c.send("y")
+	if code := c.exitCode(); code != 128+int(syscall.SIGHUP) {
+		t.Fatalf("exit %d, want the agent's %d (ended by SIGHUP)", code, 128+int(syscall.SIGHUP))
+	}
+	if len(e.recordings(t)) != 1 {
+		t.Fatal("session not recorded")
+	}
+}
+
+func TestConsoleShowsExitUntilQ(t *testing.T) {
+	e := newEnv(t)
+	c := startConsole(t, e, 100, 30, "run", "--", "sh", "-c", "echo last words; exit 5")
+	c.waitFor("EXITED(5)", "last words", "exit 5")
+	select {
+	case <-c.done:
+		t.Fatal("console left before q")
+	case <-time.After(200 * time.Millisecond):
+	}
+	c.send("q")
+	if code := c.exitCode(); code != 5 {
+		t.Fatalf("exit %d, want 5", code)
+	}
+}
+
+func TestConsoleExitFlagLeavesAtOnce(t *testing.T) {
+	e := newEnv(t)
+	c := startConsole(t, e, 100, 30, "run", "--exit", "--no-record", "--", "sh", "-c", "sleep 0.3; exit 4")
+	c.waitFor("NOT RECORDING")
+	if code := c.exitCode(); code != 4 {
+		t.Fatalf("exit %d, want 4", code)
+	}
+}
+
+func TestAgentEscapesNeverReachTheOperator(t *testing.T) {
+	e := newEnv(t)
+	// The payload comes from a file so that none of it is on the command
+	// line, which the console shows.
+	payload := "\x1b]52;c;cHduZWQ=\x07\x1b]0;pwned-title\x07\x1b]8;;http://evil.example/\x1b\\link\x1b]8;;\x1b\\" +
+		"\x1bP+q544e\x1b\\\x1b]777;notify;x;y\x07\x1b]9;nine\x07\x9b31mdone\n"
+	os.WriteFile(filepath.Join(e.home, "payload"), []byte(payload), 0o600)
+	c := startConsole(t, e, 120, 40, "run", "--", "sh", "-c", "cat payload; sleep 30")
+	c.waitFor("linkdone")
+	raw := c.rawOutput()
+	for _, bad := range []string{"\x1b]52", "cHduZWQ=", "pwned-title", "evil.example", "\x1bP", "544e", "\x1b]777", "notify", "\x1b]9;", "nine", "\x9b", "\x1b]8;;http"} {
+		if strings.Contains(raw, bad) {
+			t.Errorf("the agent's %q reached the operator's terminal", bad)
+		}
+	}
+	c.send(prefix + "q")
+	c.waitFor("Quit sentinel?")
+	c.send("y")
+	c.exitCode()
+}
+
+func TestDemoConsole(t *testing.T) {
+	e := newEnv(t)
+	c := startConsole(t, e, 160, 48, "demo", "--speed", "200", "--exit")
+	c.waitFor("demo agent (scripted)")
+	if code := c.exitCode(); code != 0 {
+		t.Fatalf("demo exit %d:\n%s", code, c.screen())
+	}
+	if out := c.rawOutput(); !strings.Contains(out, "3 of 3 backups lost") {
+		t.Fatalf("no provider summary after the demo:\n%s", c.screen())
+	}
+}
