@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -145,6 +147,18 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 	go func() {
 		<-sess.Done()
 		box.post(ui.AgentExited{Status: sess.Exit()})
+	}()
+	// bubbletea handles SIGINT and SIGTERM; a hangup (the operator's
+	// terminal went away) must also end the console, and with it the agent.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		select {
+		case <-hup:
+			p.Quit()
+		case <-done:
+		}
 	}()
 	if _, err := p.Run(); err != nil {
 		return st, fail(1, "console: %v", err)

@@ -517,3 +517,24 @@ func TestDemoConsole(t *testing.T) {
 		t.Fatalf("no provider summary after the demo:\n%s", c.screen())
 	}
 }
+
+func TestSignalsToSentinelEndTheAgent(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		e := newEnv(t)
+		pidFile := filepath.Join(e.home, "agent.pid")
+		c := startConsole(t, e, 100, 30, "run", "--", "sh", "-c", "echo $$ > agent.pid; echo started; sleep 1000")
+		c.waitFor("started")
+		b, _ := os.ReadFile(pidFile)
+		var pid int
+		fmt.Sscan(string(b), &pid)
+		if pid == 0 {
+			t.Fatalf("no agent pid in %q", b)
+		}
+		c.cmd.Process.Signal(sig)
+		c.exitCode()
+		if err := syscall.Kill(pid, 0); err == nil {
+			syscall.Kill(pid, syscall.SIGKILL)
+			t.Errorf("%v to sentinel left the agent running", sig)
+		}
+	}
+}
