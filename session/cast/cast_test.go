@@ -216,3 +216,21 @@ func BenchmarkOutput(b *testing.B) {
 		w.Output(chunk)
 	}
 }
+
+func BenchmarkAppendJSONString(b *testing.B) {
+	inputs := map[string]string{
+		"plain":  strings.Repeat("12345\r\n", 600),
+		"colour": strings.Repeat("\x1b[38;5;208mword\x1b[0m \x1b[1;38;2;10;200;30mmore\x1b[0m ", 100) + "\r\n",
+		"utf8":   strings.Repeat("● Bash(ls) ⎿ ✻ 漢字 ", 200),
+	}
+	for name, in := range inputs {
+		b.Run(name, func(b *testing.B) {
+			src := []byte(in)
+			var dst []byte
+			b.SetBytes(int64(len(src)))
+			for b.Loop() {
+				dst = AppendJSONString(dst[:0], src)
+			}
+		})
+	}
+}
