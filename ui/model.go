@@ -63,8 +63,12 @@ type (
 	clockMsg time.Time
 )
 
-// frameInterval caps redraws of the agent pane at 60 per second.
-const frameInterval = time.Second / 60
+// frameInterval caps redraws of the agent pane at 60 per second, and
+// burstFrameInterval at 30 while the agent streams output continuously.
+const (
+	frameInterval      = time.Second / 60
+	burstFrameInterval = time.Second / 30
+)
 
 type focusArea int
 
@@ -107,6 +111,7 @@ type Model struct {
 
 	frameScheduled bool
 	lastFrame      time.Time
+	busyFrames     int // consecutive frames that followed the previous one at once
 	frame          screen.Frame
 	frameVersion   uint64
 	frameScroll    int
@@ -145,8 +150,20 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case ScreenChanged:
 		if !m.frameScheduled {
 			m.frameScheduled = true
-			wait := max(frameInterval-time.Since(m.lastFrame), 0)
-			return m, tea.Tick(wait, func(time.Time) tea.Msg { return frameMsg{} })
+			since := time.Since(m.lastFrame)
+			interval := frameInterval
+			if since < 2*burstFrameInterval {
+				m.busyFrames++
+			} else {
+				m.busyFrames = 0
+			}
+			if m.busyFrames > 30 {
+				// Half a second of continuous change: output is streaming
+				// faster than anyone reads it; redraw less often and leave
+				// the CPU to the agent.
+				interval = burstFrameInterval
+			}
+			return m, tea.Tick(max(interval-since, 0), func(time.Time) tea.Msg { return frameMsg{} })
 		}
 	case frameMsg:
 		m.frameScheduled = false
@@ -485,7 +502,7 @@ func (m *Model) render() string {
 	f := m.paneFrame()
 	if l.Zoomed || l.Agent == l.AgentInner {
 		for i := range l.AgentInner.H {
-			lines[l.AgentInner.Y+i] = fit(frameLine(f, i), l.AgentInner.W)
+			lines[l.AgentInner.Y+i] = paneLine(f, i, l.AgentInner.W)
 		}
 	} else {
 		m.drawAgentPane(lines, f)
@@ -506,9 +523,16 @@ func (m *Model) render() string {
 	return out
 }
 
-func frameLine(f screen.Frame, i int) string {
-	if i < len(f.Lines) {
+// paneLine is row i of the frame, exactly w cells wide. Frames normally
+// match the pane, and then their lines are used as they are; measuring every
+// styled line on every frame was a visible cost during bursts. Between a
+// resize and the emulator catching up they may not match.
+func paneLine(f screen.Frame, i, w int) string {
+	if i >= len(f.Lines) {
+		return strings.Repeat(" ", w)
+	}
+	if f.Width == w {
 		return f.Lines[i]
 	}
-	return ""
+	return fit(f.Lines[i], w)
 }

@@ -39,7 +39,7 @@ func (f *fakeTerm) Render(offset int) screen.Frame {
 	lines = append(lines, f.history[len(f.history)-offset:]...)
 	lines = append(lines, f.lines...)
 	lines = lines[:len(f.lines)]
-	return screen.Frame{Lines: lines, CursorX: f.cx, CursorY: f.cy, CursorVisible: offset == 0, Scrolled: offset, History: len(f.history)}
+	return screen.Frame{Width: 0, Lines: lines, CursorX: f.cx, CursorY: f.cy, CursorVisible: offset == 0, Scrolled: offset, History: len(f.history)}
 }
 func (f *fakeTerm) Version() uint64     { return f.version }
 func (f *fakeTerm) Ack()                {}

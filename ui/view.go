@@ -110,7 +110,8 @@ func (m *Model) statusBarAt(level, w int) (string, bool) {
 }
 
 // paneRows draws a rounded box with a title into lines, at r. Rows are
-// built left to right, so panes must be drawn in that order.
+// built left to right, so panes must be drawn in that order. body(i) must
+// return exactly r.W-2 cells.
 func (m *Model) paneRows(lines []string, r Rect, title string, focused bool, body func(i int) string) {
 	t := m.cfg.Theme
 	bs := t.Border
@@ -130,7 +131,7 @@ func (m *Model) paneRows(lines []string, r Rect, title string, focused bool, bod
 	lines[r.Y] = joinRow(lines[r.Y], r, fit(top, r.W))
 	side := bs.Render("│")
 	for i := 0; i < r.H-2; i++ {
-		lines[r.Y+1+i] = joinRow(lines[r.Y+1+i], r, side+fit(body(i), inner)+side)
+		lines[r.Y+1+i] = joinRow(lines[r.Y+1+i], r, side+body(i)+side)
 	}
 	lines[r.Y+r.H-1] = joinRow(lines[r.Y+r.H-1], r, bs.Render("╰"+strings.Repeat("─", inner)+"╯"))
 }
@@ -149,7 +150,8 @@ func (m *Model) drawAgentPane(lines []string, f screen.Frame) {
 	// chrome carries only sentinel's words, so the agent cannot write
 	// outside its pane.
 	title := m.cfg.Command + fmt.Sprintf(" · %dx%d", l.AgentInner.W, l.AgentInner.H)
-	m.paneRows(lines, l.Agent, title, m.focus == focusAgent, func(i int) string { return frameLine(f, i) })
+	w := l.AgentInner.W
+	m.paneRows(lines, l.Agent, title, m.focus == focusAgent, func(i int) string { return paneLine(f, i, w) })
 }
 
 func (m *Model) drawEventsPane(lines []string) {
@@ -164,10 +166,10 @@ func (m *Model) drawEventsPane(lines []string) {
 	pad := in.H - len(evs)
 	m.paneRows(lines, l.Events, title, m.focus == focusEvents, func(i int) string {
 		if len(m.events.items) == 0 && i == 0 {
-			return t.Placeholder.Render(" no events yet")
+			return fit(t.Placeholder.Render(" no events yet"), in.W)
 		}
 		if i < pad {
-			return ""
+			return strings.Repeat(" ", in.W)
 		}
 		e := evs[i-pad]
 		kind := e.Kind.String()
@@ -175,7 +177,7 @@ func (m *Model) drawEventsPane(lines []string) {
 		if !ok {
 			ks = t.EventText
 		}
-		return t.EventTime.Render(e.Time.Format("15:04:05")) + " " + ks.Render(fmt.Sprintf("%-6s", kind)) + " " + t.EventText.Render(oneLine(e.Text))
+		return fit(t.EventTime.Render(e.Time.Format("15:04:05"))+" "+ks.Render(fmt.Sprintf("%-6s", kind))+" "+t.EventText.Render(oneLine(e.Text)), in.W)
 	})
 }
 

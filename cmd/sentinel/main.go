@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/sentinel-console/sentinel/demo"
@@ -46,6 +47,18 @@ Run 'sentinel help run' for the console's flags and keys.
 `
 
 func main() {
+	// SENTINEL_CPUPROFILE=FILE writes a CPU profile, for performance work
+	// (see bench/README.md).
+	if path := os.Getenv("SENTINEL_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil {
+			if pprof.StartCPUProfile(f) == nil {
+				code := realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+				pprof.StopCPUProfile()
+				f.Close()
+				os.Exit(code)
+			}
+		}
+	}
 	os.Exit(realMain(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

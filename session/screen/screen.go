@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
@@ -19,6 +20,13 @@ const DefaultScrollback = 10000
 // may wait for the lock: a piece of scrolling output costs at most a few
 // milliseconds at 200x50.
 const pieceSize = 4 << 10
+
+// burstPace is how long the feeder lets a burst accumulate between drops at
+// first; a burst that goes on is paced up to maxBurstPace.
+const (
+	burstPace    = 15 * time.Millisecond
+	maxBurstPace = 60 * time.Millisecond
+)
 
 // maxUnfed bounds the queue when output cannot be squashed (for example a
 // flood of bare line feeds, where the column is unknown). Beyond it the
@@ -187,7 +195,12 @@ func (s *Screen) feed() {
 	var buf []byte
 	var sq *squasher
 	var resize *resizeOp // to apply once buf is fed
-	keepFor := func(h int) int { return 2*h + 2 }
+	// The tail kept after a drop starts on the bottom row (the replay moves
+	// the cursor there), so h+1 line feeds push out every row that existed
+	// before it; one more for good measure.
+	keepFor := func(h int) int { return h + 2 }
+	var nextIntake time.Time
+	pace := burstPace
 	for {
 		if len(buf) == 0 && resize != nil {
 			s.mu.Lock()
@@ -199,13 +212,24 @@ func (s *Screen) feed() {
 			resize = nil
 			s.changed()
 		}
-		if resize == nil {
+		// During a burst, let output pile up until nextIntake before taking
+		// more: one drop then covers all of it, and the emulator scrolls h+2
+		// lines per intake instead of per read. Meanwhile buf is fed.
+		if resize == nil && (len(buf) == 0 || !time.Now().Before(nextIntake)) {
+			if wait := time.Until(nextIntake); wait > 0 {
+				select {
+				case <-time.After(wait):
+				case <-s.done:
+					return
+				}
+			}
 			resize = s.take(&buf)
 		}
 		if len(buf) == 0 {
 			if resize != nil {
 				continue
 			}
+			pace = burstPace // the burst is over
 			if !s.sleep() {
 				return
 			}
@@ -231,8 +255,17 @@ func (s *Screen) feed() {
 		}
 		sq.scan(buf)
 		if a, x, ok := sq.plan(h); ok {
-			marker := skipMarker(x.ordinal-a.ordinal, x.off-a.off, w, x.reset >= 0)
-			synth := append(marker, sq.replay(x)...)
+			// The marker line, then the rest of the screen cleared and the
+			// cursor on the bottom row, where the dropped lines would have
+			// left it, then the pen state they would have left.
+			synth := skipMarker(x.ordinal-a.ordinal, x.off-a.off, w, x.reset >= 0)
+			synth = fmt.Appendf(synth, "\x1b[J\x1b[%d;1H", h)
+			synth = append(synth, sq.replay(x)...)
+			// A burst that goes on is paced ever slower, up to
+			// maxBurstPace: nobody reads a screen that scrolls faster than
+			// that, and each drop costs the emulator h+2 scrolled lines.
+			nextIntake = time.Now().Add(pace)
+			pace = min(pace+burstPace, maxBurstPace)
 			s.mu.Lock()
 			s.skipped.Bytes += int64(x.off - a.off)
 			s.skipped.Lines += int64(x.ordinal - a.ordinal)
@@ -510,6 +543,7 @@ func (s *Screen) Paste(text string) {
 
 // Frame is a rendered view of the pane.
 type Frame struct {
+	Width int      // cells per line
 	Lines []string // one styled line per row, each exactly Width cells wide
 	// Cursor position within the frame; Visible is false when the agent hid
 	// it or the view is scrolled back.
@@ -530,7 +564,7 @@ func (s *Screen) Render(offset int) Frame {
 		offset = 0 // full-screen programs own their screen; history is the main screen's
 	}
 	offset = max(0, min(offset, histLen))
-	f := Frame{Lines: make([]string, 0, h), Scrolled: offset, History: histLen}
+	f := Frame{Width: w, Lines: make([]string, 0, h), Scrolled: offset, History: histLen}
 	var b []byte
 	for row := range h {
 		src := row - offset

@@ -343,3 +343,22 @@ func BenchmarkScrollBurst(b *testing.B) {
 		s.Close()
 	}
 }
+
+func BenchmarkSquasherScan(b *testing.B) {
+	var plain, colour bytes.Buffer
+	for i := 0; plain.Len() < 4<<20; i++ {
+		fmt.Fprintf(&plain, "%d\r\n", i)
+	}
+	for i := 0; colour.Len() < 4<<20; i++ {
+		fmt.Fprintf(&colour, "\x1b[38;5;%dm%06d\x1b[0m \x1b[1;38;2;10;%d;30mword\x1b[0m \x1b[4mmore text here\x1b[0m\r\n", i%256, i, i%256)
+	}
+	for name, data := range map[string][]byte{"plain": plain.Bytes(), "colour": colour.Bytes()} {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				sq := newSquasher(52)
+				sq.scan(data)
+			}
+		})
+	}
+}

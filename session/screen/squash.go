@@ -33,11 +33,18 @@ const maxOSC = 4096
 // at column 0 of a full-screen scroll region: a place where the byte stream
 // can be cut without changing what the emulator does next.
 type cut struct {
-	off      int    // offset in the unfed buffer
-	ordinal  int    // running count of cut points, for counting lines
-	modalEnd int    // len(modal) at this point
-	reset    int    // offset in modal of the last SGR reset before this point, or -1
-	title    string // the last title sequence seen since the run's first cut
+	off      int // offset in the unfed buffer
+	ordinal  int // running count of cut points, for counting lines
+	modalEnd int // len(modal) at this point
+	reset    int // offset in modal of the last SGR reset before this point, or -1
+}
+
+// titleMark is a title sequence seen after cut number ordinal. Titles are
+// kept apart from cuts so that a cut holds no pointers: cuts are made for
+// every line of a burst, and pointers would cost GC write barriers.
+type titleMark struct {
+	ordinal int
+	seq     string
 }
 
 type squasher struct {
@@ -59,12 +66,12 @@ type squasher struct {
 	alt        int     // 1 while the alternate screen is active
 
 	haveA   bool
-	a       cut   // first cut of the current run in the unfed buffer
-	ring    []cut // the last keep cut points
+	a       cut     // first cut of the current run in the unfed buffer
+	ring    cutRing // the last keep cut points
 	ordinal int
 	modal   []byte // SGR and OSC sequences since a, in order
 	reset   int    // offset in modal of the last SGR reset, or -1
-	title   string
+	titles  []titleMark
 
 	scanned int // bytes of the unfed buffer already classified
 }
@@ -76,10 +83,10 @@ func newSquasher(keep int) *squasher {
 // barrier ends the current run: nothing before it may be dropped.
 func (s *squasher) barrier() {
 	s.haveA = false
-	s.ring = s.ring[:0]
+	s.ring.clear(s.keep)
 	s.modal = s.modal[:0]
 	s.reset = -1
-	s.title = ""
+	s.titles = s.titles[:0]
 	s.col0 = false
 }
 
@@ -87,6 +94,26 @@ func (s *squasher) barrier() {
 func (s *squasher) scan(buf []byte) {
 	for i := s.scanned; i < len(buf); i++ {
 		b := buf[i]
+		if s.pstate == parser.GroundState {
+			// Fast paths for what most of any burst is made of; each does
+			// what the table walk below would.
+			switch {
+			case b >= 0x20 && b < 0x7f: // printable ASCII: skip the run
+				for i+1 < len(buf) && buf[i+1] >= 0x20 && buf[i+1] < 0x7f {
+					i++
+				}
+				s.col0 = false
+				continue
+			case b == '\r' || b == '\n':
+				s.control(b, i)
+				continue
+			case b == 0x1b:
+				if end, ok := s.fastCSI(buf, i); ok {
+					i = end
+					continue
+				}
+			}
+		}
 		if s.pstate == parser.Utf8State {
 			// Like x/ansi, take the rest of the character whatever it is.
 			if s.utf8Need--; s.utf8Need <= 0 {
@@ -159,6 +186,47 @@ func (s *squasher) scan(buf []byte) {
 		s.pstate = next
 	}
 	s.scanned = len(buf)
+}
+
+// fastCSI classifies a complete, well-formed control sequence starting at
+// buf[i] (ESC [) without the table walk: colour-heavy output is mostly SGR,
+// and this is the bulk of the scanning cost there. Anything unusual (a
+// control inside, a sequence cut off by the end of buf) returns false and
+// goes through the table.
+func (s *squasher) fastCSI(buf []byte, i int) (end int, ok bool) {
+	j := i + 1
+	if j >= len(buf) || buf[j] != '[' {
+		return 0, false
+	}
+	j++
+	s.csiPriv, s.csiInter, s.csiFirst, s.csiSep = false, false, -1, false
+	if j < len(buf) && buf[j] >= '<' && buf[j] <= '?' {
+		s.csiPriv = true
+		j++
+	}
+	for ; j < len(buf); j++ {
+		c := buf[j]
+		switch {
+		case c >= '0' && c <= '9':
+			if !s.csiSep && s.csiFirst < 1<<20 {
+				s.csiFirst = max(s.csiFirst, 0)*10 + int(c-'0')
+			}
+			continue
+		case c == ';' || c == ':':
+			s.csiSep = true
+			continue
+		}
+		break
+	}
+	for ; j < len(buf) && buf[j] >= 0x20 && buf[j] <= 0x2f; j++ {
+		s.csiInter = true
+	}
+	if j >= len(buf) || buf[j] < 0x40 || buf[j] > 0x7e {
+		return 0, false
+	}
+	s.seqStart = i
+	s.csi(buf[i:j+1], buf[j])
+	return j, true
 }
 
 // control handles a C0 control executed in ground state.
@@ -255,7 +323,7 @@ func (s *squasher) endOSC(seq []byte) {
 	switch s.oscNum {
 	case 0, 1, 2: // titles: only the last one matters
 		if s.haveA {
-			s.title = string(seq)
+			s.titles = append(s.titles, titleMark{s.ordinal, string(seq)})
 		}
 	case 8: // hyperlinks: the pane never shows them
 	default:
@@ -284,31 +352,29 @@ func (s *squasher) addCut(off int) {
 		s.haveA = true
 		s.modal = s.modal[:0]
 		s.reset = -1
-		s.title = ""
+		s.titles = s.titles[:0]
 		s.a = cut{off: off, ordinal: s.ordinal, reset: -1}
-		s.ring = append(s.ring[:0], s.a)
+		s.ring.clear(s.keep)
+		s.ring.push(s.a)
 		return
 	}
-	c := cut{off: off, ordinal: s.ordinal, modalEnd: len(s.modal), reset: s.reset, title: s.title}
-	if len(s.ring) >= s.keep {
-		copy(s.ring, s.ring[1:])
-		s.ring = s.ring[:len(s.ring)-1]
-	}
-	s.ring = append(s.ring, c)
+	c := cut{off: off, ordinal: s.ordinal, modalEnd: len(s.modal), reset: s.reset}
+	s.ring.push(c)
 	s.compact()
 }
 
 // compact forgets modal bytes no future drop can need: everything before the
 // last reset that precedes the oldest cut point still in the ring.
 func (s *squasher) compact() {
-	low := s.ring[0].reset
+	low := s.ring.at(0).reset
 	if low < 64<<10 {
 		return
 	}
 	s.modal = append(s.modal[:0], s.modal[low:]...)
-	for i := range s.ring {
-		s.ring[i].modalEnd -= low
-		s.ring[i].reset -= low // >= 0: resets only move forward
+	for i := range s.ring.n {
+		c := s.ring.at(i)
+		c.modalEnd -= low
+		c.reset -= low // >= 0: resets only move forward
 	}
 	s.reset -= low
 }
@@ -316,10 +382,10 @@ func (s *squasher) compact() {
 // plan reports the range [a.off, x.off) that may be dropped, if the run has
 // at least minDrop lines before its last keep lines.
 func (s *squasher) plan(minDrop int) (a, x cut, ok bool) {
-	if !s.haveA || len(s.ring) < s.keep {
+	if !s.haveA || s.ring.n < s.keep {
 		return cut{}, cut{}, false
 	}
-	x = s.ring[0]
+	x = *s.ring.at(0)
 	if x.ordinal-s.a.ordinal < minDrop || x.off <= s.a.off {
 		return cut{}, cut{}, false
 	}
@@ -334,16 +400,21 @@ func (s *squasher) replay(x cut) []byte {
 	if x.reset >= 0 {
 		from = x.reset
 	}
-	out := make([]byte, 0, len(x.title)+x.modalEnd-from)
-	out = append(out, x.title...)
+	var out []byte
+	for i := len(s.titles) - 1; i >= 0; i-- {
+		if s.titles[i].ordinal < x.ordinal {
+			out = append(out, s.titles[i].seq...)
+			break
+		}
+	}
 	return append(out, s.modal[from:x.modalEnd]...)
 }
 
 // dropped tells the squasher that buf[a.off:x.off] was replaced by n bytes.
 func (s *squasher) dropped(a, x cut, n int) {
 	delta := a.off + n - x.off
-	for i := range s.ring {
-		s.ring[i].off += delta
+	for i := range s.ring.n {
+		s.ring.at(i).off += delta
 	}
 	s.scanned += delta
 	s.seqStart += delta
@@ -355,21 +426,21 @@ func (s *squasher) dropped(a, x cut, n int) {
 func (s *squasher) consumed(n int) {
 	s.scanned -= n
 	s.seqStart -= n
-	for i := range s.ring {
-		s.ring[i].off -= n
+	for i := range s.ring.n {
+		s.ring.at(i).off -= n
 	}
 	drop := 0
-	for drop < len(s.ring) && s.ring[drop].off < 0 {
+	for drop < s.ring.n && s.ring.at(drop).off < 0 {
 		drop++
 	}
-	if drop == len(s.ring) {
+	if drop == s.ring.n {
 		// Everything up to the last cut was fed: the next cut starts a
 		// new drop range (the run itself goes on).
 		s.haveA = false
-		s.ring = s.ring[:0]
+		s.ring.clear(s.keep)
 		s.modal = s.modal[:0]
 		s.reset = -1
-		s.title = ""
+		s.titles = s.titles[:0]
 		return
 	}
 	if s.a.off-n < 0 || drop > 0 {
@@ -382,18 +453,16 @@ func (s *squasher) consumed(n int) {
 // rebase makes ring[i] the start of the drop range: modal bytes before it
 // are already reflected in the emulator (fed or replayed).
 func (s *squasher) rebase(i int) {
-	s.ring = append(s.ring[:0], s.ring[i:]...)
-	base := s.ring[0]
+	s.ring.dropFront(i)
+	base := *s.ring.at(0)
 	s.modal = append(s.modal[:0], s.modal[base.modalEnd:]...)
-	for j := range s.ring {
-		s.ring[j].modalEnd -= base.modalEnd
-		if s.ring[j].reset >= base.modalEnd {
-			s.ring[j].reset -= base.modalEnd
+	for j := range s.ring.n {
+		c := s.ring.at(j)
+		c.modalEnd -= base.modalEnd
+		if c.reset >= base.modalEnd {
+			c.reset -= base.modalEnd
 		} else {
-			s.ring[j].reset = -1
-		}
-		if j > 0 && s.ring[j].title == base.title {
-			s.ring[j].title = ""
+			c.reset = -1
 		}
 	}
 	if s.reset >= base.modalEnd {
@@ -401,9 +470,57 @@ func (s *squasher) rebase(i int) {
 	} else {
 		s.reset = -1
 	}
-	if s.title == base.title {
-		s.title = ""
+	kept := s.titles[:0]
+	for _, t := range s.titles {
+		if t.ordinal >= base.ordinal {
+			kept = append(kept, t)
+		}
 	}
-	s.ring[0].modalEnd, s.ring[0].reset, s.ring[0].title = 0, -1, ""
-	s.a = s.ring[0]
+	s.titles = kept
+	first := s.ring.at(0)
+	first.modalEnd, first.reset = 0, -1
+	s.a = *first
+}
+
+// cutRing holds the last few cut points in a fixed array: a cut is made for
+// every line of a burst, so pushing must not allocate or copy.
+type cutRing struct {
+	buf     []cut
+	head, n int
+}
+
+func (r *cutRing) clear(size int) {
+	if len(r.buf) != size {
+		r.buf = make([]cut, size)
+	}
+	r.head, r.n = 0, 0
+}
+
+// push appends c, dropping the oldest entry when full.
+func (r *cutRing) push(c cut) {
+	if len(r.buf) == 0 {
+		return
+	}
+	if r.n < len(r.buf) {
+		r.buf[r.index(r.n)] = c
+		r.n++
+		return
+	}
+	r.buf[r.head] = c
+	r.head = r.index(1)
+}
+
+func (r *cutRing) at(i int) *cut { return &r.buf[r.index(i)] }
+
+func (r *cutRing) dropFront(k int) {
+	r.head = r.index(k)
+	r.n -= k
+}
+
+func (r *cutRing) index(i int) int {
+	i += r.head
+	if i >= len(r.buf) {
+		i -= len(r.buf)
+	}
+	return i
 }
