@@ -5,23 +5,17 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/sys/unix"
 )
 
 // FlushInterval bounds how long an event may sit in memory before it is
 // written. The contract is "at least every 100 ms"; half of that leaves room
 // for a slow disk.
 const FlushInterval = 50 * time.Millisecond
-
-// encoderNice is the encoder thread's nice value.
-const encoderNice = 10
 
 // flushSize makes a busy recording write in large batches instead of
 // waiting for the timer.
@@ -215,13 +209,6 @@ func (w *Writer) waitWritten(seq uint64) {
 // FlushInterval (less for markers and big batches) and writes them.
 func (w *Writer) run() {
 	defer close(w.stopped)
-	// Encoding is deferrable work: give its thread a lower priority so that,
-	// on a busy machine, the agent (and the PTY reader) run first and the
-	// encoder catches up in the gaps. The goroutine never unlocks the
-	// thread, so the thread ends with it instead of carrying the lower
-	// priority to other goroutines.
-	runtime.LockOSThread()
-	_ = unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), encoderNice)
 	var timer <-chan time.Time
 	for {
 		fired := false
