@@ -218,12 +218,24 @@ func (s *Session) read() {
 	defer s.pty.Close()
 	fd := int(s.pty.Fd()) // also puts the descriptor in blocking mode
 	buf := make([]byte, 64<<10)
+	rec := s.opts.Recorder
+	unflushed := false // output recorded since the recorder was last told we are idle
 	for {
-		n, err := readPTY(fd, buf)
+		wait := -1
+		if unflushed {
+			wait = int(cast.FlushInterval / time.Millisecond)
+		}
+		n, err := readPTY(fd, buf, wait)
+		if err == errQuiet {
+			rec.Idle()
+			unflushed = false
+			continue
+		}
 		if n > 0 {
 			data := buf[:n]
-			if s.opts.Recorder != nil {
-				s.opts.Recorder.Output(data)
+			if rec != nil {
+				rec.Output(data)
+				unflushed = true
 			}
 			for _, w := range s.opts.Output {
 				_, _ = w.Write(data)
@@ -234,6 +246,10 @@ func (s *Session) read() {
 		}
 	}
 }
+
+// errQuiet means the agent wrote nothing for the time readPTY was told to
+// wait.
+var errQuiet = errors.New("no output")
 
 // readPTY reads what the agent wrote, waiting in poll(2) when there is
 // nothing yet.
@@ -246,14 +262,20 @@ func (s *Session) read() {
 // blocking read (handed off by the runtime after 20 µs) cost 10-20% of an
 // agent's throughput on colour-heavy output against script(1); this matched
 // it (bench/run).
-func readPTY(fd int, buf []byte) (int, error) {
+//
+// With wait >= 0 it gives up after wait milliseconds with errQuiet.
+func readPTY(fd int, buf []byte, wait int) (int, error) {
 	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
 	var now unix.Timespec
 	for {
 		r, _, errno := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd[0])), 1, uintptr(unsafe.Pointer(&now)), 0, 0, 0)
 		if errno == 0 && r == 0 {
-			if _, err := unix.Poll(pfd, -1); err != nil && err != unix.EINTR {
+			ready, err := unix.Poll(pfd, wait)
+			if err != nil && err != unix.EINTR {
 				return 0, err
+			}
+			if err == nil && ready == 0 {
+				return 0, errQuiet
 			}
 			continue
 		}

@@ -276,3 +276,16 @@ func TestRecordingPathAndDirs(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOutputReachesTheRecordingWhileTheAgentIsQuiet(t *testing.T) {
+	// The agent prints once and then stays quiet: the reader's idle flush,
+	// not the session's end, must put the line on disk.
+	r := start(t, Options{}, "sh", "-c", "echo before-the-silence; sleep 60")
+	eventually(t, "the line on disk", func() bool {
+		b, _ := os.ReadFile(r.path)
+		return strings.Contains(string(b), "before-the-silence")
+	})
+	if r.s.Exited() {
+		t.Fatal("agent ended early")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func newWriter(t *testing.T) (*Writer, string) {
@@ -232,5 +233,39 @@ func BenchmarkAppendJSONString(b *testing.B) {
 				dst = AppendJSONString(dst[:0], src)
 			}
 		})
+	}
+}
+
+func TestIdleWritesPendingOutput(t *testing.T) {
+	w, path := newWriter(t)
+	defer w.Close()
+	w.Output([]byte("quiet now"))
+	w.Idle()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		rec, err := ReadFile(path)
+		if err == nil && len(rec.Events) == 1 && rec.Events[0].Data == "quiet now" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("output not written after Idle: %+v %v", rec, err)
+		}
+	}
+}
+
+func TestOldOutputIsWrittenWhenMoreArrives(t *testing.T) {
+	w, path := newWriter(t)
+	defer w.Close()
+	clock := time.Now()
+	w.now = func() time.Time { return clock }
+	w.Output([]byte("first"))
+	clock = clock.Add(FlushInterval) // the first chunk is now due
+	w.Output([]byte("second"))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		if rec, err := ReadFile(path); err == nil && len(rec.Events) == 2 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("due output was not written")
+		}
 	}
 }

@@ -12,9 +12,10 @@ import (
 	"unicode/utf8"
 )
 
-// FlushInterval bounds how long an event may sit in memory before it is
-// written. The contract is "at least every 100 ms"; half of that leaves room
-// for a slow disk.
+// FlushInterval bounds how long output may sit in memory before it is
+// written, given that the caller calls Idle after that long without output.
+// The contract is "at least every 100 ms"; half of that leaves room for a
+// slow disk.
 const FlushInterval = 50 * time.Millisecond
 
 // flushSize makes a busy recording write in large batches instead of
@@ -26,9 +27,11 @@ const flushSize = 256 << 10
 //
 // Recording sits on the PTY read path, so Output only timestamps the bytes
 // and copies them into memory; a goroutine of the writer's own encodes them
-// as JSON and writes whole lines, at least every FlushInterval. Markers are
-// written (and synced) before Marker returns, so a crash right after one
-// keeps it.
+// as JSON and writes whole lines. Output is written within FlushInterval
+// while more keeps coming and at once on Idle, which the caller must call
+// when the program goes quiet. Input, resizes and markers are written at
+// once; markers (and Flush) are on disk, synced, before they return, so a
+// crash right after one keeps it.
 //
 // Write errors are sticky: the first one is kept (see Err) and reported once
 // through OnError, and later events are dropped rather than written out of
@@ -41,12 +44,12 @@ type Writer struct {
 	f       *os.File
 
 	mu      sync.Mutex
-	written *sync.Cond // broadcast when a batch is on disk
-	arena   []byte     // bytes of queued events
-	entries []entry    // queued events, in order
-	urgent  bool       // a marker or flush is waiting
-	queued  uint64     // events queued so far
-	done    uint64     // events written so far (or dropped after an error)
+	written *sync.Cond    // broadcast when a batch is on disk
+	arena   []byte        // bytes of queued events
+	entries []entry       // queued events, in order
+	oldest  time.Duration // time of the oldest queued event
+	queued  uint64        // events queued so far
+	done    uint64        // events written so far (or dropped after an error)
 	err     error
 	closed  bool
 
@@ -137,11 +140,12 @@ func (w *Writer) Err() error {
 func (w *Writer) Output(p []byte) { w.queue(Output[0], p, false) }
 
 // Input records bytes typed into the program.
-func (w *Writer) Input(p []byte) { w.queue(Input[0], p, false) }
+// It is written at once: typing happens while the program may be quiet.
+func (w *Writer) Input(p []byte) { w.queue(Input[0], p, true) }
 
 // Resize records a terminal size change.
 func (w *Writer) Resize(cols, rows int) {
-	w.queue(Resize[0], []byte(strconv.Itoa(cols)+"x"+strconv.Itoa(rows)), false)
+	w.queue(Resize[0], []byte(strconv.Itoa(cols)+"x"+strconv.Itoa(rows)), true)
 }
 
 // Marker records a labelled moment and returns once it is written and
@@ -157,7 +161,6 @@ func (w *Writer) Marker(label string) {
 func (w *Writer) Flush() error {
 	w.mu.Lock()
 	seq := w.queued
-	w.urgent = true
 	w.mu.Unlock()
 	w.wake()
 	w.waitWritten(seq)
@@ -174,19 +177,25 @@ func (w *Writer) queue(code byte, p []byte, urgent bool) (uint64, bool) {
 		w.mu.Unlock()
 		return 0, false
 	}
-	first := len(w.entries) == 0
+	if len(w.entries) == 0 {
+		w.oldest = at
+	}
 	w.entries = append(w.entries, entry{at: at, code: code, off: len(w.arena), n: len(p)})
 	w.arena = append(w.arena, p...)
 	w.queued++
 	seq := w.queued
-	w.urgent = w.urgent || urgent
-	big := len(w.arena) >= flushSize
+	due := urgent || len(w.arena) >= flushSize || at-w.oldest >= FlushInterval
 	w.mu.Unlock()
-	if first || big || urgent {
+	if due {
 		w.wake()
 	}
 	return seq, true
 }
+
+// Idle says the program has gone quiet: what it wrote is written now
+// rather than when more comes. The session's reader calls it when the PTY
+// has had nothing for FlushInterval.
+func (w *Writer) Idle() { w.wake() }
 
 func (w *Writer) wake() {
 	select {
@@ -205,32 +214,20 @@ func (w *Writer) waitWritten(seq uint64) {
 	}
 }
 
-// run is the encoder goroutine: it batches queued events for at most
-// FlushInterval (less for markers and big batches) and writes them.
+// run is the encoder goroutine. It writes whenever it is woken: by a
+// marker, by 256 KB of queued output, by output that has waited
+// FlushInterval when more arrives, or by Idle once the program goes quiet.
+// It keeps no timer of its own: a pending runtime timer made Go's scheduler
+// poll its netpoller on every PTY read, which cost the agent throughput.
 func (w *Writer) run() {
 	defer close(w.stopped)
-	var timer <-chan time.Time
 	for {
-		fired := false
 		select {
 		case <-w.kick:
-		case <-timer:
-			fired, timer = true, nil
+			w.flush()
 		case <-w.stop:
 			w.flush()
 			return
-		}
-		w.mu.Lock()
-		pending := len(w.entries) > 0
-		now := w.urgent || len(w.arena) >= flushSize
-		w.mu.Unlock()
-		switch {
-		case !pending:
-		case now || fired:
-			w.flush()
-			timer = nil
-		case timer == nil:
-			timer = time.After(FlushInterval)
 		}
 	}
 }
@@ -240,7 +237,6 @@ func (w *Writer) flush() {
 	w.mu.Lock()
 	arena, entries := w.arena, w.entries
 	w.arena, w.entries = w.spareA[:0], w.spareE[:0]
-	w.urgent = false
 	seq := w.queued
 	w.mu.Unlock()
 
