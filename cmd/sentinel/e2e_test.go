@@ -538,3 +538,69 @@ func TestSignalsToSentinelEndTheAgent(t *testing.T) {
 		}
 	}
 }
+
+func requireTool(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("SENTINEL_REQUIRE_TOOLS") != "" {
+			t.Fatalf("%s is required (SENTINEL_REQUIRE_TOOLS is set) but not installed", name)
+		}
+		t.Skipf("%s not installed (CI installs it and sets SENTINEL_REQUIRE_TOOLS)", name)
+	}
+	return path
+}
+
+func numberedFile(t *testing.T, dir string, n int) string {
+	t.Helper()
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "line %03d\n", i)
+	}
+	path := filepath.Join(dir, "numbers.txt")
+	os.WriteFile(path, []byte(b.String()), 0o600)
+	return path
+}
+
+// Full-screen programs work in the pane: the alternate screen, application
+// cursor keys, escape and control keys all make the round trip.
+func TestLessInTheConsole(t *testing.T) {
+	less := requireTool(t, "less")
+	e := newEnv(t)
+	file := numberedFile(t, e.home, 200)
+	c := startConsole(t, e, 120, 40, "run", "--", less, file)
+	c.waitFor("line 001", "line 035")
+	c.send("G")
+	c.waitFor("line 200", "(END)")
+	c.send("g")
+	c.waitFor("line 001")
+	c.send("\x1b[B\x1b[B") // two arrow-downs
+	c.waitFor("line 003")
+	c.send("q")
+	c.waitFor("EXITED(0)")
+	c.send("q")
+	if code := c.exitCode(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+}
+
+func TestVimInTheConsole(t *testing.T) {
+	vi := requireTool(t, "vi")
+	e := newEnv(t)
+	file := numberedFile(t, e.home, 200)
+	c := startConsole(t, e, 120, 40, "run", "--exit", "--", vi, "-u", "NONE", "-N", file)
+	c.waitFor("line 001")
+	c.send("G")
+	c.waitFor("line 200")
+	c.send("\x1b[A\x1b[A") // up twice, in application cursor mode
+	c.send("oinserted by the operator\x1b")
+	c.waitFor("inserted by the operator")
+	c.send(":wq\r")
+	if code := c.exitCode(); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, c.screen())
+	}
+	got, _ := os.ReadFile(file)
+	if !strings.Contains(string(got), "line 198\ninserted by the operator\nline 199\n") {
+		t.Fatalf("file after editing:\n%s", got[len(got)-60:])
+	}
+}
