@@ -13,16 +13,7 @@ import (
 )
 
 // fit pads or truncates a styled line to exactly w cells.
-func fit(s string, w int) string {
-	sw := ansi.StringWidth(s)
-	switch {
-	case sw > w:
-		return ansi.Truncate(s, w, "") + ansi.ResetStyle
-	case sw < w:
-		return s + strings.Repeat(" ", w-sw)
-	}
-	return s
-}
+var fit = screen.Fit
 
 func elapsed(d time.Duration) string {
 	d = d.Round(time.Second)

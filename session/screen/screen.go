@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -287,7 +288,7 @@ func (s *Screen) feed() {
 		if n < len(buf) {
 			// End pieces after a line feed when one is near, so grapheme
 			// clusters and sequences are rarely split.
-			if i := lastByte(buf[:n], '\n'); i > n/2 {
+			if i := bytes.LastIndexByte(buf[:n], '\n'); i > n/2 {
 				n = i + 1
 			}
 		}
@@ -355,10 +356,10 @@ func (s *Screen) sleep() bool {
 func (s *Screen) hardSkip(buf []byte, width int) []byte {
 	keep := 1 << 20
 	from := len(buf) - keep
-	if i := indexByte(buf[from:], '\n'); i >= 0 {
+	if i := bytes.IndexByte(buf[from:], '\n'); i >= 0 {
 		from += i + 1
 	}
-	lines := countByte(buf[:from], '\n')
+	lines := bytes.Count(buf[:from], []byte{'\n'})
 	s.mu.Lock()
 	s.skipped.Bytes += int64(from)
 	s.skipped.Lines += int64(lines)
@@ -570,7 +571,7 @@ func (s *Screen) Render(offset int) Frame {
 		src := row - offset
 		if src < 0 {
 			line := s.hist.at(histLen + src)
-			f.Lines = append(f.Lines, fitLine(line, w))
+			f.Lines = append(f.Lines, Fit(line, w))
 			continue
 		}
 		y := src
@@ -621,7 +622,8 @@ func (s *Screen) HistoryText() []string {
 	return out
 }
 
-func fitLine(line string, w int) string {
+// Fit pads or truncates a styled line to exactly w cells.
+func Fit(line string, w int) string {
 	lw := ansi.StringWidth(line)
 	switch {
 	case lw > w:
@@ -630,32 +632,4 @@ func fitLine(line string, w int) string {
 		return line + strings.Repeat(" ", w-lw)
 	}
 	return line
-}
-
-func lastByte(b []byte, c byte) int {
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
-
-func countByte(b []byte, c byte) int {
-	n := 0
-	for _, x := range b {
-		if x == c {
-			n++
-		}
-	}
-	return n
 }
