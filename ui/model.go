@@ -492,7 +492,15 @@ func (m *Model) cursor() *tea.Cursor {
 	if !f.CursorVisible || f.CursorX >= in.W || f.CursorY >= in.H {
 		return nil
 	}
-	return tea.NewCursor(in.X+f.CursorX, in.Y+f.CursorY)
+	c := tea.NewCursor(in.X+f.CursorX, in.Y+f.CursorY)
+	c.Blink = f.CursorBlink
+	switch f.CursorStyle {
+	case vt.CursorUnderline:
+		c.Shape = tea.CursorUnderline
+	case vt.CursorBar:
+		c.Shape = tea.CursorBar
+	}
+	return c
 }
 
 func (m *Model) render() string {

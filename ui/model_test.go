@@ -28,6 +28,7 @@ type fakeTerm struct {
 	alt      bool
 	mouse    bool
 	cx, cy   int
+	style    vt.CursorStyle
 	version  uint64
 	rendered int
 }
@@ -39,7 +40,8 @@ func (f *fakeTerm) Render(offset int) screen.Frame {
 	lines = append(lines, f.history[len(f.history)-offset:]...)
 	lines = append(lines, f.lines...)
 	lines = lines[:len(f.lines)]
-	return screen.Frame{Width: 0, Lines: lines, CursorX: f.cx, CursorY: f.cy, CursorVisible: offset == 0, Scrolled: offset, History: len(f.history)}
+	return screen.Frame{Width: 0, Lines: lines, CursorX: f.cx, CursorY: f.cy, CursorVisible: offset == 0, CursorStyle: f.style,
+		Scrolled: offset, History: len(f.history)}
 }
 func (f *fakeTerm) Version() uint64     { return f.version }
 func (f *fakeTerm) Ack()                {}
@@ -313,8 +315,13 @@ func TestExitWhenDone(t *testing.T) {
 func TestCursorFollowsTheAgent(t *testing.T) {
 	m, ft, _ := newTestModel(120, 30)
 	v := m.View()
-	if v.Cursor == nil || v.Cursor.X != 1+ft.cx || v.Cursor.Y != 2+ft.cy {
+	if v.Cursor == nil || v.Cursor.X != 1+ft.cx || v.Cursor.Y != 2+ft.cy || v.Cursor.Shape != tea.CursorBlock {
 		t.Fatalf("cursor %+v", v.Cursor)
+	}
+	ft.style = vt.CursorBar // as vim sets in insert mode
+	ft.version++
+	if c := m.View().Cursor; c == nil || c.Shape != tea.CursorBar {
+		t.Fatalf("cursor shape %+v, want bar", c)
 	}
 	press(m, prefixKey, k('e'))
 	if m.View().Cursor != nil {

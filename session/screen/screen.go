@@ -550,6 +550,8 @@ type Frame struct {
 	// it or the view is scrolled back.
 	CursorX, CursorY int
 	CursorVisible    bool
+	CursorStyle      vt.CursorStyle // block, underline or bar, as the agent asked (DECSCUSR)
+	CursorBlink      bool
 	Scrolled         int // lines of history above the live screen shown
 	History          int // lines of history available
 }
@@ -581,6 +583,7 @@ func (s *Screen) Render(offset int) Frame {
 	cur := s.emu.CursorPosition()
 	f.CursorX, f.CursorY = cur.X, cur.Y+offset
 	f.CursorVisible = !s.emu.CursorHidden() && f.CursorY < h
+	f.CursorStyle, f.CursorBlink = s.emu.CursorStyle()
 	return f
 }
 
