@@ -92,10 +92,13 @@ type Session struct {
 	Command []string
 	Start   time.Time
 
-	opts  Options
-	pty   *os.File
-	pid   int
-	input *inputQueue
+	opts Options
+	pty  *os.File
+	// The reader polls wakeR besides the terminal, so finish can stop it
+	// without closing the terminal under it.
+	wakeR, wakeW int
+	pid          int
+	input        *inputQueue
 
 	mu       sync.Mutex
 	cols     int
@@ -157,13 +160,21 @@ func Begin(opts Options) (*Session, error) {
 	env = withEnv(env, "COLORTERM", "truecolor")
 	env = withEnv(env, "SENTINEL_SESSION", opts.ID)
 
+	var wake [2]int
+	if err := unix.Pipe2(wake[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
+		return nil, fmt.Errorf("wake pipe: %w", err)
+	}
 	cmd := &exec.Cmd{Path: path, Args: opts.Command, Env: env, Dir: opts.Dir}
 	ptmx, err := pty.StartWithAttrs(cmd, &pty.Winsize{Cols: uint16(opts.Cols), Rows: uint16(opts.Rows)},
 		&syscall.SysProcAttr{Setsid: true, Setctty: true})
 	if err != nil {
+		unix.Close(wake[0])
+		unix.Close(wake[1])
 		return nil, fmt.Errorf("start %s: %w", opts.Command[0], err)
 	}
 	s := &Session{
+		wakeR:    wake[0],
+		wakeW:    wake[1],
 		ID:       opts.ID,
 		Command:  opts.Command,
 		Start:    time.Now(),
@@ -214,8 +225,10 @@ func (s *Session) emit(kind EventKind, text string) {
 func (s *Session) read() {
 	defer close(s.readDone)
 	// The reader owns closing the master: closing it under a blocked poll
-	// would not wake it, and the number could be reused by another file.
+	// would not wake it, and the number could be reused by another file
+	// before the next read. finish stops the reader through the wake pipe.
 	defer s.pty.Close()
+	defer unix.Close(s.wakeR)
 	fd := int(s.pty.Fd()) // also puts the descriptor in blocking mode
 	buf := make([]byte, 64<<10)
 	rec := s.opts.Recorder
@@ -225,7 +238,7 @@ func (s *Session) read() {
 		if unflushed {
 			wait = int(cast.FlushInterval / time.Millisecond)
 		}
-		n, err := readPTY(fd, buf, wait)
+		n, err := readPTY(fd, s.wakeR, buf, wait)
 		if err == errQuiet {
 			rec.Idle()
 			unflushed = false
@@ -252,7 +265,9 @@ func (s *Session) read() {
 var errQuiet = errors.New("no output")
 
 // readPTY reads what the agent wrote, waiting in poll(2) when there is
-// nothing yet.
+// nothing yet. It returns errStopped once the wake descriptor is readable
+// (the session is closing and must not wait for the terminal any longer),
+// and, with wait >= 0, errQuiet after wait milliseconds without output.
 //
 // A zero-timeout poll and then the read are raw syscalls: neither can block
 // (the descriptor stays in blocking mode, but poll said data is there), so
@@ -262,13 +277,11 @@ var errQuiet = errors.New("no output")
 // blocking read (handed off by the runtime after 20 µs) cost 10-20% of an
 // agent's throughput on colour-heavy output against script(1); this matched
 // it (bench/run).
-//
-// With wait >= 0 it gives up after wait milliseconds with errQuiet.
-func readPTY(fd int, buf []byte, wait int) (int, error) {
-	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+func readPTY(fd, wake int, buf []byte, wait int) (int, error) {
+	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(wake), Events: unix.POLLIN}}
 	var now unix.Timespec
 	for {
-		r, _, errno := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd[0])), 1, uintptr(unsafe.Pointer(&now)), 0, 0, 0)
+		r, _, errno := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd[0])), 2, uintptr(unsafe.Pointer(&now)), 0, 0, 0)
 		if errno == 0 && r == 0 {
 			ready, err := unix.Poll(pfd, wait)
 			if err != nil && err != unix.EINTR {
@@ -279,8 +292,14 @@ func readPTY(fd int, buf []byte, wait int) (int, error) {
 			}
 			continue
 		}
-		if errno != 0 && errno != unix.EINTR {
+		if errno != 0 {
+			if errno == unix.EINTR {
+				continue
+			}
 			return 0, errno
+		}
+		if pfd[1].Revents != 0 {
+			return 0, errStopped
 		}
 		n, _, errno := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(&buf[0])), uintptr(len(buf)))
 		switch errno {
@@ -296,6 +315,9 @@ func readPTY(fd int, buf []byte, wait int) (int, error) {
 		}
 	}
 }
+
+// errStopped means the session told the reader to stop.
+var errStopped = errors.New("reader stopped")
 
 // finish waits for the agent, drains its output, ends what it left behind
 // and closes the session.
@@ -322,11 +344,15 @@ func (s *Session) finish(exited <-chan unix.WaitStatus) {
 		select {
 		case <-s.readDone:
 		case <-time.After(time.Second):
+			// Something sentinel cannot end (or that is not the agent's,
+			// such as another process that opened the terminal) keeps it
+			// open. Stop reading; the session is over.
+			_, _ = unix.Write(s.wakeW, []byte{1})
+			<-s.readDone
 		}
 	}
+	_ = unix.Close(s.wakeW)
 	s.input.close()
-	_ = s.pty.Close()
-	<-s.readDone
 	if s.opts.Recorder != nil {
 		s.opts.Recorder.Marker("exit: " + st.String())
 	}

@@ -289,3 +289,38 @@ func TestOutputReachesTheRecordingWhileTheAgentIsQuiet(t *testing.T) {
 		t.Fatal("agent ended early")
 	}
 }
+
+func TestSessionEndsWhileAnOutsiderHoldsTheTerminal(t *testing.T) {
+	// A process outside the agent's tree (here: the test itself) keeps the
+	// terminal open. The session must still end, and must not keep reading
+	// a descriptor it no longer owns.
+	r := start(t, Options{}, "sh", "-c", "tty; read x")
+	eventually(t, "tty name", func() bool { return strings.Contains(r.out.String(), "/dev/pts/") })
+	name := strings.TrimSpace(r.out.String()[strings.Index(r.out.String(), "/dev/pts/"):])
+	name = strings.Fields(name)[0]
+	slave, err := os.OpenFile(name, os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer slave.Close()
+	r.s.Write([]byte("\r"))
+	done := make(chan struct{})
+	go func() { r.s.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		t.Fatal("session never ended while an outsider held its terminal")
+	}
+	// Descriptors opened now may reuse the master's number; writing to the
+	// slave must not make a stale reader deliver bytes from them.
+	before := r.out.String()
+	pr, pw, _ := os.Pipe()
+	defer pr.Close()
+	defer pw.Close()
+	pw.Write([]byte("UNRELATED"))
+	slave.Write([]byte("wake\r\n"))
+	time.Sleep(100 * time.Millisecond)
+	if after := r.out.String(); after != before {
+		t.Fatalf("output changed after the session ended: %q", after[len(before):])
+	}
+}

@@ -38,6 +38,18 @@ func renderCells(dst []byte, w int, cell func(x int) *uv.Cell) []byte {
 			dst = append(dst, ' ')
 			continue
 		}
+		if !isASCII(c.Content) && !agreedWidth(c.Content, max(c.Width, 1)) {
+			// The operator's terminal might lay this cluster out wider or
+			// narrower than the emulator did, shifting the rest of the row
+			// over the pane's border or into the events pane: the agent
+			// must not be able to draw outside its pane. Show a placeholder
+			// of the width the emulator used.
+			dst = append(dst, "\uFFFD"...)
+			for range max(c.Width, 1) - 1 {
+				dst = append(dst, ' ')
+			}
+			continue
+		}
 		dst = appendSanitized(dst, c.Content)
 	}
 	if !pen.IsZero() {
@@ -93,4 +105,19 @@ func sanitizeText(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// agreedWidth reports whether both ways terminals measure text (wcwidth per
+// rune, and grapheme clusters) give the cluster w cells.
+func agreedWidth(cluster string, w int) bool {
+	return ansi.StringWidthWc(cluster) == w && ansi.StringWidth(cluster) == w
 }

@@ -11,6 +11,7 @@ import (
 
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/ansi/parser"
 	"github.com/charmbracelet/x/vt"
 )
 
@@ -65,6 +66,8 @@ type Screen struct {
 	onChange func()
 	replies  io.Writer
 	faults   int
+	maxUnfed int                       // maxUnfed, smaller in tests
+	pipe     atomic.Pointer[io.Closer] // the current emulator's reply pipe
 
 	inMu    sync.Mutex // guards pending, resizes, busy
 	pending []byte
@@ -92,6 +95,7 @@ func New(opts Options) *Screen {
 		n = DefaultScrollback
 	}
 	s := &Screen{
+		maxUnfed: maxUnfed,
 		hist:     newHistory(n),
 		modes:    map[ansi.DECMode]bool{},
 		width:    w,
@@ -125,10 +129,25 @@ func (s *Screen) newEmulator(w, h int) *vt.Emulator {
 		EnableMode:  func(m ansi.Mode) { s.setMode(m, true) },
 		DisableMode: func(m ansi.Mode) { s.setMode(m, false) },
 	})
+	pipe, _ := e.InputPipe().(io.Closer)
+	s.pipe.Store(&pipe)
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		_, _ = io.Copy(s.replies, e)
+		// Keep reading whatever happens to the replies: an emulator whose
+		// pipe nobody reads blocks its next reply, or the next key, while
+		// holding the screen's lock, and with it the console. Replies the
+		// PTY does not take are dropped.
+		buf := make([]byte, 4096)
+		for {
+			n, err := e.Read(buf)
+			if n > 0 {
+				_, _ = s.replies.Write(buf[:n])
+			}
+			if err != nil {
+				return
+			}
+		}
 	}()
 	return e
 }
@@ -158,6 +177,14 @@ func (s *Screen) write(p []byte) {
 func closeEmulator(e *vt.Emulator) {
 	if c, ok := e.InputPipe().(io.Closer); ok {
 		_ = c.Close()
+	}
+}
+
+// closePipe ends the current emulator's reply pipe without the screen's
+// lock, so Close works even if something holds the lock on the pipe.
+func (s *Screen) closePipe() {
+	if c := s.pipe.Load(); c != nil && *c != nil {
+		_ = (*c).Close()
 	}
 }
 
@@ -191,8 +218,32 @@ func (s *Screen) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// feed moves queued bytes into the emulator, squashing scrolling bursts.
+// feed runs the feeder until the screen closes, restarting it after a
+// panic: agent output must never crash the console, whatever bug it finds.
 func (s *Screen) feed() {
+	for !s.feedSafely() {
+	}
+}
+
+func (s *Screen) feedSafely() (done bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.mu.Lock()
+			s.faults++
+			closeEmulator(s.emu)
+			s.modes = map[ansi.DECMode]bool{}
+			s.emu = s.newEmulator(s.width, s.height)
+			s.hist.push(fmt.Sprintf("\x1b[0;2m··· sentinel: the pane's feeder failed (%v); output was lost and the pane reset ···\x1b[0m", r))
+			s.mu.Unlock()
+			done = false
+		}
+	}()
+	s.feedLoop()
+	return true
+}
+
+// feedLoop moves queued bytes into the emulator, squashing scrolling bursts.
+func (s *Screen) feedLoop() {
 	var buf []byte
 	var sq *squasher
 	var resize *resizeOp // to apply once buf is fed
@@ -261,6 +312,12 @@ func (s *Screen) feed() {
 			// left it, then the pen state they would have left.
 			synth := skipMarker(x.ordinal-a.ordinal, x.off-a.off, w, x.reset >= 0)
 			synth = fmt.Appendf(synth, "\x1b[J\x1b[%d;1H", h)
+			if last := x.lastChar(); len(last) > 0 {
+				// Print and erase the last dropped character, so a REP
+				// in what follows repeats the same one.
+				synth = append(synth, last...)
+				synth = append(synth, "\r\x1b[K"...)
+			}
 			synth = append(synth, sq.replay(x)...)
 			// A burst that goes on is paced ever slower, up to
 			// maxBurstPace: nobody reads a screen that scrolls faster than
@@ -278,9 +335,13 @@ func (s *Screen) feed() {
 			nb = append(nb, buf[x.off:]...)
 			buf = nb
 			sq.dropped(a, x, len(synth))
-		} else if len(buf) > maxUnfed {
+		} else if len(buf) > s.maxUnfed {
 			buf = s.hardSkip(buf, w)
-			sq = nil
+			// What the skipped bytes did to scroll regions, screens and
+			// margins never reached the emulator: trust none of it until
+			// the agent resets it.
+			sq = newSquasher(keepFor(h))
+			sq.fullRegion, sq.margins = [2]bool{}, true
 			continue
 		}
 
@@ -292,14 +353,21 @@ func (s *Screen) feed() {
 				n = i + 1
 			}
 		}
-		s.mu.Lock()
-		s.write(buf[:n])
-		s.drainScrollback()
-		s.mu.Unlock()
+		s.emulate(buf[:n])
 		sq.consumed(n)
 		buf = buf[n:]
 		s.changed()
 	}
+}
+
+// emulate feeds one piece to the emulator and collects the lines it
+// scrolled off. The lock is released by defer so that a panic here reaches
+// feedSafely's recovery with the lock free.
+func (s *Screen) emulate(p []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.write(p)
+	s.drainScrollback()
 }
 
 // resizeOp is a resize queued in order with the output: bytes the agent
@@ -352,10 +420,13 @@ func (s *Screen) sleep() bool {
 	return true
 }
 
-// hardSkip keeps only the last megabyte of an unsquashable backlog.
+// hardSkip bounds a backlog that could not be squashed: of its older part
+// only the control sequences are kept (modes, scroll regions, colours,
+// queries the agent waits for an answer to, cursor moves), and its text and
+// line feeds are dropped. The pane is approximate until the agent redraws;
+// the recording keeps every byte.
 func (s *Screen) hardSkip(buf []byte, width int) []byte {
-	keep := 1 << 20
-	from := len(buf) - keep
+	from := len(buf) - s.maxUnfed/16
 	if i := bytes.IndexByte(buf[from:], '\n'); i >= 0 {
 		from += i + 1
 	}
@@ -365,9 +436,49 @@ func (s *Screen) hardSkip(buf []byte, width int) []byte {
 	s.skipped.Lines += int64(lines)
 	s.skipped.Runs++
 	s.mu.Unlock()
-	// CAN aborts whatever sequence the emulator's parser was in.
-	out := append([]byte("\x18\r\n"), skipMarker(lines, from, width, true)...)
+	out := controlsOnly(buf[:from])
+	out = append(out, "\r\n"...)
+	out = append(out, skipMarker(lines, from, width, true)...)
 	return append(out, buf[from:]...)
+}
+
+// controlsOnly returns p without its printable text, line feeds, carriage
+// returns, tabs and backspaces, keeping every escape sequence and string
+// whole (including one still open at the end).
+func controlsOnly(p []byte) []byte {
+	out := make([]byte, 0, len(p)/8)
+	state := parser.GroundState
+	need := 0
+	for _, b := range p {
+		if state == parser.Utf8State {
+			if need--; need <= 0 {
+				state = parser.GroundState
+			}
+			continue
+		}
+		next, action := parser.Table.Transition(state, b)
+		if state == parser.EscapeState && b == 0x1b {
+			next = parser.EscapeState
+		}
+		switch {
+		case next == parser.Utf8State:
+			need = 1
+			if b >= 0xE0 {
+				need = 2
+			}
+			if b >= 0xF0 {
+				need = 3
+			}
+		case state == parser.GroundState && next == parser.GroundState:
+			if action == parser.ExecuteAction && b != '\n' && b != '\r' && b != '\t' && b != '\b' {
+				out = append(out, b) // other controls: bells, charset shifts
+			}
+		default:
+			out = append(out, b) // part of a sequence
+		}
+		state = next
+	}
+	return out
 }
 
 // skipMarker is the line left in the pane's history where output was skipped.
@@ -471,9 +582,7 @@ func (s *Screen) Close() {
 		return
 	}
 	close(s.done)
-	s.mu.Lock()
-	closeEmulator(s.emu)
-	s.mu.Unlock()
+	s.closePipe()
 	s.inMu.Lock()
 	s.idle.Broadcast()
 	s.inMu.Unlock()

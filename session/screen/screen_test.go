@@ -6,9 +6,12 @@ import (
 	"io"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 )
 
@@ -362,3 +365,181 @@ func BenchmarkSquasherScan(b *testing.B) {
 		})
 	}
 }
+
+func TestRenderedRowsKeepTheirWidthWhateverTheTerminalMeasures(t *testing.T) {
+	// A ZWJ family emoji is 2 cells as a grapheme cluster but 6+ by
+	// wcwidth; with mode 2027 the emulator uses cluster widths. A row that
+	// another terminal measures wider would push text out of the pane.
+	s := New(Options{Width: 30, Height: 3})
+	defer s.Close()
+	family := "\U0001F468\u200D\U0001F469\u200D\U0001F467"
+	s.Write([]byte("\x1b[?2027h" + strings.Repeat(family, 6) + "FAKE-EVENT\r\n漢字 é ok"))
+	s.WaitIdle()
+	for i, line := range s.Render(0).Lines {
+		if wc, gr := ansi.StringWidthWc(line), ansi.StringWidth(line); wc != 30 || gr != 30 {
+			t.Fatalf("row %d is %d cells by wcwidth and %d by graphemes, want 30: %q", i, wc, gr, line)
+		}
+	}
+	if !strings.Contains(s.Text(), "漢字 é ok") {
+		t.Fatalf("ordinary wide and accented text was replaced: %q", s.Text())
+	}
+}
+
+// Regressions found in review: each stream once made the squashed screen
+// differ from full emulation.
+func TestSquashRespectsModesItCannotModel(t *testing.T) {
+	cases := map[string]func(b *bytes.Buffer){
+		"left-right margins": func(b *bytes.Buffer) {
+			for y := 1; y <= 6; y++ {
+				fmt.Fprintf(b, "\x1b[%d;1HL%d", y, y)
+			}
+			b.WriteString("\x1b[?69h\x1b[5;30s\x1b[6;5H")
+			for i := range 200 {
+				fmt.Fprintf(b, "line %d\r\n", i)
+			}
+		},
+		"alt screen switched with two params": func(b *bytes.Buffer) {
+			b.WriteString("\x1b[?1049h\x1b[2;5r\x1b[?1049l\x1b[?2004;1049h\x1b[6;1HSTATUS\x1b[5;1H")
+			for i := range 200 {
+				fmt.Fprintf(b, "line %d\r\n", i)
+			}
+		},
+		"title then icon name": func(b *bytes.Buffer) {
+			for i := range 60 {
+				if i == 10 {
+					b.WriteString("\x1b]2;real title\x07")
+				}
+				if i == 12 {
+					b.WriteString("\x1b]1;icon\x07")
+				}
+				fmt.Fprintf(b, "line %d\r\n", i)
+			}
+		},
+		"palette change before a reset": func(b *bytes.Buffer) {
+			for i := range 60 {
+				if i == 10 {
+					b.WriteString("\x1b]4;1;rgb:12/34/56\x07")
+				}
+				fmt.Fprintf(b, "\x1b[31mline %d\x1b[0m\r\n", i)
+			}
+		},
+	}
+	for name, gen := range cases {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			gen(&b)
+			compare(t, 30, 6, b.Bytes(), whole)
+		})
+	}
+}
+
+func TestHardSkipKeepsModesAndScrollRegion(t *testing.T) {
+	// A backlog that cannot be squashed (a restricted scroll region) grows
+	// past the bound: its text is dropped but its control sequences are
+	// not, so the region still holds and the agent's query is answered.
+	var replies bytes.Buffer
+	var mu sync.Mutex
+	s := New(Options{Width: 10, Height: 6, Replies: writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return replies.Write(p)
+	})})
+	s.maxUnfed = 256 << 10 // so the backlog is over the bound at once
+	defer s.Close()
+	var b bytes.Buffer
+	b.WriteString("\x1b[1;4r\x1b[4;1H\x1b[6n") // region rows 1-4, a cursor query
+	for b.Len() < 300<<10 {
+		b.WriteString("l\r\n")
+	}
+	b.WriteString("\x1b[6;1HSTATUS\x1b[4;1H") // below the region, then back into it
+	for i := range 50 {
+		fmt.Fprintf(&b, "t%d\r\n", i)
+	}
+	s.Write(b.Bytes())
+	s.WaitIdle()
+	if s.SkippedOutput().Runs == 0 {
+		t.Fatal("the backlog was not skipped; the test needs a hard skip")
+	}
+	want, _, _, _ := reference(t, 10, 6, b.Bytes())
+	for y, line := range s.Render(0).Lines {
+		if line != want[y] {
+			t.Fatalf("row %d: got %q want %q (scroll region lost?)\n%s", y, line, want[y], s.Text())
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		got := replies.String()
+		mu.Unlock()
+		if strings.HasSuffix(got, "R") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the cursor query was dropped: replies %q", got)
+		}
+	}
+}
+
+func TestREPAfterADropRepeatsTheRightCharacter(t *testing.T) {
+	var b bytes.Buffer
+	for i := range 100 {
+		fmt.Fprintf(&b, "line %dZ\r\n", i)
+	}
+	b.WriteString(strings.Repeat("\r\n", 8))
+	stream := b.Bytes()
+	rep := []byte("\x1b[3b")
+	want, _, _, _ := reference(t, 20, 5, append(append([]byte{}, stream...), rep...))
+	s := New(Options{Width: 20, Height: 5})
+	defer s.Close()
+	s.Write(stream)
+	s.WaitIdle()
+	if s.SkippedOutput().Runs == 0 {
+		t.Fatal("nothing was squashed; the test needs a drop")
+	}
+	s.Write(rep)
+	s.WaitIdle()
+	for y, line := range s.Render(0).Lines {
+		if line != want[y] {
+			t.Fatalf("row %d: got %q want %q", y, line, want[y])
+		}
+	}
+}
+
+func TestQueriesInABurstAreAnswered(t *testing.T) {
+	// A query in the middle of a burst is waited for by the agent: it must
+	// reach the emulator (and its answer the PTY), never be dropped.
+	var replies bytes.Buffer
+	var mu sync.Mutex
+	s := New(Options{Width: 40, Height: 5, Replies: writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return replies.Write(p)
+	})})
+	defer s.Close()
+	var b bytes.Buffer
+	for i := range 500 {
+		if i == 100 {
+			b.WriteString("\x1b]11;?\x07\x1b[6n")
+		}
+		fmt.Fprintf(&b, "line %d\r\n", i)
+	}
+	s.Write(b.Bytes())
+	s.WaitIdle()
+	if s.SkippedOutput().Runs == 0 {
+		t.Fatal("nothing was squashed; the test needs a drop")
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		mu.Lock()
+		got := replies.String()
+		mu.Unlock()
+		if strings.Contains(got, "\x1b]11;") && strings.Contains(got, "R") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("replies %q lack the answers", got)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

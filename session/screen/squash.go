@@ -1,6 +1,11 @@
 package screen
 
-import "github.com/charmbracelet/x/ansi/parser"
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/charmbracelet/x/ansi/parser"
+)
 
 // The squasher is the emulator's fast path for scrolling bursts.
 //
@@ -37,13 +42,20 @@ type cut struct {
 	ordinal  int // running count of cut points, for counting lines
 	modalEnd int // len(modal) at this point
 	reset    int // offset in modal of the last SGR reset before this point, or -1
+	// The last character printed before this point, which REP repeats.
+	last  [4]byte
+	lastN uint8
 }
 
-// titleMark is a title sequence seen after cut number ordinal. Titles are
-// kept apart from cuts so that a cut holds no pointers: cuts are made for
-// every line of a burst, and pointers would cost GC write barriers.
-type titleMark struct {
+// oscMark is an OSC sequence (title, palette, default colours, ...) seen
+// after cut number ordinal. Only the last one per key (command number and
+// first parameter) can matter, so earlier ones with the same key are
+// forgotten. OSCs are kept apart from the SGR bytes because an SGR reset
+// does not undo them, and apart from cuts so that a cut holds no pointers:
+// cuts are made for every line of a burst, and pointers cost GC barriers.
+type oscMark struct {
 	ordinal int
+	key     string
 	seq     string
 }
 
@@ -51,7 +63,10 @@ type squasher struct {
 	keep int // cut points kept after the drop: lines that are emulated in full
 
 	pstate   parser.State
-	utf8Need int  // bytes still to come in the current UTF-8 character
+	utf8Need int // bytes still to come in the current UTF-8 character
+	utf8At   int // offset where the current UTF-8 character began
+	last     [4]byte
+	lastN    uint8
 	seqStart int  // offset of the ESC (or C1 byte) that began the current sequence
 	csiPriv  bool // CSI has a private marker (< = > ?)
 	csiInter bool // CSI has intermediate bytes
@@ -64,6 +79,7 @@ type squasher struct {
 	col0       bool    // cursor known to be at column 0
 	fullRegion [2]bool // per screen (main, alternate): scroll region known to be the whole screen
 	alt        int     // 1 while the alternate screen is active
+	margins    bool    // left/right margins may be in force (DECLRMM)
 
 	haveA   bool
 	a       cut     // first cut of the current run in the unfed buffer
@@ -71,7 +87,7 @@ type squasher struct {
 	ordinal int
 	modal   []byte // SGR and OSC sequences since a, in order
 	reset   int    // offset in modal of the last SGR reset, or -1
-	titles  []titleMark
+	oscs    []oscMark
 
 	scanned int // bytes of the unfed buffer already classified
 }
@@ -86,7 +102,7 @@ func (s *squasher) barrier() {
 	s.ring.clear(s.keep)
 	s.modal = s.modal[:0]
 	s.reset = -1
-	s.titles = s.titles[:0]
+	s.oscs = s.oscs[:0]
 	s.col0 = false
 }
 
@@ -103,6 +119,7 @@ func (s *squasher) scan(buf []byte) {
 					i++
 				}
 				s.col0 = false
+				s.last[0], s.lastN = buf[i], 1
 				continue
 			case b == '\r' || b == '\n':
 				s.control(b, i)
@@ -118,6 +135,11 @@ func (s *squasher) scan(buf []byte) {
 			// Like x/ansi, take the rest of the character whatever it is.
 			if s.utf8Need--; s.utf8Need <= 0 {
 				s.pstate = parser.GroundState
+				if s.utf8At >= 0 {
+					s.lastN = uint8(copy(s.last[:], buf[s.utf8At:i+1]))
+				} else {
+					s.lastN = 0 // began in bytes already fed: unknown
+				}
 			}
 			continue
 		}
@@ -129,6 +151,7 @@ func (s *squasher) scan(buf []byte) {
 		switch action {
 		case parser.PrintAction:
 			s.col0 = false
+			s.last[0], s.lastN = b, 1
 		case parser.ExecuteAction:
 			if prev == parser.GroundState && next == parser.GroundState {
 				s.control(b, i)
@@ -138,6 +161,7 @@ func (s *squasher) scan(buf []byte) {
 		case parser.CollectAction:
 			if next == parser.Utf8State {
 				s.col0 = false
+				s.utf8At = i
 				s.utf8Need = 1
 				if b >= 0xE0 {
 					s.utf8Need = 2
@@ -235,7 +259,7 @@ func (s *squasher) control(b byte, i int) {
 	case '\r':
 		s.col0 = true
 	case '\n':
-		if s.col0 && s.fullRegion[s.alt] {
+		if s.col0 && s.fullRegion[s.alt] && !s.margins {
 			s.addCut(i + 1)
 		}
 	case '\t', '\b':
@@ -277,6 +301,7 @@ func (s *squasher) dispatch(buf []byte, prev parser.State, b byte, i int) {
 		case prev == parser.EscapeState && b == 'c': // RIS: full reset
 			s.fullRegion = [2]bool{true, true}
 			s.alt = 0
+			s.margins = false
 			s.barrier()
 		default:
 			s.barrier()
@@ -284,6 +309,12 @@ func (s *squasher) dispatch(buf []byte, prev parser.State, b byte, i int) {
 	case parser.OscStringState:
 		if s.oscLen > maxOSC {
 			s.barrier() // too big to replay (clipboard payloads, images)
+			return
+		}
+		// A query ("?" as a parameter) waits for the terminal's answer:
+		// it must reach the emulator, never be dropped.
+		if bytes.Contains(buf[s.seqStart:i], []byte(";?")) {
+			s.barrier()
 			return
 		}
 		// Re-terminated with BEL whatever ended it, so the replay is
@@ -307,11 +338,20 @@ func (s *squasher) csi(seq []byte, final byte) {
 		// assumption.
 		s.fullRegion[s.alt] = s.csiFirst <= 1 && !s.csiSep && !s.csiPriv
 		s.barrier()
-	case (final == 'h' || final == 'l') && s.csiPriv && (s.csiFirst == 47 || s.csiFirst == 1047 || s.csiFirst == 1049):
-		// The scroll region belongs to each screen.
-		s.alt = 0
-		if final == 'h' {
-			s.alt = 1
+	case (final == 'h' || final == 'l') && s.csiPriv:
+		// DEC private modes, any number of them in one sequence. The
+		// scroll region belongs to each screen; left/right margins confine
+		// scrolling to a rectangle this does not model.
+		for _, mode := range params(seq) {
+			switch mode {
+			case 47, 1047, 1049:
+				s.alt = 0
+				if final == 'h' {
+					s.alt = 1
+				}
+			case 69:
+				s.margins = final == 'h'
+			}
 		}
 		s.barrier()
 	default:
@@ -320,15 +360,24 @@ func (s *squasher) csi(seq []byte, final byte) {
 }
 
 func (s *squasher) endOSC(seq []byte) {
-	switch s.oscNum {
-	case 0, 1, 2: // titles: only the last one matters
-		if s.haveA {
-			s.titles = append(s.titles, titleMark{s.ordinal, string(seq)})
-		}
-	case 8: // hyperlinks: the pane never shows them
-	default:
-		s.addModal(seq, false)
+	if s.oscNum == 8 {
+		return // hyperlinks: the pane never shows them
 	}
+	if !s.haveA {
+		return // before the run's first cut: fed to the emulator as is
+	}
+	if len(s.oscs) >= 64 {
+		s.barrier() // an unusual amount of distinct state: stop reasoning
+		return
+	}
+	key := oscKey(seq)
+	kept := s.oscs[:0]
+	for _, o := range s.oscs {
+		if o.key != key {
+			kept = append(kept, o)
+		}
+	}
+	s.oscs = append(kept, oscMark{s.ordinal, key, string(seq)})
 }
 
 func (s *squasher) addModal(seq []byte, isReset bool) {
@@ -352,13 +401,13 @@ func (s *squasher) addCut(off int) {
 		s.haveA = true
 		s.modal = s.modal[:0]
 		s.reset = -1
-		s.titles = s.titles[:0]
+		s.oscs = s.oscs[:0]
 		s.a = cut{off: off, ordinal: s.ordinal, reset: -1}
 		s.ring.clear(s.keep)
 		s.ring.push(s.a)
 		return
 	}
-	c := cut{off: off, ordinal: s.ordinal, modalEnd: len(s.modal), reset: s.reset}
+	c := cut{off: off, ordinal: s.ordinal, modalEnd: len(s.modal), reset: s.reset, last: s.last, lastN: s.lastN}
 	s.ring.push(c)
 	s.compact()
 }
@@ -392,6 +441,9 @@ func (s *squasher) plan(minDrop int) (a, x cut, ok bool) {
 	return s.a, x, true
 }
 
+// lastChar is the character REP would repeat at x, if known.
+func (x cut) lastChar() []byte { return x.last[:x.lastN] }
+
 // replay is what must stand in for the dropped range so the emulator ends up
 // in the same state at x: the title and the SGR/OSC sequences since the last
 // reset before x (or all of them when there was none).
@@ -401,10 +453,9 @@ func (s *squasher) replay(x cut) []byte {
 		from = x.reset
 	}
 	var out []byte
-	for i := len(s.titles) - 1; i >= 0; i-- {
-		if s.titles[i].ordinal < x.ordinal {
-			out = append(out, s.titles[i].seq...)
-			break
+	for _, o := range s.oscs {
+		if o.ordinal < x.ordinal {
+			out = append(out, o.seq...)
 		}
 	}
 	return append(out, s.modal[from:x.modalEnd]...)
@@ -418,6 +469,7 @@ func (s *squasher) dropped(a, x cut, n int) {
 	}
 	s.scanned += delta
 	s.seqStart += delta
+	s.utf8At += delta
 	s.rebase(0)
 }
 
@@ -426,6 +478,7 @@ func (s *squasher) dropped(a, x cut, n int) {
 func (s *squasher) consumed(n int) {
 	s.scanned -= n
 	s.seqStart -= n
+	s.utf8At -= n
 	for i := range s.ring.n {
 		s.ring.at(i).off -= n
 	}
@@ -440,7 +493,7 @@ func (s *squasher) consumed(n int) {
 		s.ring.clear(s.keep)
 		s.modal = s.modal[:0]
 		s.reset = -1
-		s.titles = s.titles[:0]
+		s.oscs = s.oscs[:0]
 		return
 	}
 	if s.a.off-n < 0 || drop > 0 {
@@ -470,13 +523,13 @@ func (s *squasher) rebase(i int) {
 	} else {
 		s.reset = -1
 	}
-	kept := s.titles[:0]
-	for _, t := range s.titles {
-		if t.ordinal >= base.ordinal {
-			kept = append(kept, t)
+	kept := s.oscs[:0]
+	for _, o := range s.oscs {
+		if o.ordinal >= base.ordinal {
+			kept = append(kept, o)
 		}
 	}
-	s.titles = kept
+	s.oscs = kept
 	first := s.ring.at(0)
 	first.modalEnd, first.reset = 0, -1
 	s.a = *first
@@ -523,4 +576,36 @@ func (r *cutRing) index(i int) int {
 		i -= len(r.buf)
 	}
 	return i
+}
+
+// params returns the numeric parameters of a control sequence (ESC [ ...).
+func params(seq []byte) []int {
+	body := seq[1 : len(seq)-1] // C1 CSI
+	if seq[0] == 0x1b {
+		body = seq[2 : len(seq)-1] // ESC [
+	}
+	body = bytes.TrimLeft(body, "<=>?")
+	var out []int
+	for _, f := range bytes.FieldsFunc(body, func(r rune) bool { return r == ';' || r == ':' }) {
+		if n, err := strconv.Atoi(string(f)); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// oscKey identifies what an OSC sets: its command number and, for palette
+// entries and the like, its first parameter.
+func oscKey(seq []byte) string {
+	body := seq[1 : len(seq)-1] // C1 OSC ... BEL
+	if seq[0] == 0x1b {
+		body = seq[2 : len(seq)-1] // ESC ] ... BEL
+	}
+	num, rest, _ := bytes.Cut(body, []byte(";"))
+	switch string(num) {
+	case "4", "5", "104", "105":
+		first, _, _ := bytes.Cut(rest, []byte(";"))
+		return string(num) + ";" + string(first)
+	}
+	return string(num)
 }
