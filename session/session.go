@@ -451,7 +451,7 @@ func (s *Session) endTree(grace time.Duration) int {
 		}
 		return true
 	})
-	pids := treeOf(s.pid, others)
+	pids := treeOf(others)
 	found := len(pids)
 	if found == 0 {
 		return 0
@@ -462,12 +462,12 @@ func (s *Session) endTree(grace time.Duration) int {
 	deadline := time.Now().Add(grace)
 	for time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
-		if len(treeOf(s.pid, others)) == 0 {
+		if len(treeOf(others)) == 0 {
 			return found
 		}
 	}
 	for range 5 {
-		pids = treeOf(s.pid, others)
+		pids = treeOf(others)
 		if len(pids) == 0 {
 			break
 		}

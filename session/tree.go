@@ -55,21 +55,23 @@ func readStat(pid int) (procInfo, bool) {
 	return p, true
 }
 
-// treeOf returns the agent's process tree: its descendants, everything in
-// its session, and orphans reparented to this (subreaper) process that are
-// not another session's agent. Zombies are left out: they cannot be
-// signalled and the reaper collects them.
-func treeOf(agent int, otherAgents map[int]bool) []int {
+// treeOf returns the agent's process tree: every descendant of this
+// (subreaper) process except other sessions' agents and their descendants.
+// Because sentinel is a child subreaper, whatever the agent started, even
+// after double forks and setsid, is reparented to sentinel rather than init
+// and so is a descendant; and nothing that is not a descendant is ever
+// signalled, even if it reuses the pid of an agent already reaped. Zombies
+// are left out: they cannot be signalled and the reaper collects them.
+func treeOf(otherAgents map[int]bool) []int {
 	procs := readProcs()
 	children := map[int][]int{}
 	for _, p := range procs {
 		children[p.ppid] = append(children[p.ppid], p.pid)
 	}
-	self := os.Getpid()
 	in := map[int]bool{}
 	var walk func(int)
 	walk = func(pid int) {
-		if in[pid] || pid == self {
+		if in[pid] {
 			return
 		}
 		in[pid] = true
@@ -77,16 +79,8 @@ func treeOf(agent int, otherAgents map[int]bool) []int {
 			walk(c)
 		}
 	}
-	if _, ok := procs[agent]; ok {
-		walk(agent)
-	}
-	for _, p := range procs {
-		if p.sid == agent {
-			walk(p.pid)
-		}
-	}
-	for _, c := range children[self] {
-		if c != agent && !otherAgents[c] {
+	for _, c := range children[os.Getpid()] {
+		if !otherAgents[c] {
 			walk(c)
 		}
 	}

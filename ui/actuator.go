@@ -42,7 +42,7 @@ func (a *actuator) run() {
 		f := a.queue[0]
 		a.queue = a.queue[1:]
 		a.mu.Unlock()
-		f()
+		runSafely(f)
 	}
 }
 
@@ -53,4 +53,11 @@ func (a *actuator) close() {
 	a.cond.Signal()
 	a.mu.Unlock()
 	<-a.done
+}
+
+// runSafely runs one action; a panic (an emulator bug on some key) loses
+// that action, not the console.
+func runSafely(f func()) {
+	defer func() { _ = recover() }()
+	f()
 }

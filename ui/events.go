@@ -21,7 +21,7 @@ func (l *eventList) add(e session.Event) {
 		l.items = append(l.items[:0], l.items[len(l.items)-maxEvents:]...)
 	}
 	if l.back > 0 {
-		l.back++ // keep the same events in view
+		l.back = min(l.back+1, len(l.items)-1) // keep the same events in view
 	}
 }
 

@@ -56,6 +56,9 @@ type (
 	SessionEvent struct{ Event session.Event }
 	// AgentExited says the agent ended and the session is closed.
 	AgentExited struct{ Status session.ExitStatus }
+	// RecordingFailed says the recording stopped: the operator must know
+	// the session is no longer recorded.
+	RecordingFailed struct{ Err error }
 )
 
 type (
@@ -105,9 +108,10 @@ type Model struct {
 	findings  int
 	decisions int
 
-	exited   bool
-	status   session.ExitStatus
-	quitting bool
+	exited    bool
+	status    session.ExitStatus
+	quitting  bool
+	recFailed bool
 
 	frameScheduled bool
 	lastFrame      time.Time
@@ -174,6 +178,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tick()
 	case SessionEvent:
 		m.events.add(msg.Event)
+	case RecordingFailed:
+		m.recFailed = true
+		m.events.add(session.Event{Time: time.Now(), Kind: session.EventError,
+			Text: fmt.Sprintf("%v: the rest of this session is NOT recorded", msg.Err)})
 	case AgentExited:
 		m.exited, m.status = true, msg.Status
 		m.prefixOn = false

@@ -375,3 +375,16 @@ func TestLayout(t *testing.T) {
 		t.Errorf("zoomed: %+v", l)
 	}
 }
+
+func TestRecordingFailureIsImpossibleToMiss(t *testing.T) {
+	m, _, _ := newTestModel(120, 30)
+	defer m.Close()
+	m.Update(RecordingFailed{Err: fmt.Errorf("recording /x.cast: no space left on device")})
+	out := plain(m)
+	if !strings.Contains(out, "RECORDING FAILED") || strings.Contains(out, "● REC") {
+		t.Fatalf("status bar does not say the recording failed:\n%s", out)
+	}
+	if !strings.Contains(out, "no space left") {
+		t.Fatalf("events pane lacks the error:\n%s", out)
+	}
+}

@@ -91,6 +91,8 @@ func (m *Model) statusBarAt(level, w int) (string, bool) {
 	switch {
 	case m.cfg.Recording == "":
 		rec = t.NotRecording.Render(" NOT RECORDING ")
+	case m.recFailed:
+		rec = t.NotRecording.Render(" RECORDING FAILED ")
 	case level < 2 && room > 20:
 		rec = t.Recording.Render("● REC ") + t.BarLabel.Render(shortPath(m.cfg.Recording, room-6))
 	default:
@@ -149,12 +151,38 @@ func (m *Model) drawEventsPane(lines []string) {
 	l := m.layout
 	t := m.cfg.Theme
 	in := l.EventsInner
-	evs := m.events.visible(in.H)
+	// Newest at the bottom; each event wraps under its time and kind, so
+	// nothing an operator must read is cut off.
+	var rows []string
+	for _, e := range m.events.visible(in.H) {
+		kind := e.Kind.String()
+		ks, ok := t.EventKind[kind]
+		if !ok {
+			ks = t.EventText
+		}
+		head := t.EventTime.Render(e.Time.Format("15:04:05")) + " " + ks.Render(fmt.Sprintf("%-6s", kind)) + " "
+		indent := 16
+		text := oneLine(e.Text)
+		if in.W-indent < 12 { // too narrow to wrap usefully
+			rows = append(rows, fit(head+t.EventText.Render(text), in.W))
+			continue
+		}
+		for j, part := range strings.Split(ansi.Hardwrap(ansi.Wordwrap(text, in.W-indent, ""), in.W-indent, true), "\n") {
+			if j == 0 {
+				rows = append(rows, fit(head+t.EventText.Render(part), in.W))
+			} else {
+				rows = append(rows, fit(strings.Repeat(" ", indent)+t.EventText.Render(part), in.W))
+			}
+		}
+	}
+	if len(rows) > in.H {
+		rows = rows[len(rows)-in.H:]
+	}
 	title := "events"
 	if m.events.back > 0 {
 		title = fmt.Sprintf("events · %d newer below", m.events.back)
 	}
-	pad := in.H - len(evs)
+	pad := in.H - len(rows)
 	m.paneRows(lines, l.Events, title, m.focus == focusEvents, func(i int) string {
 		if len(m.events.items) == 0 && i == 0 {
 			return fit(t.Placeholder.Render(" no events yet"), in.W)
@@ -162,13 +190,7 @@ func (m *Model) drawEventsPane(lines []string) {
 		if i < pad {
 			return strings.Repeat(" ", in.W)
 		}
-		e := evs[i-pad]
-		kind := e.Kind.String()
-		ks, ok := t.EventKind[kind]
-		if !ok {
-			ks = t.EventText
-		}
-		return fit(t.EventTime.Render(e.Time.Format("15:04:05"))+" "+ks.Render(fmt.Sprintf("%-6s", kind))+" "+t.EventText.Render(oneLine(e.Text)), in.W)
+		return rows[i-pad]
 	})
 }
 

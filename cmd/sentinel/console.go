@@ -123,13 +123,13 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 	replies.mu.Lock()
 	replies.sess = sess
 	replies.mu.Unlock()
-	// Fail closed: whatever ends the console, the agent does not outlive it.
+	// Fail closed even if what follows panics.
 	defer func() {
 		if !sess.Exited() {
 			sess.Terminate(2 * time.Second)
 		}
-		st = sess.Wait()
 	}()
+	sp.recAlarm.onFire(func(err error) { box.post(ui.RecordingFailed{Err: err}) })
 
 	w, h := termSize(stdout)
 	model := ui.New(ui.Config{
@@ -137,37 +137,42 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 		Recording: sp.recPath, Prefix: prefix, Theme: theme, ExitWhenDone: o.exitAtEnd,
 		Protections: "recording only: no detectors active yet",
 	}, scr, liveAgent{sess, scr}, w, h)
-	defer model.Close()
 
 	p := tea.NewProgram(model, tea.WithInput(stdin), tea.WithOutput(stdout))
 	done := make(chan struct{})
-	defer close(done)
-	defer box.stop()
 	go box.run(p, done)
 	go func() {
 		<-sess.Done()
 		box.post(ui.AgentExited{Status: sess.Exit()})
 	}()
 	// bubbletea handles SIGINT and SIGTERM; a hangup (the operator's
-	// terminal went away) must also end the console, and with it the agent.
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+	// terminal went away) or SIGQUIT must also end the console, and with it
+	// the agent.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGQUIT)
 	go func() {
 		select {
-		case <-hup:
+		case <-sigs:
 			p.Quit()
 		case <-done:
 		}
 	}()
-	if _, err := p.Run(); err != nil {
-		return st, fail(1, "console: %v", err)
+	_, runErr := p.Run()
+
+	// Fail closed: whatever ended the console, the agent does not outlive
+	// it. This comes first, before anything that could wait on the agent.
+	if !sess.Exited() {
+		sess.Terminate(2 * time.Second)
 	}
-	if sp.recPath != "" {
-		defer fmt.Fprintf(stderr, "sentinel: session %s ended; recording: %s\n", sp.id, sp.recPath)
-	} else {
-		defer fmt.Fprintf(stderr, "sentinel: session %s ended (not recorded)\n", sp.id)
+	st = sess.Wait()
+	signal.Stop(sigs)
+	close(done)
+	box.stop()
+	model.Close()
+	if runErr != nil {
+		return st, fail(1, "console: %v", runErr)
 	}
+	fmt.Fprintln(stderr, sp.endLine())
 	return st, nil
 }
 

@@ -333,7 +333,7 @@ type console struct {
 	mu   sync.Mutex
 	emu  *vt.Emulator
 	raw  bytes.Buffer
-	done chan struct{}
+	done chan struct{} // the process exited and its output was all read
 }
 
 func startConsole(t *testing.T, e env, cols, rows int, args ...string) *console {
@@ -348,7 +348,9 @@ func startConsole(t *testing.T, e env, cols, rows int, args ...string) *console 
 		t.Fatal(err)
 	}
 	go func() { _, _ = io.Copy(c.ptmx, c.emu) }() // answer the console's terminal queries
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		buf := make([]byte, 32<<10)
 		for {
 			n, err := c.ptmx.Read(buf)
@@ -361,7 +363,16 @@ func startConsole(t *testing.T, e env, cols, rows int, args ...string) *console 
 			}
 		}
 	}()
-	go func() { c.cmd.Wait(); close(c.done) }()
+	go func() {
+		c.cmd.Wait()
+		// The output is read to its end (EIO once sentinel and everything
+		// it started have closed the terminal), or given a moment.
+		select {
+		case <-drained:
+		case <-time.After(2 * time.Second):
+		}
+		close(c.done)
+	}()
 	t.Cleanup(func() {
 		c.cmd.Process.Kill()
 		<-c.done
@@ -602,5 +613,19 @@ func TestVimInTheConsole(t *testing.T) {
 	got, _ := os.ReadFile(file)
 	if !strings.Contains(string(got), "line 198\ninserted by the operator\nline 199\n") {
 		t.Fatalf("file after editing:\n%s", got[len(got)-60:])
+	}
+}
+
+func TestQueryFloodDoesNotFreezeTheConsole(t *testing.T) {
+	// The agent floods cursor-position queries and never reads the
+	// answers: the console must stay responsive and able to end it.
+	e := newEnv(t)
+	c := startConsole(t, e, 100, 30, "run", "--", "sh", "-c", `yes "$(printf '\033[6n')" | head -n 300000; echo flooded; sleep 1000`)
+	c.waitFor("flooded")
+	c.send(prefix + "q")
+	c.waitFor("Quit sentinel?")
+	c.send("y")
+	if code := c.exitCode(); code != 128+int(syscall.SIGHUP) {
+		t.Fatalf("exit %d", code)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -182,6 +183,7 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	}
 	recPath := ""
 	var rec *cast.Writer
+	recAlarm := &alarm{}
 	if !o.noRecord {
 		recPath = o.record
 		if recPath == "" {
@@ -204,7 +206,7 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 			Width: cols, Height: rows, Timestamp: start.Unix(),
 			Command: strings.Join(sp.argv, " "), Title: title,
 			Env: map[string]string{"TERM": "xterm-256color", "SHELL": os.Getenv("SHELL")},
-		}, cast.Options{Start: start})
+		}, cast.Options{Start: start, OnError: recAlarm.fire})
 		if err != nil {
 			return fail(1, "%v", err)
 		}
@@ -216,7 +218,7 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	}
 	sess := sessionSpec{
 		id: id, argv: sp.argv, display: display, env: sp.env, dir: sp.dir, start: start,
-		cols: cols, rows: rows, rec: rec, recPath: recPath, recordInput: o.recordInput,
+		cols: cols, rows: rows, rec: rec, recPath: recPath, recordInput: o.recordInput, recAlarm: recAlarm,
 	}
 	var st session.ExitStatus
 	if console {
@@ -248,6 +250,47 @@ type sessionSpec struct {
 	rec         *cast.Writer
 	recPath     string
 	recordInput bool
+	recAlarm    *alarm // told when the recording fails
+}
+
+// alarm passes an error to whoever listens, now or once they start
+// listening: the recorder can fail before the console exists.
+type alarm struct {
+	mu     sync.Mutex
+	listen func(error)
+	err    error
+}
+
+func (a *alarm) fire(err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.err == nil {
+		a.err = err
+	}
+	if a.listen != nil {
+		a.listen(err)
+	}
+}
+
+// onFire sets the listener and tells it about an error that already fired.
+func (a *alarm) onFire(f func(error)) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.listen = f
+	if a.err != nil {
+		f(a.err)
+	}
+}
+
+// endLine is sentinel's last word on a session, on stderr.
+func (sp sessionSpec) endLine() string {
+	switch {
+	case sp.recPath == "":
+		return fmt.Sprintf("sentinel: session %s ended (not recorded)", sp.id)
+	case sp.rec.Err() != nil:
+		return fmt.Sprintf("sentinel: session %s ended; RECORDING INCOMPLETE: %v", sp.id, sp.rec.Err())
+	}
+	return fmt.Sprintf("sentinel: session %s ended; recording: %s", sp.id, sp.recPath)
 }
 
 func (sp sessionSpec) options() session.Options {
@@ -297,6 +340,9 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 			fmt.Fprintf(stderr, "\r\nsentinel: %s\r\n", e.Text)
 		}
 	}
+	sp.recAlarm.onFire(func(err error) {
+		fmt.Fprintf(stderr, "\r\nsentinel: %v; the rest of this session is not recorded\r\n", err)
+	})
 	ttyIn := term.IsTerminal(stdin.Fd())
 	if ttyIn {
 		state, err := term.MakeRaw(stdin.Fd())
@@ -341,5 +387,8 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 		}
 	}()
 	st := sess.Wait()
+	if sp.rec != nil && sp.rec.Err() != nil {
+		fmt.Fprintln(stderr, sp.endLine())
+	}
 	return st, nil
 }

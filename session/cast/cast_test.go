@@ -269,3 +269,55 @@ func TestOldOutputIsWrittenWhenMoreArrives(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordsOnlyToRegularFiles(t *testing.T) {
+	if _, err := Create("/dev/null", Header{Width: 80, Height: 24}, Options{}); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("a device was accepted: %v", err)
+	}
+	fi, _ := os.Stat("/dev/null")
+	if fi.Mode().Perm() != 0o666 {
+		t.Fatalf("/dev/null mode changed to %v", fi.Mode().Perm())
+	}
+	dir := t.TempDir()
+	target := filepath.Join(dir, "target")
+	os.WriteFile(target, []byte("keep"), 0o644)
+	link := filepath.Join(dir, "link.cast")
+	os.Symlink(target, link)
+	if _, err := Create(link, Header{Width: 80, Height: 24}, Options{}); err == nil {
+		t.Fatal("recording through a symlink was accepted")
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep" {
+		t.Fatalf("symlink target was written: %q", b)
+	}
+}
+
+func TestWriteErrorsAreReportedOnce(t *testing.T) {
+	errs := make(chan error, 4)
+	path := filepath.Join(t.TempDir(), "e.cast")
+	w, err := Create(path, Header{Width: 80, Height: 24}, Options{OnError: func(err error) { errs <- err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.f.Close() // every later write fails, as on a full or vanished disk
+	w.Output([]byte("lost"))
+	w.Marker("also lost")
+	if err := w.Flush(); err == nil {
+		t.Fatal("Flush reported no error")
+	}
+	select {
+	case err := <-errs:
+		if !strings.Contains(err.Error(), path) {
+			t.Fatalf("error does not name the file: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("OnError was not called")
+	}
+	w.Output([]byte("more"))
+	w.Flush()
+	select {
+	case err := <-errs:
+		t.Fatalf("OnError called twice: %v", err)
+	default:
+	}
+	w.Close()
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -17,6 +18,9 @@ import (
 // The contract is "at least every 100 ms"; half of that leaves room for a
 // slow disk.
 const FlushInterval = 50 * time.Millisecond
+
+// maxBacklog bounds the bytes queued for the encoder.
+const maxBacklog = 64 << 20
 
 // flushSize makes a busy recording write in large batches instead of
 // waiting for the timer.
@@ -87,7 +91,12 @@ func Create(path string, h Header, opts Options) (*Writer, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("recording directory: %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	// Only ever a regular file, and never through a symlink: as root,
+	// "--record /dev/null" must not chmod a device.
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("recording: %s is not a regular file", path)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("recording: %w", err)
 	}
@@ -171,12 +180,18 @@ func (w *Writer) queue(code byte, p []byte, urgent bool) (uint64, bool) {
 	if len(p) == 0 && code != Marker[0] {
 		return 0, false
 	}
-	at := w.now().Sub(w.start)
 	w.mu.Lock()
+	// A recording that cannot keep up with the agent (a stalled disk) holds
+	// the agent back rather than growing without bound or losing events.
+	for len(w.arena) > maxBacklog && !w.closed && w.err == nil {
+		w.wake()
+		w.written.Wait()
+	}
 	if w.closed || w.err != nil {
 		w.mu.Unlock()
 		return 0, false
 	}
+	at := w.now().Sub(w.start) // under the lock: events stay in time order
 	if len(w.entries) == 0 {
 		w.oldest = at
 	}
