@@ -244,7 +244,7 @@ func (s *Screen) feedSafely() (done bool) {
 
 // feedLoop moves queued bytes into the emulator, squashing scrolling bursts.
 func (s *Screen) feedLoop() {
-	var buf []byte
+	var q unfed
 	var sq *squasher
 	var resize *resizeOp // to apply once buf is fed
 	// The tail kept after a drop starts on the bottom row (the replay moves
@@ -254,6 +254,7 @@ func (s *Screen) feedLoop() {
 	var nextIntake time.Time
 	pace := burstPace
 	for {
+		buf := q.bytes()
 		if len(buf) == 0 && resize != nil {
 			s.mu.Lock()
 			if resize.w != s.width || resize.h != s.height {
@@ -275,7 +276,8 @@ func (s *Screen) feedLoop() {
 					return
 				}
 			}
-			resize = s.take(&buf)
+			resize = s.take(&q)
+			buf = q.bytes()
 		}
 		if len(buf) == 0 {
 			if resize != nil {
@@ -329,14 +331,10 @@ func (s *Screen) feedLoop() {
 			s.skipped.Lines += int64(x.ordinal - a.ordinal)
 			s.skipped.Runs++
 			s.mu.Unlock()
-			nb := make([]byte, 0, a.off+len(synth)+len(buf)-x.off)
-			nb = append(nb, buf[:a.off]...)
-			nb = append(nb, synth...)
-			nb = append(nb, buf[x.off:]...)
-			buf = nb
+			buf = q.splice(a.off, x.off, synth)
 			sq.dropped(a, x, len(synth))
 		} else if len(buf) > s.maxUnfed {
-			buf = s.hardSkip(buf, w)
+			q.replace(s.hardSkip(buf, w))
 			// What the skipped bytes did to scroll regions, screens and
 			// margins never reached the emulator: trust none of it until
 			// the agent resets it.
@@ -355,7 +353,7 @@ func (s *Screen) feedLoop() {
 		}
 		s.emulate(buf[:n])
 		sq.consumed(n)
-		buf = buf[n:]
+		q.consume(n)
 		s.changed()
 	}
 }
@@ -374,9 +372,46 @@ func (s *Screen) emulate(p []byte) {
 // wrote before the PTY was resized are emulated at the old size.
 type resizeOp struct{ at, w, h int }
 
-// take appends queued bytes up to the next queued resize to *buf and
-// returns that resize when it is reached.
-func (s *Screen) take(buf *[]byte) *resizeOp {
+// unfed holds bytes taken from the queue that the emulator has not seen.
+// Consuming moves an offset instead of reslicing, so the backing array
+// keeps its capacity from burst to burst (regrowing it copied every byte of
+// a burst again).
+type unfed struct {
+	b   []byte
+	off int
+}
+
+func (u *unfed) bytes() []byte { return u.b[u.off:] }
+
+func (u *unfed) consume(n int) {
+	u.off += n
+	if u.off >= len(u.b) {
+		u.b, u.off = u.b[:0], 0
+	}
+}
+
+func (u *unfed) replace(b []byte) { u.b, u.off = b, 0 }
+
+// splice replaces bytes()[from:to] with with, in place when it fits.
+func (u *unfed) splice(from, to int, with []byte) []byte {
+	cur := u.bytes()
+	if to-from >= len(with) {
+		copy(cur[from:], with)
+		n := copy(cur[from+len(with):], cur[to:])
+		u.b = u.b[:u.off+from+len(with)+n]
+		return u.bytes()
+	}
+	nb := make([]byte, 0, len(cur)-(to-from)+len(with))
+	nb = append(nb, cur[:from]...)
+	nb = append(nb, with...)
+	nb = append(nb, cur[to:]...)
+	u.replace(nb)
+	return nb
+}
+
+// take moves queued bytes up to the next queued resize into u and returns
+// that resize when it is reached.
+func (s *Screen) take(u *unfed) *resizeOp {
 	s.inMu.Lock()
 	defer s.inMu.Unlock()
 	n := len(s.pending)
@@ -384,10 +419,15 @@ func (s *Screen) take(buf *[]byte) *resizeOp {
 		n = s.resizes[0].at
 	}
 	if n > 0 {
-		if len(*buf) == 0 && n == len(s.pending) {
-			*buf, s.pending = s.pending, (*buf)[:0]
+		if len(u.bytes()) == 0 && n == len(s.pending) {
+			// Swap whole buffers: no copy, and both keep their capacity.
+			u.b, u.off, s.pending = s.pending, 0, u.b[:0]
 		} else {
-			*buf = append(*buf, s.pending[:n]...)
+			if u.off > 0 {
+				u.b = u.b[:copy(u.b, u.bytes())]
+				u.off = 0
+			}
+			u.b = append(u.b, s.pending[:n]...)
 			s.pending = append(s.pending[:0], s.pending[n:]...)
 		}
 		for i := range s.resizes {
