@@ -1,0 +1,623 @@
+package detect
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// maxDepth bounds how deeply strings handed to shells (sh -c, eval, ssh,
+// ...) are followed.
+const maxDepth = 8
+
+// maxWork bounds the syntax nodes visited for one command, so a huge or
+// adversarial command is analysed in bounded time; running out is a pause.
+const maxWork = 200_000
+
+// Context is what the analysis may know besides the command.
+type Context struct {
+	Cwd    string  // the agent's working directory, if known
+	Config *Config // nil: defaults
+}
+
+// Command analyses one shell command (which may span several lines).
+func Command(cmd string, ctx Context) Result {
+	w := &walker{src: cmd, cfg: ctx.Config, cwd: ctx.Cwd}
+	if w.cfg == nil {
+		w.cfg = defaultConfig
+	}
+	w.analyzeString(cmd, origin{exact: true})
+	return w.result()
+}
+
+// walker follows everything a command would execute.
+type walker struct {
+	src      string
+	cfg      *Config
+	cwd      string
+	depth    int
+	work     int
+	findings []Finding
+	// What the command itself defined, in order: variables, aliases,
+	// functions. Shared across nesting, as a shell would (approximately).
+	vars    map[string]string
+	aliases map[string]string
+	funcs   map[string]*syntax.Stmt
+	calling map[string]bool // functions being expanded, against recursion
+}
+
+func (w *walker) flag(ruleID, target, reason string, spans []Span) {
+	r, ok := catalogue[ruleID]
+	if !ok {
+		panic("detect: unknown rule " + ruleID)
+	}
+	f := Finding{Rule: r.ID, Category: r.Category, Severity: r.Severity, Verdict: r.Verdict,
+		Reason: reason, Target: target, Spans: spans}
+	w.findings = append(w.findings, f)
+}
+
+// result applies configuration and orders the findings.
+func (w *walker) result() Result {
+	res := Result{Command: w.src, Findings: w.cfg.apply(w.src, w.findings)}
+	sort.SliceStable(res.Findings, func(i, j int) bool {
+		a, b := res.Findings[i], res.Findings[j]
+		if a.Verdict != b.Verdict {
+			return a.Verdict > b.Verdict
+		}
+		return a.Severity > b.Severity
+	})
+	res.Findings = dedupe(res.Findings)
+	for _, f := range res.Findings {
+		res.Verdict = max(res.Verdict, f.Verdict)
+	}
+	if res.Findings == nil {
+		res.Findings = []Finding{}
+	}
+	return res
+}
+
+// dedupe drops repeated findings of the same rule on the same spans (a
+// function called twice, a string analysed on two paths).
+func dedupe(fs []Finding) []Finding {
+	seen := map[string]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		k := fmt.Sprint(f.Rule, f.Spans, f.Target)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// analyzeString parses text as shell code and walks it. A parse failure is
+// never a free pass: the text is then analysed word by word.
+func (w *walker) analyzeString(text string, o origin) {
+	if w.depth >= maxDepth {
+		w.flag("opaque.too-deep", "", "nests commands inside strings more deeply than sentinel follows; what runs at the bottom is unknown", []Span{o.span(0, len(text))})
+		return
+	}
+	w.depth++
+	defer func() { w.depth-- }()
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	if err != nil {
+		w.fallback(text, o)
+		return
+	}
+	ws := &words{text: text, org: o, vars: w.varsMap()}
+	for _, st := range f.Stmts {
+		w.stmt(st, ws, nil)
+	}
+}
+
+func (w *walker) varsMap() map[string]string {
+	if w.vars == nil {
+		w.vars = map[string]string{}
+	}
+	return w.vars
+}
+
+// tick counts work; false means the budget is spent.
+func (w *walker) tick(o origin) bool {
+	w.work++
+	if w.work == maxWork {
+		w.flag("opaque.too-large", "", "is too large or complex to analyse fully; what it runs is unknown", []Span{o.span(0, 0)})
+	}
+	return w.work < maxWork
+}
+
+// stmt walks one statement. stdin is what a pipeline feeds it, if anything.
+func (w *walker) stmt(st *syntax.Stmt, ws *words, stdin *Input) {
+	if st == nil || !w.tick(ws.org) {
+		return
+	}
+	var redirs []Redir
+	for _, r := range st.Redirs {
+		w.substs(r.Word, ws)
+		switch r.Op {
+		case syntax.Hdoc, syntax.DashHdoc:
+			if r.Hdoc != nil {
+				in := w.heredoc(r, ws)
+				stdin = &in
+			}
+		case syntax.WordHdoc:
+			a := ws.arg(r.Word)
+			stdin = &Input{Text: a.Value + "\n", Known: a.Known(), From: "here-string", Span: a.Span, origin: originOf(a)}
+		case syntax.RdrIn:
+			a := ws.arg(r.Word)
+			stdin = &Input{From: "file " + a.Value, Span: a.Span}
+		case syntax.RdrOut, syntax.ClbOut, syntax.AppOut, syntax.RdrAll, syntax.AppAll, syntax.RdrInOut:
+			if r.N == nil || r.N.Value == "1" || r.N.Value == "2" {
+				redirs = append(redirs, Redir{Op: r.Op.String(), Target: ws.arg(r.Word)})
+			}
+		}
+	}
+	switch c := st.Cmd.(type) {
+	case *syntax.CallExpr:
+		w.call(c, ws, stdin, redirs, st)
+	case *syntax.BinaryCmd:
+		switch c.Op {
+		case syntax.Pipe, syntax.PipeAll:
+			w.stmt(c.X, ws, stdin)
+			out := w.output(c.X, ws, stdin)
+			w.stmt(c.Y, ws, &out)
+		default:
+			w.stmt(c.X, ws, stdin)
+			w.stmt(c.Y, ws, nil)
+		}
+	case *syntax.Subshell:
+		w.stmts(c.Stmts, ws, stdin)
+	case *syntax.Block:
+		w.stmts(c.Stmts, ws, stdin)
+	case *syntax.IfClause:
+		for ic := c; ic != nil; ic = ic.Else {
+			w.stmts(ic.Cond, ws, nil)
+			w.stmts(ic.Then, ws, stdin)
+		}
+	case *syntax.WhileClause:
+		w.stmts(c.Cond, ws, nil)
+		w.stmts(c.Do, ws, stdin)
+	case *syntax.ForClause:
+		if wi, ok := c.Loop.(*syntax.WordIter); ok {
+			for _, item := range wi.Items {
+				w.substs(item, ws)
+			}
+			// The loop variable takes each item in turn: unknown to the body.
+			delete(w.varsMap(), wi.Name.Value)
+		}
+		w.stmts(c.Do, ws, stdin)
+	case *syntax.CaseClause:
+		w.substs(c.Word, ws)
+		for _, item := range c.Items {
+			w.stmts(item.Stmts, ws, stdin)
+		}
+	case *syntax.FuncDecl:
+		if c.Name != nil {
+			if w.funcs == nil {
+				w.funcs = map[string]*syntax.Stmt{}
+			}
+			w.funcs[c.Name.Value] = c.Body
+		}
+	case *syntax.DeclClause:
+		for _, a := range c.Args {
+			w.assign(a, ws)
+		}
+	case *syntax.TimeClause:
+		w.stmt(c.Stmt, ws, stdin)
+	case *syntax.CoprocClause:
+		w.stmt(c.Stmt, ws, stdin)
+	case *syntax.TestClause:
+		syntax.Walk(c.X, func(n syntax.Node) bool { w.substNode(n, ws); return true })
+	case *syntax.ArithmCmd:
+		syntax.Walk(c.X, func(n syntax.Node) bool { w.substNode(n, ws); return true })
+	case *syntax.LetClause:
+		for _, x := range c.Exprs {
+			syntax.Walk(x, func(n syntax.Node) bool { w.substNode(n, ws); return true })
+		}
+	}
+}
+
+func (w *walker) stmts(sts []*syntax.Stmt, ws *words, stdin *Input) {
+	for _, st := range sts {
+		w.stmt(st, ws, stdin)
+	}
+}
+
+// heredoc is the body of a here-document as the program reads it.
+func (w *walker) heredoc(r *syntax.Redirect, ws *words) Input {
+	start, end := int(r.Hdoc.Pos().Offset()), int(r.Hdoc.End().Offset())
+	in := Input{From: "heredoc", Span: ws.org.span(start, end)}
+	quoted := false
+	if r.Word != nil {
+		for _, p := range r.Word.Parts {
+			if _, ok := p.(*syntax.Lit); !ok {
+				quoted = true
+			}
+		}
+	}
+	if quoted {
+		// <<'EOF': the body is taken literally.
+		if start >= 0 && end <= len(ws.text) && start <= end {
+			in.Text, in.Known = ws.text[start:end], true
+			in.origin = origin{base: ws.org.base + start, exact: ws.org.exact, whole: in.Span}
+		}
+		return in
+	}
+	w.substs(r.Hdoc, ws)
+	a := ws.arg(r.Hdoc)
+	in.Text, in.Known = a.Value, true // unknown parts stay marked in the text
+	in.origin = originOf(a)
+	if a.Raw != a.Value {
+		in.origin = origin{whole: in.Span}
+	}
+	return in
+}
+
+// substs walks the command and process substitutions inside a word.
+func (w *walker) substs(word *syntax.Word, ws *words) {
+	if word == nil {
+		return
+	}
+	syntax.Walk(word, func(n syntax.Node) bool {
+		w.substNode(n, ws)
+		return true
+	})
+}
+
+func (w *walker) substNode(n syntax.Node, ws *words) {
+	switch s := n.(type) {
+	case *syntax.CmdSubst:
+		w.stmts(s.Stmts, ws, nil)
+	case *syntax.ProcSubst:
+		w.stmts(s.Stmts, ws, nil)
+	}
+}
+
+// assign records a variable the command sets.
+func (w *walker) assign(a *syntax.Assign, ws *words) {
+	if a == nil || a.Name == nil {
+		return
+	}
+	vars := w.varsMap()
+	if a.Value == nil || a.Index != nil || a.Array != nil || a.Append {
+		delete(vars, a.Name.Value)
+		if a.Value == nil && a.Naked {
+			return
+		}
+	}
+	if a.Value == nil {
+		vars[a.Name.Value] = ""
+		return
+	}
+	w.substs(a.Value, ws)
+	v := ws.arg(a.Value)
+	if v.Known() && !a.Append && a.Index == nil {
+		vars[a.Name.Value] = v.Value
+	} else {
+		delete(vars, a.Name.Value)
+	}
+}
+
+// call handles one simple command.
+func (w *walker) call(c *syntax.CallExpr, ws *words, stdin *Input, redirs []Redir, st *syntax.Stmt) {
+	for _, word := range c.Args {
+		w.substs(word, ws)
+	}
+	if len(c.Args) == 0 {
+		for _, a := range c.Assigns {
+			w.assign(a, ws)
+		}
+		w.redirects(redirs)
+		return
+	}
+	for _, a := range c.Assigns {
+		w.substs(a.Value, ws)
+	}
+	args := make([]Arg, len(c.Args))
+	for i, word := range c.Args {
+		args[i] = ws.arg(word)
+	}
+	start, end := int(st.Pos().Offset()), int(st.End().Offset())
+	for i, word := range c.Args {
+		w.annotate(&args[i], word, ws)
+	}
+	inv := &Invocation{Args: args, Stdin: stdin, Redirs: redirs, Span: ws.org.span(start, end), w: w, org: ws.org, ws: ws}
+	w.redirects(redirs)
+	w.run(inv)
+}
+
+// annotate records what a word's substitutions are: the programs whose
+// output it contains, and for a process substitution what reading it
+// yields.
+func (w *walker) annotate(a *Arg, word *syntax.Word, ws *words) {
+	syntax.Walk(word, func(n syntax.Node) bool {
+		if cs, ok := n.(*syntax.CmdSubst); ok && len(cs.Stmts) > 0 {
+			if call, ok := cs.Stmts[0].Cmd.(*syntax.CallExpr); ok && len(call.Args) > 0 {
+				a.substs = append(a.substs, programName(ws.arg(call.Args[0]).Value))
+			} else {
+				a.substs = append(a.substs, "")
+			}
+		}
+		return true
+	})
+	if len(word.Parts) == 1 {
+		if ps, ok := word.Parts[0].(*syntax.ProcSubst); ok && ps.Op == syntax.CmdIn && len(ps.Stmts) > 0 {
+			out := w.output(ps.Stmts[len(ps.Stmts)-1], ws, nil)
+			a.proc = &out
+		}
+	}
+}
+
+// run dispatches an invocation whose Args[0] is the program.
+func (w *walker) run(inv *Invocation) {
+	ws := inv.ws
+	for len(inv.Args) > 0 && w.tick(inv.org) {
+		prog := inv.Args[0]
+		if !prog.Known() {
+			w.dynamicProgram(inv)
+			return
+		}
+		name := programName(prog.Value)
+		if body, ok := w.aliases[name]; ok && !w.calling["alias "+name] {
+			w.expandAlias(inv, name, body)
+			return
+		}
+		if body, ok := w.funcs[name]; ok && !w.calling[name] {
+			if w.calling == nil {
+				w.calling = map[string]bool{}
+			}
+			w.calling[name] = true
+			w.stmt(body, ws, inv.Stdin)
+			delete(w.calling, name)
+			return
+		}
+		inv.Name, inv.NameSpan, inv.Args = name, prog.Span, inv.Args[1:]
+		if next, ok := w.unwrap(inv); ok {
+			if next == nil {
+				return
+			}
+			inv = next
+			continue
+		}
+		for _, a := range analysers[inv.Name] {
+			a(inv)
+		}
+		return
+	}
+}
+
+// dynamicProgram handles a command whose name is not knowable ($CMD ...).
+func (w *walker) dynamicProgram(inv *Invocation) {
+	w.flag("opaque.dynamic-program", "", "runs a program whose name is only known when it runs ("+inv.Args[0].Raw+"); sentinel cannot tell what it does", []Span{inv.Args[0].Span})
+}
+
+// expandAlias replaces the alias name by its definition.
+func (w *walker) expandAlias(inv *Invocation, name, body string) {
+	if w.calling == nil {
+		w.calling = map[string]bool{}
+	}
+	w.calling["alias "+name] = true
+	defer delete(w.calling, "alias "+name)
+	rest := make([]string, 0, len(inv.Args))
+	for _, a := range inv.Args[1:] {
+		rest = append(rest, shellQuote(a.Value))
+	}
+	w.analyzeString(strings.TrimSpace(body+" "+strings.Join(rest, " ")), origin{whole: inv.Span})
+}
+
+// redirects flags output redirections that destroy data.
+func (w *walker) redirects(redirs []Redir) {
+	for _, r := range redirs {
+		if r.Op == ">>" || r.Op == "&>>" {
+			continue
+		}
+		checkTruncatingRedirect(w, r)
+	}
+}
+
+// output is what a statement writes to its standard output, when the
+// detector can know it (echo, printf, cat of a heredoc, base64 -d of a
+// literal): this is how "echo ... | base64 -d | sh" is seen through.
+func (w *walker) output(st *syntax.Stmt, ws *words, stdin *Input) Input {
+	out := Input{From: "output of a command"}
+	if st == nil {
+		return out
+	}
+	start, end := int(st.Pos().Offset()), int(st.End().Offset())
+	out.Span = ws.org.span(start, end)
+	out.origin = origin{whole: out.Span}
+	// The statement's own heredoc or here-string is its stdin.
+	for _, r := range st.Redirs {
+		switch r.Op {
+		case syntax.Hdoc, syntax.DashHdoc:
+			if r.Hdoc != nil {
+				in := w.heredoc(r, ws)
+				stdin = &in
+			}
+		case syntax.WordHdoc:
+			a := ws.arg(r.Word)
+			stdin = &Input{Text: a.Value + "\n", Known: a.Known(), From: "here-string", Span: a.Span, origin: originOf(a)}
+		}
+	}
+	switch c := st.Cmd.(type) {
+	case *syntax.BinaryCmd:
+		if c.Op == syntax.Pipe || c.Op == syntax.PipeAll {
+			mid := w.output(c.X, ws, stdin)
+			return w.output(c.Y, ws, &mid)
+		}
+		return out
+	case *syntax.CallExpr:
+		if len(c.Args) == 0 {
+			return out
+		}
+		args := make([]Arg, len(c.Args))
+		for i, word := range c.Args {
+			args[i] = ws.arg(word)
+		}
+		name := programName(args[0].Value)
+		out.From = "output of " + name
+		text, ok := literalOutput(name, args[1:], stdin)
+		if ok {
+			out.Text, out.Known = text, true
+			if name == "echo" || name == "printf" || name == "cat" {
+				// Spans inside echoed text still point into the command
+				// when the argument was a verbatim literal.
+				if len(args) == 2 && text == args[1].Value+"\n" || len(args) == 2 && text == args[1].Value {
+					out.origin = originOf(args[1])
+				} else if stdin != nil && stdin.Known && text == stdin.Text {
+					out.origin = stdin.origin
+				}
+			}
+		}
+		return out
+	}
+	return out
+}
+
+// literalOutput computes the output of programs whose output follows from
+// their arguments and input alone.
+func literalOutput(name string, args []Arg, stdin *Input) (string, bool) {
+	for _, a := range args {
+		if !a.Known() {
+			return "", false
+		}
+	}
+	vals := make([]string, len(args))
+	for i, a := range args {
+		vals[i] = a.Value
+	}
+	switch name {
+	case "echo":
+		newline, escapes := true, false
+		for len(vals) > 0 && len(vals[0]) > 1 && vals[0][0] == '-' && strings.Trim(vals[0][1:], "neE") == "" {
+			newline = newline && !strings.Contains(vals[0], "n")
+			escapes = escapes || strings.Contains(vals[0], "e")
+			vals = vals[1:]
+		}
+		s := strings.Join(vals, " ")
+		if escapes {
+			s = decodeEscapes(s, false)
+		}
+		if newline {
+			s += "\n"
+		}
+		return s, true
+	case "printf":
+		if len(vals) == 0 {
+			return "", false
+		}
+		return printf(vals[0], vals[1:]), true
+	case "cat":
+		if len(vals) == 0 && stdin != nil && stdin.Known {
+			return stdin.Text, true
+		}
+	case "base64":
+		if stdin != nil && stdin.Known && hasAny(vals, "-d", "--decode", "-D") {
+			s := strings.Join(strings.Fields(stdin.Text), "")
+			for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+				if b, err := enc.DecodeString(s); err == nil {
+					return string(b), true
+				}
+			}
+		}
+	case "xxd":
+		if stdin != nil && stdin.Known && hasAny(vals, "-r") && hasAny(vals, "-p", "-ps", "-plain") {
+			if b, err := hex.DecodeString(strings.Join(strings.Fields(stdin.Text), "")); err == nil {
+				return string(b), true
+			}
+		}
+	case "rev":
+		if stdin != nil && stdin.Known {
+			var lines []string
+			for _, l := range strings.Split(stdin.Text, "\n") {
+				r := []rune(l)
+				for i, j := 0, len(r)-1; i < j; i, j = i+1, j-1 {
+					r[i], r[j] = r[j], r[i]
+				}
+				lines = append(lines, string(r))
+			}
+			return strings.Join(lines, "\n"), true
+		}
+	}
+	return "", false
+}
+
+func hasAny(vals []string, want ...string) bool {
+	for _, v := range vals {
+		for _, w := range want {
+			if v == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// printf applies a printf format well enough to see through obfuscation:
+// %s, %b, %c, %d and escapes, with the format reused for extra arguments.
+func printf(format string, args []string) string {
+	var b strings.Builder
+	for first := true; first || len(args) > 0; first = false {
+		used := false
+		f := format
+		for i := 0; i < len(f); i++ {
+			c := f[i]
+			if c == '\\' {
+				j := i + 1
+				for j < len(f) && j < i+5 && f[j] != '\\' && f[j] != '%' {
+					j++
+				}
+				b.WriteString(decodeEscapes(f[i:j], false))
+				i = j - 1
+				continue
+			}
+			if c != '%' || i+1 >= len(f) {
+				b.WriteByte(c)
+				continue
+			}
+			i++
+			for i < len(f) && strings.IndexByte("-+ #0123456789.", f[i]) >= 0 {
+				i++
+			}
+			if i >= len(f) {
+				break
+			}
+			verb := f[i]
+			if verb == '%' {
+				b.WriteByte('%')
+				continue
+			}
+			var arg string
+			if len(args) > 0 {
+				arg, args, used = args[0], args[1:], true
+			}
+			switch verb {
+			case 'b':
+				b.WriteString(decodeEscapes(arg, false))
+			case 'c':
+				if arg != "" {
+					b.WriteByte(arg[0])
+				}
+			default:
+				b.WriteString(arg)
+			}
+		}
+		if !used {
+			break
+		}
+	}
+	return b.String()
+}
+
+// shellQuote quotes s for re-parsing.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
