@@ -10,6 +10,8 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/sentinel-console/sentinel/detect"
+
 	"github.com/sentinel-console/sentinel/session/screen"
 	"github.com/sentinel-console/sentinel/themes"
 	"github.com/sentinel-console/sentinel/ui"
@@ -28,10 +30,15 @@ type Config struct {
 		Dir     string `toml:"dir"`
 		Input   bool   `toml:"input"`
 	} `toml:"record"`
+	Detect detect.ConfigFile `toml:"detect"`
+
+	// detect is Detect, compiled.
+	detect *detect.Config
 }
 
 func defaultConfig() Config {
 	var c Config
+	c.detect, _ = detect.Compile(detect.ConfigFile{})
 	c.Console.Prefix = ui.DefaultPrefix
 	c.Console.Scrollback = screen.DefaultScrollback
 	c.Console.Theme = themes.Default().Name
@@ -81,7 +88,62 @@ func loadConfig(path string, explicit bool) (Config, error) {
 	if c.Record.Dir != "" && !filepath.IsAbs(c.Record.Dir) {
 		return c, fmt.Errorf("%s:%d: record.dir: %q must be an absolute path", path, lineOf(data, "dir"), c.Record.Dir)
 	}
+	dc, err := detect.Compile(c.Detect)
+	if err != nil {
+		var ce *detect.ConfigError
+		if errors.As(err, &ce) {
+			return c, fmt.Errorf("%s:%d: %v", path, fieldLine(data, ce.Field), err)
+		}
+		return c, fmt.Errorf("%s: %v", path, err)
+	}
+	c.detect = dc
 	return c, nil
+}
+
+// fieldLine finds the line of a detect configuration field such as
+// detect.extra[1].examples[0] or detect.rules.git.force-push.verdict.
+func fieldLine(data []byte, field string) int {
+	lines := strings.Split(string(data), "\n")
+	find := func(from int, pred func(string) bool) int {
+		for i := from; i < len(lines); i++ {
+			if pred(strings.TrimSpace(lines[i])) {
+				return i
+			}
+		}
+		return -1
+	}
+	key := func(k string) func(string) bool {
+		return func(l string) bool {
+			return strings.HasPrefix(l, k) && strings.HasPrefix(strings.TrimSpace(l[len(k):]), "=")
+		}
+	}
+	rest := strings.TrimPrefix(field, "detect.")
+	switch {
+	case strings.HasPrefix(rest, "extra["):
+		var n int
+		fmt.Sscanf(rest, "extra[%d]", &n)
+		at := -1
+		for i := 0; i <= n; i++ {
+			if at = find(at+1, func(l string) bool { return strings.HasPrefix(l, "[[detect.extra]]") }); at < 0 {
+				return 0
+			}
+		}
+		if _, sub, ok := strings.Cut(rest, "]."); ok {
+			name, _, _ := strings.Cut(sub, "[")
+			if l := find(at+1, key(name)); l >= 0 {
+				return l + 1
+			}
+		}
+		return at + 1
+	case strings.HasPrefix(rest, "rules."):
+		id := strings.TrimSuffix(strings.TrimPrefix(rest, "rules."), ".verdict")
+		if l := find(0, func(l string) bool { return strings.Contains(l, `"`+id+`"`) || strings.Contains(l, "rules."+id) }); l >= 0 {
+			return l + 1
+		}
+	case strings.HasPrefix(rest, "protected"):
+		return lineOf(data, "protected")
+	}
+	return 0
 }
 
 func configError(path string, err error) error {

@@ -40,6 +40,9 @@ records everything it does, and (soon) stops destructive actions until you decid
 Usage:
   sentinel run [flags] -- COMMAND [ARGS...]   run an agent (or any command) in the console
   sentinel demo [--speed N] [--headless]      watch a scripted agent re-enact a real incident
+  sentinel check [--json] COMMAND             what sentinel would do about a command (allow, warn, pause)
+  sentinel check --json --stdin               the same for JSON Lines of commands
+  sentinel rules [--json]                     the detector's rules
   sentinel version                            print the version
   sentinel help [COMMAND]                     show help
 
@@ -94,6 +97,10 @@ func dispatch(args []string, stdin, stdout, stderr *os.File) error {
 		return runCommand(args[1:], stdin, stdout, stderr)
 	case "demo":
 		return demoCommand(args[1:], stdin, stdout, stderr)
+	case "check":
+		return checkCommand(args[1:], stdin, stdout, stderr)
+	case "rules":
+		return rulesCommand(args[1:], stdout)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "sentinel %s\n", version)
 		return nil
@@ -118,6 +125,11 @@ func help(args []string, out io.Writer) error {
 	case "demo":
 		fmt.Fprint(out, demoUsage)
 		demoFlags(&demoOptions{}).PrintDefaults()
+	case "check":
+		fmt.Fprint(out, checkUsage)
+		checkFlags(&checkOptions{}).PrintDefaults()
+	case "rules":
+		fmt.Fprint(out, rulesUsage)
 	default:
 		return &usageError{fmt.Sprintf("no help for %q", args[0])}
 	}

