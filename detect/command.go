@@ -48,6 +48,7 @@ type walker struct {
 	aliases map[string]string
 	funcs   map[string]*syntax.Stmt
 	calling map[string]bool // functions being expanded, against recursion
+	outputs map[*syntax.Stmt]Input
 }
 
 func (w *walker) flag(ruleID, target, reason string, spans []Span) {
@@ -258,9 +259,22 @@ func (w *walker) heredoc(r *syntax.Redirect, ws *words) Input {
 	return in
 }
 
+// plainWord reports whether a word has only literal parts: nothing in it
+// runs, and walking it can be skipped.
+func plainWord(word *syntax.Word) bool {
+	for _, p := range word.Parts {
+		switch p.(type) {
+		case *syntax.Lit, *syntax.SglQuoted:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // substs walks the command and process substitutions inside a word.
 func (w *walker) substs(word *syntax.Word, ws *words) {
-	if word == nil {
+	if word == nil || plainWord(word) {
 		return
 	}
 	syntax.Walk(word, func(n syntax.Node) bool {
@@ -335,6 +349,9 @@ func (w *walker) call(c *syntax.CallExpr, ws *words, stdin *Input, redirs []Redi
 // output it contains, and for a process substitution what reading it
 // yields.
 func (w *walker) annotate(a *Arg, word *syntax.Word, ws *words) {
+	if plainWord(word) {
+		return
+	}
 	syntax.Walk(word, func(n syntax.Node) bool {
 		if cs, ok := n.(*syntax.CmdSubst); ok && len(cs.Stmts) > 0 {
 			if call, ok := cs.Stmts[0].Cmd.(*syntax.CallExpr); ok && len(call.Args) > 0 {
@@ -424,6 +441,23 @@ func (w *walker) redirects(redirs []Redir) {
 // detector can know it (echo, printf, cat of a heredoc, base64 -d of a
 // literal): this is how "echo ... | base64 -d | sh" is seen through.
 func (w *walker) output(st *syntax.Stmt, ws *words, stdin *Input) Input {
+	if st == nil || stdin != nil {
+		return w.computeOutput(st, ws, stdin)
+	}
+	// A long pipeline asks for the output of each prefix in turn; remember
+	// them, or a|b|c|... costs quadratic time.
+	if o, ok := w.outputs[st]; ok {
+		return o
+	}
+	o := w.computeOutput(st, ws, nil)
+	if w.outputs == nil {
+		w.outputs = map[*syntax.Stmt]Input{}
+	}
+	w.outputs[st] = o
+	return o
+}
+
+func (w *walker) computeOutput(st *syntax.Stmt, ws *words, stdin *Input) Input {
 	out := Input{From: "output of a command"}
 	if st == nil {
 		return out
@@ -448,7 +482,7 @@ func (w *walker) output(st *syntax.Stmt, ws *words, stdin *Input) Input {
 	case *syntax.BinaryCmd:
 		if c.Op == syntax.Pipe || c.Op == syntax.PipeAll {
 			mid := w.output(c.X, ws, stdin)
-			return w.output(c.Y, ws, &mid)
+			return w.computeOutput(c.Y, ws, &mid)
 		}
 		return out
 	case *syntax.CallExpr:

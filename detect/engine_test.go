@@ -293,3 +293,20 @@ func FuzzCommand(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkMegabyteShapes(b *testing.B) {
+	shapes := map[string]string{
+		"statements": strings.Repeat("echo hello; ", 90_000),
+		"heredoc":    "cat <<'EOF' > data.txt\n" + strings.Repeat("some line of data that goes on\n", 33_000) + "EOF\n",
+		"argument":   "echo '" + strings.Repeat("x", 1<<20) + "'",
+		"pipeline":   strings.Repeat("cat f | ", 60_000) + "wc -l",
+	}
+	for name, cmd := range shapes {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(cmd)))
+			for b.Loop() {
+				Command(cmd, Context{})
+			}
+		})
+	}
+}

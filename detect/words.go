@@ -50,6 +50,12 @@ func (ws *words) arg(w *syntax.Word) Arg {
 	if start >= 0 && end <= len(ws.text) && start <= end {
 		a.Raw = ws.text[start:end]
 	}
+	if len(w.Parts) == 1 {
+		if l, ok := w.Parts[0].(*syntax.Lit); ok && !strings.ContainsAny(l.Value, "\\") {
+			a.Value = l.Value // the common case: a plain word
+			return a
+		}
+	}
 	var b strings.Builder
 	for _, p := range w.Parts {
 		ws.part(&b, p, false, &a.Quoted)
