@@ -2,6 +2,7 @@ package detect
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -381,10 +382,7 @@ func gitDispatch(g *gitRun, s *Invocation) {
 	case "reflog":
 		gitReflog(g, s)
 	case "gc":
-		p := gcSpec.parse(s.Args)
-		if o, ok := p.last("prune"); ok && o.hasVal && immediate(o.val) {
-			g.pruneNow(s, "prunes every unreachable object"+g.where()+" immediately (--prune="+o.val+") rather than after two weeks", s.Args[o.idx].Span)
-		}
+		gitGC(g, s)
 	case "prune":
 		p := pruneSpec.parse(s.Args)
 		o, ok := p.last("expire")
@@ -490,8 +488,9 @@ type gitOpt struct {
 
 type gitParsed struct {
 	opts []gitOpt
-	pos  []int // indexes of operands
-	dd   int   // operands before "--", or -1 when there is none
+	pos  []int    // indexes of operands
+	dd   int      // operands before "--", or -1 when there is none
+	neg  []string // options negated with --no-
 }
 
 func (s *gitSpec) parse(args []Arg) gitParsed {
@@ -509,6 +508,7 @@ func (s *gitSpec) parse(args []Arg) gitParsed {
 			if full == "" && strings.HasPrefix(name, "no-") {
 				if f := s.resolve(name[3:]); f != "" {
 					p.drop(f)
+					p.neg = append(p.neg, f)
 					continue
 				}
 			}
@@ -813,7 +813,7 @@ func (g *gitRun) discardPaths(s *Invocation, idx []int, from string, lenient boo
 	paths := shownList(s, idx)
 	switch {
 	case broad && !lenient:
-		s.Flag("git.discard-changes", g.repo, "overwrites "+paths+g.where()+" from "+from+", discarding every uncommitted change there; edits that were never committed cannot be recovered", spans...)
+		s.Flag("git.discard-changes", g.repo, "overwrites every file under "+paths+g.where()+" from "+from+", discarding every uncommitted change there; edits that were never committed cannot be recovered", spans...)
 	case broad || !lenient:
 		s.Flag("git.discard-file-changes", g.repo, "overwrites "+paths+g.where()+" from "+from+", discarding uncommitted edits to it; they cannot be recovered", spans...)
 	}
@@ -1019,6 +1019,34 @@ func gitReflog(g *gitRun, s *Invocation) {
 		}
 	case "delete":
 		s.Flag("git.expire-reflog", g.repo, "deletes reflog entries"+g.where()+": the record that lets a reset, rebase or branch deletion be undone", s.Args[0].Span)
+	}
+}
+
+// gitGC flags gc pruning now (--prune=now, or gc.pruneExpire=now set with
+// -c), and expiring the reflog with it (-c gc.reflogExpire=now).
+func gitGC(g *gitRun, s *Invocation) {
+	p := gcSpec.parse(s.Args)
+	how, span := "", s.NameSpan
+	if o, ok := p.last("prune"); ok && o.hasVal {
+		if immediate(o.val) {
+			how, span = "--prune="+o.val, s.Args[o.idx].Span
+		}
+	} else if c, ok := g.setting("gc.pruneexpire"); ok && immediate(c.val.Value) && !slices.Contains(p.neg, "prune") {
+		how, span = "gc.pruneExpire="+c.val.Value, c.arg.Span
+	}
+	var reflog gitSetting
+	for _, k := range []string{"gc.reflogexpire", "gc.reflogexpireunreachable"} {
+		if c, ok := g.setting(k); ok && immediate(c.val.Value) {
+			reflog = c
+		}
+	}
+	switch {
+	case how != "" && reflog.key != "":
+		s.Flag("git.destroy-recovery", g.repo, "expires the reflog ("+reflog.arg.Value+") and prunes every unreachable object"+g.where()+" immediately ("+how+"): dropped stashes, deleted branches and commits lost to reset or rebase become unrecoverable", reflog.arg.Span, span)
+	case how != "":
+		g.pruneNow(s, "prunes every unreachable object"+g.where()+" immediately ("+how+") rather than after two weeks", span)
+	case reflog.key != "":
+		s.Flag("git.expire-reflog", g.repo, "expires the reflog"+g.where()+" now ("+reflog.arg.Value+"): the record that lets a reset, rebase or branch deletion be undone", reflog.arg.Span)
 	}
 }
 
