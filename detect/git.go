@@ -124,7 +124,7 @@ func (g *gitRun) where() string {
 	return " in " + g.repo
 }
 
-func analyseGit(inv *Invocation) { gitMain(inv, inv.Args, 0) }
+func analyseGit(inv *Invocation) { gitMain(inv, inv.Args, 0, nil) }
 
 func analyseGitDashed(inv *Invocation) {
 	sub := strings.TrimPrefix(inv.Name, "git-")
@@ -135,9 +135,16 @@ func analyseGitDashed(inv *Invocation) {
 }
 
 // gitMain parses git's global options (git [-C dir] [-c k=v] [--git-dir
-// d] ... <command> [args]) and analyses the command.
-func gitMain(inv *Invocation, args []Arg, depth int) {
+// d] ... <command> [args]) and analyses the command. parent is the git
+// run whose alias args come from, if any.
+func gitMain(inv *Invocation, args []Arg, depth int, parent *gitRun) {
 	g := &gitRun{inv: inv}
+	cwd := inv.w.cwd
+	if parent != nil {
+		g.cfg = append(g.cfg, parent.cfg...)
+		cwd = parent.repo
+	}
+	settings := len(g.cfg)
 	var dir, workTree, gitDir string
 	i := 0
 	for ; i < len(args); i++ {
@@ -183,8 +190,8 @@ func gitMain(inv *Invocation, args []Arg, depth int) {
 			}
 		}
 	}
-	g.repo = gitWorkTree(inv.w.cwd, dir, workTree, gitDir)
-	for _, c := range g.cfg {
+	g.repo = gitWorkTree(cwd, dir, workTree, gitDir)
+	for _, c := range g.cfg[settings:] {
 		if !strings.HasPrefix(c.key, "alias.") { // aliases are analysed when used
 			g.commandSetting(c.key, c.val)
 		}
@@ -274,7 +281,13 @@ func (g *gitRun) commandSetting(key string, val Arg) {
 	if strings.HasPrefix(val.Value, "!") {
 		val = tailArg(val, 1)
 	}
-	g.inv.w.shellString(g.inv, val)
+	if val.Known() {
+		g.inv.w.analyzeString(val.Value, originOf(val))
+		return
+	}
+	// core.sshCommand="ssh -i $KEY" is everyday work: look at what is
+	// known without calling the rest opaque.
+	g.inv.w.analyzeString(strings.ReplaceAll(val.Value, unknown, " "), origin{whole: val.Span})
 }
 
 func isCommandKey(key, val string) bool {
@@ -325,7 +338,7 @@ func (g *gitRun) expandAlias(a gitSetting, rest []Arg, depth int) {
 	for _, t := range tokenize(a.val.Value) {
 		args = append(args, Arg{Value: t.value, Raw: t.raw, Span: a.arg.Span})
 	}
-	gitMain(g.inv, append(args, rest...), depth+1)
+	gitMain(g.inv, append(args, rest...), depth+1, g)
 }
 
 // gitBuiltins are commands an alias cannot override.
