@@ -159,14 +159,14 @@ func gitMain(inv *Invocation, args []Arg, depth int, parent *gitRun) {
 			}
 			if i+1 < len(args) {
 				i++
-				return shown(args[i])
+				return gitShown(args[i])
 			}
 			return ""
 		}
 		switch name {
 		case "-C":
 			if d := next(); d != "" {
-				dir = joinPath(dir, d)
+				dir = gitJoinPath(dir, d)
 			}
 		case "-c":
 			if i+1 < len(args) {
@@ -216,13 +216,13 @@ func gitMain(inv *Invocation, args []Arg, depth int, parent *gitRun) {
 func gitWorkTree(cwd, dir, workTree, gitDir string) string {
 	base := cwd
 	if dir != "" {
-		base = joinPath(cwd, dir)
+		base = gitJoinPath(cwd, dir)
 	}
 	switch {
 	case workTree != "":
-		return joinPath(base, workTree)
+		return gitJoinPath(base, workTree)
 	case gitDir != "":
-		d := joinPath(base, gitDir)
+		d := gitJoinPath(base, gitDir)
 		if p := strings.TrimSuffix(d, "/.git"); p != d {
 			return p
 		}
@@ -234,7 +234,7 @@ func gitWorkTree(cwd, dir, workTree, gitDir string) string {
 	return base
 }
 
-func joinPath(base, p string) string {
+func gitJoinPath(base, p string) string {
 	if base == "" || path.IsAbs(p) || strings.HasPrefix(p, "~") {
 		return p
 	}
@@ -245,7 +245,7 @@ func (g *gitRun) addSetting(a Arg) {
 	k, _, hasVal := strings.Cut(a.Value, "=")
 	s := gitSetting{key: strings.ToLower(k), arg: a}
 	if hasVal {
-		s.val = tailArg(a, len(k)+1)
+		s.val = gitTailArg(a, len(k)+1)
 	} else {
 		s.val = Arg{Value: "true", Raw: "true", Span: a.Span}
 	}
@@ -254,7 +254,7 @@ func (g *gitRun) addSetting(a Arg) {
 
 // tailArg is the part of a's value from byte off, mapped into the command
 // as well as can be.
-func tailArg(a Arg, off int) Arg {
+func gitTailArg(a Arg, off int) Arg {
 	b := a
 	b.Value = a.Value[off:]
 	if o := originOf(a); o.exact {
@@ -264,9 +264,9 @@ func tailArg(a Arg, off int) Arg {
 	return b
 }
 
-// commandKeys are configuration keys whose value git runs as a shell
+// gitCommandKeys are configuration keys whose value git runs as a shell
 // command (or, for aliases and credential helpers, when it starts with !).
-var commandKeys = map[string]bool{
+var gitCommandKeys = map[string]bool{
 	"core.pager": true, "core.editor": true, "core.sshcommand": true, "core.askpass": true, "core.fsmonitor": true,
 	"sequence.editor": true, "diff.external": true, "gpg.program": true, "interactive.difffilter": true,
 	"uploadpack.packobjectshook": true,
@@ -275,11 +275,11 @@ var commandKeys = map[string]bool{
 // commandSetting analyses the value of a setting git would run as shell
 // code: git -c core.pager='rm -rf ~' log.
 func (g *gitRun) commandSetting(key string, val Arg) {
-	if !isCommandKey(key, val.Value) {
+	if !gitIsCommandKey(key, val.Value) {
 		return
 	}
 	if strings.HasPrefix(val.Value, "!") {
-		val = tailArg(val, 1)
+		val = gitTailArg(val, 1)
 	}
 	if val.Known() {
 		g.inv.w.analyzeString(val.Value, originOf(val))
@@ -290,8 +290,8 @@ func (g *gitRun) commandSetting(key string, val Arg) {
 	g.inv.w.analyzeString(strings.ReplaceAll(val.Value, unknown, " "), origin{whole: val.Span})
 }
 
-func isCommandKey(key, val string) bool {
-	if commandKeys[key] {
+func gitIsCommandKey(key, val string) bool {
+	if gitCommandKeys[key] {
 		return true
 	}
 	section, rest, _ := strings.Cut(key, ".")
@@ -324,7 +324,7 @@ func isCommandKey(key, val string) bool {
 func (g *gitRun) expandAlias(a gitSetting, rest []Arg, depth int) {
 	if strings.HasPrefix(a.val.Value, "!") {
 		if len(rest) == 0 {
-			g.inv.w.shellString(g.inv, tailArg(a.val, 1))
+			g.inv.w.shellString(g.inv, gitTailArg(a.val, 1))
 			return
 		}
 		code := a.val.Value[1:]
@@ -378,7 +378,7 @@ func gitDispatch(g *gitRun, s *Invocation) {
 	case "restore":
 		gitRestore(g, s)
 	case "switch":
-		p := switchSpec.parse(s.Args)
+		p := gitSwitchSpec.parse(s.Args)
 		if o, ok := p.last("discard-changes", "force"); ok {
 			g.discardAll(s, "switches branch with "+s.Args[o.idx].Value, s.Args[o.idx].Span)
 		}
@@ -397,28 +397,28 @@ func gitDispatch(g *gitRun, s *Invocation) {
 	case "gc":
 		gitGC(g, s)
 	case "prune":
-		p := pruneSpec.parse(s.Args)
+		p := gitPruneSpec.parse(s.Args)
 		o, ok := p.last("expire")
-		if !p.has("dry-run") && (!ok || immediate(o.val)) {
+		if !p.has("dry-run") && (!ok || gitImmediate(o.val)) {
 			g.pruneNow(s, "deletes every unreachable loose object"+g.where()+" immediately", s.NameSpan)
 		}
 	case "update-ref":
 		gitUpdateRef(g, s)
 	case "rm":
-		p := rmSpec.parse(s.Args)
+		p := gitRmSpec.parse(s.Args)
 		if o, ok := p.last("force"); ok && !p.has("cached") && !p.has("dry-run") {
-			paths := shownList(s, p.pos)
-			s.Flag("git.rm-force", g.repo, "deletes "+orDefault(paths, "the given files")+g.where()+" from the working tree even with uncommitted changes (-f); those changes are lost, only the committed version stays in git",
+			paths := gitShownList(s, p.pos)
+			s.Flag("git.rm-force", g.repo, "deletes "+gitOrDefault(paths, "the given files")+g.where()+" from the working tree even with uncommitted changes (-f); those changes are lost, only the committed version stays in git",
 				append([]Span{s.Args[o.idx].Span}, s.SpanOf(p.pos...)...)...)
 		}
 	case "worktree":
 		if len(s.Args) > 0 && s.Args[0].Value == "remove" {
 			sub := *s
 			sub.Args = s.Args[1:]
-			p := worktreeSpec.parse(sub.Args)
+			p := gitWorktreeSpec.parse(sub.Args)
 			if o, ok := p.last("force"); ok && len(p.pos) > 0 {
-				wt := shown(sub.Args[p.pos[0]])
-				s.Flag("git.worktree-remove-force", joinPath(g.repo, wt), "deletes the worktree "+wt+" even though it has uncommitted or untracked changes (--force); they are lost",
+				wt := gitShown(sub.Args[p.pos[0]])
+				s.Flag("git.worktree-remove-force", gitJoinPath(g.repo, wt), "deletes the worktree "+wt+" even though it has uncommitted or untracked changes (--force); they are lost",
 					sub.Args[o.idx].Span, sub.Args[p.pos[0]].Span)
 			}
 		}
@@ -598,37 +598,37 @@ func (p *gitParsed) count(name string) int {
 }
 
 var (
-	pushSpec = newGitSpec("f:force d:delete n:dry-run u:set-upstream o:push-option= q:quiet v:verbose 4:ipv4 6:ipv6",
+	gitPushSpec = newGitSpec("f:force d:delete n:dry-run u:set-upstream o:push-option= q:quiet v:verbose 4:ipv4 6:ipv6",
 		"all branches mirror delete tags follow-tags dry-run porcelain force force-with-lease force-if-includes prune set-upstream thin verify atomic progress quiet verbose repo= receive-pack= exec= push-option= signed recurse-submodules ipv4 ipv6")
-	resetSpec = newGitSpec("q:quiet p:patch N:intent-to-add",
+	gitResetSpec = newGitSpec("q:quiet p:patch N:intent-to-add",
 		"hard soft mixed keep merge quiet patch intent-to-add recurse-submodules pathspec-from-file= pathspec-file-nul refresh")
-	cleanSpec = newGitSpec("f:force d:dirs x:ignored X:only-ignored n:dry-run q:quiet i:interactive e:exclude=",
+	gitCleanSpec = newGitSpec("f:force d:dirs x:ignored X:only-ignored n:dry-run q:quiet i:interactive e:exclude=",
 		"force dry-run quiet interactive exclude=")
-	checkoutSpec = newGitSpec("b:b= B:B= f:force q:quiet m:merge p:patch t:track l:l",
+	gitCheckoutSpec = newGitSpec("b:b= B:B= f:force q:quiet m:merge p:patch t:track l:l",
 		"force quiet merge patch track detach orphan= ours theirs conflict overlay ignore-skip-worktree-bits ignore-other-worktrees recurse-submodules progress guess pathspec-from-file= pathspec-file-nul")
-	restoreSpec = newGitSpec("s:source= p:patch W:worktree S:staged q:quiet m:merge",
+	gitRestoreSpec = newGitSpec("s:source= p:patch W:worktree S:staged q:quiet m:merge",
 		"source= patch worktree staged quiet progress merge conflict ours theirs ignore-unmerged ignore-skip-worktree-bits recurse-submodules overlay pathspec-from-file= pathspec-file-nul")
-	switchSpec = newGitSpec("c:create= C:force-create= d:detach f:force q:quiet m:merge t:track",
+	gitSwitchSpec = newGitSpec("c:create= C:force-create= d:detach f:force q:quiet m:merge t:track",
 		"create= force-create= detach discard-changes force guess quiet merge conflict orphan= track progress recurse-submodules ignore-other-worktrees")
-	checkoutIndexSpec = newGitSpec("a:all f:force u:index q:quiet n:no-create z:z",
+	gitCheckoutIndexSpec = newGitSpec("a:all f:force u:index q:quiet n:no-create z:z",
 		"all force index quiet no-create prefix= stage temp stdin ignore-skip-worktree-bits")
-	branchSpec = newGitSpec("d:delete D:D f:force r:remotes a:all m:move M:M c:copy C:C l:list u:set-upstream-to= t:track v:verbose q:quiet i:ignore-case",
+	gitBranchSpec = newGitSpec("d:delete D:D f:force r:remotes a:all m:move M:M c:copy C:C l:list u:set-upstream-to= t:track v:verbose q:quiet i:ignore-case",
 		"delete force remotes all move copy list set-upstream-to= unset-upstream track verbose quiet contains= no-contains= merged= no-merged= points-at= sort= format= color column ignore-case create-reflog show-current edit-description abbrev omit-empty recurse-submodules")
-	gcSpec       = newGitSpec("q:quiet", "prune aggressive auto quiet force keep-largest-pack cruft max-cruft-size= detach")
-	pruneSpec    = newGitSpec("n:dry-run v:verbose", "dry-run verbose progress expire=")
-	rmSpec       = newGitSpec("f:force r:r n:dry-run q:quiet", "force cached dry-run quiet ignore-unmatch sparse pathspec-from-file= pathspec-file-nul")
-	worktreeSpec = newGitSpec("f:force", "force")
+	gitGcSpec       = newGitSpec("q:quiet", "prune aggressive auto quiet force keep-largest-pack cruft max-cruft-size= detach")
+	gitPruneSpec    = newGitSpec("n:dry-run v:verbose", "dry-run verbose progress expire=")
+	gitRmSpec       = newGitSpec("f:force r:r n:dry-run q:quiet", "force cached dry-run quiet ignore-unmatch sparse pathspec-from-file= pathspec-file-nul")
+	gitWorktreeSpec = newGitSpec("f:force", "force")
 )
 
 func gitPush(g *gitRun, s *Invocation) {
-	p := pushSpec.parse(s.Args)
+	p := gitPushSpec.parse(s.Args)
 	if p.has("dry-run") {
 		return
 	}
 	remote := ""
 	var refs []int
 	if len(p.pos) > 0 {
-		remote, refs = shown(s.Args[p.pos[0]]), p.pos[1:]
+		remote, refs = gitShown(s.Args[p.pos[0]]), p.pos[1:]
 	} else if o, ok := p.last("repo"); ok {
 		remote = o.val
 	}
@@ -643,12 +643,12 @@ func gitPush(g *gitRun, s *Invocation) {
 		return remote + "/" + ref
 	}
 	if o, ok := p.last("mirror"); ok {
-		s.Flag("git.push-mirror", remote, "mirrors the local repository onto "+orDefault(remote, "its remote")+": every remote branch and tag missing locally is deleted and every diverged one overwritten",
+		s.Flag("git.push-mirror", remote, "mirrors the local repository onto "+gitOrDefault(remote, "its remote")+": every remote branch and tag missing locally is deleted and every diverged one overwritten",
 			s.Args[o.idx].Span)
 		return
 	}
 	if o, ok := p.last("prune"); ok {
-		s.Flag("git.push-prune", remote, "deletes from "+orDefault(remote, "the remote")+" every branch that has no local counterpart (--prune), including branches others pushed that were never fetched here",
+		s.Flag("git.push-prune", remote, "deletes from "+gitOrDefault(remote, "the remote")+" every branch that has no local counterpart (--prune), including branches others pushed that were never fetched here",
 			s.Args[o.idx].Span)
 	}
 	force, forced := p.last("force")
@@ -657,32 +657,32 @@ func gitPush(g *gitRun, s *Invocation) {
 	lease, leased := p.last("force-with-lease")
 	if o, ok := p.last("delete"); ok {
 		for _, i := range refs {
-			ref, kind := refName(shown(s.Args[i]))
-			s.Flag("git.push-delete", tgt(ref), "deletes "+strings.TrimSpace(kind+" "+ref)+" on "+orDefault(remote, "the remote")+" for everyone; commits only it held survive only in clones that fetched them",
+			ref, kind := gitRefName(gitShown(s.Args[i]))
+			s.Flag("git.push-delete", tgt(ref), "deletes "+strings.TrimSpace(kind+" "+ref)+" on "+gitOrDefault(remote, "the remote")+" for everyone; commits only it held survive only in clones that fetched them",
 				s.Args[o.idx].Span, s.Args[i].Span)
 		}
 		return
 	}
 	for _, i := range refs {
-		v := shown(s.Args[i])
+		v := gitShown(s.Args[i])
 		plus := strings.HasPrefix(v, "+")
 		src, dst, colon := strings.Cut(strings.TrimPrefix(v, "+"), ":")
 		if !colon {
 			dst = src
 		}
-		ref, kind := refName(dst)
+		ref, kind := gitRefName(dst)
 		switch {
 		case colon && src == "":
-			s.Flag("git.push-delete", tgt(ref), "deletes "+strings.TrimSpace(kind+" "+ref)+" on "+orDefault(remote, "the remote")+" for everyone (the empty source in "+v+"); commits only it held survive only in clones that fetched them",
+			s.Flag("git.push-delete", tgt(ref), "deletes "+strings.TrimSpace(kind+" "+ref)+" on "+gitOrDefault(remote, "the remote")+" for everyone (the empty source in "+v+"); commits only it held survive only in clones that fetched them",
 				s.Args[i].Span)
 		case plus || forced:
 			spans := []Span{s.Args[i].Span}
 			if !plus {
 				spans = append([]Span{s.Args[force.idx].Span}, spans...)
 			}
-			s.Flag("git.force-push", tgt(ref), "force-pushes "+pushWhat(src, ref)+onRemote+", replacing the remote "+kindOr(kind, "branch")+"'s history; commits others pushed there are lost unless someone still has them locally", spans...)
+			s.Flag("git.force-push", tgt(ref), "force-pushes "+gitPushWhat(src, ref)+onRemote+", replacing the remote "+gitKindOr(kind, "branch")+"'s history; commits others pushed there are lost unless someone still has them locally", spans...)
 		case leased:
-			s.Flag("git.force-with-lease", tgt(ref), "force-pushes "+pushWhat(src, ref)+onRemote+" with a lease: refused if the remote moved since the last fetch, but the commits it replaces leave the "+kindOr(kind, "branch"),
+			s.Flag("git.force-with-lease", tgt(ref), "force-pushes "+gitPushWhat(src, ref)+onRemote+" with a lease: refused if the remote moved since the last fetch, but the commits it replaces leave the "+gitKindOr(kind, "branch"),
 				s.Args[lease.idx].Span, s.Args[i].Span)
 		}
 	}
@@ -708,7 +708,7 @@ func gitPush(g *gitRun, s *Invocation) {
 
 // refName shortens refs/heads/x and refs/tags/x and says which it is
 // ("" when the name alone does not tell).
-func refName(ref string) (name, kind string) {
+func gitRefName(ref string) (name, kind string) {
 	switch {
 	case strings.HasPrefix(ref, "refs/heads/"):
 		return ref[len("refs/heads/"):], "branch"
@@ -718,14 +718,14 @@ func refName(ref string) (name, kind string) {
 	return ref, ""
 }
 
-func kindOr(kind, d string) string {
+func gitKindOr(kind, d string) string {
 	if kind == "" {
 		return d
 	}
 	return kind
 }
 
-func pushWhat(src, dst string) string {
+func gitPushWhat(src, dst string) string {
 	switch {
 	case src == "HEAD" || src == "@":
 		if dst == src {
@@ -739,7 +739,7 @@ func pushWhat(src, dst string) string {
 }
 
 func gitReset(g *gitRun, s *Invocation) {
-	p := resetSpec.parse(s.Args)
+	p := gitResetSpec.parse(s.Args)
 	mode, ok := p.last("hard", "soft", "mixed", "keep", "merge")
 	if !ok || mode.name != "hard" {
 		return
@@ -749,7 +749,7 @@ func gitReset(g *gitRun, s *Invocation) {
 	if len(p.pos) > 0 {
 		c := s.Args[p.pos[0]]
 		spans = append(spans, c.Span)
-		if v := shown(c); v != "HEAD" && v != "@" {
+		if v := gitShown(c); v != "HEAD" && v != "@" {
 			moves = " and moves the current branch to " + v
 		}
 	}
@@ -757,7 +757,7 @@ func gitReset(g *gitRun, s *Invocation) {
 }
 
 func gitClean(g *gitRun, s *Invocation) {
-	p := cleanSpec.parse(s.Args)
+	p := gitCleanSpec.parse(s.Args)
 	if p.has("dry-run", "interactive") {
 		return
 	}
@@ -765,7 +765,7 @@ func gitClean(g *gitRun, s *Invocation) {
 	if !forced {
 		// Without -f git refuses, unless clean.requireForce is off.
 		c, ok := g.setting("clean.requireforce")
-		if !ok || !isFalse(c.val.Value) {
+		if !ok || !gitIsFalse(c.val.Value) {
 			return
 		}
 		f.idx = -1
@@ -785,7 +785,7 @@ func gitClean(g *gitRun, s *Invocation) {
 	}
 	under := g.where()
 	if len(p.pos) > 0 {
-		under = " under " + shownList(s, p.pos) + g.where()
+		under = " under " + gitShownList(s, p.pos) + g.where()
 	}
 	spans := s.SpanOf(p.pos...)
 	if f.idx >= 0 {
@@ -795,13 +795,13 @@ func gitClean(g *gitRun, s *Invocation) {
 	}
 	tgt := g.repo
 	if len(p.pos) == 1 {
-		tgt = joinPath(g.repo, shown(s.Args[p.pos[0]]))
+		tgt = gitJoinPath(g.repo, gitShown(s.Args[p.pos[0]]))
 	}
 	s.Flag("git.clean", tgt, "deletes "+what+under+"; they were never committed, so git cannot bring them back", spans...)
 }
 
 // broadPath reports whether a pathspec covers the whole tree (., :/, *).
-func broadPath(a Arg) bool {
+func gitBroadPath(a Arg) bool {
 	v := a.Value
 	switch {
 	case strings.HasPrefix(v, ":/"):
@@ -820,10 +820,10 @@ func broadPath(a Arg) bool {
 func (g *gitRun) discardPaths(s *Invocation, idx []int, from string, lenient bool, extra ...Span) {
 	broad := false
 	for _, i := range idx {
-		broad = broad || broadPath(s.Args[i])
+		broad = broad || gitBroadPath(s.Args[i])
 	}
 	spans := append(extra, s.SpanOf(idx...)...)
-	paths := shownList(s, idx)
+	paths := gitShownList(s, idx)
 	switch {
 	case broad && !lenient:
 		s.Flag("git.discard-changes", g.repo, "overwrites every file under "+paths+g.where()+" from "+from+", discarding every uncommitted change there; edits that were never committed cannot be recovered", spans...)
@@ -837,7 +837,7 @@ func (g *gitRun) discardAll(s *Invocation, how string, spans ...Span) {
 }
 
 func gitCheckout(g *gitRun, s *Invocation) {
-	p := checkoutSpec.parse(s.Args)
+	p := gitCheckoutSpec.parse(s.Args)
 	if p.has("patch") {
 		return
 	}
@@ -849,15 +849,15 @@ func gitCheckout(g *gitRun, s *Invocation) {
 	case p.dd >= 0:
 		paths = p.pos[p.dd:]
 		if p.dd > 0 {
-			from = shown(s.Args[p.pos[0]])
+			from = gitShown(s.Args[p.pos[0]])
 		}
 	case newBranch || len(p.pos) == 0:
-	case broadPath(s.Args[p.pos[0]]):
+	case gitBroadPath(s.Args[p.pos[0]]):
 		paths = p.pos
 	case len(p.pos) > 1:
 		// git checkout <tree-ish> <paths>
 		paths = p.pos[1:]
-		from = shown(s.Args[p.pos[0]])
+		from = gitShown(s.Args[p.pos[0]])
 	}
 	if o, ok := p.last("pathspec-from-file"); ok && len(paths) == 0 {
 		s.Flag("git.discard-file-changes", g.repo, "overwrites the files listed in "+o.val+g.where()+" from "+from+", discarding uncommitted edits to them", s.Args[o.idx].Span)
@@ -873,7 +873,7 @@ func gitCheckout(g *gitRun, s *Invocation) {
 }
 
 func gitRestore(g *gitRun, s *Invocation) {
-	p := restoreSpec.parse(s.Args)
+	p := gitRestoreSpec.parse(s.Args)
 	if p.has("patch") || p.has("staged") && !p.has("worktree") {
 		return // interactive, or only unstages
 	}
@@ -895,7 +895,7 @@ func gitRestore(g *gitRun, s *Invocation) {
 }
 
 func gitCheckoutIndex(g *gitRun, s *Invocation) {
-	p := checkoutIndexSpec.parse(s.Args)
+	p := gitCheckoutIndexSpec.parse(s.Args)
 	f, ok := p.last("force")
 	if !ok || p.has("temp", "prefix") {
 		return
@@ -910,7 +910,7 @@ func gitCheckoutIndex(g *gitRun, s *Invocation) {
 }
 
 func gitBranch(g *gitRun, s *Invocation) {
-	p := branchSpec.parse(s.Args)
+	p := gitBranchSpec.parse(s.Args)
 	if p.has("remotes") {
 		return // deletes remote-tracking refs only; a fetch brings them back
 	}
@@ -924,7 +924,7 @@ func gitBranch(g *gitRun, s *Invocation) {
 		o = d
 	}
 	for _, i := range p.pos {
-		b := shown(s.Args[i])
+		b := gitShown(s.Args[i])
 		s.Flag("git.branch-force-delete", b, "force-deletes the local branch "+b+g.where()+" even if it is not merged, with its reflog; commits only it held are lost unless they were pushed",
 			s.Args[o.idx].Span, s.Args[i].Span)
 	}
@@ -940,7 +940,7 @@ func gitStash(g *gitRun, s *Invocation) {
 		var spans = []Span{s.Args[0].Span}
 		for _, a := range s.Args[1:] {
 			if !strings.HasPrefix(a.Value, "-") {
-				which = "stash " + shown(a)
+				which = "stash " + gitShown(a)
 				spans = append(spans, a.Span)
 				break
 			}
@@ -951,8 +951,8 @@ func gitStash(g *gitRun, s *Invocation) {
 	}
 }
 
-// filterOptions are filter-branch options whose value is shell code.
-var filterOptions = map[string]bool{
+// gitFilterOptions are filter-branch options whose value is shell code.
+var gitFilterOptions = map[string]bool{
 	"--env-filter": true, "--tree-filter": true, "--index-filter": true, "--parent-filter": true,
 	"--msg-filter": true, "--commit-filter": true, "--tag-name-filter": true,
 }
@@ -963,23 +963,23 @@ func gitFilterBranch(g *gitRun, s *Invocation) {
 	for i := 0; i < len(s.Args); i++ {
 		v := s.Args[i].Value
 		switch {
-		case filterOptions[v] && i+1 < len(s.Args):
+		case gitFilterOptions[v] && i+1 < len(s.Args):
 			i++
 			s.w.shellString(s, s.Args[i])
 		case v == "-d" || v == "--subdirectory-filter" || v == "--original" || v == "--state-branch" || v == "--setup":
 			i++
 		case v == "--":
 			if i+1 < len(s.Args) {
-				refs = shownList(s, seq(i+1, len(s.Args)))
+				refs = gitShownList(s, gitSeq(i+1, len(s.Args)))
 				if refs == "--all" {
 					refs = "every branch and tag"
 				}
-				spans = append(spans, s.SpanOf(seq(i+1, len(s.Args))...)...)
+				spans = append(spans, s.SpanOf(gitSeq(i+1, len(s.Args))...)...)
 			}
 			i = len(s.Args)
 		case !strings.HasPrefix(v, "-"):
-			refs = shownList(s, seq(i, len(s.Args)))
-			spans = append(spans, s.SpanOf(seq(i, len(s.Args))...)...)
+			refs = gitShownList(s, gitSeq(i, len(s.Args)))
+			spans = append(spans, s.SpanOf(gitSeq(i, len(s.Args))...)...)
 			i = len(s.Args)
 		}
 	}
@@ -994,12 +994,12 @@ func gitFilterRepo(g *gitRun, s *Invocation) {
 }
 
 // immediate reports whether an expiry date means "now" (or close to it).
-func immediate(v string) bool {
+func gitImmediate(v string) bool {
 	v = strings.ToLower(v)
 	return v == "now" || v == "all" || v == "0" || strings.Contains(v, "sec") || strings.Contains(v, "min") || strings.Contains(v, "hour")
 }
 
-func isFalse(v string) bool {
+func gitIsFalse(v string) bool {
 	switch strings.ToLower(v) {
 	case "false", "no", "off", "0", "":
 		return true
@@ -1021,7 +1021,7 @@ func gitReflog(g *gitRun, s *Invocation) {
 			if !hasVal && i+2 < len(s.Args) {
 				val = s.Args[i+2].Value
 			}
-			if immediate(val) {
+			if gitImmediate(val) {
 				what := "every reflog entry"
 				if !s.HasFlag("--all") {
 					what = "the reflog entries"
@@ -1038,18 +1038,18 @@ func gitReflog(g *gitRun, s *Invocation) {
 // gitGC flags gc pruning now (--prune=now, or gc.pruneExpire=now set with
 // -c), and expiring the reflog with it (-c gc.reflogExpire=now).
 func gitGC(g *gitRun, s *Invocation) {
-	p := gcSpec.parse(s.Args)
+	p := gitGcSpec.parse(s.Args)
 	how, span := "", s.NameSpan
 	if o, ok := p.last("prune"); ok && o.hasVal {
-		if immediate(o.val) {
+		if gitImmediate(o.val) {
 			how, span = "--prune="+o.val, s.Args[o.idx].Span
 		}
-	} else if c, ok := g.setting("gc.pruneexpire"); ok && immediate(c.val.Value) && !slices.Contains(p.neg, "prune") {
+	} else if c, ok := g.setting("gc.pruneexpire"); ok && gitImmediate(c.val.Value) && !slices.Contains(p.neg, "prune") {
 		how, span = "gc.pruneExpire="+c.val.Value, c.arg.Span
 	}
 	var reflog gitSetting
 	for _, k := range []string{"gc.reflogexpire", "gc.reflogexpireunreachable"} {
-		if c, ok := g.setting(k); ok && immediate(c.val.Value) {
+		if c, ok := g.setting(k); ok && gitImmediate(c.val.Value) {
 			reflog = c
 		}
 	}
@@ -1081,7 +1081,7 @@ func gitUpdateRef(g *gitRun, s *Invocation) {
 		case "-d":
 			for _, b := range s.Args[i+1:] {
 				if !strings.HasPrefix(b.Value, "-") {
-					ref := shown(b)
+					ref := gitShown(b)
 					s.Flag("git.delete-ref", ref, "deletes the ref "+ref+g.where()+" and its reflog without the checks git branch -d makes; commits only it held are pruned by the next gc", a.Span, b.Span)
 					break
 				}
@@ -1117,7 +1117,7 @@ func gitSubmodule(g *gitRun, s *Invocation) {
 		if fi := sub.FlagIndex("-f", "--force"); fi >= 0 {
 			what := "every submodule"
 			if p := sub.Positional(); len(p) > 0 {
-				what = shown(p[0])
+				what = gitShown(p[0])
 			}
 			s.Flag("git.submodule-deinit-force", g.repo, "removes the working tree of "+what+g.where()+" even if it has local changes (--force); uncommitted work in it is lost", rest[fi].Span)
 		}
@@ -1141,9 +1141,9 @@ func gitRebase(g *gitRun, s *Invocation) {
 		case (v == "-x" || v == "--exec") && i+1 < len(s.Args):
 			s.w.shellString(s, s.Args[i+1])
 		case strings.HasPrefix(v, "--exec="):
-			s.w.shellString(s, tailArg(a, len("--exec=")))
+			s.w.shellString(s, gitTailArg(a, len("--exec=")))
 		case strings.HasPrefix(v, "-x") && len(v) > 2:
-			s.w.shellString(s, tailArg(a, 2))
+			s.w.shellString(s, gitTailArg(a, 2))
 		}
 	}
 }
@@ -1190,7 +1190,7 @@ func (g *gitRun) shellWords(s *Invocation, words []Arg) {
 
 // shown is an argument as an operator should read it: its value, or as
 // written when part of it is only known at run time.
-func shown(a Arg) string {
+func gitShown(a Arg) string {
 	if a.Known() {
 		return a.Value
 	}
@@ -1201,24 +1201,24 @@ func shown(a Arg) string {
 	return r
 }
 
-func shownList(s *Invocation, idx []int) string {
+func gitShownList(s *Invocation, idx []int) string {
 	var out []string
 	for _, i := range idx {
 		if i < len(s.Args) {
-			out = append(out, shown(s.Args[i]))
+			out = append(out, gitShown(s.Args[i]))
 		}
 	}
 	return strings.Join(out, " ")
 }
 
-func orDefault(s, d string) string {
+func gitOrDefault(s, d string) string {
 	if s == "" {
 		return d
 	}
 	return s
 }
 
-func seq(from, to int) []int {
+func gitSeq(from, to int) []int {
 	out := make([]int, 0, max(to-from, 0))
 	for i := from; i < to; i++ {
 		out = append(out, i)
