@@ -71,6 +71,13 @@ func loadConfig(path string, explicit bool) (Config, error) {
 	if err != nil {
 		return c, err
 	}
+	return parseConfig(data, path)
+}
+
+// parseConfig reads a configuration file's content; errors name path and
+// line.
+func parseConfig(data []byte, path string) (Config, error) {
+	c := defaultConfig()
 	dec := toml.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
