@@ -32,7 +32,7 @@ func init() {
 			Examples:    []string{"rm -rf /etc", "rm --recursive --force /usr/lib", "rm -rf /var/log", "sudo rm /etc/passwd"}},
 		Rule{ID: "files.system-file", Category: "files", Severity: Medium, Verdict: Warn,
 			Description: "Deletes a single file the operating system or a package owns.",
-			Examples:    []string{"sudo rm /usr/local/bin/node", "rm /etc/nginx/sites-enabled/default"}},
+			Examples:    []string{"sudo rm /usr/bin/python3", "rm /etc/nginx/sites-enabled/default"}},
 		Rule{ID: "files.delete-database", Category: "files", Severity: Critical, Verdict: Pause,
 			Description: "Deletes the data directory of a database server or container runtime (/var/lib/postgresql, /var/lib/mysql, /var/lib/docker/volumes, pgdata).",
 			Examples:    []string{"sudo rm -rf /var/lib/postgresql/14/main", "rm -rf /var/lib/docker/volumes/app_db", "rm -rf ./pgdata"}},
