@@ -526,7 +526,9 @@ var (
 		"yarn.lock", "Gemfile.lock", "poetry.lock", "composer.lock", "Cargo.lock", "go.sum", "bun.lockb", "uv.lock")
 	// Data directories at the top of a project (data/, db/) or anywhere in an
 	// absolute path.
-	dataDirNames = setOf("data", "db", "database", "databases", "datastore", "uploads", "storage-data", "fixtures-data")
+	dataDirNames = setOf("data", "db", "database", "databases", "datastore", "uploads", "volumes", ".data", "docker-data", "db-volumes")
+	dbEngines    = setOf("postgres", "postgresql", "pg", "mysql", "mariadb", "mongo", "mongodb", "redis", "elasticsearch",
+		"opensearch", "clickhouse", "minio", "cassandra", "neo4j", "influxdb", "etcd", "couchdb", "rabbitmq", "kafka", "sqlserver", "mssql")
 	// Directories that are a database's own files wherever they are.
 	dbDirNames = setOf("pgdata", "pg_data", "postgres-data", "postgres_data", "postgresql-data", "mysql-data",
 		"mysql_data", "mariadb-data", "mongo-data", "mongo_data", "mongodb-data", "mongodb_data", "redis-data",
@@ -814,6 +816,7 @@ func classifyHome(t target, rest []string) target {
 	}
 	if keyDirs[rest[0]] || rest[0] == ".config" && len(rest) > 1 && (rest[1] == "gcloud" || rest[1] == "gh" || rest[1] == "op") {
 		t.cls, t.what = clKeys, "key material and credentials"
+		t.fileMatch = len(rest) > 1 && !t.contents && !t.glob
 		return t
 	}
 	for _, c := range homeCaches {
@@ -860,10 +863,20 @@ func classifyRel(t target, p string) target {
 		return t
 	}
 	if dataDirNames[first] {
-		if g, ok := generic(t, segs[1:], false); ok && g.cls != clPlain {
+		if len(segs) == 1 {
+			t.cls, t.what = clData, "a data directory git does not hold"
+			return t
+		}
+		// Inside data/ or db/: a database engine's directory (a compose
+		// volume: data/postgres) is its data; db/migrate is source code.
+		if dbEngines[strings.ToLower(segs[1])] {
+			t.cls, t.what = clDatabase, "a "+segs[1]+" database's files (a container volume)"
+			return t
+		}
+		if g, ok := generic(t, segs[1:], false); ok {
 			return g
 		}
-		t.cls, t.what = clData, "a data directory git does not hold"
+		t.cls = clPlain
 		return t
 	}
 	if g, ok := generic(t, segs, false); ok {
