@@ -3,6 +3,7 @@ package detect
 import (
 	"path"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -768,7 +769,7 @@ func classifyAbs(t target, p string) target {
 			t.cls, t.what = clOutside, "software installed by hand under /usr/local"
 			return t
 		}
-		if g, ok := generic(t, segs, true); ok && g.cls != clData {
+		if g, ok := generic(t, segs, true); ok && (g.cls != clData || g.fileMatch) {
 			return g
 		}
 		t.cls = clSystem
@@ -915,7 +916,7 @@ func generic(t target, segs []string, abs bool) (target, bool) {
 				t.cls, t.what = clGitInternal, "part of the repository's internal state"
 			}
 			return t, true
-		case scratchDirs[s] && !last || scratchDirs[s] && last || strings.HasSuffix(s, ".egg-info") || strings.HasPrefix(s, "cmake-build-"):
+		case scratchDirs[s] || strings.HasSuffix(s, ".egg-info") || strings.HasPrefix(s, "cmake-build-"):
 			t.cls = clScratch
 			return t, true
 		case keyDirs[s] && (s == ".ssh" || s == ".gnupg" || s == ".password-store"):
@@ -1240,8 +1241,7 @@ func deleteReason(t target, rule, verb, disp string, recursive bool, v pathView)
 type cwdInfo struct {
 	dir                 string
 	fromContext, fromCd bool
-	// emptyDir is the directory if the cd's argument was empty.
-	known bool
+	known               bool
 }
 
 // resolve makes a relative path absolute (or relative to a cd) when the
@@ -1372,14 +1372,12 @@ func splitOps(text string) []opPiece {
 
 // report flags each rule's deletions once, with the targets' spans.
 func report(inv *Invocation, dels []deletion, extra ...Span) {
-	seen := map[string]int{}
 	var order []string
 	groups := map[string][]deletion{}
 	for _, d := range dels {
-		if _, ok := seen[d.rule]; !ok {
+		if _, ok := groups[d.rule]; !ok {
 			order = append(order, d.rule)
 		}
-		seen[d.rule]++
 		groups[d.rule] = append(groups[d.rule], d)
 	}
 	for _, r := range order {
@@ -1390,19 +1388,12 @@ func report(inv *Invocation, dels []deletion, extra ...Span) {
 		}
 		reason := g[0].reason
 		if len(g) == 2 {
-			reason += " (and " + abbrev(g[1].arg.Value, 40) + ")"
+			reason += " (and " + abbrev(displayOf(g[1].arg), 40) + ")"
 		} else if len(g) > 2 {
-			reason += " (and " + itoa(len(g)-1) + " more like it)"
+			reason += " (and " + strconv.Itoa(len(g)-1) + " more like it)"
 		}
 		inv.Flag(r, g[0].target, reason, spans...)
 	}
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
 
 // findArg reports whether an argument is find's {} (the walker's -exec

@@ -116,6 +116,7 @@ func TestRmTargets(t *testing.T) {
 		{"rm -rf data/", "files.delete-data", Pause},
 		{"rm -rf db", "files.delete-data", Pause},
 		{"unlink app.db", "files.delete-data", Pause},
+		{"sudo rm /var/lib/grafana-lite/app.db", "files.delete-data", Pause},
 		{"rm -rf /data", "files.delete-data", Pause},
 		{"rm -rf ~/.ssh", "files.delete-keys", Pause},
 		{"rm ~/.ssh/id_ed25519", "files.delete-keys", Pause},
