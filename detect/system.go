@@ -119,7 +119,7 @@ var dbProcesses = []string{"postgres", "postmaster", "mysqld", "mysqld_safe", "m
 	"redis-server", "redis-sentinel", "valkey-server", "keydb-server", "elasticsearch", "opensearch", "cassandra",
 	"scylla", "clickhouse-server", "clickhouse", "etcd", "influxd", "cockroach", "dockerd", "containerd", "kubelet",
 	"minio", "rabbitmq-server", "beam.smp", "kafka", "zookeeper", "neo4j", "couchdb", "sqlservr", "ora_pmon",
-	"tidb-server", "tikv-server", "qdrant", "meilisearch", "ceph-osd", "ceph-mon", "memcached", "nats-server",
+	"tidb-server", "tikv-server", "qdrant", "meilisearch", "ceph-osd", "ceph-mon", "nats-server",
 	"vault", "consul", "nomad", "mysql", "mariadb", "postgresql", "mongodb", "redis", "docker", "podman"}
 
 // dbUnits are service names of stateful servers.
@@ -128,7 +128,7 @@ var dbUnits = setOf("postgresql", "postgres", "postgresql-server", "mysql", "mys
 	"podman", "elasticsearch", "opensearch", "cassandra", "scylla-server", "clickhouse-server", "etcd", "influxdb",
 	"cockroach", "cockroachdb", "kubelet", "k3s", "rke2-server", "minio", "rabbitmq-server", "kafka", "zookeeper",
 	"neo4j", "couchdb", "mssql-server", "tidb", "qdrant", "meilisearch", "ceph", "ceph-osd", "ceph-mon", "ceph.target",
-	"glusterd", "nfs-server", "nfs-kernel-server", "memcached", "nats-server", "vault", "consul", "nomad", "pgbouncer",
+	"glusterd", "nfs-server", "nfs-kernel-server", "nats-server", "vault", "consul", "nomad", "pgbouncer",
 	"patroni", "mongos", "postgresql.service", "libvirtd", "lxd", "snap.lxd.daemon")
 
 // accessUnits keep the machine reachable.
@@ -137,7 +137,7 @@ var accessUnits = setOf("ssh", "sshd", "openssh-server", "networking", "network"
 
 var initScriptNames = []string{"postgresql", "mysql", "mysqld", "mariadb", "mongod", "mongodb", "redis-server", "redis",
 	"docker", "elasticsearch", "ssh", "sshd", "networking", "nginx", "apache2", "httpd", "cassandra", "rabbitmq-server",
-	"memcached", "etcd", "containerd", "kubelet"}
+	"etcd", "containerd", "kubelet"}
 
 // unitName strips a unit's suffixes: postgresql@14-main.service is postgresql.
 func unitName(u string) string {

@@ -63,6 +63,7 @@ func TestKilling(t *testing.T) {
 		{"pkill -USR1 -f gunicorn", "", Allow},
 		{"killall -9 node", "", Allow},
 		{"killall Simulator", "", Allow},
+		{"pkill memcached", "", Allow},
 		{"fuser -k 3000/tcp", "", Allow},
 		{"pgrep -fl postgres", "", Allow},
 		{"ps aux | grep postgres", "", Allow},
