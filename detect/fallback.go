@@ -21,7 +21,6 @@ var riskyPrograms = map[string]bool{
 // segment between separators is treated as a command. A parse failure is
 // never a free pass.
 func (w *walker) fallback(text string, o origin) {
-	before := len(w.findings)
 	var risky []Span
 	var riskyNames []string
 	for _, seg := range splitSegments(text) {
@@ -42,7 +41,7 @@ func (w *walker) fallback(text string, o origin) {
 			ws: &words{text: text, org: o, vars: w.varsMap()}}
 		w.run(inv)
 	}
-	if len(w.findings) == before && len(risky) > 0 {
+	if len(risky) > 0 {
 		w.flag("opaque.unparsable", "", "is not valid shell (unbalanced quotes or brackets?) and runs "+strings.Join(dedupeStrings(riskyNames), ", ")+"; sentinel cannot tell exactly what it does", risky)
 	}
 }
