@@ -534,6 +534,20 @@ func (c *cloudCall) target(spec string) (names []string, spans []Span) {
 				}
 				names, spans = append(names, shown(c.inv.Args[i])), append(spans, c.inv.Args[i].Span)
 			}
+		} else if strings.Contains(t, "/") {
+			// "1/2": operands joined, as in database/branch.
+			ops := c.operands()
+			var joined []string
+			for _, n := range strings.Split(t, "/") {
+				k := int(n[0] - '1')
+				if k >= 0 && k < len(ops) {
+					a := c.inv.Args[ops[k].arg]
+					joined, spans = append(joined, shown(a)), append(spans, a.Span)
+				}
+			}
+			if len(joined) > 0 {
+				names = append(names, strings.Join(joined, "/"))
+			}
 		} else {
 			ops := c.operands()
 			all := strings.HasSuffix(t, "+")
@@ -599,6 +613,13 @@ func (c *cloudCall) report(op *cloudOp) {
 	names, spans := c.target(op.target)
 	desc, target := c.describe(op.noun, op.anon, names)
 	reason := strings.ReplaceAll(op.reason, "%s", desc)
+	if strings.Contains(reason, "%c") {
+		words := make([]string, 0, len(c.path))
+		for _, i := range c.path {
+			words = append(words, c.inv.Args[i].Value)
+		}
+		reason = strings.ReplaceAll(reason, "%c", strings.Join(words, " "))
+	}
 	all := c.inv.SpanOf(c.path...)
 	all = append(all, spans...)
 	if op.need != "" {
@@ -653,11 +674,11 @@ func isDataNoun(w string) bool {
 	if len(parts) == 0 {
 		return false
 	}
-	last := singular(parts[len(parts)-1])
-	if dataNouns[last] {
+	last := parts[len(parts)-1]
+	if dataNouns[last] || dataNouns[singular(last)] {
 		return true
 	}
-	return len(parts) >= 2 && dataNouns[parts[len(parts)-2]+"-"+last]
+	return len(parts) >= 2 && dataNouns[parts[len(parts)-2]+"-"+singular(last)]
 }
 
 // unlisted checks a subcommand no table entry knows: a delete verb acting
@@ -694,12 +715,18 @@ func (c *cloudCall) unlisted() {
 		for _, w := range cmd[:k+1] {
 			words = append(words, w.value)
 		}
-		names, spans := c.target("1")
+		// The name is an operand, or often an option named after the noun.
+		names, spans := c.sureOperand()
 		if len(names) == 0 {
-			// The name is often in an option named after the noun.
-			names, spans = c.nameOption()
+			names, spans = c.nameOption(noun)
 		}
-		desc, target := c.describe(strings.ReplaceAll(singular(noun), "-", " "), "", names)
+		if len(names) == 0 {
+			names, spans = c.target("1")
+		}
+		if !dataNouns[noun] {
+			noun = singular(noun)
+		}
+		desc, target := c.describe(strings.ReplaceAll(noun, "-", " "), "", names)
 		all := append(c.inv.SpanOf(c.path...), spans...)
 		reason := "runs " + c.inv.Name + " " + strings.Join(words, " ") + " on " + desc +
 			", a delete of data-bearing resources that sentinel has no specific rule for" + c.promptNote(&all)
@@ -708,44 +735,81 @@ func (c *cloudCall) unlisted() {
 	}
 }
 
-// nameOption finds a name in an option such as --name or --*-name,
-// --*-id, --*-identifier.
-func (c *cloudCall) nameOption() ([]string, []Span) {
+// sureOperand is the first operand after the path that is surely not an
+// option's value.
+func (c *cloudCall) sureOperand() ([]string, []Span) {
+	for _, w := range c.words[c.end:] {
+		if !w.maybe {
+			a := c.inv.Args[w.arg]
+			return []string{shown(a)}, []Span{a.Span}
+		}
+	}
+	return nil, nil
+}
+
+// nameOption finds a name in an option: one named after the noun
+// (--bucket, --snapshot-name) first, else --name, --*-name, --*-id,
+// --*-identifier, --*-arn.
+func (c *cloudCall) nameOption(noun string) ([]string, []Span) {
+	parts := strings.Split(noun, "-")
+	last := singular(parts[len(parts)-1])
+	var fallback []string
+	var fallbackSpan []Span
 	for i, a := range c.inv.Args {
 		v := a.Value
 		if !strings.HasPrefix(v, "--") {
 			continue
 		}
 		name, val, eq := strings.Cut(v, "=")
-		if !(name == "--name" || strings.HasSuffix(name, "-name") || strings.HasSuffix(name, "-id") || strings.HasSuffix(name, "-identifier") || strings.HasSuffix(name, "-arn")) ||
-			strings.HasSuffix(name, "-group-name") && name != "--log-group-name" {
-			continue
+		if !eq {
+			if i+1 >= len(c.inv.Args) {
+				continue
+			}
+			val = shown(c.inv.Args[i+1])
+			a = c.inv.Args[i+1]
 		}
-		if eq {
+		switch {
+		case strings.Contains(name, last):
 			return []string{val}, []Span{a.Span}
-		}
-		if i+1 < len(c.inv.Args) {
-			return []string{shown(c.inv.Args[i+1])}, []Span{c.inv.Args[i+1].Span}
+		case fallback == nil && (name == "--name" || strings.HasSuffix(name, "-name") || strings.HasSuffix(name, "-id") ||
+			strings.HasSuffix(name, "-identifier") || strings.HasSuffix(name, "-arn")):
+			fallback, fallbackSpan = []string{val}, []Span{a.Span}
 		}
 	}
-	return nil, nil
+	return fallback, fallbackSpan
 }
 
-// follow runs the words from Args[i] as a command (heroku run, railway
-// run): the walker analyses it like any other.
-func (c *cloudCall) follow(i int) {
+// follow analyses the words from Args[i] as the command they run: as
+// given (railway run execs them), or, for shell, joined with spaces and
+// parsed as the remote shell of heroku run would.
+func (c *cloudCall) follow(i int, shell bool) {
 	if i < 0 || i >= len(c.inv.Args) {
 		return
 	}
-	next := *c.inv
-	next.Args = c.inv.Args[i:]
-	next.Stdin = nil
-	if len(next.Args) == 1 && strings.ContainsAny(next.Args[0].Value, " ;|&") {
-		// heroku run 'rake db:drop && ...': one string run by a shell.
-		c.inv.w.shellString(c.inv, next.Args[0])
+	rest := c.inv.Args[i:]
+	if !shell {
+		next := *c.inv
+		next.Args = rest
+		next.Stdin = nil
+		c.inv.w.run(&next)
 		return
 	}
-	c.inv.w.run(&next)
+	if len(rest) == 1 {
+		c.inv.w.shellString(c.inv, rest[0])
+		return
+	}
+	joined := rest[0]
+	for _, a := range rest[1:] {
+		joined.Value += " " + a.Value
+		joined.Raw += " " + a.Raw
+		joined.substs = append(joined.substs, a.substs...)
+	}
+	joined.Span = Span{rest[0].Span.Start, rest[len(rest)-1].Span.End}
+	if joined.Known() {
+		c.inv.w.analyzeString(joined.Value, origin{whole: joined.Span})
+		return
+	}
+	c.inv.w.shellString(c.inv, joined)
 }
 
 // followString analyses a string a remote shell will run (fly ssh console
@@ -794,3 +858,63 @@ func (op cloudOp) anonAs(s string) cloudOp { op.anon = s; return op }
 
 // safe marks a subcommand as known and harmless.
 func safe(path string) cloudOp { return cloudOp{path: path} }
+
+// Package runners: npx vercel rm, pnpm dlx supabase db reset, npx -p
+// aws-cdk cdk destroy. Only the CLIs described here are followed, so other
+// analysers of npm and friends are not doubled.
+var npxPackages = map[string]string{
+	"vercel": "vercel", "netlify-cli": "netlify", "netlify": "netlify", "supabase": "supabase", "firebase-tools": "firebase",
+	"firebase": "firebase", "neonctl": "neonctl", "aws-cdk": "cdk", "cdk": "cdk", "serverless": "serverless", "sls": "serverless",
+	"@railway/cli": "railway", "railway": "railway", "@pulumi/cli": "pulumi",
+}
+
+func init() { handle(analysePackageRunner, "npx", "pnpx", "bunx", "pnpm", "yarn", "npm", "bun") }
+
+func analysePackageRunner(inv *Invocation) {
+	args := inv.Args
+	i := 0
+	if len(args) == 0 {
+		return
+	}
+	switch inv.Name {
+	case "npm":
+		if !oneOf(args[0].Value, []string{"exec", "x"}) {
+			return
+		}
+		i = 1
+	case "pnpm", "yarn", "bun":
+		if oneOf(args[0].Value, []string{"dlx", "exec", "x"}) {
+			i = 1
+		} else if npxPackages[args[0].Value] == "" {
+			return // pnpm add, yarn build, ...
+		}
+	}
+	for ; i < len(args); i++ {
+		v := args[i].Value
+		if v == "--" {
+			i++
+			break
+		}
+		if v == "-p" || v == "--package" {
+			i++
+			continue
+		}
+		if !strings.HasPrefix(v, "-") {
+			break
+		}
+	}
+	if i >= len(args) {
+		return
+	}
+	pkg := args[i].Value
+	if at := strings.LastIndexByte(pkg, '@'); at > 0 {
+		pkg = pkg[:at]
+	}
+	prog := npxPackages[pkg]
+	if prog == "" {
+		return
+	}
+	sub := *inv
+	sub.Name, sub.NameSpan, sub.Args = prog, args[i].Span, args[i+1:]
+	analyseCloud(&sub)
+}

@@ -145,7 +145,7 @@ func terraformCustom(c *cloudCall) bool {
 	target := place
 	what := "every resource managed by " + where
 	if len(targets) > 0 {
-		what = strings.Join(targets, ", ") + " (and what depends on them) in " + where
+		what = strings.Join(targets, ", ") + " and whatever depends on " + itThem(len(targets)) + " in " + where
 		target = strings.Join(targets, " ")
 		if place != "" {
 			target += " (" + place + ")"
@@ -198,6 +198,13 @@ func terraformCustom(c *cloudCall) bool {
 		c.iacFlag("cloud.iac-state-edit", place, "removes the state lock; if another run is still going, both may write the state and corrupt it", k)
 	}
 	return true
+}
+
+func itThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 func orDot(p string) string {

@@ -56,10 +56,14 @@ var kubectlCLI = &cloudCLI{
 		case c.match(parts("delete")):
 			kubectlDelete(c)
 		case c.match(parts("drain")):
-			c.disrupt("1", "drains node %s: every pod on it is evicted, and with --delete-emptydir-data their scratch data is lost", "node")
+			reason := "drains %s: every pod on it is evicted and must fit elsewhere"
+			if c.has("--delete-emptydir-data --delete-local-data") {
+				reason += ", and their emptyDir scratch data is lost"
+			}
+			c.disrupt("1", reason, "node")
 		case c.match(parts("scale")):
 			if v, _, ok := c.optValue("--replicas"); ok && v == "0" {
-				c.disrupt("1+", "scales %s to zero replicas: it stops serving until scaled back up", "")
+				c.disrupt("1/2", "scales %s to zero replicas: it stops serving until scaled back up", "")
 			}
 		case c.match(parts("apply")):
 			if c.has("--prune") {
@@ -131,7 +135,9 @@ func kubectlDelete(c *cloudCall) {
 	class := k8sNone
 	var what []string
 	var spans []Span
+	crd := false
 	add := func(cl k8sClass, name string, sp Span) {
+		crd = crd || strings.HasPrefix(name, "crd") || strings.HasPrefix(name, "customresourcedefinition")
 		class = max(class, cl)
 		what = append(what, name)
 		spans = append(spans, sp)
@@ -190,7 +196,7 @@ func kubectlDelete(c *cloudCall) {
 		return
 	}
 	broad := ""
-	for _, f := range []string{"--all", "-A", "--all-namespaces", "-l", "--selector", "--field-selector"} {
+	for _, f := range []string{"-A", "--all-namespaces", "--all", "-l", "--selector", "--field-selector"} {
 		if i := c.flagIndex(f); i >= 0 {
 			broad = c.inv.Args[i].Value
 			spans = append(spans, c.inv.Args[i].Span)
@@ -201,11 +207,17 @@ func kubectlDelete(c *cloudCall) {
 		class = k8sWorkload
 	}
 	desc := strings.Join(what, ", ")
+	if desc == "all" {
+		desc = "all workloads, services and jobs"
+	}
 	switch broad {
 	case "":
 	case "--all":
-		desc = "all " + desc
+		if !strings.HasPrefix(desc, "all ") {
+			desc = "all " + desc
+		}
 	case "-A", "--all-namespaces":
+		desc = strings.TrimPrefix(desc, "all ")
 		desc = "all " + desc + " in every namespace"
 	default:
 		desc = "the " + desc + " matching the selector"
@@ -219,9 +231,13 @@ func kubectlDelete(c *cloudCall) {
 	case k8sNamespace:
 		c.inv.Flag("cloud.kubectl-delete-namespace", target, "deletes "+desc+" and everything in it: workloads, secrets, and volume claims whose volumes are deleted with them under the default reclaim policy", all...)
 	case k8sStorage:
-		c.inv.Flag("cloud.kubectl-delete-storage", target, "deletes "+desc+"; with the default reclaim policy the volumes and the data on them are deleted too", all...)
+		reason := "deletes " + desc + "; under the default reclaim policy the volumes behind the claims are deleted with the data on them"
+		if crd {
+			reason = "deletes " + desc + " and with it every object of that kind in the cluster, and whatever data those objects manage"
+		}
+		c.inv.Flag("cloud.kubectl-delete-storage", target, reason, all...)
 	case k8sWorkload:
-		c.inv.Flag("cloud.kubectl-delete-workload", target, "deletes "+desc+"; what they serve is down until they are recreated", all...)
+		c.inv.Flag("cloud.kubectl-delete-workload", target, "deletes "+desc+"; the pods stop, and what they serve is down until recreated", all...)
 	case k8sOther:
 		c.inv.Flag("cloud.kubectl-delete", target, "deletes "+desc, all...)
 	}

@@ -118,8 +118,8 @@ var awsCLI = &cloudCLI{
 		o("memorydb delete-cluster", "cloud.database-delete", "MemoryDB cluster", "--cluster-name", "deletes %s and its data"),
 		o("opensearch delete-domain", "cloud.database-delete", "OpenSearch domain", "--domain-name", "deletes %s and every index in it"),
 		o("es delete-elasticsearch-domain", "cloud.database-delete", "Elasticsearch domain", "--domain-name", "deletes %s and every index in it"),
-		o("keyspaces delete-keyspace|delete-table", "cloud.database-delete", "Keyspaces", "--table-name --keyspace-name", "deletes %s and its data"),
-		o("timestream-write delete-database|delete-table", "cloud.database-delete", "Timestream", "--table-name --database-name", "deletes %s and its data"),
+		o("keyspaces delete-keyspace|delete-table", "cloud.database-delete", "", "--table-name --keyspace-name", "%c deletes %s and its data"),
+		o("timestream-write delete-database|delete-table", "cloud.database-delete", "", "--table-name --database-name", "%c deletes %s and its data"),
 		o("qldb delete-ledger", "cloud.database-delete", "QLDB ledger", "--name", "deletes %s and its journal"),
 		o("cognito-idp delete-user-pool", "cloud.database-delete", "Cognito user pool", "--user-pool-id", "deletes %s and every user account in it; the users cannot be restored"),
 		// Compute, volumes, file systems, backups
@@ -138,7 +138,7 @@ var awsCLI = &cloudCLI{
 		o("backup delete-backup-vault", "cloud.backup-delete", "backup vault", "--backup-vault-name", "deletes %s, where backups are kept"),
 		o("backup delete-backup-plan|delete-backup-selection", "cloud.backup-delete", "backup plan", "--backup-plan-id",
 			"deletes %s, so the resources it covered are no longer backed up"),
-		o("glacier delete-vault|delete-archive", "cloud.backup-delete", "Glacier", "--archive-id --vault-name", "deletes %s, archived data kept for recovery"),
+		o("glacier delete-vault|delete-archive", "cloud.backup-delete", "", "--archive-id --vault-name", "%c deletes %s, archived data kept for recovery"),
 		o("eks delete-cluster", "cloud.compute-delete", "EKS cluster", "--name", "deletes %s and every workload running in it"),
 		o("emr terminate-clusters", "cloud.compute-delete", "EMR clusters", "--cluster-ids", "terminates %s and the data on their local disks and HDFS"),
 		o("elasticbeanstalk terminate-environment", "cloud.compute-delete", "Elastic Beanstalk environment", "--environment-name --environment-id",
@@ -171,10 +171,10 @@ var awsCLI = &cloudCLI{
 		// Identities, logs, secrets, keys
 		o("iam delete-user", "cloud.iam-delete", "IAM user", "--user-name", "deletes %s; whoever and whatever signs in as it loses access"),
 		o("iam delete-role", "cloud.iam-delete", "IAM role", "--role-name", "deletes %s; every service assuming it loses access, and a new role of the same name is not trusted in its place"),
-		o("iam delete-group|delete-policy|delete-instance-profile|delete-saml-provider|delete-open-id-connect-provider", "cloud.iam-delete", "IAM",
-			"--group-name --policy-arn --instance-profile-name --saml-provider-arn --open-id-connect-provider-arn", "deletes %s; whatever relies on it loses access"),
-		o("iam delete-*", "cloud.credential-delete", "IAM", "--access-key-id --user-name --role-name --policy-name --policy-arn",
-			"deletes a credential or policy of %s; whatever uses it stops working"),
+		o("iam delete-group|delete-policy|delete-instance-profile|delete-saml-provider|delete-open-id-connect-provider", "cloud.iam-delete", "",
+			"--group-name --policy-arn --instance-profile-name --saml-provider-arn --open-id-connect-provider-arn", "%c removes %s; whatever relies on it loses access"),
+		o("iam delete-*", "cloud.credential-delete", "", "--access-key-id --user-name --role-name --policy-name --policy-arn",
+			"%c removes %s; whatever uses it stops working"),
 		o("logs delete-log-group", "cloud.logs-delete", "log group", "--log-group-name", "deletes %s and every log event in it"),
 		o("logs delete-log-stream", "cloud.logs-delete", "log stream", "--log-stream-name", "deletes %s and every log event in it"),
 		o("cloudtrail delete-trail|stop-logging", "cloud.logs-delete", "CloudTrail trail", "--name", "stops %s, so account activity is no longer recorded for audit"),
@@ -223,7 +223,7 @@ var gcloudCLI = &cloudCLI{
 		o("alloydb clusters delete", "cloud.database-delete", "AlloyDB cluster", "1", "deletes %s and its data"),
 		o("alloydb backups delete", "cloud.backup-delete", "AlloyDB backup", "1", reasonSnapshot),
 		o("redis|memcache instances delete", "cloud.database-delete", "Memorystore instance", "1", "deletes %s and the data in it"),
-		o("compute instances delete", "cloud.compute-delete", "VM", "1+", "deletes %s and its boot disk (and every disk set to auto-delete)"),
+		o("compute instances delete", "cloud.compute-delete", "VM", "1+", "deletes %s along with boot disks and every disk set to auto-delete"),
 		o("compute instances reset|stop|start|suspend|resume", "", "", "", ""),
 		o("compute instance-groups managed delete", "cloud.compute-delete", "managed instance group", "1", "deletes %s and every VM in it"),
 		o("compute disks delete", "cloud.volume-delete", "persistent disk", "1+", "deletes %s and the data on it"),
@@ -315,7 +315,7 @@ var azCLI = &cloudCLI{
 		o("postgres|mysql|mariadb flexible-server|server delete", "cloud.database-delete", "database server", "--name -n", reasonDBServer),
 		o("postgres|mysql flexible-server db delete", "cloud.database-delete", "database", "--database-name -d --name -n", "deletes %s and its data"),
 		o("cosmosdb delete", "cloud.database-delete", "Cosmos DB account", "--name -n", "deletes %s and every database and container in it"),
-		o("cosmosdb sql|mongodb|cassandra|gremlin database|container|collection|keyspace|table|graph delete", "cloud.database-delete", "Cosmos DB", "--name -n", "deletes %s and its data"),
+		o("cosmosdb sql|mongodb|cassandra|gremlin database|container|collection|keyspace|table|graph delete", "cloud.database-delete", "Cosmos DB resource", "--name -n", "deletes %s and its data"),
 		o("cosmosdb table delete", "cloud.database-delete", "Cosmos DB table", "--name -n", "deletes %s and its data"),
 		o("redis delete", "cloud.database-delete", "Azure Cache for Redis", "--name -n", "deletes %s and the data in it"),
 		o("storage account delete", "cloud.bucket-delete", "storage account", "--name -n",
@@ -325,7 +325,7 @@ var azCLI = &cloudCLI{
 		o("storage fs delete", "cloud.bucket-delete", "Data Lake file system", "--name -n", "deletes %s and every file in it"),
 		o("storage fs directory delete", "cloud.bucket-delete", "directory", "--name -n", "deletes %s and everything under it"),
 		o("storage blob delete-batch", "cloud.bucket-delete", "blob container", "--source -s", "deletes every blob in %s that matches --pattern (all of them without one)"),
-		o("storage blob delete", "cloud.object-delete", "blob", "--name -n", reasonObject),
+		o("storage blob delete", "cloud.object-delete", "", "--name -n", reasonObject),
 		o("storage table delete", "cloud.database-delete", "storage table", "--name -n", "deletes %s and every entity in it"),
 		o("storage queue delete", "cloud.service-delete", "storage queue", "--name -n", "deletes %s and every message in it"),
 		o("vm delete", "cloud.compute-delete", "VM", "--name -n --ids", "deletes %s and every disk set to delete with it"),
@@ -376,7 +376,7 @@ var doctlCLI = &cloudCLI{
 	ops: []cloudOp{
 		o("databases|database|db|dbs|d delete|rm|del|d", "cloud.delete-with-backups", "managed database cluster", "1+",
 			"deletes %s with every database in it, and its backups go with it"),
-		o("databases|database|db|dbs|d db delete|rm|del|d", "cloud.database-delete", "database", "1+", "deletes %s and every table in it"),
+		o("databases|database|db|dbs|d db delete|rm|del|d", "cloud.database-delete", "database", "1/2", "deletes %s and every table in it"),
 		o("databases|database|db|dbs|d pool|user|firewalls delete|rm|del|d|remove", "", "", "", ""),
 		o("compute volume|volumes|v delete|rm|del|d", "cloud.volume-delete", "volume", "1+", "deletes %s and the data on it"),
 		o("compute droplet|droplets|d delete|rm|del|d", "cloud.compute-delete", "Droplet", "1+",
@@ -433,7 +433,7 @@ var herokuCLI = &cloudCLI{
 		o("destroy", "cloud.app-delete", "Heroku app", "1 -a --app", "destroys %s with its add-ons, including any Heroku Postgres database and its backups"),
 		o("addons destroy|remove|rm", "cloud.database-delete", "add-on", "1+", "destroys %s; if it is a database (Heroku Postgres, Redis, search) its data and backups go with it"),
 		o("pg reset", "cloud.database-reset", "database", "1", "drops every table and all data in %s").anonAs("the app's DATABASE_URL database"),
-		o("pg backups restore", "cloud.database-reset", "", "1+", "overwrites the database with backup %s; everything written since that backup is lost").anonAs("the latest backup"),
+		o("pg backups restore", "cloud.database-reset", "database", "2", "overwrites %s with a backup; everything written since that backup is lost").anonAs("the app's DATABASE_URL database"),
 		o("pg copy", "cloud.database-reset", "database", "2", "overwrites %s with a copy of another database; what it held is lost"),
 		o("pg backups delete", "cloud.backup-delete", "backup", "1", reasonSnapshot),
 	},
@@ -443,7 +443,7 @@ var herokuCLI = &cloudCLI{
 // heroku pg:psql -c/stdin to the SQL analysers as psql.
 func herokuCustom(c *cloudCall) bool {
 	if c.match(parts("run")) {
-		c.follow(c.firstOperandArg("-a --app -r --remote -s --size -e --env --type"))
+		c.follow(c.firstOperandArg("-a --app -r --remote -s --size -e --env --type"), true)
 		return true
 	}
 	if c.match(parts("pg psql")) {
@@ -463,7 +463,7 @@ var railwayCLI = &cloudCLI{
 	generic:  true,
 	custom: func(c *cloudCall) bool {
 		if c.match(parts("run")) {
-			c.follow(c.firstOperandArg("-s --service -e --environment"))
+			c.follow(c.firstOperandArg("-s --service -e --environment"), false)
 			return true
 		}
 		return false
@@ -561,9 +561,9 @@ var pscaleCLI = &cloudCLI{
 	generic:  true,
 	ops: []cloudOp{
 		o("database|db delete", "cloud.delete-with-backups", "PlanetScale database", "1", "deletes %s with every branch and every backup"),
-		o("branch delete", "cloud.database-delete", "PlanetScale branch", "1+", "deletes %s and its data"),
-		o("backup delete", "cloud.backup-delete", "PlanetScale backup", "1+", reasonSnapshot),
-		o("password delete", "cloud.credential-delete", "password", "1+", "deletes %s; connections using it fail"),
+		o("branch delete", "cloud.database-delete", "PlanetScale branch", "1/2", "deletes %s and its data"),
+		o("backup delete", "cloud.backup-delete", "PlanetScale backup", "1/2/3", reasonSnapshot),
+		o("password delete", "cloud.credential-delete", "password", "1/2/3", "deletes %s; connections using it fail"),
 	},
 }
 
