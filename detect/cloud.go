@@ -583,6 +583,7 @@ func (c *cloudCall) scopeText(names []string) string {
 
 // describe builds "RDS instance orders" and the finding's target.
 func (c *cloudCall) describe(noun, anon string, names []string) (desc, target string) {
+	names = capNames(names)
 	name := strings.Join(names, ", ")
 	switch {
 	case name == "" && anon != "":
@@ -865,7 +866,7 @@ func safe(path string) cloudOp { return cloudOp{path: path} }
 var npxPackages = map[string]string{
 	"vercel": "vercel", "netlify-cli": "netlify", "netlify": "netlify", "supabase": "supabase", "firebase-tools": "firebase",
 	"firebase": "firebase", "neonctl": "neonctl", "aws-cdk": "cdk", "cdk": "cdk", "serverless": "serverless", "sls": "serverless",
-	"@railway/cli": "railway", "railway": "railway", "@pulumi/cli": "pulumi",
+	"@railway/cli": "railway", "railway": "railway", "@pulumi/cli": "pulumi", "wrangler": "wrangler", "neon": "neonctl",
 }
 
 func init() { handle(analysePackageRunner, "npx", "pnpx", "bunx", "pnpm", "yarn", "npm", "bun") }

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -135,6 +136,7 @@ func terraformCustom(c *cloudCall) bool {
 	unattended := c.has(noPrompt)
 	place := c.iacPlace("-chdir", "--terragrunt-working-dir", "--working-dir")
 	targets, tspans := c.values("-target", "--target")
+	targets = capNames(targets)
 	where := "the configuration"
 	if place != "" {
 		where += " in " + place
@@ -167,7 +169,14 @@ func terraformCustom(c *cloudCall) bool {
 				return true
 			}
 		}
-		// A saved plan was reviewed when it was made.
+		// A saved plan was reviewed when it was made, and applies without
+		// a prompt; one named for destroying is most likely a destroy plan
+		// (terraform plan -destroy -out destroy.tfplan && terraform apply
+		// destroy.tfplan).
+		if plan, sp := c.wordAfter(k); plan != "" && strings.Contains(strings.ToLower(plan), "destroy") {
+			c.iacFlag("cloud.iac-destroy-unattended", plan, tool+" applies the saved plan "+plan+", by its name a destroy plan, without asking for confirmation", k, sp...)
+			return true
+		}
 		if unattended && !c.hasPlanFile(k) {
 			c.iacFlag("cloud.iac-apply-unattended", target, tool+" applies changes to "+where+" without showing the plan for approval; whatever it replaces or destroys goes without review", k, c.flagSpan(noPrompt)...)
 		}
@@ -198,6 +207,14 @@ func terraformCustom(c *cloudCall) bool {
 		c.iacFlag("cloud.iac-state-edit", place, "removes the state lock; if another run is still going, both may write the state and corrupt it", k)
 	}
 	return true
+}
+
+// capNames keeps a long list of names readable.
+func capNames(names []string) []string {
+	if len(names) > 8 {
+		return append(names[:8:8], fmt.Sprintf("and %d more", len(names)-8))
+	}
+	return names
 }
 
 func itThem(n int) string {
@@ -266,6 +283,7 @@ var pulumiCLI = &cloudCLI{
 		}
 		target := strings.TrimSpace(stack + " " + place)
 		targets, tspans := c.values("-t", "--target")
+		targets = capNames(targets)
 		what := "every resource in " + where
 		if len(targets) > 0 {
 			what = strings.Join(targets, ", ") + " in " + where

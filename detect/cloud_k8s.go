@@ -136,11 +136,15 @@ func kubectlDelete(c *cloudCall) {
 	var what []string
 	var spans []Span
 	crd := false
+	seen := map[string]bool{}
 	add := func(cl k8sClass, name string, sp Span) {
 		crd = crd || strings.HasPrefix(name, "crd") || strings.HasPrefix(name, "customresourcedefinition")
 		class = max(class, cl)
-		what = append(what, name)
-		spans = append(spans, sp)
+		if !seen[name] && len(what) < 16 {
+			seen[name] = true
+			what = append(what, name)
+			spans = append(spans, sp)
+		}
 	}
 	switch {
 	case len(ops) > 0 && strings.Contains(ops[0].value, "/"):
@@ -156,6 +160,12 @@ func kubectlDelete(c *cloudCall) {
 		names := []string{}
 		for _, w := range ops[1:] {
 			names = append(names, shown(c.inv.Args[w.arg]))
+		}
+		if len(kinds) > 16 {
+			kinds = kinds[:16] // enough to judge; a huge list is not a way around it
+		}
+		if len(names) > 16 {
+			names = append(names[:16:16], "…")
 		}
 		for _, k := range kinds {
 			cl := k8sKind(k)

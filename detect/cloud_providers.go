@@ -13,6 +13,7 @@ var cloudCLIs = []*cloudCLI{
 	netlifyCLI, supabaseCLI, neonCLI, pscaleCLI, firebaseCLI, renderCLI,
 	kubectlCLI, helmCLI, terraformCLI, terragruntCLI, pulumiCLI, cdkCLI, samCLI, serverlessCLI,
 	dockerCLI, composeCLI,
+	s3cmdCLI, s5cmdCLI, mcCLI, rcloneCLI, azcopyCLI, wranglerCLI, eksctlCLI, hcloudCLI, otherCloudCLI,
 }
 
 const (
@@ -651,4 +652,130 @@ func isLocalURL(v string) bool {
 		host = host[:i]
 	}
 	return host == "localhost" || host == "127.0.0.1" || strings.HasPrefix(host, "[::1]") || host == "localstack" || host == "0.0.0.0"
+}
+
+// Object-storage tools.
+
+var s3cmdCLI = &cloudCLI{
+	names:   []string{"s3cmd"},
+	values:  "-c --config --access_key --secret_key --host --host-bucket --region --exclude --include",
+	bools:   "-r --recursive -f --force --delete-removed -v --verbose -q --quiet",
+	dry:     "-n --dry-run",
+	generic: true,
+	ops: []cloudOp{
+		o("rb", "cloud.bucket-delete", "S3 bucket", "1", "deletes %s and every object in it").ifFlag("-r --recursive -f --force"),
+		o("rb", "cloud.bucket-delete", "S3 bucket", "1", reasonBucketEmpty),
+		o("del|rm", "cloud.bucket-delete", "", "1+", reasonPrefix).ifFlag("-r --recursive"),
+		o("del|rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardAll),
+		o("del|rm", "cloud.object-delete", "", "1+", reasonObject),
+		o("sync", "cloud.sync-delete", "", "2", reasonSync).ifFlag("--delete-removed"),
+	},
+}
+
+var s5cmdCLI = &cloudCLI{
+	names:   []string{"s5cmd"},
+	values:  "--endpoint-url --profile --credentials-file --numworkers --log",
+	bools:   "--dry-run --stat --json --no-verify-ssl --delete",
+	dry:     "--dry-run",
+	generic: true,
+	ops: []cloudOp{
+		o("rb", "cloud.bucket-delete", "S3 bucket", "1", reasonBucketEmpty),
+		o("rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardAll),
+		o("rm", "cloud.object-delete", "", "1+", reasonObject),
+		o("sync", "cloud.sync-delete", "", "2", reasonSync).ifFlag("--delete"),
+	},
+}
+
+// mc is the MinIO client (Midnight Commander takes directories, not
+// subcommands, so it never matches).
+var mcCLI = &cloudCLI{
+	names:   []string{"mc"},
+	values:  "-C --config-dir --older-than --newer-than",
+	bools:   "-r --recursive --force --versions --incomplete --bypass --remove --overwrite --json -q --quiet",
+	dry:     "--dry-run --fake",
+	generic: true,
+	ops: []cloudOp{
+		o("rb", "cloud.bucket-delete", "bucket", "1+", "deletes %s and (with --force) every object in it"),
+		o("rm", "cloud.bucket-delete", "", "1+", reasonPrefix).ifFlag("-r --recursive"),
+		o("rm", "cloud.object-delete", "", "1+", reasonObject),
+		o("mirror", "cloud.sync-delete", "", "2", reasonSync).ifFlag("--remove"),
+	},
+}
+
+var rcloneCLI = &cloudCLI{
+	names:   []string{"rclone"},
+	values:  "--config --include --exclude --filter --min-age --max-age --transfers --checkers --log-file --backup-dir",
+	bools:   "-v -vv --verbose -P --progress -q --quiet --rmdirs",
+	dry:     "-n --dry-run -i --interactive",
+	generic: true,
+	ops: []cloudOp{
+		o("purge", "cloud.bucket-delete", "", "1", "deletes %s and everything under it; remote deletes cannot be undone unless the storage keeps versions"),
+		o("delete", "cloud.bucket-delete", "", "1", "deletes every file under %s that its filters match (all of them without filters)"),
+		o("deletefile", "cloud.object-delete", "", "1", reasonObject),
+		o("sync", "cloud.sync-delete", "", "2", reasonSync).unless("--backup-dir"),
+	},
+}
+
+var azcopyCLI = &cloudCLI{
+	names:   []string{"azcopy"},
+	values:  "--include-pattern --exclude-pattern --list-of-files --log-level",
+	bools:   "--recursive",
+	dry:     "--dry-run",
+	generic: true,
+	ops: []cloudOp{
+		o("remove|rm", "cloud.bucket-delete", "", "1", reasonPrefix).when(func(c *cloudCall) bool {
+			return c.has("--recursive") && !optIs("--recursive", "false")(c)
+		}),
+		o("remove|rm", "cloud.object-delete", "", "1", reasonObject),
+		o("sync", "cloud.sync-delete", "", "2", reasonSync).when(optIs("--delete-destination", "true", "prompt")),
+	},
+}
+
+// Cloudflare.
+var wranglerCLI = &cloudCLI{
+	names:   []string{"wrangler"},
+	values:  "-c --config -e --env --binding --namespace-id",
+	bools:   "-y --yes --force --remote --local",
+	help:    "-h",
+	generic: true,
+	ops: []cloudOp{
+		o("d1 delete", "cloud.database-delete", "D1 database", "1", "deletes %s and its data"),
+		o("r2 bucket delete", "cloud.bucket-delete", "R2 bucket", "1", reasonBucketEmpty),
+		o("r2 object delete", "cloud.object-delete", "", "1", reasonObject),
+		o("kv namespace delete", "cloud.database-delete", "KV namespace", "--namespace-id --binding 1", "deletes %s and every key in it"),
+		o("kv:namespace delete", "cloud.database-delete", "KV namespace", "--namespace-id --binding 1", "deletes %s and every key in it"),
+		o("delete", "cloud.service-delete", "Worker", "1 --name", reasonService).anonAs("the Worker of this project"),
+	},
+}
+
+var eksctlCLI = &cloudCLI{
+	names:  []string{"eksctl"},
+	values: "-r --region -p --profile -f --config-file --cluster --timeout",
+	bools:  "-w --wait --force --disable-nodegroup-eviction",
+	help:   "-h",
+	ops: []cloudOp{
+		o("delete cluster", "cloud.compute-delete", "EKS cluster", "--name -n 1", "deletes %s, every workload in it and the volumes of its claims").anonAs("the EKS cluster of the config file"),
+		o("delete nodegroup|ng", "cloud.service-delete", "node group", "--name -n 1", "deletes %s; its workloads are evicted and must fit elsewhere"),
+	},
+}
+
+var hcloudCLI = &cloudCLI{
+	names:   []string{"hcloud"},
+	values:  "--context --config -o --output",
+	help:    "-h",
+	generic: true,
+	ops: []cloudOp{
+		o("server delete", "cloud.compute-delete", "Hetzner server", "1+", "deletes %s and everything on its disk; its backups go with it"),
+		o("volume delete", "cloud.volume-delete", "Hetzner volume", "1+", "deletes %s and the data on it"),
+		o("image delete", "cloud.backup-delete", "snapshot or backup image", "1+", reasonSnapshot),
+	},
+}
+
+// Other provider CLIs get the generic check only: a delete verb on a
+// data-bearing noun (oci db autonomous-database delete, yc
+// managed-postgresql cluster delete, linode-cli volumes delete).
+var otherCloudCLI = &cloudCLI{
+	names:   []string{"oci", "yc", "linode-cli", "vultr-cli", "scw", "exo", "ibmcloud", "aliyun", "upctl", "civo", "koyeb", "northflank", "zeabur", "turso", "atlas", "mongocli", "upstash", "convex", "xata"},
+	help:    "-h",
+	generic: true,
 }

@@ -303,6 +303,23 @@ var cloudFlagged = []cloudCase{
 	{"docker container rm --volumes db", "cloud.docker-volume-delete", ""},
 	{"docker -H ssh://prod-host volume rm data", "cloud.docker-volume-delete", "critical"},
 	{"sudo docker volume rm pgdata", "cloud.docker-volume-delete", ""},
+	{"terraform plan -destroy -out destroy.tfplan && terraform apply destroy.tfplan", "cloud.iac-destroy-unattended", ""},
+	// other storage tools and providers
+	{"s3cmd rb s3://assets --recursive --force", "cloud.bucket-delete", ""},
+	{"s3cmd del -r s3://assets/uploads", "cloud.bucket-delete", ""},
+	{"s5cmd rm 's3://assets/*'", "cloud.bucket-delete", ""},
+	{"mc rb --force local/assets", "cloud.bucket-delete", ""},
+	{"mc rm -r --force local/assets", "cloud.bucket-delete", ""},
+	{"rclone purge remote:backups", "cloud.bucket-delete", ""},
+	{"rclone sync ./src remote:dst", "cloud.sync-delete", ""},
+	{"azcopy rm 'https://a.blob.core.windows.net/c' --recursive", "cloud.bucket-delete", ""},
+	{"wrangler d1 delete shop-db", "cloud.database-delete", ""},
+	{"npx wrangler r2 bucket delete assets", "cloud.bucket-delete", ""},
+	{"eksctl delete cluster --name shop-eks", "cloud.compute-delete", ""},
+	{"hcloud volume delete data-1", "cloud.volume-delete", ""},
+	{"oci db autonomous-database delete --autonomous-database-id ocid1.x --force", "cloud.delete-unlisted", ""},
+	{"yc managed-postgresql cluster delete pg1", "cloud.delete-unlisted", ""},
+	{"linode-cli volumes delete 123", "cloud.delete-unlisted", ""},
 	{"docker rm -f web", "cloud.docker-container-delete", ""},
 	{"docker container prune -f", "cloud.docker-container-delete", ""},
 	{"docker system prune -af", "cloud.docker-container-delete", ""},
@@ -534,6 +551,16 @@ var cloudAllowed = []string{
 	"podman ps",
 	"docker compose -f docker-compose.prod.yml up -d",
 	"docker login ghcr.io",
+	"rclone sync -n ./src remote:dst",
+	"rclone copy ./src remote:dst",
+	"s3cmd ls s3://assets",
+	"mc ls local/assets",
+	"mc /tmp /var",
+	"wrangler deploy",
+	"wrangler d1 list",
+	"eksctl get cluster",
+	"hcloud server list",
+	"oci os object list --bucket-name b",
 	// mentions are not runs
 	"echo 'aws s3 rb s3://assets --force'",
 	"grep -r 'terraform destroy' docs/",
@@ -704,4 +731,23 @@ func BenchmarkCloudCommand(b *testing.B) {
 			Command(c, Context{})
 		}
 	}
+}
+
+func FuzzCloud(f *testing.F) {
+	for _, tc := range cloudFlagged {
+		f.Add(tc.cmd)
+	}
+	for _, c := range cloudAllowed[:40] {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := Command(s, Context{})
+		for _, f := range r.Findings {
+			for _, sp := range f.Spans {
+				if sp.Start < 0 || sp.End > len(s) || sp.Start > sp.End {
+					t.Fatalf("span %v out of range for %q", sp, s)
+				}
+			}
+		}
+	})
 }
