@@ -182,7 +182,7 @@ type cloudCLI struct {
 	// custom handles the call itself, before the table; true when done.
 	custom func(c *cloudCall) bool
 
-	valueSet, boolSet, noPromptSet, drySet, helpSet, prefixSet map[string]bool
+	valueSet, boolSet, noPromptSet, drySet, prefixSet map[string]bool
 }
 
 // scopeOpt is an option naming where a command acts (a profile, project,
@@ -215,7 +215,7 @@ type cloudOp struct {
 // CLIs, cloudCLIs, is in cloud_providers.go.
 var cloudByName = map[string]*cloudCLI{}
 
-func set(s string) map[string]bool {
+func cloudSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, f := range strings.Fields(s) {
 		m[f] = true
@@ -224,8 +224,8 @@ func set(s string) map[string]bool {
 }
 
 func (c *cloudCLI) compile() {
-	c.valueSet, c.boolSet = set(c.values), set(c.bools)
-	c.noPromptSet, c.drySet, c.helpSet, c.prefixSet = set(c.noPrompt), set(c.dry), set(c.help), set(c.prefixes)
+	c.valueSet, c.boolSet = cloudSet(c.values), cloudSet(c.bools)
+	c.noPromptSet, c.drySet, c.prefixSet = cloudSet(c.noPrompt), cloudSet(c.dry), cloudSet(c.prefixes)
 	for _, s := range c.scope {
 		for _, n := range s.names {
 			c.valueSet[n] = true
@@ -344,7 +344,7 @@ func parseCloud(inv *Invocation, cli *cloudCLI) *cloudCall {
 			}
 			continue
 		}
-		if cli.colon && strings.Contains(v, ":") && isTopicWord(v) {
+		if cli.colon && strings.Contains(v, ":") && isCloudTopicWord(v) {
 			for _, p := range strings.Split(v, ":") {
 				c.words = append(c.words, cloudWord{value: p, arg: i, maybe: maybe})
 			}
@@ -356,18 +356,18 @@ func parseCloud(inv *Invocation, cli *cloudCLI) *cloudCall {
 	return c
 }
 
-// isTopicWord reports whether v looks like topic:command (apps:destroy).
-func isTopicWord(v string) bool {
+// isCloudTopicWord reports whether v looks like topic:command (apps:destroy).
+func isCloudTopicWord(v string) bool {
 	for _, p := range strings.Split(v, ":") {
-		if p == "" || !isCommandWord(p) {
+		if p == "" || !isCloudCommandWord(p) {
 			return false
 		}
 	}
 	return true
 }
 
-// isCommandWord reports whether v could be a subcommand name.
-func isCommandWord(v string) bool {
+// isCloudCommandWord reports whether v could be a subcommand name.
+func isCloudCommandWord(v string) bool {
 	if v == "" || !(v[0] >= 'a' && v[0] <= 'z') {
 		return false
 	}
@@ -385,7 +385,7 @@ func (c *cloudCall) match(parts [][]string) bool {
 	j := 0
 	c.path = c.path[:0]
 	for k, w := range c.words {
-		if j < len(parts) && oneOf(w.value, parts[j]) {
+		if j < len(parts) && cloudOneOf(w.value, parts[j]) {
 			c.path = append(c.path, w.arg)
 			j++
 			if j == len(parts) {
@@ -402,9 +402,9 @@ func (c *cloudCall) match(parts [][]string) bool {
 	return false
 }
 
-// oneOf matches a word against alternatives; "delete-*" matches by
+// cloudOneOf matches a word against alternatives; "delete-*" matches by
 // prefix.
-func oneOf(v string, alts []string) bool {
+func cloudOneOf(v string, alts []string) bool {
 	for _, a := range alts {
 		if v == a || strings.HasSuffix(a, "*") && strings.HasPrefix(v, a[:len(a)-1]) {
 			return true
@@ -503,18 +503,18 @@ func (c *cloudCall) optValue(names ...string) (string, Span, bool) {
 		for _, i := range c.optValues(n) {
 			if i < 0 {
 				a := c.inv.Args[-i-1]
-				_, v, _ := strings.Cut(shown(a), "=")
+				_, v, _ := strings.Cut(shownArg(a), "=")
 				return v, a.Span, true
 			}
-			return shown(c.inv.Args[i]), c.inv.Args[i].Span, true
+			return shownArg(c.inv.Args[i]), c.inv.Args[i].Span, true
 		}
 	}
 	return "", Span{}, false
 }
 
-// shown is an argument as the operator should read it: its value, or as
+// shownArg is an argument as the operator should read it: its value, or as
 // written when part of it is only known at run time.
-func shown(a Arg) string {
+func shownArg(a Arg) string {
 	if a.Known() {
 		return a.Value
 	}
@@ -528,11 +528,11 @@ func (c *cloudCall) target(spec string) (names []string, spans []Span) {
 			for _, i := range c.optValues(t) {
 				if i < 0 {
 					a := c.inv.Args[-i-1]
-					_, v, _ := strings.Cut(shown(a), "=")
+					_, v, _ := strings.Cut(shownArg(a), "=")
 					names, spans = append(names, v), append(spans, a.Span)
 					continue
 				}
-				names, spans = append(names, shown(c.inv.Args[i])), append(spans, c.inv.Args[i].Span)
+				names, spans = append(names, shownArg(c.inv.Args[i])), append(spans, c.inv.Args[i].Span)
 			}
 		} else if strings.Contains(t, "/") {
 			// "1/2": operands joined, as in database/branch.
@@ -542,7 +542,7 @@ func (c *cloudCall) target(spec string) (names []string, spans []Span) {
 				k := int(n[0] - '1')
 				if k >= 0 && k < len(ops) {
 					a := c.inv.Args[ops[k].arg]
-					joined, spans = append(joined, shown(a)), append(spans, a.Span)
+					joined, spans = append(joined, shownArg(a)), append(spans, a.Span)
 				}
 			}
 			if len(joined) > 0 {
@@ -557,7 +557,7 @@ func (c *cloudCall) target(spec string) (names []string, spans []Span) {
 			}
 			for k := n - 1; k >= 0 && k < len(ops); k++ {
 				a := c.inv.Args[ops[k].arg]
-				names, spans = append(names, shown(a)), append(spans, a.Span)
+				names, spans = append(names, shownArg(a)), append(spans, a.Span)
 				if !all {
 					break
 				}
@@ -574,7 +574,7 @@ func (c *cloudCall) target(spec string) (names []string, spans []Span) {
 func (c *cloudCall) scopeText(names []string) string {
 	var parts []string
 	for _, s := range c.cli.scope {
-		if v, _, ok := c.optValue(s.names...); ok && v != "" && !oneOf(v, names) {
+		if v, _, ok := c.optValue(s.names...); ok && v != "" && !cloudOneOf(v, names) {
 			parts = append(parts, s.label+" "+v)
 		}
 	}
@@ -583,7 +583,7 @@ func (c *cloudCall) scopeText(names []string) string {
 
 // describe builds "RDS instance orders" and the finding's target.
 func (c *cloudCall) describe(noun, anon string, names []string) (desc, target string) {
-	names = capNames(names)
+	names = capCloudNames(names)
 	name := strings.Join(names, ", ")
 	switch {
 	case name == "" && anon != "":
@@ -646,16 +646,16 @@ func (c *cloudCall) promptNote(spans *[]Span) string {
 
 // Words for cloud.delete-unlisted.
 var (
-	deleteVerbs = set("delete destroy remove rm purge terminate drop wipe erase nuke truncate")
-	dataNouns   = set("database db table bucket volume vol disk backup snapshot cluster instance " +
+	cloudDeleteVerbs = cloudSet("delete destroy remove rm purge terminate drop wipe erase nuke truncate")
+	cloudDataNouns   = cloudSet("database db table bucket volume vol disk backup snapshot cluster instance " +
 		"filesystem file-system fs share vault keyspace dataset ledger stream repository repo " +
 		"environment project account postgres pg mysql redis mongo mongodb collection branch " +
 		"storage datastore warehouse lake recovery-point")
 )
 
-// singular turns "databases" into "database", "repositories" into
+// singularNoun turns "databases" into "database", "repositories" into
 // "repository".
-func singular(w string) string {
+func singularNoun(w string) string {
 	switch {
 	case strings.HasSuffix(w, "ies") && len(w) > 4:
 		return w[:len(w)-3] + "y"
@@ -667,19 +667,19 @@ func singular(w string) string {
 	return w
 }
 
-// isDataNoun reports whether a command word names a data-bearing resource:
+// cloudDataNoun reports whether a command word names a data-bearing resource:
 // its last part ("flexible-server-backups" → backup), or its last two
 // ("file-systems").
-func isDataNoun(w string) bool {
+func cloudDataNoun(w string) bool {
 	parts := strings.FieldsFunc(w, func(r rune) bool { return r == '-' || r == '_' })
 	if len(parts) == 0 {
 		return false
 	}
 	last := parts[len(parts)-1]
-	if dataNouns[last] || dataNouns[singular(last)] {
+	if cloudDataNouns[last] || cloudDataNouns[singularNoun(last)] {
 		return true
 	}
-	return len(parts) >= 2 && dataNouns[parts[len(parts)-2]+"-"+singular(last)]
+	return len(parts) >= 2 && cloudDataNouns[parts[len(parts)-2]+"-"+singularNoun(last)]
 }
 
 // unlisted checks a subcommand no table entry knows: a delete verb acting
@@ -691,7 +691,7 @@ func (c *cloudCall) unlisted() {
 		if len(cmd) == 0 && c.cli.prefixSet[w.value] || w.maybe && len(cmd) > 0 {
 			continue
 		}
-		if !isCommandWord(w.value) || len(cmd) == 5 {
+		if !isCloudCommandWord(w.value) || len(cmd) == 5 {
 			break
 		}
 		cmd = append(cmd, w)
@@ -699,9 +699,9 @@ func (c *cloudCall) unlisted() {
 	for k := 1; k < len(cmd); k++ {
 		v := cmd[k].value
 		noun := ""
-		if deleteVerbs[v] && isDataNoun(cmd[k-1].value) {
+		if cloudDeleteVerbs[v] && cloudDataNoun(cmd[k-1].value) {
 			noun = cmd[k-1].value
-		} else if verb, rest, ok := strings.Cut(v, "-"); ok && deleteVerbs[verb] && isDataNoun(rest) {
+		} else if verb, rest, ok := strings.Cut(v, "-"); ok && cloudDeleteVerbs[verb] && cloudDataNoun(rest) {
 			noun = rest
 		}
 		if noun == "" {
@@ -724,8 +724,8 @@ func (c *cloudCall) unlisted() {
 		if len(names) == 0 {
 			names, spans = c.target("1")
 		}
-		if !dataNouns[noun] {
-			noun = singular(noun)
+		if !cloudDataNouns[noun] {
+			noun = singularNoun(noun)
 		}
 		desc, target := c.describe(strings.ReplaceAll(noun, "-", " "), "", names)
 		all := append(c.inv.SpanOf(c.path...), spans...)
@@ -742,7 +742,7 @@ func (c *cloudCall) sureOperand() ([]string, []Span) {
 	for _, w := range c.words[c.end:] {
 		if !w.maybe {
 			a := c.inv.Args[w.arg]
-			return []string{shown(a)}, []Span{a.Span}
+			return []string{shownArg(a)}, []Span{a.Span}
 		}
 	}
 	return nil, nil
@@ -753,7 +753,7 @@ func (c *cloudCall) sureOperand() ([]string, []Span) {
 // --*-identifier, --*-arn.
 func (c *cloudCall) nameOption(noun string) ([]string, []Span) {
 	parts := strings.Split(noun, "-")
-	last := singular(parts[len(parts)-1])
+	last := singularNoun(parts[len(parts)-1])
 	var fallback []string
 	var fallbackSpan []Span
 	for i, a := range c.inv.Args {
@@ -766,7 +766,7 @@ func (c *cloudCall) nameOption(noun string) ([]string, []Span) {
 			if i+1 >= len(c.inv.Args) {
 				continue
 			}
-			val = shown(c.inv.Args[i+1])
+			val = shownArg(c.inv.Args[i+1])
 			a = c.inv.Args[i+1]
 		}
 		switch {
@@ -857,21 +857,21 @@ func (op cloudOp) when(f func(c *cloudCall) bool) cloudOp { op.test = f; return 
 // anonAs names the target when the command does not.
 func (op cloudOp) anonAs(s string) cloudOp { op.anon = s; return op }
 
-// safe marks a subcommand as known and harmless.
-func safe(path string) cloudOp { return cloudOp{path: path} }
+// safeOp marks a subcommand as known and harmless.
+func safeOp(path string) cloudOp { return cloudOp{path: path} }
 
 // Package runners: npx vercel rm, pnpm dlx supabase db reset, npx -p
 // aws-cdk cdk destroy. Only the CLIs described here are followed, so other
 // analysers of npm and friends are not doubled.
-var npxPackages = map[string]string{
+var cloudNpxPackages = map[string]string{
 	"vercel": "vercel", "netlify-cli": "netlify", "netlify": "netlify", "supabase": "supabase", "firebase-tools": "firebase",
 	"firebase": "firebase", "neonctl": "neonctl", "aws-cdk": "cdk", "cdk": "cdk", "serverless": "serverless", "sls": "serverless",
 	"@railway/cli": "railway", "railway": "railway", "@pulumi/cli": "pulumi", "wrangler": "wrangler", "neon": "neonctl",
 }
 
-func init() { handle(analysePackageRunner, "npx", "pnpx", "bunx", "pnpm", "yarn", "npm", "bun") }
+func init() { handle(analyseCloudPackageRunner, "npx", "pnpx", "bunx", "pnpm", "yarn", "npm", "bun") }
 
-func analysePackageRunner(inv *Invocation) {
+func analyseCloudPackageRunner(inv *Invocation) {
 	args := inv.Args
 	i := 0
 	if len(args) == 0 {
@@ -879,14 +879,14 @@ func analysePackageRunner(inv *Invocation) {
 	}
 	switch inv.Name {
 	case "npm":
-		if !oneOf(args[0].Value, []string{"exec", "x"}) {
+		if !cloudOneOf(args[0].Value, []string{"exec", "x"}) {
 			return
 		}
 		i = 1
 	case "pnpm", "yarn", "bun":
-		if oneOf(args[0].Value, []string{"dlx", "exec", "x"}) {
+		if cloudOneOf(args[0].Value, []string{"dlx", "exec", "x"}) {
 			i = 1
-		} else if npxPackages[args[0].Value] == "" {
+		} else if cloudNpxPackages[args[0].Value] == "" {
 			return // pnpm add, yarn build, ...
 		}
 	}
@@ -911,7 +911,7 @@ func analysePackageRunner(inv *Invocation) {
 	if at := strings.LastIndexByte(pkg, '@'); at > 0 {
 		pkg = pkg[:at]
 	}
-	prog := npxPackages[pkg]
+	prog := cloudNpxPackages[pkg]
 	if prog == "" {
 		return
 	}

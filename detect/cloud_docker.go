@@ -29,8 +29,8 @@ func init() {
 }
 
 const (
-	reasonRmVolumes = "deletes %s and its anonymous volumes, with their data (-v)"
-	reasonRmForce   = "force-removes %s even if running; what was written inside it outside volumes is lost"
+	whyRmVolumes = "deletes %s and its anonymous volumes, with their data (-v)"
+	whyRmForce   = "force-removes %s even if running; what was written inside it outside volumes is lost"
 )
 
 var dockerCLI = &cloudCLI{
@@ -41,7 +41,7 @@ var dockerCLI = &cloudCLI{
 	scope: []scopeOpt{{"context", []string{"-c", "--context"}}, {"host", []string{"-H", "--host"}}},
 	help:  "--help",
 	custom: func(c *cloudCall) bool {
-		if c.match(parts("compose")) {
+		if c.match(cloudPath("compose")) {
 			composeAnalyse(c, c.path[0]+1)
 			return true
 		}
@@ -61,10 +61,10 @@ var dockerCLI = &cloudCLI{
 			"deletes every container, image, volume and network: all local container data is gone").anonAs("all local container data"),
 		o("machine rm|remove", "cloud.docker-volume-delete", "machine", "1", "deletes %s with every container, image and volume inside it").anonAs("the default machine"),
 		o("container|containers prune", "cloud.docker-container-delete", "", "", "deletes every stopped container and what was written inside it").anonAs("every stopped container"),
-		o("rm", "cloud.docker-volume-delete", "container", "1+", reasonRmVolumes).ifFlag("-v --volumes"),
-		o("container rm|remove", "cloud.docker-volume-delete", "container", "1+", reasonRmVolumes).ifFlag("-v --volumes"),
-		o("rm", "cloud.docker-container-delete", "container", "1+", reasonRmForce).ifFlag("-f --force"),
-		o("container rm|remove", "cloud.docker-container-delete", "container", "1+", reasonRmForce).ifFlag("-f --force"),
+		o("rm", "cloud.docker-volume-delete", "container", "1+", whyRmVolumes).ifFlag("-v --volumes"),
+		o("container rm|remove", "cloud.docker-volume-delete", "container", "1+", whyRmVolumes).ifFlag("-v --volumes"),
+		o("rm", "cloud.docker-container-delete", "container", "1+", whyRmForce).ifFlag("-f --force"),
+		o("container rm|remove", "cloud.docker-container-delete", "container", "1+", whyRmForce).ifFlag("-f --force"),
 		o("pod rm|remove", "cloud.docker-container-delete", "pod", "1+", "force-removes %s and its containers; what was written inside them outside volumes is lost").ifFlag("-f --force"),
 	},
 }
@@ -86,10 +86,10 @@ func composeAnalyse(c *cloudCall, from int) {
 		v := args[i].Value
 		name, val, eq := strings.Cut(v, "=")
 		switch {
-		case oneOf(name, []string{"-f", "--file", "-p", "--project-name"}):
+		case cloudOneOf(name, []string{"-f", "--file", "-p", "--project-name"}):
 			if !eq && i+1 < len(args) {
 				i++
-				val = shown(args[i])
+				val = shownArg(args[i])
 			}
 			if name == "-p" || name == "--project-name" {
 				project = append(project, val)
@@ -98,7 +98,7 @@ func composeAnalyse(c *cloudCall, from int) {
 			}
 			spans = append(spans, args[i].Span)
 			continue
-		case oneOf(name, []string{"--profile", "--env-file", "--project-directory", "--ansi", "--parallel", "--progress"}):
+		case cloudOneOf(name, []string{"--profile", "--env-file", "--project-directory", "--ansi", "--parallel", "--progress"}):
 			if !eq {
 				i++
 			}
@@ -115,7 +115,7 @@ func composeAnalyse(c *cloudCall, from int) {
 	rest := *c.inv
 	rest.Args = args[sub+1:]
 	vol := rest.FlagIndex("-v", "--volumes")
-	if vol < 0 || !oneOf(args[sub].Value, []string{"down", "rm"}) {
+	if vol < 0 || !cloudOneOf(args[sub].Value, []string{"down", "rm"}) {
 		return
 	}
 	names := project
@@ -124,7 +124,7 @@ func composeAnalyse(c *cloudCall, from int) {
 	}
 	desc := "compose project " + strings.Join(names, ", ")
 	if len(names) == 0 {
-		desc = "the compose project of " + orDot(c.inv.w.cwd)
+		desc = "the compose project of " + orHere(c.inv.w.cwd)
 	}
 	_, target := c.describe("", "", names)
 	all := append([]Span{args[sub].Span, rest.Args[vol].Span}, spans...)

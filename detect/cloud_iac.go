@@ -53,14 +53,14 @@ var terragruntCLI = &cloudCLI{
 }
 
 // dataMarkers mark resource types and addresses that hold data.
-var dataMarkers = []string{"db_instance", "rds", "database", "_db", "db.", "sql", "dynamodb", "volume", "disk", "bucket", "s3", "efs",
+var iacDataMarkers = []string{"db_instance", "rds", "database", "_db", "db.", "sql", "dynamodb", "volume", "disk", "bucket", "s3", "efs",
 	"file_system", "filestore", "elasticache", "redis", "redshift", "bigtable", "spanner", "storage_account", "cosmosdb", "postgres",
 	"mysql", "mongo", "kinesis", "docdb", "documentdb", "neptune", "opensearch", "elasticsearch", "firestore", "backup", "snapshot",
 	"persistent_volume", "pvc", "kms", "secret"}
 
-func isDataAddress(addr string) bool {
+func iacDataAddress(addr string) bool {
 	a := strings.ToLower(addr)
-	for _, m := range dataMarkers {
+	for _, m := range iacDataMarkers {
 		if strings.Contains(a, m) {
 			return true
 		}
@@ -72,7 +72,7 @@ func isDataAddress(addr string) bool {
 // --all, and returns its index in c.words, or -1.
 func (c *cloudCall) iacSub(skip ...string) int {
 	for k, w := range c.words {
-		if w.maybe || oneOf(w.value, skip) {
+		if w.maybe || cloudOneOf(w.value, skip) {
 			continue
 		}
 		return k
@@ -105,9 +105,9 @@ func (c *cloudCall) values(names ...string) (vals []string, spans []Span) {
 		for _, n := range names {
 			switch {
 			case v == n && i+1 < len(c.inv.Args):
-				vals, spans = append(vals, shown(c.inv.Args[i+1])), append(spans, c.inv.Args[i+1].Span)
+				vals, spans = append(vals, shownArg(c.inv.Args[i+1])), append(spans, c.inv.Args[i+1].Span)
 			case strings.HasPrefix(v, n+"="):
-				vals, spans = append(vals, shown(a)[len(n)+1:]), append(spans, a.Span)
+				vals, spans = append(vals, shownArg(a)[len(n)+1:]), append(spans, a.Span)
 			}
 		}
 	}
@@ -136,13 +136,13 @@ func terraformCustom(c *cloudCall) bool {
 	unattended := c.has(noPrompt)
 	place := c.iacPlace("-chdir", "--terragrunt-working-dir", "--working-dir")
 	targets, tspans := c.values("-target", "--target")
-	targets = capNames(targets)
+	targets = capCloudNames(targets)
 	where := "the configuration"
 	if place != "" {
 		where += " in " + place
 	}
 	if tool == "terragrunt" && (c.words[0].value == "run-all" || c.has("--all")) {
-		where = "every module under " + orDot(place)
+		where = "every module under " + orHere(place)
 	}
 	target := place
 	what := "every resource managed by " + where
@@ -164,7 +164,7 @@ func terraformCustom(c *cloudCall) bool {
 	case sub == "apply" || sub == "apply-all":
 		replaced, rspans := c.values("-replace", "--replace")
 		for i, r := range replaced {
-			if isDataAddress(r) {
+			if iacDataAddress(r) {
 				c.iacFlag("cloud.iac-replace-data", r, "replaces "+r+": the old resource is destroyed with its data and an empty one created", k, rspans[i])
 				return true
 			}
@@ -182,7 +182,7 @@ func terraformCustom(c *cloudCall) bool {
 		}
 	case sub == "taint":
 		addr, sp := c.wordAfter(k)
-		if isDataAddress(addr) {
+		if iacDataAddress(addr) {
 			c.iacFlag("cloud.iac-replace-data", addr, "marks "+addr+" for replacement: the next apply destroys it with its data and creates an empty one", k, sp...)
 		} else {
 			c.iacFlag("cloud.iac-state-edit", addr, "marks "+addr+" for replacement: the next apply destroys and recreates it", k, sp...)
@@ -209,8 +209,8 @@ func terraformCustom(c *cloudCall) bool {
 	return true
 }
 
-// capNames keeps a long list of names readable.
-func capNames(names []string) []string {
+// capCloudNames keeps a long list of names readable.
+func capCloudNames(names []string) []string {
 	if len(names) > 8 {
 		return append(names[:8:8], fmt.Sprintf("and %d more", len(names)-8))
 	}
@@ -224,7 +224,7 @@ func itThem(n int) string {
 	return "them"
 }
 
-func orDot(p string) string {
+func orHere(p string) string {
 	if p == "" {
 		return "the current directory"
 	}
@@ -236,12 +236,12 @@ func orDot(p string) string {
 func (c *cloudCall) wordAfter(k int) (string, []Span) {
 	for _, w := range c.words[k+1:] {
 		if !w.maybe {
-			return shown(c.inv.Args[w.arg]), []Span{c.inv.Args[w.arg].Span}
+			return shownArg(c.inv.Args[w.arg]), []Span{c.inv.Args[w.arg].Span}
 		}
 	}
 	if k+1 < len(c.words) {
 		w := c.words[k+1]
-		return shown(c.inv.Args[w.arg]), []Span{c.inv.Args[w.arg].Span}
+		return shownArg(c.inv.Args[w.arg]), []Span{c.inv.Args[w.arg].Span}
 	}
 	return "", nil
 }
@@ -283,7 +283,7 @@ var pulumiCLI = &cloudCLI{
 		}
 		target := strings.TrimSpace(stack + " " + place)
 		targets, tspans := c.values("-t", "--target")
-		targets = capNames(targets)
+		targets = capCloudNames(targets)
 		what := "every resource in " + where
 		if len(targets) > 0 {
 			what = strings.Join(targets, ", ") + " in " + where
@@ -300,7 +300,7 @@ var pulumiCLI = &cloudCLI{
 		case sub == "up" || sub == "update":
 			replaced, rspans := c.values("--replace", "--target-replace")
 			for i, r := range replaced {
-				if isDataAddress(r) {
+				if iacDataAddress(r) {
 					c.iacFlag("cloud.iac-replace-data", r, "replaces "+r+": the old resource is destroyed with its data and an empty one created", k, rspans[i])
 					return true
 				}
@@ -346,7 +346,7 @@ var cdkCLI = &cloudCLI{
 		var names []string
 		var spans []Span
 		for _, w := range c.words[k+1:] {
-			names, spans = append(names, shown(c.inv.Args[w.arg])), append(spans, c.inv.Args[w.arg].Span)
+			names, spans = append(names, shownArg(c.inv.Args[w.arg])), append(spans, c.inv.Args[w.arg].Span)
 		}
 		what := "CDK stacks " + strings.Join(names, ", ")
 		if len(names) == 0 || c.has("--all") {

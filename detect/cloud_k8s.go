@@ -53,23 +53,23 @@ var kubectlCLI = &cloudCLI{
 	help:  "-h",
 	custom: func(c *cloudCall) bool {
 		switch {
-		case c.match(parts("delete")):
+		case c.match(cloudPath("delete")):
 			kubectlDelete(c)
-		case c.match(parts("drain")):
+		case c.match(cloudPath("drain")):
 			reason := "drains %s: every pod on it is evicted and must fit elsewhere"
 			if c.has("--delete-emptydir-data --delete-local-data") {
 				reason += ", and their emptyDir scratch data is lost"
 			}
 			c.disrupt("1", reason, "node")
-		case c.match(parts("scale")):
+		case c.match(cloudPath("scale")):
 			if v, _, ok := c.optValue("--replicas"); ok && v == "0" {
 				c.disrupt("1/2", "scales %s to zero replicas: it stops serving until scaled back up", "")
 			}
-		case c.match(parts("apply")):
+		case c.match(cloudPath("apply")):
 			if c.has("--prune") {
 				c.disrupt("-f --filename -k --kustomize", "applies %s with --prune: objects matching the selector that the manifests no longer contain are deleted", "manifests")
 			}
-		case c.match(parts("replace")):
+		case c.match(cloudPath("replace")):
 			if c.has("--force") {
 				c.disrupt("-f --filename", "replaces the objects in %s by deleting and recreating them (--force); a recreated volume claim is a new, empty one", "manifest")
 			}
@@ -86,16 +86,16 @@ func (c *cloudCall) disrupt(target, reason, noun string) {
 
 // Kinds of Kubernetes objects by what deleting them costs.
 var (
-	k8sNamespaceKinds = set("ns namespace namespaces project projects")
-	k8sStorageKinds   = set("pvc pvcs persistentvolumeclaim persistentvolumeclaims pv pvs persistentvolume persistentvolumes " +
+	k8sNamespaceKinds = cloudSet("ns namespace namespaces project projects")
+	k8sStorageKinds   = cloudSet("pvc pvcs persistentvolumeclaim persistentvolumeclaims pv pvs persistentvolume persistentvolumes " +
 		"volumesnapshot volumesnapshots vs volumesnapshotcontent volumesnapshotcontents crd crds customresourcedefinition customresourcedefinitions")
-	k8sWorkloadKinds = set("deployment deployments deploy statefulset statefulsets sts daemonset daemonsets ds replicaset replicasets rs " +
+	k8sWorkloadKinds = cloudSet("deployment deployments deploy statefulset statefulsets sts daemonset daemonsets ds replicaset replicasets rs " +
 		"node nodes no all deploymentconfig deploymentconfigs dc")
-	k8sHarmlessKinds = set("event events ev")
+	k8sHarmlessKinds = cloudSet("event events ev")
 	// Custom resources that are databases or hold data.
 	k8sDataWords = []string{"postgres", "mysql", "mariadb", "mongo", "redis", "cassandra", "database", "kafka", "elasticsearch",
 		"opensearch", "etcd", "minio", "clickhouse", "cockroach", "vitess", "scylla", "rabbitmq", "backup", "snapshot", "volume"}
-	manifestKindRe = regexp.MustCompile(`(?m)^\s*kind:\s*["']?([A-Za-z]+)`)
+	k8sManifestKindRe = regexp.MustCompile(`(?m)^\s*kind:\s*["']?([A-Za-z]+)`)
 )
 
 type k8sClass int
@@ -152,14 +152,14 @@ func kubectlDelete(c *cloudCall) {
 		for _, w := range ops {
 			kind, name, _ := strings.Cut(w.value, "/")
 			cl := k8sKind(kind)
-			add(cl, shownKind(kind, name, cl), c.inv.Args[w.arg].Span)
+			add(cl, k8sShownKind(kind, name, cl), c.inv.Args[w.arg].Span)
 		}
 	case len(ops) > 0:
 		// kubectl delete pv,pvc name1 name2
 		kinds := strings.Split(ops[0].value, ",")
 		names := []string{}
 		for _, w := range ops[1:] {
-			names = append(names, shown(c.inv.Args[w.arg]))
+			names = append(names, shownArg(c.inv.Args[w.arg]))
 		}
 		if len(kinds) > 16 {
 			kinds = kinds[:16] // enough to judge; a huge list is not a way around it
@@ -174,7 +174,7 @@ func kubectlDelete(c *cloudCall) {
 				continue
 			}
 			for _, n := range names {
-				add(cl, shownKind(k, n, cl), c.inv.Args[ops[0].arg].Span)
+				add(cl, k8sShownKind(k, n, cl), c.inv.Args[ops[0].arg].Span)
 			}
 		}
 		for _, w := range ops[1:] {
@@ -187,7 +187,7 @@ func kubectlDelete(c *cloudCall) {
 		for _, i := range c.optValues(opt) {
 			a, v := c.optArg(i)
 			if v == "-" && c.inv.Stdin != nil && c.inv.Stdin.Known {
-				for _, m := range manifestKindRe.FindAllStringSubmatch(c.inv.Stdin.Text, -1) {
+				for _, m := range k8sManifestKindRe.FindAllStringSubmatch(c.inv.Stdin.Text, -1) {
 					add(k8sKind(m[1]), m[1]+" (from stdin)", a.Span)
 				}
 				continue
@@ -254,7 +254,7 @@ func kubectlDelete(c *cloudCall) {
 }
 
 // shownKind names an object: "namespace payments", "pvc/data".
-func shownKind(kind, name string, cl k8sClass) string {
+func k8sShownKind(kind, name string, cl k8sClass) string {
 	if cl == k8sNamespace {
 		return "namespace " + name
 	}
@@ -265,10 +265,10 @@ func shownKind(kind, name string, cl k8sClass) string {
 func (c *cloudCall) optArg(i int) (Arg, string) {
 	if i < 0 {
 		a := c.inv.Args[-i-1]
-		_, v, _ := strings.Cut(shown(a), "=")
+		_, v, _ := strings.Cut(shownArg(a), "=")
 		return a, v
 	}
-	return c.inv.Args[i], shown(c.inv.Args[i])
+	return c.inv.Args[i], shownArg(c.inv.Args[i])
 }
 
 var helmCLI = &cloudCLI{

@@ -17,25 +17,25 @@ var cloudCLIs = []*cloudCLI{
 }
 
 const (
-	reasonBucketEmpty = "deletes %s (it must be empty); its name, policy and settings go with it and anyone can claim the name"
-	reasonPrefix      = "deletes every object under %s; object deletes cannot be undone unless the bucket keeps versions"
-	reasonObject      = "deletes the object %s; it cannot be undone unless the bucket keeps versions"
-	reasonSync        = "deletes whatever in %s is not in the source: a wrong or empty source empties it"
-	reasonSnapshot    = "deletes %s, one of the copies that make other mistakes recoverable"
-	reasonDBServer    = "deletes %s and every database on it"
-	reasonService     = "deletes %s; whatever depends on it fails until it is rebuilt"
+	whyBucketEmpty = "deletes %s (it must be empty); its name, policy and settings go with it and anyone can claim the name"
+	whyPrefix      = "deletes every object under %s; object deletes cannot be undone unless the bucket keeps versions"
+	whyObject      = "deletes the object %s; it cannot be undone unless the bucket keeps versions"
+	whySync        = "deletes whatever in %s is not in the source: a wrong or empty source empties it"
+	whySnapshot    = "deletes %s, one of the copies that make other mistakes recoverable"
+	whyDBServer    = "deletes %s and every database on it"
+	whyService     = "deletes %s; whatever depends on it fails until it is rebuilt"
 )
 
-// noFinalSnapshot: RDS, DocumentDB and Neptune delete automated backups
+// rdsNoFinalSnapshot: RDS, DocumentDB and Neptune delete automated backups
 // with the instance unless told to keep them.
-func noFinalSnapshot(c *cloudCall) bool {
+func rdsNoFinalSnapshot(c *cloudCall) bool {
 	return c.has("--skip-final-snapshot") && !c.has("--no-delete-automated-backups")
 }
 
 func optIs(name string, values ...string) func(c *cloudCall) bool {
 	return func(c *cloudCall) bool {
 		v, _, ok := c.optValue(name)
-		return ok && oneOf(strings.ToLower(v), values)
+		return ok && cloudOneOf(strings.ToLower(v), values)
 	}
 }
 
@@ -51,8 +51,8 @@ func anyOperand(f func(string) bool) func(c *cloudCall) bool {
 	}
 }
 
-// wildcardAll: gs://bucket/** or gs://bucket/* deletes everything.
-var wildcardAll = anyOperand(func(v string) bool {
+// wildcardEverything: gs://bucket/** or gs://bucket/* deletes everything.
+var wildcardEverything = anyOperand(func(v string) bool {
 	return strings.Contains(v, "**") || strings.HasSuffix(v, "/*") || strings.HasSuffix(v, "/"+unknown)
 })
 
@@ -73,49 +73,49 @@ var awsCLI = &cloudCLI{
 	custom: func(c *cloudCall) bool {
 		// LocalStack and other emulators on this machine hold test data.
 		v, _, ok := c.optValue("--endpoint-url")
-		return ok && isLocalURL(v)
+		return ok && isLocalEndpoint(v)
 	},
 	ops: []cloudOp{
 		// S3
 		o("s3 rb", "cloud.bucket-delete", "S3 bucket", "1", "deletes %s and every object in it; S3 deletes cannot be undone unless the bucket keeps versions").ifFlag("--force"),
-		o("s3 rb", "cloud.bucket-delete", "S3 bucket", "1", reasonBucketEmpty),
-		o("s3 rm", "cloud.bucket-delete", "", "1", reasonPrefix).ifFlag("--recursive"),
-		o("s3 rm", "cloud.object-delete", "", "1", reasonObject),
-		o("s3 sync", "cloud.sync-delete", "", "2", reasonSync).ifFlag("--delete"),
-		o("s3api delete-bucket", "cloud.bucket-delete", "S3 bucket", "--bucket", reasonBucketEmpty),
+		o("s3 rb", "cloud.bucket-delete", "S3 bucket", "1", whyBucketEmpty),
+		o("s3 rm", "cloud.bucket-delete", "", "1", whyPrefix).ifFlag("--recursive"),
+		o("s3 rm", "cloud.object-delete", "", "1", whyObject),
+		o("s3 sync", "cloud.sync-delete", "", "2", whySync).ifFlag("--delete"),
+		o("s3api delete-bucket", "cloud.bucket-delete", "S3 bucket", "--bucket", whyBucketEmpty),
 		o("s3api delete-objects", "cloud.bucket-delete", "S3 bucket", "--bucket", "deletes every object listed in its --delete batch from %s; object deletes cannot be undone unless the bucket keeps versions"),
-		o("s3api delete-object", "cloud.object-delete", "", "--key", reasonObject),
+		o("s3api delete-object", "cloud.object-delete", "", "--key", whyObject),
 		// Relational databases and their backups
 		o("rds|docdb|neptune delete-db-instance", "cloud.delete-with-backups", "database instance", "--db-instance-identifier",
-			"deletes %s without a final snapshot, and its automated backups go with it: nothing is left to restore from").when(noFinalSnapshot),
+			"deletes %s without a final snapshot, and its automated backups go with it: nothing is left to restore from").when(rdsNoFinalSnapshot),
 		o("rds|docdb|neptune delete-db-cluster", "cloud.delete-with-backups", "database cluster", "--db-cluster-identifier",
-			"deletes %s without a final snapshot, and its automated backups go with it: nothing is left to restore from").when(noFinalSnapshot),
+			"deletes %s without a final snapshot, and its automated backups go with it: nothing is left to restore from").when(rdsNoFinalSnapshot),
 		o("rds|docdb|neptune delete-db-instance", "cloud.database-delete", "database instance", "--db-instance-identifier",
 			"deletes %s; only a final snapshot or retained backups are left to restore from"),
 		o("rds|docdb|neptune delete-db-cluster", "cloud.database-delete", "database cluster", "--db-cluster-identifier",
 			"deletes %s; only a final snapshot or retained backups are left to restore from"),
 		o("rds delete-global-cluster", "cloud.database-delete", "global database cluster", "--global-cluster-identifier", "deletes %s"),
 		o("rds|docdb|neptune delete-db-snapshot|delete-db-cluster-snapshot", "cloud.backup-delete", "database snapshot",
-			"--db-snapshot-identifier --db-cluster-snapshot-identifier", reasonSnapshot),
+			"--db-snapshot-identifier --db-cluster-snapshot-identifier", whySnapshot),
 		o("rds delete-db-instance-automated-backup|delete-db-cluster-automated-backup", "cloud.backup-delete", "automated backups",
-			"--dbi-resource-id --db-cluster-resource-id --db-instance-automated-backups-arn --db-cluster-automated-backups-arn", reasonSnapshot),
+			"--dbi-resource-id --db-cluster-resource-id --db-instance-automated-backups-arn --db-cluster-automated-backups-arn", whySnapshot),
 		o("rds modify-db-instance|modify-db-cluster", "cloud.backup-delete", "database", "--db-instance-identifier --db-cluster-identifier",
 			"turns off automated backups of %s (retention 0), which deletes the existing ones").when(optIs("--backup-retention-period", "0")),
 		o("redshift delete-cluster", "cloud.delete-with-backups", "Redshift cluster", "--cluster-identifier",
 			"deletes %s without a final snapshot; its automated snapshots go with it").ifFlag("--skip-final-cluster-snapshot"),
 		o("redshift delete-cluster", "cloud.database-delete", "Redshift cluster", "--cluster-identifier", "deletes %s; only its final snapshot is left"),
-		o("redshift delete-cluster-snapshot", "cloud.backup-delete", "Redshift snapshot", "--snapshot-identifier", reasonSnapshot),
+		o("redshift delete-cluster-snapshot", "cloud.backup-delete", "Redshift snapshot", "--snapshot-identifier", whySnapshot),
 		o("lightsail delete-relational-database", "cloud.database-delete", "Lightsail database", "--relational-database-name",
 			"deletes %s; only its final snapshot is left").ifFlag("--no-skip-final-snapshot"),
 		o("lightsail delete-relational-database", "cloud.delete-with-backups", "Lightsail database", "--relational-database-name",
 			"deletes %s without a final snapshot (the default), and its automatic snapshots go with it"),
 		// Other data stores
 		o("dynamodb delete-table", "cloud.database-delete", "DynamoDB table", "--table-name", "deletes %s and every item in it; its point-in-time recovery backups go with it"),
-		o("dynamodb delete-backup", "cloud.backup-delete", "DynamoDB backup", "--backup-arn", reasonSnapshot),
+		o("dynamodb delete-backup", "cloud.backup-delete", "DynamoDB backup", "--backup-arn", whySnapshot),
 		o("dynamodb delete-item", "cloud.object-delete", "DynamoDB table", "--table-name", "deletes an item from %s"),
 		o("elasticache delete-cache-cluster|delete-replication-group|delete-serverless-cache", "cloud.database-delete", "ElastiCache cluster",
 			"--cache-cluster-id --replication-group-id --serverless-cache-name", "deletes %s and the data cached in it"),
-		o("elasticache delete-snapshot|delete-serverless-cache-snapshot", "cloud.backup-delete", "ElastiCache snapshot", "--snapshot-name --serverless-cache-snapshot-name", reasonSnapshot),
+		o("elasticache delete-snapshot|delete-serverless-cache-snapshot", "cloud.backup-delete", "ElastiCache snapshot", "--snapshot-name --serverless-cache-snapshot-name", whySnapshot),
 		o("memorydb delete-cluster", "cloud.database-delete", "MemoryDB cluster", "--cluster-name", "deletes %s and its data"),
 		o("opensearch delete-domain", "cloud.database-delete", "OpenSearch domain", "--domain-name", "deletes %s and every index in it"),
 		o("es delete-elasticsearch-domain", "cloud.database-delete", "Elasticsearch domain", "--domain-name", "deletes %s and every index in it"),
@@ -127,15 +127,15 @@ var awsCLI = &cloudCLI{
 		o("ec2 terminate-instances", "cloud.compute-delete", "EC2 instances", "--instance-ids",
 			"terminates %s; their instance-store data and every EBS volume set to delete on termination are destroyed"),
 		o("ec2 delete-volume", "cloud.volume-delete", "EBS volume", "--volume-id", "deletes %s and the data on it"),
-		o("ec2 delete-snapshot", "cloud.backup-delete", "EBS snapshot", "--snapshot-id", reasonSnapshot),
+		o("ec2 delete-snapshot", "cloud.backup-delete", "EBS snapshot", "--snapshot-id", whySnapshot),
 		o("efs delete-file-system", "cloud.volume-delete", "EFS file system", "--file-system-id", "deletes %s and every file on it"),
 		o("fsx delete-file-system", "cloud.volume-delete", "FSx file system", "--file-system-id", "deletes %s and every file on it"),
 		o("fsx delete-volume", "cloud.volume-delete", "FSx volume", "--volume-id", "deletes %s and every file on it"),
-		o("fsx delete-backup", "cloud.backup-delete", "FSx backup", "--backup-id", reasonSnapshot),
+		o("fsx delete-backup", "cloud.backup-delete", "FSx backup", "--backup-id", whySnapshot),
 		o("lightsail delete-disk", "cloud.volume-delete", "Lightsail disk", "--disk-name", "deletes %s and the data on it"),
 		o("lightsail delete-bucket", "cloud.bucket-delete", "Lightsail bucket", "--bucket-name", "deletes %s and (with --force-delete) every object in it"),
 		o("lightsail delete-instance", "cloud.compute-delete", "Lightsail instance", "--instance-name", "deletes %s and its disk"),
-		o("backup delete-recovery-point", "cloud.backup-delete", "recovery point", "--recovery-point-arn", reasonSnapshot),
+		o("backup delete-recovery-point", "cloud.backup-delete", "recovery point", "--recovery-point-arn", whySnapshot),
 		o("backup delete-backup-vault", "cloud.backup-delete", "backup vault", "--backup-vault-name", "deletes %s, where backups are kept"),
 		o("backup delete-backup-plan|delete-backup-selection", "cloud.backup-delete", "backup plan", "--backup-plan-id",
 			"deletes %s, so the resources it covered are no longer backed up"),
@@ -153,21 +153,21 @@ var awsCLI = &cloudCLI{
 		o("organizations delete-organization", "cloud.project-delete", "", "", "deletes the AWS organization, with its policies and account structure").anonAs("the organization"),
 		o("organizations remove-account-from-organization", "cloud.iam-delete", "AWS account", "--account-id", "removes %s from the organization and its policies and billing"),
 		// Services
-		o("lambda delete-function", "cloud.service-delete", "Lambda function", "--function-name", reasonService),
-		o("ecs delete-service", "cloud.service-delete", "ECS service", "--service", reasonService),
-		o("ecs delete-cluster", "cloud.service-delete", "ECS cluster", "--cluster", reasonService),
+		o("lambda delete-function", "cloud.service-delete", "Lambda function", "--function-name", whyService),
+		o("ecs delete-service", "cloud.service-delete", "ECS service", "--service", whyService),
+		o("ecs delete-cluster", "cloud.service-delete", "ECS cluster", "--cluster", whyService),
 		o("eks delete-nodegroup", "cloud.service-delete", "EKS node group", "--nodegroup-name", "deletes %s; its workloads are evicted and must fit elsewhere"),
-		o("autoscaling delete-auto-scaling-group", "cloud.service-delete", "Auto Scaling group", "--auto-scaling-group-name", reasonService),
-		o("apprunner delete-service", "cloud.service-delete", "App Runner service", "--service-arn", reasonService),
+		o("autoscaling delete-auto-scaling-group", "cloud.service-delete", "Auto Scaling group", "--auto-scaling-group-name", whyService),
+		o("apprunner delete-service", "cloud.service-delete", "App Runner service", "--service-arn", whyService),
 		o("sqs delete-queue", "cloud.service-delete", "SQS queue", "--queue-url", "deletes %s and every message waiting in it"),
 		o("sqs purge-queue", "cloud.service-delete", "SQS queue", "--queue-url", "deletes every message waiting in %s"),
 		o("sns delete-topic", "cloud.service-delete", "SNS topic", "--topic-arn", "deletes %s and its subscriptions"),
 		o("kinesis delete-stream", "cloud.service-delete", "Kinesis stream", "--stream-name --stream-arn", "deletes %s and every record it holds"),
 		o("route53 delete-hosted-zone", "cloud.service-delete", "Route 53 hosted zone", "--id", "deletes %s; names in it stop resolving"),
-		o("cloudfront delete-distribution", "cloud.service-delete", "CloudFront distribution", "--id", reasonService),
-		o("elbv2|elb delete-load-balancer", "cloud.service-delete", "load balancer", "--load-balancer-arn --load-balancer-name", reasonService),
-		o("apigateway delete-rest-api", "cloud.service-delete", "API Gateway API", "--rest-api-id", reasonService),
-		o("apigatewayv2 delete-api", "cloud.service-delete", "API Gateway API", "--api-id", reasonService),
+		o("cloudfront delete-distribution", "cloud.service-delete", "CloudFront distribution", "--id", whyService),
+		o("elbv2|elb delete-load-balancer", "cloud.service-delete", "load balancer", "--load-balancer-arn --load-balancer-name", whyService),
+		o("apigateway delete-rest-api", "cloud.service-delete", "API Gateway API", "--rest-api-id", whyService),
+		o("apigatewayv2 delete-api", "cloud.service-delete", "API Gateway API", "--api-id", whyService),
 		o("ecr delete-repository", "cloud.service-delete", "ECR repository", "--repository-name", "deletes %s and (with --force) every image in it"),
 		// Identities, logs, secrets, keys
 		o("iam delete-user", "cloud.iam-delete", "IAM user", "--user-name", "deletes %s; whoever and whatever signs in as it loses access"),
@@ -202,7 +202,7 @@ var gcloudCLI = &cloudCLI{
 	prefixes: "alpha beta preview",
 	generic:  true,
 	custom: func(c *cloudCall) bool {
-		if c.match(parts("compute ssh|scp")) {
+		if c.match(cloudPath("compute ssh|scp")) {
 			c.followString("--command")
 			return true
 		}
@@ -214,37 +214,37 @@ var gcloudCLI = &cloudCLI{
 		o("sql instances restore-backup", "cloud.database-reset", "Cloud SQL instance", "1",
 			"overwrites every database on %s with the backup; everything written since it is lost"),
 		o("sql databases delete", "cloud.database-delete", "Cloud SQL database", "1", "deletes %s and every table in it"),
-		o("sql backups delete", "cloud.backup-delete", "Cloud SQL backup", "1", reasonSnapshot),
-		o("spanner instances delete", "cloud.database-delete", "Spanner instance", "1", reasonDBServer),
+		o("sql backups delete", "cloud.backup-delete", "Cloud SQL backup", "1", whySnapshot),
+		o("spanner instances delete", "cloud.database-delete", "Spanner instance", "1", whyDBServer),
 		o("spanner databases delete", "cloud.database-delete", "Spanner database", "1", "deletes %s and its data"),
-		o("spanner backups delete", "cloud.backup-delete", "Spanner backup", "1", reasonSnapshot),
+		o("spanner backups delete", "cloud.backup-delete", "Spanner backup", "1", whySnapshot),
 		o("bigtable instances delete", "cloud.database-delete", "Bigtable instance", "1+", "deletes %s and every table in it"),
 		o("bigtable instances tables delete", "cloud.database-delete", "Bigtable table", "1", "deletes %s and its data"),
 		o("firestore databases delete", "cloud.database-delete", "Firestore database", "--database 1", "deletes %s and every document in it"),
 		o("alloydb clusters delete", "cloud.database-delete", "AlloyDB cluster", "1", "deletes %s and its data"),
-		o("alloydb backups delete", "cloud.backup-delete", "AlloyDB backup", "1", reasonSnapshot),
+		o("alloydb backups delete", "cloud.backup-delete", "AlloyDB backup", "1", whySnapshot),
 		o("redis|memcache instances delete", "cloud.database-delete", "Memorystore instance", "1", "deletes %s and the data in it"),
 		o("compute instances delete", "cloud.compute-delete", "VM", "1+", "deletes %s along with boot disks and every disk set to auto-delete"),
 		o("compute instances reset|stop|start|suspend|resume", "", "", "", ""),
 		o("compute instance-groups managed delete", "cloud.compute-delete", "managed instance group", "1", "deletes %s and every VM in it"),
 		o("compute disks delete", "cloud.volume-delete", "persistent disk", "1+", "deletes %s and the data on it"),
-		o("compute snapshots|machine-images delete", "cloud.backup-delete", "snapshot", "1+", reasonSnapshot),
+		o("compute snapshots|machine-images delete", "cloud.backup-delete", "snapshot", "1+", whySnapshot),
 		o("projects delete", "cloud.project-delete", "project", "1",
 			"shuts down %s: every resource in it stops at once and is deleted for good after 30 days"),
-		o("storage rm", "cloud.bucket-delete", "", "1+", reasonPrefix).ifFlag("-r -R --recursive"),
-		o("storage rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardAll),
-		o("storage rm", "cloud.object-delete", "", "1+", reasonObject),
-		o("storage buckets delete", "cloud.bucket-delete", "Cloud Storage bucket", "1+", reasonBucketEmpty),
-		o("storage rsync", "cloud.sync-delete", "", "2", reasonSync).ifFlag("--delete-unmatched-destination-objects"),
+		o("storage rm", "cloud.bucket-delete", "", "1+", whyPrefix).ifFlag("-r -R --recursive"),
+		o("storage rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardEverything),
+		o("storage rm", "cloud.object-delete", "", "1+", whyObject),
+		o("storage buckets delete", "cloud.bucket-delete", "Cloud Storage bucket", "1+", whyBucketEmpty),
+		o("storage rsync", "cloud.sync-delete", "", "2", whySync).ifFlag("--delete-unmatched-destination-objects"),
 		o("container clusters delete", "cloud.compute-delete", "GKE cluster", "1", "deletes %s and every workload running in it"),
 		o("container node-pools delete", "cloud.service-delete", "GKE node pool", "1", "deletes %s; its workloads are evicted and must fit elsewhere"),
 		o("filestore instances delete", "cloud.volume-delete", "Filestore instance", "1", "deletes %s and every file on it"),
-		o("filestore backups delete", "cloud.backup-delete", "Filestore backup", "1", reasonSnapshot),
-		o("functions delete", "cloud.service-delete", "Cloud Function", "1", reasonService),
-		o("run services delete", "cloud.service-delete", "Cloud Run service", "1", reasonService),
-		o("run jobs delete", "cloud.service-delete", "Cloud Run job", "1", reasonService),
-		o("app services delete", "cloud.service-delete", "App Engine service", "1+", reasonService),
-		o("pubsub topics delete", "cloud.service-delete", "Pub/Sub topic", "1+", reasonService),
+		o("filestore backups delete", "cloud.backup-delete", "Filestore backup", "1", whySnapshot),
+		o("functions delete", "cloud.service-delete", "Cloud Function", "1", whyService),
+		o("run services delete", "cloud.service-delete", "Cloud Run service", "1", whyService),
+		o("run jobs delete", "cloud.service-delete", "Cloud Run job", "1", whyService),
+		o("app services delete", "cloud.service-delete", "App Engine service", "1+", whyService),
+		o("pubsub topics delete", "cloud.service-delete", "Pub/Sub topic", "1+", whyService),
 		o("pubsub subscriptions delete", "cloud.service-delete", "Pub/Sub subscription", "1+", "deletes %s and the messages waiting in it"),
 		o("dns managed-zones delete", "cloud.service-delete", "DNS zone", "1", "deletes %s; names in it stop resolving"),
 		o("artifacts repositories delete", "cloud.service-delete", "Artifact Registry repository", "1", "deletes %s and every image or package in it"),
@@ -268,11 +268,11 @@ var gsutilCLI = &cloudCLI{
 	dry:     "-n",
 	generic: true,
 	ops: []cloudOp{
-		o("rm", "cloud.bucket-delete", "", "1+", reasonPrefix).ifFlag("-r -R"),
-		o("rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardAll),
-		o("rm", "cloud.object-delete", "", "1+", reasonObject),
-		o("rb", "cloud.bucket-delete", "Cloud Storage bucket", "1+", reasonBucketEmpty),
-		o("rsync", "cloud.sync-delete", "", "2", reasonSync).ifFlag("-d"),
+		o("rm", "cloud.bucket-delete", "", "1+", whyPrefix).ifFlag("-r -R"),
+		o("rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardEverything),
+		o("rm", "cloud.object-delete", "", "1+", whyObject),
+		o("rb", "cloud.bucket-delete", "Cloud Storage bucket", "1+", whyBucketEmpty),
+		o("rsync", "cloud.sync-delete", "", "2", whySync).ifFlag("-d"),
 	},
 }
 
@@ -301,7 +301,7 @@ var azCLI = &cloudCLI{
 	help:     "-h",
 	generic:  true,
 	custom: func(c *cloudCall) bool {
-		if c.match(parts("vm run-command invoke|create")) {
+		if c.match(cloudPath("vm run-command invoke|create")) {
 			c.followString("--scripts")
 			return true
 		}
@@ -311,9 +311,9 @@ var azCLI = &cloudCLI{
 		o("group delete", "cloud.project-delete", "resource group", "--name -n -g --resource-group",
 			"deletes %s and every resource in it: databases, disks, storage accounts, key vaults"),
 		o("sql db delete", "cloud.database-delete", "Azure SQL database", "--name -n", "deletes %s and its data"),
-		o("sql server delete", "cloud.database-delete", "Azure SQL server", "--name -n", reasonDBServer),
-		o("sql mi delete", "cloud.database-delete", "SQL managed instance", "--name -n", reasonDBServer),
-		o("postgres|mysql|mariadb flexible-server|server delete", "cloud.database-delete", "database server", "--name -n", reasonDBServer),
+		o("sql server delete", "cloud.database-delete", "Azure SQL server", "--name -n", whyDBServer),
+		o("sql mi delete", "cloud.database-delete", "SQL managed instance", "--name -n", whyDBServer),
+		o("postgres|mysql|mariadb flexible-server|server delete", "cloud.database-delete", "database server", "--name -n", whyDBServer),
 		o("postgres|mysql flexible-server db delete", "cloud.database-delete", "database", "--database-name -d --name -n", "deletes %s and its data"),
 		o("cosmosdb delete", "cloud.database-delete", "Cosmos DB account", "--name -n", "deletes %s and every database and container in it"),
 		o("cosmosdb sql|mongodb|cassandra|gremlin database|container|collection|keyspace|table|graph delete", "cloud.database-delete", "Cosmos DB resource", "--name -n", "deletes %s and its data"),
@@ -326,7 +326,7 @@ var azCLI = &cloudCLI{
 		o("storage fs delete", "cloud.bucket-delete", "Data Lake file system", "--name -n", "deletes %s and every file in it"),
 		o("storage fs directory delete", "cloud.bucket-delete", "directory", "--name -n", "deletes %s and everything under it"),
 		o("storage blob delete-batch", "cloud.bucket-delete", "blob container", "--source -s", "deletes every blob in %s that matches --pattern (all of them without one)"),
-		o("storage blob delete", "cloud.object-delete", "", "--name -n", reasonObject),
+		o("storage blob delete", "cloud.object-delete", "", "--name -n", whyObject),
 		o("storage table delete", "cloud.database-delete", "storage table", "--name -n", "deletes %s and every entity in it"),
 		o("storage queue delete", "cloud.service-delete", "storage queue", "--name -n", "deletes %s and every message in it"),
 		o("vm delete", "cloud.compute-delete", "VM", "--name -n --ids", "deletes %s and every disk set to delete with it"),
@@ -334,12 +334,12 @@ var azCLI = &cloudCLI{
 		o("aks delete", "cloud.compute-delete", "AKS cluster", "--name -n", "deletes %s, every workload in it and the managed disks of its volumes"),
 		o("disk delete", "cloud.volume-delete", "managed disk", "--name -n --ids", "deletes %s and the data on it"),
 		o("netappfiles volume delete", "cloud.volume-delete", "NetApp volume", "--name -n --volume-name", "deletes %s and every file on it"),
-		o("snapshot delete", "cloud.backup-delete", "snapshot", "--name -n --ids", reasonSnapshot),
+		o("snapshot delete", "cloud.backup-delete", "snapshot", "--name -n --ids", whySnapshot),
 		o("backup vault delete", "cloud.backup-delete", "Recovery Services vault", "--name -n", "deletes %s, where backups are kept"),
 		o("backup protection disable", "cloud.backup-delete", "backup item", "--item-name --name -n",
 			"stops protecting %s and deletes its existing backups").when(optIs("--delete-backup-data", "true", "yes")),
 		o("dataprotection backup-vault delete", "cloud.backup-delete", "backup vault", "--vault-name --name -n", "deletes %s, where backups are kept"),
-		o("webapp|functionapp|containerapp|staticwebapp delete", "cloud.service-delete", "app", "--name -n", reasonService),
+		o("webapp|functionapp|containerapp|staticwebapp delete", "cloud.service-delete", "app", "--name -n", whyService),
 		o("appservice plan delete", "cloud.service-delete", "App Service plan", "--name -n", "deletes %s and stops every app on it"),
 		o("servicebus|eventhubs namespace delete", "cloud.service-delete", "messaging namespace", "--name -n", "deletes %s and every queue, topic and message in it"),
 		o("network dns zone delete", "cloud.service-delete", "DNS zone", "--name -n", "deletes %s; names in it stop resolving"),
@@ -368,7 +368,7 @@ var doctlCLI = &cloudCLI{
 	help:     "-h",
 	generic:  true,
 	custom: func(c *cloudCall) bool {
-		if c.match(parts("compute ssh")) {
+		if c.match(cloudPath("compute ssh")) {
 			c.followString("--ssh-command")
 			return true
 		}
@@ -382,13 +382,13 @@ var doctlCLI = &cloudCLI{
 		o("compute volume|volumes|v delete|rm|del|d", "cloud.volume-delete", "volume", "1+", "deletes %s and the data on it"),
 		o("compute droplet|droplets|d delete|rm|del|d", "cloud.compute-delete", "Droplet", "1+",
 			"deletes %s and everything on its disk; its automatic backups go with it (snapshots stay)"),
-		o("compute snapshot|snapshots|s delete|rm|del|d", "cloud.backup-delete", "snapshot", "1+", reasonSnapshot),
-		o("compute image|images|i delete|rm|del|d", "cloud.backup-delete", "image", "1+", reasonSnapshot),
+		o("compute snapshot|snapshots|s delete|rm|del|d", "cloud.backup-delete", "snapshot", "1+", whySnapshot),
+		o("compute image|images|i delete|rm|del|d", "cloud.backup-delete", "image", "1+", whySnapshot),
 		o("kubernetes|k8s|k cluster|clusters|c delete|rm|del|d", "cloud.volume-delete", "Kubernetes cluster", "1",
 			"deletes %s together with its volumes and load balancers (--dangerous): the data on those volumes is gone").ifFlag("--dangerous"),
 		o("kubernetes|k8s|k cluster|clusters|c delete|rm|del|d", "cloud.compute-delete", "Kubernetes cluster", "1", "deletes %s and every workload running in it"),
 		o("kubernetes|k8s|k cluster|clusters|c node-pool|pool|np delete|rm|del|d", "cloud.service-delete", "node pool", "2", "deletes %s; its workloads are evicted and must fit elsewhere"),
-		o("apps|app delete|rm|del|d", "cloud.service-delete", "App Platform app", "1", reasonService),
+		o("apps|app delete|rm|del|d", "cloud.service-delete", "App Platform app", "1", whyService),
 		o("registry delete|rm|del|d", "cloud.service-delete", "container registry", "1", "deletes %s and every image in it"),
 	},
 }
@@ -402,7 +402,7 @@ var flyCLI = &cloudCLI{
 	help:     "-h",
 	generic:  true,
 	custom: func(c *cloudCall) bool {
-		if c.match(parts("ssh console")) {
+		if c.match(cloudPath("ssh console")) {
 			c.followString("-C", "--command")
 			return true
 		}
@@ -436,18 +436,18 @@ var herokuCLI = &cloudCLI{
 		o("pg reset", "cloud.database-reset", "database", "1", "drops every table and all data in %s").anonAs("the app's DATABASE_URL database"),
 		o("pg backups restore", "cloud.database-reset", "database", "2", "overwrites %s with a backup; everything written since that backup is lost").anonAs("the app's DATABASE_URL database"),
 		o("pg copy", "cloud.database-reset", "database", "2", "overwrites %s with a copy of another database; what it held is lost"),
-		o("pg backups delete", "cloud.backup-delete", "backup", "1", reasonSnapshot),
+		o("pg backups delete", "cloud.backup-delete", "backup", "1", whySnapshot),
 	},
 }
 
 // herokuCustom follows heroku run into the command it runs, and hands
 // heroku pg:psql -c/stdin to the SQL analysers as psql.
 func herokuCustom(c *cloudCall) bool {
-	if c.match(parts("run")) {
+	if c.match(cloudPath("run")) {
 		c.follow(c.firstOperandArg("-a --app -r --remote -s --size -e --env --type"), true)
 		return true
 	}
-	if c.match(parts("pg psql")) {
+	if c.match(cloudPath("pg psql")) {
 		c.asProgram("psql", c.path[len(c.path)-1])
 		return true
 	}
@@ -463,7 +463,7 @@ var railwayCLI = &cloudCLI{
 	help:     "-h",
 	generic:  true,
 	custom: func(c *cloudCall) bool {
-		if c.match(parts("run")) {
+		if c.match(cloudPath("run")) {
 			c.follow(c.firstOperandArg("-s --service -e --environment"), false)
 			return true
 		}
@@ -484,8 +484,10 @@ var railwayCLI = &cloudCLI{
 	},
 }
 
-// isDeploymentURL: vercel rm takes deployment URLs or project names.
-func isDeploymentURL(v string) bool { return strings.Contains(v, ".") || strings.Contains(v, "://") }
+// isVercelDeploymentURL: vercel rm takes deployment URLs or project names.
+func isVercelDeploymentURL(v string) bool {
+	return strings.Contains(v, ".") || strings.Contains(v, "://")
+}
 
 var vercelCLI = &cloudCLI{
 	names:    []string{"vercel", "vc"},
@@ -497,7 +499,7 @@ var vercelCLI = &cloudCLI{
 	generic:  true,
 	ops: []cloudOp{
 		o("projects|project rm|remove", "cloud.app-delete", "Vercel project", "1", "deletes %s with all its deployments, environment variables and domains"),
-		o("remove|rm", "cloud.deployment-remove", "deployment", "1+", "removes %s; it can only be redeployed, not restored").when(anyOperand(isDeploymentURL)),
+		o("remove|rm", "cloud.deployment-remove", "deployment", "1+", "removes %s; it can only be redeployed, not restored").when(anyOperand(isVercelDeploymentURL)),
 		o("remove|rm", "cloud.deployment-remove", "", "1+", "removes the deployments of %s that no domain points to (--safe)").ifFlag("--safe"),
 		o("remove|rm", "cloud.service-delete", "Vercel project", "1+", "removes every deployment of %s, taking its sites down"),
 		o("domains|domain rm|remove", "cloud.service-delete", "domain", "1", "removes %s from the account; sites using it stop resolving"),
@@ -529,10 +531,10 @@ var supabaseCLI = &cloudCLI{
 		// A local reset (the default) is the migrations analysers' business.
 		o("db reset", "cloud.database-reset", "", "--db-url --project-ref",
 			"resets the remote database %s: drops everything in it and reapplies migrations and seed data").ifFlag("--linked --db-url").anonAs("of the linked project"),
-		safe("db reset"),
+		safeOp("db reset"),
 		o("branches delete", "cloud.database-delete", "Supabase preview branch", "1", "deletes %s and its database"),
-		o("storage rm", "cloud.bucket-delete", "", "1+", reasonPrefix).ifFlag("-r --recursive"),
-		o("storage rm", "cloud.object-delete", "", "1+", reasonObject),
+		o("storage rm", "cloud.bucket-delete", "", "1+", whyPrefix).ifFlag("-r --recursive"),
+		o("storage rm", "cloud.object-delete", "", "1+", whyObject),
 	},
 }
 
@@ -563,7 +565,7 @@ var pscaleCLI = &cloudCLI{
 	ops: []cloudOp{
 		o("database|db delete", "cloud.delete-with-backups", "PlanetScale database", "1", "deletes %s with every branch and every backup"),
 		o("branch delete", "cloud.database-delete", "PlanetScale branch", "1/2", "deletes %s and its data"),
-		o("backup delete", "cloud.backup-delete", "PlanetScale backup", "1/2/3", reasonSnapshot),
+		o("backup delete", "cloud.backup-delete", "PlanetScale backup", "1/2/3", whySnapshot),
 		o("password delete", "cloud.credential-delete", "password", "1/2/3", "deletes %s; connections using it fail"),
 	},
 }
@@ -584,7 +586,7 @@ var firebaseCLI = &cloudCLI{
 		o("firestore databases delete", "cloud.database-delete", "Firestore database", "1", "deletes %s and every document in it"),
 		o("database remove", "cloud.database-reset", "Realtime Database path", "1", "deletes all data at %s"),
 		o("database set", "cloud.database-reset", "Realtime Database", "1", "replaces all data in %s with the given file").when(anyOperand(func(v string) bool { return v == "/" })),
-		o("functions delete", "cloud.service-delete", "Cloud Function", "1+", reasonService),
+		o("functions delete", "cloud.service-delete", "Cloud Function", "1+", whyService),
 		o("hosting sites delete", "cloud.service-delete", "Hosting site", "1", "deletes %s and its releases"),
 	},
 }
@@ -596,12 +598,12 @@ var renderCLI = &cloudCLI{
 	help:    "-h",
 	generic: true,
 	ops: []cloudOp{
-		o("services|service delete|rm", "cloud.service-delete", "Render service", "--id 1", reasonService),
+		o("services|service delete|rm", "cloud.service-delete", "Render service", "--id 1", whyService),
 	},
 }
 
-// parts compiles a path for cloudCall.match outside a table.
-func parts(path string) [][]string {
+// cloudPath compiles a path for cloudCall.match outside a table.
+func cloudPath(path string) [][]string {
 	var out [][]string
 	for _, p := range strings.Fields(path) {
 		out = append(out, strings.Split(p, "|"))
@@ -612,7 +614,7 @@ func parts(path string) [][]string {
 // firstOperandArg is the index of the first argument after the matched
 // path that is not an option (skipping the values of the given options).
 func (c *cloudCall) firstOperandArg(withValue string) int {
-	vals := set(withValue)
+	vals := cloudSet(withValue)
 	args := c.inv.Args
 	for i := c.path[len(c.path)-1] + 1; i < len(args); i++ {
 		v := args[i].Value
@@ -642,7 +644,7 @@ func (c *cloudCall) asProgram(name string, at int) {
 	}
 }
 
-func isLocalURL(v string) bool {
+func isLocalEndpoint(v string) bool {
 	v = strings.ToLower(v)
 	for _, p := range []string{"http://", "https://"} {
 		v = strings.TrimPrefix(v, p)
@@ -664,11 +666,11 @@ var s3cmdCLI = &cloudCLI{
 	generic: true,
 	ops: []cloudOp{
 		o("rb", "cloud.bucket-delete", "S3 bucket", "1", "deletes %s and every object in it").ifFlag("-r --recursive -f --force"),
-		o("rb", "cloud.bucket-delete", "S3 bucket", "1", reasonBucketEmpty),
-		o("del|rm", "cloud.bucket-delete", "", "1+", reasonPrefix).ifFlag("-r --recursive"),
-		o("del|rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardAll),
-		o("del|rm", "cloud.object-delete", "", "1+", reasonObject),
-		o("sync", "cloud.sync-delete", "", "2", reasonSync).ifFlag("--delete-removed"),
+		o("rb", "cloud.bucket-delete", "S3 bucket", "1", whyBucketEmpty),
+		o("del|rm", "cloud.bucket-delete", "", "1+", whyPrefix).ifFlag("-r --recursive"),
+		o("del|rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardEverything),
+		o("del|rm", "cloud.object-delete", "", "1+", whyObject),
+		o("sync", "cloud.sync-delete", "", "2", whySync).ifFlag("--delete-removed"),
 	},
 }
 
@@ -679,10 +681,10 @@ var s5cmdCLI = &cloudCLI{
 	dry:     "--dry-run",
 	generic: true,
 	ops: []cloudOp{
-		o("rb", "cloud.bucket-delete", "S3 bucket", "1", reasonBucketEmpty),
-		o("rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardAll),
-		o("rm", "cloud.object-delete", "", "1+", reasonObject),
-		o("sync", "cloud.sync-delete", "", "2", reasonSync).ifFlag("--delete"),
+		o("rb", "cloud.bucket-delete", "S3 bucket", "1", whyBucketEmpty),
+		o("rm", "cloud.bucket-delete", "", "1+", "deletes every object matching %s; object deletes cannot be undone unless the bucket keeps versions").when(wildcardEverything),
+		o("rm", "cloud.object-delete", "", "1+", whyObject),
+		o("sync", "cloud.sync-delete", "", "2", whySync).ifFlag("--delete"),
 	},
 }
 
@@ -696,9 +698,9 @@ var mcCLI = &cloudCLI{
 	generic: true,
 	ops: []cloudOp{
 		o("rb", "cloud.bucket-delete", "bucket", "1+", "deletes %s and (with --force) every object in it"),
-		o("rm", "cloud.bucket-delete", "", "1+", reasonPrefix).ifFlag("-r --recursive"),
-		o("rm", "cloud.object-delete", "", "1+", reasonObject),
-		o("mirror", "cloud.sync-delete", "", "2", reasonSync).ifFlag("--remove"),
+		o("rm", "cloud.bucket-delete", "", "1+", whyPrefix).ifFlag("-r --recursive"),
+		o("rm", "cloud.object-delete", "", "1+", whyObject),
+		o("mirror", "cloud.sync-delete", "", "2", whySync).ifFlag("--remove"),
 	},
 }
 
@@ -711,8 +713,8 @@ var rcloneCLI = &cloudCLI{
 	ops: []cloudOp{
 		o("purge", "cloud.bucket-delete", "", "1", "deletes %s and everything under it; remote deletes cannot be undone unless the storage keeps versions"),
 		o("delete", "cloud.bucket-delete", "", "1", "deletes every file under %s that its filters match (all of them without filters)"),
-		o("deletefile", "cloud.object-delete", "", "1", reasonObject),
-		o("sync", "cloud.sync-delete", "", "2", reasonSync).unless("--backup-dir"),
+		o("deletefile", "cloud.object-delete", "", "1", whyObject),
+		o("sync", "cloud.sync-delete", "", "2", whySync).unless("--backup-dir"),
 	},
 }
 
@@ -723,11 +725,11 @@ var azcopyCLI = &cloudCLI{
 	dry:     "--dry-run",
 	generic: true,
 	ops: []cloudOp{
-		o("remove|rm", "cloud.bucket-delete", "", "1", reasonPrefix).when(func(c *cloudCall) bool {
+		o("remove|rm", "cloud.bucket-delete", "", "1", whyPrefix).when(func(c *cloudCall) bool {
 			return c.has("--recursive") && !optIs("--recursive", "false")(c)
 		}),
-		o("remove|rm", "cloud.object-delete", "", "1", reasonObject),
-		o("sync", "cloud.sync-delete", "", "2", reasonSync).when(optIs("--delete-destination", "true", "prompt")),
+		o("remove|rm", "cloud.object-delete", "", "1", whyObject),
+		o("sync", "cloud.sync-delete", "", "2", whySync).when(optIs("--delete-destination", "true", "prompt")),
 	},
 }
 
@@ -740,11 +742,11 @@ var wranglerCLI = &cloudCLI{
 	generic: true,
 	ops: []cloudOp{
 		o("d1 delete", "cloud.database-delete", "D1 database", "1", "deletes %s and its data"),
-		o("r2 bucket delete", "cloud.bucket-delete", "R2 bucket", "1", reasonBucketEmpty),
-		o("r2 object delete", "cloud.object-delete", "", "1", reasonObject),
+		o("r2 bucket delete", "cloud.bucket-delete", "R2 bucket", "1", whyBucketEmpty),
+		o("r2 object delete", "cloud.object-delete", "", "1", whyObject),
 		o("kv namespace delete", "cloud.database-delete", "KV namespace", "--namespace-id --binding 1", "deletes %s and every key in it"),
 		o("kv:namespace delete", "cloud.database-delete", "KV namespace", "--namespace-id --binding 1", "deletes %s and every key in it"),
-		o("delete", "cloud.service-delete", "Worker", "1 --name", reasonService).anonAs("the Worker of this project"),
+		o("delete", "cloud.service-delete", "Worker", "1 --name", whyService).anonAs("the Worker of this project"),
 	},
 }
 
@@ -767,7 +769,7 @@ var hcloudCLI = &cloudCLI{
 	ops: []cloudOp{
 		o("server delete", "cloud.compute-delete", "Hetzner server", "1+", "deletes %s and everything on its disk; its backups go with it"),
 		o("volume delete", "cloud.volume-delete", "Hetzner volume", "1+", "deletes %s and the data on it"),
-		o("image delete", "cloud.backup-delete", "snapshot or backup image", "1+", reasonSnapshot),
+		o("image delete", "cloud.backup-delete", "snapshot or backup image", "1+", whySnapshot),
 	},
 }
 
