@@ -701,7 +701,9 @@ func (c *cloudCall) unlisted() {
 		noun := ""
 		if cloudDeleteVerbs[v] && cloudDataNoun(cmd[k-1].value) {
 			noun = cmd[k-1].value
-		} else if verb, rest, ok := strings.Cut(v, "-"); ok && cloudDeleteVerbs[verb] && cloudDataNoun(rest) {
+		} else if verb, rest, ok := strings.Cut(v, "-"); ok && cloudDeleteVerbs[verb] && verb != "remove" && verb != "rm" && cloudDataNoun(rest) {
+			// delete-db-snapshot; not remove-instances, which takes
+			// instances out of a group.
 			noun = rest
 		}
 		if noun == "" {

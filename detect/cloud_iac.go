@@ -145,6 +145,10 @@ func terraformCustom(c *cloudCall) bool {
 		where = "every module under " + orHere(place)
 	}
 	target := place
+	// Variable files often name the environment (prod.tfvars).
+	if vf, _ := c.values("-var-file", "--var-file"); len(vf) > 0 {
+		target = strings.TrimSpace(target + " (" + strings.Join(vf, " ") + ")")
+	}
 	what := "every resource managed by " + where
 	if len(targets) > 0 {
 		what = strings.Join(targets, ", ") + " and whatever depends on " + itThem(len(targets)) + " in " + where

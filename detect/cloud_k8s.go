@@ -23,7 +23,7 @@ func init() {
 				"kubectl delete -f k8s/postgres-pvc.yaml",
 			}},
 		Rule{ID: "cloud.kubectl-delete-workload", Severity: Medium, Verdict: Pause,
-			Description: "Deletes Kubernetes workloads (deployments, stateful sets, daemon sets, nodes) or every object of a kind at once (--all, --all-namespaces, a selector): an outage until they are recreated.",
+			Description: "Deletes Kubernetes workloads (deployments, stateful sets, daemon sets, nodes) or every object of a kind at once (--all, --all-namespaces): an outage until they are recreated.",
 			Examples:    []string{"kubectl delete deployment api -n shop", "kubectl delete pods --all -n shop", "kubectl delete all --all"}},
 		Rule{ID: "cloud.kubectl-delete", Severity: Low, Verdict: Warn,
 			Description: "Deletes individual Kubernetes objects (pods, services, config maps, secrets, jobs, the objects of a manifest); controllers recreate most of them.",
@@ -205,32 +205,30 @@ func kubectlDelete(c *cloudCall) {
 	if class <= k8sHarmless {
 		return
 	}
-	broad := ""
-	for _, f := range []string{"-A", "--all-namespaces", "--all", "-l", "--selector", "--field-selector"} {
-		if i := c.flagIndex(f); i >= 0 {
-			broad = c.inv.Args[i].Value
-			spans = append(spans, c.inv.Args[i].Span)
-			break
-		}
+	everyOne, allNs, sel := c.has("--all"), c.has("-A --all-namespaces"), c.has("-l --selector --field-selector")
+	for _, f := range []string{"--all", "-A --all-namespaces", "-l --selector --field-selector"} {
+		spans = append(spans, c.flagSpan(f)...)
 	}
-	if broad != "" && class == k8sOther {
+	// Every object of a kind at once stops a service; a selector picks
+	// some, as a restart of matching pods does.
+	if (everyOne || allNs) && !sel && class == k8sOther {
 		class = k8sWorkload
 	}
 	desc := strings.Join(what, ", ")
 	if desc == "all" {
 		desc = "all workloads, services and jobs"
 	}
-	switch broad {
-	case "":
-	case "--all":
-		if !strings.HasPrefix(desc, "all ") {
-			desc = "all " + desc
-		}
-	case "-A", "--all-namespaces":
-		desc = strings.TrimPrefix(desc, "all ")
-		desc = "all " + desc + " in every namespace"
-	default:
-		desc = "the " + desc + " matching the selector"
+	switch {
+	case (everyOne || allNs) && !strings.HasPrefix(desc, "all "):
+		desc = "all " + desc
+	case sel && !strings.HasPrefix(desc, "all "):
+		desc = "the " + desc
+	}
+	if allNs {
+		desc += " in every namespace"
+	}
+	if sel {
+		desc += " matching the selector"
 	}
 	_, target := c.describe("", "", what)
 	if s := c.scopeText(nil); s != "" {
