@@ -451,8 +451,12 @@ func (c *cloudCall) helpOnly() bool {
 	if len(c.words) > 0 && c.words[0].value == "help" {
 		return true
 	}
-	// aws s3 rb help
-	return c.inv.Name == "aws" && len(c.inv.Args) > 0 && c.inv.Args[len(c.inv.Args)-1].Value == "help"
+	// aws s3 rb help: the last word, not an option's value.
+	if c.inv.Name == "aws" && len(c.words) > 0 {
+		w := c.words[len(c.words)-1]
+		return w.value == "help" && !w.maybe && w.arg == len(c.inv.Args)-1
+	}
+	return false
 }
 
 func (c *cloudCall) dryRun() bool {

@@ -708,7 +708,7 @@ var rcloneCLI = &cloudCLI{
 	names:   []string{"rclone"},
 	values:  "--config --include --exclude --filter --min-age --max-age --transfers --checkers --log-file --backup-dir",
 	bools:   "-v -vv --verbose -P --progress -q --quiet --rmdirs",
-	dry:     "-n --dry-run -i --interactive",
+	dry:     "-n --dry-run",
 	generic: true,
 	ops: []cloudOp{
 		o("purge", "cloud.bucket-delete", "", "1", "deletes %s and everything under it; remote deletes cannot be undone unless the storage keeps versions"),

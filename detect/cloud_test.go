@@ -28,6 +28,7 @@ var cloudFlagged = []cloudCase{
 	{"aws s3 rb s3://$BUCKET --force", "cloud.bucket-delete", ""},
 	{"env AWS_PAGER= timeout 60 aws s3 rb s3://x --force", "cloud.bucket-delete", ""},
 	{"aws s3api delete-bucket --bucket assets", "cloud.bucket-delete", ""},
+	{"aws s3 rm s3://assets --recursive --exclude help", "cloud.bucket-delete", ""},
 	{"aws s3api delete-objects --bucket assets --delete file://keys.json", "cloud.bucket-delete", ""},
 	{"aws s3 rm s3://assets/logo.png", "cloud.object-delete", ""},
 	{"aws s3api delete-object --bucket assets --key logo.png", "cloud.object-delete", ""},
