@@ -7,8 +7,9 @@ import (
 
 // Infrastructure as code: terraform, tofu, terragrunt, pulumi, cdk, sam,
 // serverless. A destroy pauses; one that skips its confirmation prompt is
-// critical. Applying without review only warns: the plan decides what
-// happens, and sentinel cannot see it.
+// critical. Applying without review pauses too, at medium severity: the plan
+// decides what happens, sentinel cannot see it, and a forced replacement of
+// a database is a destroy. A saved plan was reviewed when it was made.
 
 func init() {
 	register(
@@ -18,8 +19,8 @@ func init() {
 		Rule{ID: "cloud.iac-destroy-unattended", Severity: Critical, Verdict: Pause,
 			Description: "Destroys infrastructure without the confirmation prompt that shows what will go (-auto-approve, --yes, --force, --no-prompts).",
 			Examples:    []string{"terraform destroy -auto-approve", "terraform apply -destroy -auto-approve", "pulumi destroy --yes", "terragrunt run-all destroy --terragrunt-non-interactive", "cdk destroy --all --force", "sam delete --stack-name api --no-prompts"}},
-		Rule{ID: "cloud.iac-apply-unattended", Severity: Medium, Verdict: Warn,
-			Description: "Applies infrastructure changes without showing the plan for approval; whatever the plan replaces or destroys goes without review.",
+		Rule{ID: "cloud.iac-apply-unattended", Severity: Medium, Verdict: Pause,
+			Description: "Applies infrastructure changes without showing the plan for approval (-auto-approve, --yes): a change that forces a database or volume to be replaced destroys it, and nobody reviews that before it happens.",
 			Examples:    []string{"terraform apply -auto-approve", "pulumi up --yes"}},
 		Rule{ID: "cloud.iac-replace-data", Severity: High, Verdict: Pause,
 			Description: "Forces the replacement of a data-bearing resource (database, volume, bucket): the old one is destroyed with its data and an empty one created.",
