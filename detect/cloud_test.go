@@ -446,8 +446,6 @@ var cloudAllowed = []string{
 	"netlify sites:list",
 	// supabase, neon, planetscale, firebase
 	"supabase start",
-	"supabase db reset",
-	"supabase db reset --local",
 	"supabase db push",
 	"supabase migration new add_users",
 	"supabase status",
@@ -578,6 +576,28 @@ var cloudAllowed = []string{
 	"command -v kubectl",
 	"which terraform",
 	"man aws",
+}
+
+// cloudLeftToOthers are commands no cloud rule judges: another analyser's
+// domain (a local supabase db reset is a migration; what docker exec runs
+// is followed by the walker).
+var cloudLeftToOthers = []string{
+	"supabase db reset",
+	"supabase db reset --local",
+	"docker exec db psql -U postgres -c 'DROP DATABASE app'",
+	"kubectl exec -it postgres-0 -- psql -c 'DROP DATABASE app'",
+	"docker compose exec db dropdb app",
+	"heroku run rails db:schema:load -a shop",
+}
+
+func TestCloudLeavesOthersAlone(t *testing.T) {
+	for _, cmd := range cloudLeftToOthers {
+		for _, f := range Command(cmd, Context{}).Findings {
+			if f.Category == "cloud" {
+				t.Errorf("%q: cloud finding %s (%s)", cmd, f.Rule, f.Reason)
+			}
+		}
+	}
 }
 
 func TestCloudFlagged(t *testing.T) {
