@@ -21,6 +21,17 @@ import (
 //
 // Rules are by kind of resource, not by provider, so an operator can say
 // "service deletes only warn" once for every cloud.
+//
+// Verdicts: deleting what holds data or is shared (databases, buckets,
+// volumes, backups, clusters, projects, stacks, identities, keys) pauses,
+// critical when the backups go too; single objects, deployments and other
+// recoverable or local actions warn; reading, listing, deploying and
+// applying with review are allowed. A flag that skips the CLI's prompt is
+// named in the reason (and for infrastructure destroys raises the rule to
+// critical): an agent's shell often answers prompts by default, so a
+// prompt is not counted as a safety net. The account, project, context or
+// namespace a call acts in is part of the target, so a protected name
+// there counts.
 
 func init() {
 	register(
@@ -191,6 +202,7 @@ type cloudCLI struct {
 type scopeOpt struct {
 	label string
 	names []string
+	env   string // the environment variable that sets it, if the command set it earlier
 }
 
 // cloudOp is one subcommand in a CLI's table.
@@ -578,11 +590,28 @@ func (c *cloudCall) target(spec string) (names []string, spans []Span) {
 func (c *cloudCall) scopeText(names []string) string {
 	var parts []string
 	for _, s := range c.cli.scope {
-		if v, _, ok := c.optValue(s.names...); ok && v != "" && !cloudOneOf(v, names) {
+		v, _, ok := c.optValue(s.names...)
+		if !ok {
+			v = c.envVar(s.env)
+		}
+		if v != "" && !cloudOneOf(v, names) {
 			parts = append(parts, s.label+" "+v)
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// envVar is a variable the command itself set earlier (export
+// AWS_PROFILE=prod; aws ...), or "".
+func (c *cloudCall) envVar(name string) string {
+	if name == "" || c.inv.w == nil {
+		return ""
+	}
+	v := c.inv.w.vars[name]
+	if strings.Contains(v, unknown) {
+		return ""
+	}
+	return v
 }
 
 // describe builds "RDS instance orders" and the finding's target.

@@ -38,7 +38,7 @@ var dockerCLI = &cloudCLI{
 	values: "-l --log-level --tlscacert --tlscert --tlskey --connection --url --identity --root --runroot --storage-driver " +
 		"--storage-opt --cgroup-manager --namespace --address --filter --format --config",
 	bools: "-f --force -v --volumes -a --all -q --quiet -D --debug --tls --tlsverify --remote --time",
-	scope: []scopeOpt{{"context", []string{"-c", "--context"}}, {"host", []string{"-H", "--host"}}},
+	scope: []scopeOpt{{"context", []string{"-c", "--context"}, "DOCKER_CONTEXT"}, {"host", []string{"-H", "--host"}, "DOCKER_HOST"}},
 	help:  "--help",
 	custom: func(c *cloudCall) bool {
 		if c.match(cloudPath("compose")) {
@@ -119,6 +119,11 @@ func composeAnalyse(c *cloudCall, from int) {
 		return
 	}
 	names := project
+	if len(names) == 0 {
+		if v := c.envVar("COMPOSE_PROJECT_NAME"); v != "" {
+			names = []string{v}
+		}
+	}
 	if len(names) == 0 {
 		names = files
 	}

@@ -146,9 +146,14 @@ func terraformCustom(c *cloudCall) bool {
 		where = "every module under " + orHere(place)
 	}
 	target := place
-	// Variable files often name the environment (prod.tfvars).
-	if vf, _ := c.values("-var-file", "--var-file"); len(vf) > 0 {
-		target = strings.TrimSpace(target + " (" + strings.Join(vf, " ") + ")")
+	// Variable files and the workspace often name the environment
+	// (prod.tfvars, TF_WORKSPACE=prod).
+	extra, _ := c.values("-var-file", "--var-file")
+	if ws := c.envVar("TF_WORKSPACE"); ws != "" {
+		extra = append(extra, "workspace "+ws)
+	}
+	if len(extra) > 0 {
+		target = strings.TrimSpace(target + " (" + strings.Join(extra, ", ") + ")")
 	}
 	what := "every resource managed by " + where
 	if len(targets) > 0 {

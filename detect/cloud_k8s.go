@@ -48,7 +48,7 @@ var kubectlCLI = &cloudCLI{
 		"--prune-allowlist --prune-whitelist --replicas --current-replicas --chunk-size --field-manager --for --template --password --username",
 	bools: "--all -A --all-namespaces --force --now --wait --ignore-not-found --insecure-skip-tls-verify --delete-emptydir-data " +
 		"--delete-local-data --ignore-daemonsets --disable-eviction --prune -R --recursive --overwrite --record -i --interactive -t --tty",
-	scope: []scopeOpt{{"namespace", []string{"-n", "--namespace"}}, {"context", []string{"--context"}}},
+	scope: []scopeOpt{{"namespace", []string{"-n", "--namespace"}, ""}, {"context", []string{"--context"}, ""}},
 	dry:   "--dry-run",
 	help:  "-h",
 	custom: func(c *cloudCall) bool {
@@ -274,7 +274,7 @@ var helmCLI = &cloudCLI{
 	values: "--kube-context --kubeconfig --kube-apiserver --kube-token --kube-as-user --kube-as-group --kube-ca-file " +
 		"--registry-config --repository-config --repository-cache --burst-limit --qps --timeout --description --cascade",
 	bools: "--keep-history --no-hooks --wait --debug --ignore-not-found --force --cleanup-on-fail --recreate-pods",
-	scope: []scopeOpt{{"namespace", []string{"-n", "--namespace"}}, {"context", []string{"--kube-context"}}},
+	scope: []scopeOpt{{"namespace", []string{"-n", "--namespace"}, ""}, {"context", []string{"--kube-context"}, ""}},
 	dry:   "--dry-run",
 	help:  "-h",
 	ops: []cloudOp{
