@@ -329,8 +329,15 @@ func (w *walker) call(c *syntax.CallExpr, ws *words, stdin *Input, redirs []Redi
 		w.redirects(redirs)
 		return
 	}
+	var env map[string]string
 	for _, a := range c.Assigns {
 		w.substs(a.Value, ws)
+		if a.Name != nil && a.Value != nil {
+			if env == nil {
+				env = map[string]string{}
+			}
+			env[a.Name.Value] = ws.arg(a.Value).Value
+		}
 	}
 	args := make([]Arg, len(c.Args))
 	for i, word := range c.Args {
@@ -340,7 +347,7 @@ func (w *walker) call(c *syntax.CallExpr, ws *words, stdin *Input, redirs []Redi
 	for i, word := range c.Args {
 		w.annotate(&args[i], word, ws)
 	}
-	inv := &Invocation{Args: args, Stdin: stdin, Redirs: redirs, Span: ws.org.span(start, end), w: w, org: ws.org, ws: ws}
+	inv := &Invocation{Args: args, Env: env, Stdin: stdin, Redirs: redirs, Span: ws.org.span(start, end), w: w, org: ws.org, ws: ws}
 	w.redirects(redirs)
 	w.run(inv)
 }
@@ -422,7 +429,12 @@ func (w *walker) expandAlias(inv *Invocation, name, body string) {
 	defer delete(w.calling, "alias "+name)
 	rest := make([]string, 0, len(inv.Args))
 	for _, a := range inv.Args[1:] {
-		rest = append(rest, shellQuote(a.Value))
+		// As written, so a glob stays a glob and quotes stay quotes.
+		if a.Raw != "" {
+			rest = append(rest, a.Raw)
+		} else {
+			rest = append(rest, shellQuote(a.Value))
+		}
 	}
 	w.analyzeString(strings.TrimSpace(body+" "+strings.Join(rest, " ")), origin{whole: inv.Span})
 }

@@ -310,3 +310,19 @@ func BenchmarkMegabyteShapes(b *testing.B) {
 		})
 	}
 }
+
+func TestCoreSeesArgumentsAndPositionals(t *testing.T) {
+	// xargs with known input, sh -c with $0/$1, alias arguments as written.
+	for cmd, target := range map[string]string{
+		"echo victim | xargs zap":     "victim",
+		"sh -c 'zap \"$1\"' _ victim": "victim",
+		"bash -c 'zap $0' victim":     "victim",
+		"alias z='zap'; z victim":     "victim",
+		"AWS_PROFILE=prod zap victim": "victim",
+	} {
+		r := zapped(t, cmd)
+		if f := r.Top(); f != nil && f.Target != target {
+			t.Errorf("%q: target %q, want %q", cmd, f.Target, target)
+		}
+	}
+}

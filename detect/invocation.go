@@ -57,12 +57,15 @@ type Invocation struct {
 	Name     string // program name, normalised (no path, no quoting)
 	NameSpan Span
 	Args     []Arg // arguments after the name
-	Stdin    *Input
-	Redirs   []Redir
-	Span     Span // the whole call
-	w        *walker
-	org      origin
-	ws       *words
+	// Env holds assignments made for this command only (AWS_PROFILE=prod
+	// aws ...; env X=1 cmd), with unknown parts marked.
+	Env    map[string]string
+	Stdin  *Input
+	Redirs []Redir
+	Span   Span // the whole call
+	w      *walker
+	org    origin
+	ws     *words
 }
 
 // Flag reports a finding of a built-in rule. target is what the action

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strconv"
 	"strings"
 )
 
@@ -199,7 +200,21 @@ func (w *walker) env(inv *Invocation) *Invocation {
 		w.shellString(inv, a)
 		return nil
 	}
-	return w.rest(inv, skipOptions(inv.Args, "-u -C --unset --chdir", true))
+	i := skipOptions(inv.Args, "-u -C --unset --chdir", true)
+	next := w.rest(inv, i)
+	if next != nil {
+		env := map[string]string{}
+		for k, v := range inv.Env {
+			env[k] = v
+		}
+		for _, a := range inv.Args[:i] {
+			if k, v, ok := strings.Cut(a.Value, "="); ok && isAssignment(a.Value) {
+				env[k] = v
+			}
+		}
+		next.Env = env
+	}
+	return next
 }
 
 // shell handles sh/bash/...: -c STRING, a script file, or code on stdin.
@@ -224,10 +239,13 @@ func (w *walker) shell(inv *Invocation) {
 			continue
 		}
 		if strings.Contains(v[1:], "c") && !strings.HasPrefix(v, "+") {
-			// -c, -lc, -ec...: the next operand is the code.
-			for _, b := range inv.Args[i+1:] {
+			// -c, -lc, -ec...: the next operand is the code, and the
+			// operands after it are $0, $1, ...
+			for j, b := range inv.Args[i+1:] {
 				if !strings.HasPrefix(b.Value, "-") {
+					restore := w.bindPositional(inv.Args[i+2+j:])
 					w.shellString(inv, b)
+					restore()
 					return
 				}
 			}
@@ -438,7 +456,15 @@ func (w *walker) xargs(inv *Invocation) *Invocation {
 		return nil // echo
 	}
 	next := *inv
-	next.Args = append(append([]Arg{}, inv.Args[i:]...), Arg{Value: unknown, Raw: "(arguments from stdin)", Span: inv.Span})
+	next.Args = append([]Arg{}, inv.Args[i:]...)
+	if inv.Stdin != nil && inv.Stdin.Known && !strings.Contains(inv.Stdin.Text, unknown) {
+		// echo / | xargs rm -rf: the arguments are known.
+		for _, f := range strings.Fields(inv.Stdin.Text) {
+			next.Args = append(next.Args, Arg{Value: f, Raw: f, Span: inv.Stdin.Span})
+		}
+	} else {
+		next.Args = append(next.Args, Arg{Value: unknown, Raw: "(arguments from stdin)", Span: inv.Span})
+	}
 	next.Stdin = nil
 	return &next
 }
@@ -502,4 +528,32 @@ func nested(cmd string, n int) string {
 		cmd = "sh -c " + shellQuote(cmd)
 	}
 	return cmd
+}
+
+// bindPositional sets $0, $1, ... to args for the code a shell runs, and
+// returns a function that restores what they were.
+func (w *walker) bindPositional(args []Arg) func() {
+	vars := w.varsMap()
+	saved := map[string]*string{}
+	for i := range 10 {
+		k := strconv.Itoa(i)
+		if v, ok := vars[k]; ok {
+			saved[k] = &v
+		} else {
+			saved[k] = nil
+		}
+		delete(vars, k)
+		if i < len(args) && args[i].Known() {
+			vars[k] = args[i].Value
+		}
+	}
+	return func() {
+		for k, v := range saved {
+			if v == nil {
+				delete(vars, k)
+			} else {
+				vars[k] = *v
+			}
+		}
+	}
 }
