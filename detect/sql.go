@@ -2292,16 +2292,8 @@ func stripPort(h string) string {
 // (PGHOST=prod psql …, RAILS_ENV=production rails …, env X=1 …), which the
 // walker does not pass on. Only when the call's text is the command's own.
 func prefixEnv(inv *Invocation) map[string]string {
-	if inv.w == nil || !inv.org.exact {
-		return nil
-	}
-	src := inv.w.src
-	s, e := inv.Span.Start, inv.NameSpan.Start
-	if s < 0 || e > len(src) || s >= e {
-		return nil
-	}
 	var env map[string]string
-	for _, t := range tokenize(src[s:e]) {
+	for _, t := range prefixTokens(inv) {
 		if isAssignment(t.value) && !strings.ContainsAny(t.raw, "$`") {
 			k, v, _ := strings.Cut(t.value, "=")
 			if env == nil {
@@ -2311,6 +2303,20 @@ func prefixEnv(inv *Invocation) map[string]string {
 		}
 	}
 	return env
+}
+
+// prefixTokens are the words written before the program in its call:
+// assignments and the wrappers that led to it (sudo -u x, env, npx …).
+func prefixTokens(inv *Invocation) []token {
+	if inv.w == nil || !inv.org.exact {
+		return nil
+	}
+	src := inv.w.src
+	s, e := inv.Span.Start, inv.NameSpan.Start
+	if s < 0 || e > len(src) || s >= e {
+		return nil
+	}
+	return tokenize(src[s:e])
 }
 
 // resolvedArgs returns the arguments with command substitutions whose
