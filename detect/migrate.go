@@ -292,6 +292,17 @@ func analyseRails(inv *Invocation) {
 			tasks = append(tasks, a)
 		}
 	}
+	if len(inv.Args) >= 2 && (inv.Args[0].Value == "runner" || inv.Args[0].Value == "r") && !strings.HasSuffix(inv.Args[1].Value, ".rb") {
+		code := inv.Args[len(inv.Args)-1]
+		for _, a := range inv.Args[1:] {
+			if !strings.HasPrefix(a.Value, "-") {
+				code = a
+				break
+			}
+		}
+		ormCode(inv, code.Value, originOf(code))
+		return
+	}
 	versionZero := false
 	for _, a := range inv.Args {
 		if a.Value == "VERSION=0" {
@@ -367,7 +378,7 @@ func analyseDjangoAdmin(inv *Invocation) {
 }
 
 func django(inv *Invocation, args []Arg, nameSpan Span) {
-	opts, pos := getopts(args, optSpec{long: []string{"--settings", "--database", "--pythonpath", "-v", "--verbosity", "--traceback"}})
+	opts, pos := getopts(args, optSpec{short: "ci", long: []string{"--settings", "--database", "--pythonpath", "-v", "--verbosity", "--traceback", "--command", "--interface"}})
 	if len(pos) == 0 {
 		return
 	}
@@ -389,6 +400,13 @@ func django(inv *Invocation, args []Arg, nameSpan Span) {
 	case "migrate":
 		if len(pos) >= 3 && pos[2].Value == "zero" {
 			m.flag("migrate.rollback-all", "reverts every migration of app "+disp(pos[1].Value)+" with manage.py migrate "+disp(pos[1].Value)+" zero", "the app's tables are dropped with their data", cmd.Span, pos[1].Span, pos[2].Span)
+		}
+	case "shell", "shell_plus":
+		if c := lastOpt(opts, "-c", "--command"); c != "" {
+			a := optValues(opts, "-c", "--command")
+			ormCode(inv, c, originOf(a[len(a)-1]))
+		} else if in := inv.Stdin; in != nil && in.Known {
+			ormCode(inv, in.Text, in.origin)
 		}
 	case "dbshell":
 		// dbshell -- -c "SQL" passes the rest to the database client.
@@ -770,4 +788,38 @@ func runProgram(inv *Invocation, args []Arg, known bool) {
 		return
 	}
 	inv.w.run(&sub)
+}
+
+// ---- ORM one-liners run by the framework (rails runner, manage.py shell) ----
+
+var (
+	ormDeleteAllRE = regexp.MustCompile(`\b([A-Z][A-Za-z0-9_]*(?:::[A-Z][A-Za-z0-9_]*)*)\s*\.\s*(delete_all|destroy_all|objects\s*\.\s*(?:all\s*\(\s*\)\s*\.\s*)?delete\s*\(\s*\))`)
+	ormUpdateAllRE = regexp.MustCompile(`\b([A-Z][A-Za-z0-9_]*(?:::[A-Z][A-Za-z0-9_]*)*)\s*\.\s*(update_all|objects\s*\.\s*(?:all\s*\(\s*\)\s*\.\s*)?update\s*\()`)
+	ormSQLRE       = regexp.MustCompile(`\b(?:execute|exec_query|exec_update|exec_delete|raw|executescript)\s*\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`)
+)
+
+// ormCode judges Ruby or Python code a framework runs against the
+// application's database: Model.delete_all, Model.objects.all().delete(),
+// and SQL handed to connection.execute().
+func ormCode(inv *Invocation, code string, o origin) {
+	for _, m := range ormDeleteAllRE.FindAllStringSubmatchIndex(code, -1) {
+		model := code[m[2]:m[3]]
+		call := strings.Join(strings.Fields(code[m[4]:m[5]]), "")
+		inv.Flag("sql.delete-all", model, "deletes every "+model+" record ("+model+"."+call+" with no filter); only a backup brings them back", o.span(m[0], m[1]))
+	}
+	for _, m := range ormUpdateAllRE.FindAllStringSubmatchIndex(code, -1) {
+		model := code[m[2]:m[3]]
+		inv.Flag("sql.update-all", model, "overwrites every "+model+" record ("+model+"."+strings.TrimSuffix(strings.Join(strings.Fields(code[m[4]:m[5]]), ""), "(")+" with no filter); the old values are gone", o.span(m[0], m[1]))
+	}
+	for _, m := range ormSQLRE.FindAllStringSubmatchIndex(code, -1) {
+		s, e := m[2], m[3]
+		if s < 0 {
+			s, e = m[4], m[5]
+		}
+		sub := origin{whole: o.span(m[0], m[1])}
+		if o.exact && !strings.Contains(code[s:e], "\\") {
+			sub = origin{base: o.base + s, exact: true}
+		}
+		sqlFindings(inv, code[s:e], sub)
+	}
 }

@@ -160,15 +160,27 @@ func sqlHits(sql string) []sqlHit {
 // scanSQL reads sql with both dialects' lexical rules and merges what
 // either reading finds.
 func scanSQL(inv *Invocation, sql string, o origin, conn sqlConn) []sqlHit {
+	hits, _ := scanSQLConn(inv, sql, o, conn)
+	return hits
+}
+
+// scanSQLConn is scanSQL that also returns the connection as the text
+// leaves it (USE db, \c db), for clients that run several texts in one
+// session.
+func scanSQLConn(inv *Invocation, sql string, o origin, conn sqlConn) ([]sqlHit, sqlConn) {
 	if strings.TrimSpace(sql) == "" {
-		return nil
+		return nil, conn
 	}
 	if len(sql) > maxSQLText {
 		sql = sql[:maxSQLText]
 	}
 	a := newSQLScanner(inv, sql, o, conn, false)
 	a.run()
-	b := newSQLScanner(nil, sql, o, conn, true)
+	conn.DB = a.db
+	if !dialectsDiffer(sql) {
+		return a.hits, conn
+	}
+	b := newSQLScanner(inv, sql, o, conn, true)
 	b.run()
 	hits := a.hits
 	for _, h := range b.hits {
@@ -183,7 +195,33 @@ func scanSQL(inv *Invocation, sql string, o origin, conn sqlConn) []sqlHit {
 			hits = append(hits, h)
 		}
 	}
-	return hits
+	return hits, conn
+}
+
+// dialectsDiffer reports whether MySQL's lexical rules could read sql
+// differently from PostgreSQL's in a way that shows more statements:
+// backslash escapes, dollar signs, "--" without a blank, /*! comments,
+// [brackets], the mysql client's system command.
+func dialectsDiffer(sql string) bool {
+	if strings.ContainsAny(sql, "\\$[") || strings.Contains(sql, "/*!") {
+		return true
+	}
+	for i := strings.Index(sql, "--"); i >= 0; {
+		if i+2 < len(sql) && !isBlankByte(sql[i+2]) {
+			return true
+		}
+		j := strings.Index(sql[i+2:], "--")
+		if j < 0 {
+			break
+		}
+		i += 2 + j
+	}
+	for i := 0; i+6 <= len(sql); i++ {
+		if (sql[i] == 's' || sql[i] == 'S') && strings.EqualFold(sql[i:i+6], "system") {
+			return true
+		}
+	}
+	return false
 }
 
 // maxSQLText bounds the SQL read from one text (a restored dump piped in
@@ -207,6 +245,7 @@ const (
 type sqlTok struct {
 	kind       sqlKind
 	text       string // words, punctuation, meta: as written; strings, identifiers: the content
+	up         string // words: upper case
 	start, end int    // byte range in the scanned text
 	cstart     int    // strings: where the content starts
 	verbatim   bool   // strings: the content is text[cstart:cstart+len(text)]
@@ -341,6 +380,7 @@ func (lx *sqlLexer) next() (sqlTok, bool) {
 			lx.i++
 		}
 		t.kind, t.text = sqlWord, s[t.start:lx.i]
+		t.up = strings.ToUpper(t.text)
 	default:
 		n := 1
 		if strings.HasPrefix(s[lx.i:], "<=>") {
@@ -363,6 +403,22 @@ func (lx *sqlLexer) quoted(t *sqlTok, q byte, backslash bool) {
 	s := lx.s
 	lx.i++
 	t.kind, t.cstart, t.verbatim = sqlString, lx.i, true
+	// The common case: no escapes, the content is a slice of the text.
+	for j := lx.i; j < len(s); j++ {
+		if s[j] == '\\' && backslash || s[j] == q && j+1 < len(s) && s[j+1] == q {
+			break
+		}
+		if s[j] == q {
+			t.text = s[lx.i:j]
+			lx.i = j + 1
+			return
+		}
+		if j == len(s)-1 {
+			t.text = s[lx.i:]
+			lx.i = len(s)
+			return
+		}
+	}
 	var b strings.Builder
 	for lx.i < len(s) {
 		c := s[lx.i]
@@ -460,17 +516,18 @@ func (lx *sqlLexer) skipCopyData() {
 // ---- Scanner: statements and their classification ----
 
 type sqlScanner struct {
-	inv   *Invocation // nil: no shell analysis (second dialect, probes)
-	text  string
-	o     origin
-	mysql bool
-	depth int
-	conn  sqlConn
-	db    string          // current database (USE, \c)
-	temps map[string]bool // tables this text created as temporary
-	hits  []sqlHit
-	dyn   bool // sql.dynamic reported
-	probe bool
+	inv      *Invocation // nil: no shell analysis (sqlHits, probes)
+	text     string
+	o        origin
+	mysql    bool
+	depth    int
+	conn     sqlConn
+	db       string          // current database (USE, \c)
+	temps    map[string]bool // tables this text created as temporary
+	hits     []sqlHit
+	dyn      bool // sql.dynamic reported
+	probe    bool
+	depthBuf []int
 }
 
 func newSQLScanner(inv *Invocation, text string, o origin, conn sqlConn, mysql bool) *sqlScanner {
@@ -481,7 +538,7 @@ func newSQLScanner(inv *Invocation, text string, o origin, conn sqlConn, mysql b
 // string) with what the parent knows.
 func (sc *sqlScanner) child(text string, o origin) *sqlScanner {
 	c := *sc
-	c.text, c.o, c.depth, c.hits, c.dyn = text, o, sc.depth+1, nil, false
+	c.text, c.o, c.depth, c.hits, c.dyn, c.depthBuf = text, o, sc.depth+1, nil, false, nil
 	if c.temps == nil {
 		sc.temps = map[string]bool{}
 		c.temps = sc.temps
@@ -509,7 +566,7 @@ func (sc *sqlScanner) sub(t sqlTok) origin {
 
 func (sc *sqlScanner) run() {
 	lx := &sqlLexer{s: sc.text, mysql: sc.mysql, line: true}
-	var st []sqlTok
+	st := make([]sqlTok, 0, 16)
 	for {
 		t, ok := lx.next()
 		if !ok {
@@ -649,10 +706,10 @@ type stmt struct {
 }
 
 func (s *stmt) up(k int) string {
-	if k < 0 || k >= len(s.t) || s.t[k].kind != sqlWord {
+	if k < 0 || k >= len(s.t) {
 		return ""
 	}
-	return strings.ToUpper(s.t[k].text)
+	return s.t[k].up
 }
 
 func (s *stmt) kw(k int, words ...string) bool {
@@ -783,7 +840,11 @@ func (sc *sqlScanner) statement(toks []sqlTok, term string) {
 	if len(toks) == 0 {
 		return
 	}
-	s := &stmt{t: toks, depth: make([]int, len(toks)+1), term: term}
+	if cap(sc.depthBuf) < len(toks)+1 {
+		sc.depthBuf = make([]int, len(toks)+1, 2*len(toks)+2)
+	}
+	s := &stmt{t: toks, depth: sc.depthBuf[:len(toks)+1], term: term}
+	s.depth[0] = 0
 	for k, t := range toks {
 		d := s.depth[k]
 		if t.kind == sqlPunct {
@@ -989,16 +1050,28 @@ func (sc *sqlScanner) drop(s *stmt, k int) {
 		sc.hit("sql.drop-owned", sc.target(who), "drops every object owned by "+disp(who)+sc.where()+", its tables and their rows included; only a backup brings them back", s.t[k], s.t[last])
 		return
 	}
+	if s.kw(j, "CONCURRENTLY") {
+		j++
+	}
 	if s.kw(j, "IF") && s.kw(j+1, "EXISTS") {
 		j += 2
 	}
 	names, after, last := s.nameList(j, end)
 	if len(names) == 0 {
-		if j < end && s.t[j].kind == sqlString && kind == "DATABASE" {
+		if j < end && s.t[j].kind == sqlString && (kind == "DATABASE" || kind == "USER" || kind == "ROLE" || kind == "LOGIN") {
+			// MySQL: DROP USER 'app'@'%'
 			names, last, after = []string{s.t[j].text}, j, j+1
+			for after < end && (s.t[after].text == "@" || s.t[after].kind == sqlString && s.t[after-1].text == "@") {
+				last, after = after, after+1
+			}
 		} else {
 			return
 		}
+	}
+	// SQL goes on with an option or ends; prose ("drop table support in
+	// v2") does not, and a database would reject it anyway.
+	if after < end && !dropTrailer(s, after) {
+		return
 	}
 	list := strings.Join(names, ", ")
 	lower := strings.ToLower(kind)
@@ -1062,6 +1135,19 @@ func (sc *sqlScanner) drop(s *stmt, k int) {
 	}
 }
 
+var dropTrailers = setOf("CASCADE RESTRICT PURGE SYNC ON NO WITH FORCE CONSTRAINTS INCLUDING AND FROM WHERE IF")
+
+func dropTrailer(s *stmt, k int) bool {
+	t := s.t[k]
+	switch t.kind {
+	case sqlPunct:
+		return t.text == "(" || t.text == "," || t.text == "@"
+	case sqlWord:
+		return dropTrailers[strings.ToUpper(t.text)] || strings.Contains(t.text, unknown)
+	}
+	return false
+}
+
 func scratchWhat(temp bool) string {
 	if temp {
 		return "temporary table"
@@ -1121,9 +1207,12 @@ func (sc *sqlScanner) truncate(s *stmt, k int) {
 	if s.kw(j, "TABLE") {
 		j++
 	}
-	names, _, last := s.nameList(j, end)
+	names, after, last := s.nameList(j, end)
 	if len(names) == 0 || s.punct(k+1, "(") {
 		return
+	}
+	if after < end && !s.kw(after, "RESTART", "CONTINUE", "CASCADE", "RESTRICT", "ON", "SYNC", "PARTITION", "IMMEDIATE", "DROP", "REUSE") && !strings.Contains(s.t[after].text, unknown) {
+		return // not SQL
 	}
 	list := strings.Join(names, ", ")
 	if all(names, func(n string) bool { return scratchTable(n) || sc.temps[strings.ToLower(n)] }) {
@@ -2130,7 +2219,11 @@ func analyseSQLClient(inv *Invocation, c *sqlClient) {
 	ran, stdinToo := false, false
 	for _, a := range optValues(opts, c.exec...) {
 		ran = true
-		sqlFindingsIn(inv, a.Value, originOf(a), conn)
+		var hits []sqlHit
+		hits, conn = scanSQLConn(inv, a.Value, originOf(a), conn) // psql runs each -c in one session
+		for _, h := range hits {
+			inv.Flag(h.Rule, h.Target, h.Reason, h.Spans...)
+		}
 	}
 	for _, a := range optValues(opts, c.files...) {
 		ran = true
