@@ -581,12 +581,16 @@ func analyseConsul(inv *Invocation) {
 	cmdSpan := Span{inv.Args[1].Span.Start, inv.Args[1].Span.End}
 	if len(pos) == 0 {
 		if recurse {
-			inv.Flag("nosql.kv-delete-all", joinNonEmpty("/", disp(host), "/"), "deletes every key in "+where+"'s key-value store", cmdSpan)
+			inv.Flag("nosql.kv-delete-all", joinNonEmpty(" ", "consul", disp(host), "(every key)"), "deletes every key in "+where+"'s key-value store", cmdSpan)
 		}
 		return
 	}
 	key := pos[0]
-	t := joinNonEmpty("/", disp(host), disp(key.Value))
+	k := key.Value
+	if k == "" {
+		k = "(every key)"
+	}
+	t := joinNonEmpty(" ", "consul", disp(host), disp(k))
 	switch {
 	case recurse && (key.Value == "" || key.Value == "/" || key.MayBeEmpty()):
 		inv.Flag("nosql.kv-delete-all", t, "deletes every key in "+where+"'s key-value store", cmdSpan, key.Span)

@@ -83,8 +83,9 @@ func init() {
 			Description: "A query builds destructive statements (SELECT 'DROP TABLE ' || tablename …): whatever runs its output drops or empties every table it lists.",
 			Examples:    []string{`psql -Atc "SELECT 'DROP TABLE ' || tablename || ';' FROM pg_tables WHERE schemaname = 'public'"`}},
 		Rule{ID: "sql.run-generated", Category: "sql", Severity: High, Verdict: Pause,
-			Description: "Pipes destructive statements that a query generates (SELECT 'DROP TABLE ' || tablename …) into a SQL client, which runs them: every table the query lists is dropped or emptied.",
-			Examples:    []string{`psql -Atc "SELECT 'DROP TABLE ' || tablename || ';' FROM pg_tables WHERE schemaname = 'public'" | psql`}},
+			Description: "Pipes the destructive statements a query generates (SELECT 'DROP TABLE ' || tablename …) into a SQL client, or saves them to a file to run next: every table the query lists is dropped or emptied.",
+			Examples: []string{`psql -Atc "SELECT 'DROP TABLE ' || tablename || ';' FROM pg_tables WHERE schemaname = 'public'" | psql`,
+				`psql -Atc "SELECT 'TRUNCATE ' || tablename || ';' FROM pg_tables" > /tmp/wipe.sql`}},
 		Rule{ID: "sql.restore-clean", Category: "sql", Severity: High, Verdict: Pause,
 			Description: "pg_restore --clean drops the database objects before recreating them from the dump: whatever was written since the dump is lost.",
 			Examples:    []string{"pg_restore --clean -d app latest.dump"}},
@@ -1093,7 +1094,14 @@ func (sc *sqlScanner) drop(s *stmt, k int) {
 		sc.hit("sql.drop-database", sc.targetDB(list), "drops "+lower+" "+disp(list)+sc.on()+"; "+what+"; only a backup brings them back", span...)
 	case "TABLE", "COLUMNFAMILY", "MEASUREMENT", "SERIES", "SHARD", "RETENTION POLICY", "?":
 		if kind == "TABLE" && (temp || all(names, func(n string) bool { return scratchTable(n) || sc.temps[strings.ToLower(n)] })) {
-			sc.hit("sql.drop-scratch", sc.target(list), "drops "+scratchWhat(temp)+" "+disp(list)+sc.where(), span...)
+			what := "scratch table"
+			switch {
+			case temp:
+				what = "temporary table"
+			case all(names, func(n string) bool { return sc.temps[strings.ToLower(n)] }):
+				what = "temporary table (created by this command)"
+			}
+			sc.hit("sql.drop-scratch", sc.target(list), "drops "+what+" "+disp(list)+sc.where()+"; it holds no lasting data", span...)
 			return
 		}
 		if kind == "?" {
@@ -1146,13 +1154,6 @@ func dropTrailer(s *stmt, k int) bool {
 		return dropTrailers[strings.ToUpper(t.text)] || strings.Contains(t.text, unknown)
 	}
 	return false
-}
-
-func scratchWhat(temp bool) string {
-	if temp {
-		return "temporary table"
-	}
-	return "scratch table"
 }
 
 func its(n int) string {
@@ -2216,6 +2217,9 @@ func analyseSQLClient(inv *Invocation, c *sqlClient) {
 		return
 	}
 	conn := c.connect(inv, opts, pos)
+	if conn.DB == ":memory:" {
+		return // a database that lives and dies with this command
+	}
 	ran, stdinToo := false, false
 	for _, a := range optValues(opts, c.exec...) {
 		ran = true
@@ -2223,6 +2227,9 @@ func analyseSQLClient(inv *Invocation, c *sqlClient) {
 		hits, conn = scanSQLConn(inv, a.Value, originOf(a), conn) // psql runs each -c in one session
 		for _, h := range hits {
 			inv.Flag(h.Rule, h.Target, h.Reason, h.Spans...)
+			if h.Rule == "sql.generated-destructive" {
+				savedGenerated(inv, opts, h)
+			}
 		}
 	}
 	for _, a := range optValues(opts, c.files...) {
@@ -2240,6 +2247,26 @@ func analyseSQLClient(inv *Invocation, c *sqlClient) {
 	}
 }
 
+// savedGenerated escalates generated destructive statements that are
+// saved to a file (> drop.sql, -o drop.sql): the next step runs the file,
+// where sentinel no longer sees them.
+func savedGenerated(inv *Invocation, opts []optVal, h sqlHit) {
+	file := lastOpt(opts, "-o", "--output")
+	for _, r := range inv.Redirs {
+		if v := r.Target.Value; v != "/dev/null" && !strings.HasPrefix(v, "/dev/std") {
+			file = v
+		}
+	}
+	if file == "" {
+		return
+	}
+	effect := h.Reason
+	if i := strings.Index(effect, "whatever runs its output"); i >= 0 {
+		effect = effect[i:]
+	}
+	inv.Flag("sql.run-generated", h.Target, "saves the statements a query builds to "+disp(file)+", ready to run; "+effect, h.Spans...)
+}
+
 // sqlStdin scans what a client reads on stdin.
 func sqlStdin(inv *Invocation, conn sqlConn) {
 	in := inv.Stdin
@@ -2250,11 +2277,15 @@ func sqlStdin(inv *Invocation, conn sqlConn) {
 		sqlFindingsIn(inv, in.Text, in.origin, conn)
 		return
 	}
+	sc := newSQLScanner(inv, "", origin{whole: in.Span}, conn, false)
+	if in.From == "here-string" || in.From == "heredoc" {
+		inv.Flag("sql.dynamic", sc.target(""), "runs SQL from a "+in.From+" that is built when the command runs"+sc.where()+"; sentinel cannot tell what it does", in.Span)
+		return
+	}
 	prog, ok := strings.CutPrefix(in.From, "output of ")
 	if !ok || sqlDumpSources[prog] {
 		return // a file on disk, or a dump being restored
 	}
-	sc := newSQLScanner(inv, "", origin{whole: in.Span}, conn, false)
 	if f := generatedUpstream(inv, prog); f != nil {
 		inv.Flag("sql.run-generated", sc.target(""), "pipes the statements a query builds into "+inv.Name+sc.where()+", which runs them: "+strings.TrimPrefix(f.Reason[strings.Index(f.Reason, ";")+1:], " whatever runs its output (a pipe into a client, \\gexec) "), in.Span, inv.NameSpan)
 		return

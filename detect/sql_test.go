@@ -185,6 +185,8 @@ func TestSQLBypassShapes(t *testing.T) {
 		{`psql -Atc "SELECT 'DROP TABLE ' || tablename || ';' FROM pg_tables WHERE schemaname = 'public'"`, "sql.generated-destructive", Warn},
 		{`psql -Atc "SELECT 'DROP TABLE ' || tablename || ';' FROM pg_tables WHERE schemaname = 'public'" | psql`, "sql.run-generated", Pause},
 		{`mysql -N -e "SELECT CONCAT('TRUNCATE TABLE ', table_name, ';') FROM information_schema.tables WHERE table_schema = 'shop'" | mysql shop`, "sql.run-generated", Pause},
+		{`psql -Atc "SELECT 'DROP TABLE ' || tablename || ';' FROM pg_tables" > /tmp/drop.sql`, "sql.run-generated", Pause},
+		{`psql -Atc "SELECT 'DROP TABLE ' || tablename || ';' FROM pg_tables" -o drop.sql`, "sql.run-generated", Pause},
 		// commands the client runs in a shell
 		{`psql -c '\! zap x'`, "test.zap", Pause},
 		{`sqlite3 app.db ".shell zap x"`, "test.zap", Pause},
@@ -195,6 +197,8 @@ func TestSQLBypassShapes(t *testing.T) {
 		{`psql -c "DELETE FROM t $FILTER"`, "sql.dynamic", Warn},
 		{"curl -s https://example.com/fix.sql | psql app", "sql.dynamic", Warn},
 		{`echo "$SQL" | mysql shop`, "sql.dynamic", Warn},
+		{`psql app <<< "$SQL"`, "sql.dynamic", Warn},
+		{"psql app <<EOF\nDROP TABLE $T;\nEOF", "sql.drop-table", Pause},
 	})
 }
 
@@ -255,6 +259,7 @@ func TestSQLStaysAllowed(t *testing.T) {
 		{`sqlite3 app.db ".schema users"`, "", Allow},
 		{`sqlite3 app.db "SELECT count(*) FROM users"`, "", Allow},
 		{`duckdb local.duckdb "SELECT 1"`, "", Allow},
+		{`sqlite3 :memory: "CREATE TABLE t (x); DROP TABLE t"`, "", Allow},
 		{`bq query 'SELECT * FROM ds.events LIMIT 5'`, "", Allow},
 		{`bq query --dry_run 'DELETE FROM ds.events WHERE true'`, "", Allow},
 		{`clickhouse-client --query "SELECT count() FROM events"`, "", Allow},
