@@ -719,32 +719,32 @@ func analysePackageRunner(inv *Invocation) {
 				return
 			case v == "--":
 				i++
-				runProgram(inv, args[i:], false)
+				runProgram(inv, args[i:], true)
 				return
 			case strings.HasPrefix(v, "-"):
 			default:
-				runProgram(inv, args[i:], false)
+				runProgram(inv, args[i:], true)
 				return
 			}
 		}
 	case "pnpm", "yarn", "npm", "bun":
-		i = skipOptions(args, "-C --dir -F --filter --cwd --prefix -w --workspace", false)
+		i = skipOptions(args, "-C --dir -F --filter --cwd --prefix -w --workspace", true)
 		if i >= len(args) {
 			return
 		}
 		switch sub := args[i].Value; {
 		case sub == "exec" || sub == "dlx" || sub == "x" || inv.Name != "npm" && sub == "run":
-			j := i + 1 + skipOptions(args[i+1:], "-p --package -c --call", false)
-			runProgram(inv, args[j:], sub == "run")
+			j := i + 1 + skipOptions(args[i+1:], "-p --package -c --call", true)
+			runProgram(inv, args[j:], true)
 		case sub == "workspace" && inv.Name == "yarn" && i+2 < len(args):
 			runProgram(inv, args[i+2:], true)
 		case inv.Name == "pnpm" || inv.Name == "yarn":
 			runProgram(inv, args[i:], true) // pnpm prisma …, yarn prisma …
 		}
 	case "bundle":
-		i = skipOptions(args, "--gemfile", false)
+		i = skipOptions(args, "--gemfile", true)
 		if i < len(args) && args[i].Value == "exec" {
-			runProgram(inv, args[i+1+skipOptions(args[i+1:], "", false):], false)
+			runProgram(inv, args[i+1+skipOptions(args[i+1:], "", false):], true)
 		}
 	case "dotenv", "dotenvx", "cross-env":
 		if inv.Name == "dotenvx" {
@@ -755,24 +755,25 @@ func analysePackageRunner(inv *Invocation) {
 		}
 		for j, a := range args {
 			if a.Value == "--" {
-				runProgram(inv, args[j+1:], false)
+				runProgram(inv, args[j+1:], true)
 				return
 			}
 		}
-		runProgram(inv, args[skipOptions(args, "-e -v -c -p -f --env-file --convention", true):], false)
+		runProgram(inv, args[skipOptions(args, "-e -v -c -p -f --env-file --convention", true):], true)
 	}
 }
 
-// knownRunnerTargets are the programs followed where a package manager
-// may mean one of its own subcommands or a package.json script (pnpm rm,
-// yarn test): there only these names are taken as programs.
-var knownRunnerTargets = setOf(`prisma rails rake knex sequelize sequelize-cli typeorm typeorm-ts-node-commonjs typeorm-ts-node-esm
+// knownRunnerTargets are the programs followed through package runners:
+// where a package manager may mean one of its own subcommands or a
+// package.json script (pnpm rm, yarn test), only these names are programs.
+var knownRunnerTargets = wordSet(`prisma rails rake knex sequelize sequelize-cli typeorm typeorm-ts-node-commonjs typeorm-ts-node-esm
 	drizzle-kit supabase flyway liquibase dbmate atlas sqlx diesel goose migrate mix alembic python python3 psql mysql mariadb
 	sqlite3 redis-cli mongosh mongo wrangler turso php artisan manage.py django-admin node dotenv cross-env npx pnpm yarn bunx`)
 
 // runProgram dispatches args (a program and its arguments) through the
-// walker, so wrappers and every analyser apply. known limits it to
-// knownRunnerTargets.
+// walker, so wrappers and every analyser of the program apply. known
+// limits it to knownRunnerTargets (the other analysers' runners follow
+// their own programs; the core should grow one general runner unwrap).
 func runProgram(inv *Invocation, args []Arg, known bool) {
 	if len(args) == 0 || inv.w == nil {
 		return

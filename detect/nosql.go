@@ -76,7 +76,7 @@ func init() {
 
 // ---- Redis ----
 
-var redisValueOpts = setOf(`-h -p -s -a -u -r -i -n -d -D --user --pass --rdb --functions-rdb --pipe-timeout --memkeys-samples
+var redisValueOpts = wordSet(`-h -p -s -a -u -r -i -n -d -D --user --pass --rdb --functions-rdb --pipe-timeout --memkeys-samples
 	--pattern --quoted-pattern --count --intrinsic-latency --eval --cacert --cacertdir --cert --key --tls-ciphers --tls-ciphersuites
 	--sni --lru-test --latency-history --latency-dist`)
 

@@ -699,21 +699,21 @@ func (sc *sqlScanner) shell(cmd string, o origin) {
 	sc.inv.Analyze(cmd, o)
 }
 
-// stmt is one statement's tokens with their parenthesis depth.
-type stmt struct {
+// sqlStmt is one statement's tokens with their parenthesis depth.
+type sqlStmt struct {
 	t     []sqlTok
 	depth []int // depth[k]: open parentheses before token k
 	term  string
 }
 
-func (s *stmt) up(k int) string {
+func (s *sqlStmt) up(k int) string {
 	if k < 0 || k >= len(s.t) {
 		return ""
 	}
 	return s.t[k].up
 }
 
-func (s *stmt) kw(k int, words ...string) bool {
+func (s *sqlStmt) kw(k int, words ...string) bool {
 	u := s.up(k)
 	if u == "" {
 		return false
@@ -726,13 +726,13 @@ func (s *stmt) kw(k int, words ...string) bool {
 	return false
 }
 
-func (s *stmt) punct(k int, p string) bool {
+func (s *sqlStmt) punct(k int, p string) bool {
 	return k >= 0 && k < len(s.t) && s.t[k].kind == sqlPunct && s.t[k].text == p
 }
 
 // end is where the statement starting at k ends: the parenthesis that
 // encloses it, or the end.
-func (s *stmt) end(k int) int {
+func (s *sqlStmt) end(k int) int {
 	d := s.depth[k]
 	if d == 0 {
 		return len(s.t)
@@ -747,7 +747,7 @@ func (s *stmt) end(k int) int {
 
 // find returns the first token in [from,to) at depth d that is one of
 // the keywords, or -1.
-func (s *stmt) find(from, to, d int, words ...string) int {
+func (s *sqlStmt) find(from, to, d int, words ...string) int {
 	for j := from; j < to && j < len(s.t); j++ {
 		if s.depth[j] == d && s.kw(j, words...) {
 			return j
@@ -757,7 +757,7 @@ func (s *stmt) find(from, to, d int, words ...string) int {
 }
 
 // matching is the index of the parenthesis closing the one at k.
-func (s *stmt) matching(k int) int {
+func (s *sqlStmt) matching(k int) int {
 	d := s.depth[k]
 	for j := k + 1; j < len(s.t); j++ {
 		if s.depth[j] == d+1 && s.punct(j, ")") {
@@ -767,13 +767,13 @@ func (s *stmt) matching(k int) int {
 	return len(s.t) - 1
 }
 
-var sqlReserved = setOf(`WHERE FROM SET AND OR NOT CASCADE RESTRICT IF EXISTS ON USING RETURNING LIMIT ORDER GROUP BY END ELSE
+var sqlReserved = wordSet(`WHERE FROM SET AND OR NOT CASCADE RESTRICT IF EXISTS ON USING RETURNING LIMIT ORDER GROUP BY END ELSE
 	THEN WHEN SELECT VALUES TABLE AS JOIN INNER LEFT RIGHT OUTER CROSS FULL NATURAL WITH ONLY PURGE INTO NULL TRUE FALSE TO IN IS
 	LIKE BETWEEN CASE RESTART CONTINUE IDENTITY PARTITION OUTPUT OPTION OFFSET HAVING UNION ALL DISTINCT FOR COLUMN CONSTRAINT
 	DEFAULT PRIMARY FOREIGN KEY CHECK UNIQUE INDEX ADD DROP ALTER RENAME TEMPORARY TEMP DELETE UPDATE INSERT TRUNCATE CREATE
 	BEGIN COMMIT ROLLBACK SYNC`)
 
-func setOf(words string) map[string]bool {
+func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
 		m[w] = true
@@ -783,7 +783,7 @@ func setOf(words string) map[string]bool {
 
 // qname reads a (qualified) name at k: the name, the index after it and
 // the index of its last token.
-func (s *stmt) qname(k, end int) (string, int, int, bool) {
+func (s *sqlStmt) qname(k, end int) (string, int, int, bool) {
 	var parts []string
 	last := k
 	for k < end {
@@ -814,7 +814,7 @@ func (s *stmt) qname(k, end int) (string, int, int, bool) {
 }
 
 // nameList reads name [, name]... (each optionally followed by *).
-func (s *stmt) nameList(k, end int) ([]string, int, int) {
+func (s *sqlStmt) nameList(k, end int) ([]string, int, int) {
 	var names []string
 	last := k
 	for {
@@ -844,7 +844,7 @@ func (sc *sqlScanner) statement(toks []sqlTok, term string) {
 	if cap(sc.depthBuf) < len(toks)+1 {
 		sc.depthBuf = make([]int, len(toks)+1, 2*len(toks)+2)
 	}
-	s := &stmt{t: toks, depth: sc.depthBuf[:len(toks)+1], term: term}
+	s := &sqlStmt{t: toks, depth: sc.depthBuf[:len(toks)+1], term: term}
 	s.depth[0] = 0
 	for k, t := range toks {
 		d := s.depth[k]
@@ -871,12 +871,12 @@ func (sc *sqlScanner) statement(toks []sqlTok, term string) {
 func lastEnd(toks []sqlTok) int { return toks[len(toks)-1].end }
 
 // subVerbs may start a statement inside parentheses (a CTE, a subquery).
-var subVerbs = setOf("DELETE UPDATE WITH SELECT INSERT")
+var subVerbs = wordSet("DELETE UPDATE WITH SELECT INSERT")
 
 // verbAt reports whether a statement may start at token k: the first
 // token, inside parentheses, or after a procedural keyword (BEGIN … END
 // bodies of triggers, functions and DO blocks).
-func (s *stmt) verbAt(k int) bool {
+func (s *sqlStmt) verbAt(k int) bool {
 	if s.t[k].kind != sqlWord {
 		return false
 	}
@@ -893,7 +893,7 @@ func (s *stmt) verbAt(k int) bool {
 	return false
 }
 
-func (sc *sqlScanner) verb(s *stmt, k int) {
+func (sc *sqlScanner) verb(s *sqlStmt, k int) {
 	switch s.up(k) {
 	case "DROP":
 		sc.drop(s, k)
@@ -967,7 +967,7 @@ func (sc *sqlScanner) verb(s *stmt, k int) {
 }
 
 // wholeStatement looks for calls anywhere in a statement.
-func (sc *sqlScanner) wholeStatement(s *stmt) {
+func (sc *sqlScanner) wholeStatement(s *sqlStmt) {
 	terminated := false
 	for j := 0; j+1 < len(s.t); j++ {
 		if s.t[j].kind != sqlWord || !s.punct(j+1, "(") {
@@ -1007,7 +1007,7 @@ var dropKinds = []string{
 
 // dropKind reads the kind of object after DROP: canonical words, and the
 // index after them. "?" is a kind only known at run time.
-func (s *stmt) dropKind(k, end int) (string, int) {
+func (s *sqlStmt) dropKind(k, end int) (string, int) {
 	if k < end && s.t[k].kind == sqlWord && strings.Contains(s.t[k].text, unknown) {
 		return "?", k + 1
 	}
@@ -1027,7 +1027,7 @@ func (s *stmt) dropKind(k, end int) (string, int) {
 	return "", k
 }
 
-func (sc *sqlScanner) drop(s *stmt, k int) {
+func (sc *sqlScanner) drop(s *sqlStmt, k int) {
 	end := s.end(k)
 	j := k + 1
 	temp := false
@@ -1080,7 +1080,7 @@ func (sc *sqlScanner) drop(s *stmt, k int) {
 	span := []sqlTok{s.t[k], s.t[last]}
 	switch kind {
 	case "DATABASE", "SCHEMA", "KEYSPACE":
-		if all(names, scratchDatabase) {
+		if allOf(names, scratchDatabase) {
 			sc.hit("sql.drop-scratch", sc.targetDB(list), "drops "+lower+" "+disp(list)+sc.on()+", which by its name is a test or scratch database", span...)
 			return
 		}
@@ -1093,12 +1093,12 @@ func (sc *sqlScanner) drop(s *stmt, k int) {
 		}
 		sc.hit("sql.drop-database", sc.targetDB(list), "drops "+lower+" "+disp(list)+sc.on()+"; "+what+"; only a backup brings them back", span...)
 	case "TABLE", "COLUMNFAMILY", "MEASUREMENT", "SERIES", "SHARD", "RETENTION POLICY", "?":
-		if kind == "TABLE" && (temp || all(names, func(n string) bool { return scratchTable(n) || sc.temps[strings.ToLower(n)] })) {
+		if kind == "TABLE" && (temp || allOf(names, func(n string) bool { return scratchTable(n) || sc.temps[strings.ToLower(n)] })) {
 			what := "scratch table"
 			switch {
 			case temp:
 				what = "temporary table"
-			case all(names, func(n string) bool { return sc.temps[strings.ToLower(n)] }):
+			case allOf(names, func(n string) bool { return sc.temps[strings.ToLower(n)] }):
 				what = "temporary table (created by this command)"
 			}
 			sc.hit("sql.drop-scratch", sc.target(list), "drops "+what+" "+disp(list)+sc.where()+"; it holds no lasting data", span...)
@@ -1143,9 +1143,9 @@ func (sc *sqlScanner) drop(s *stmt, k int) {
 	}
 }
 
-var dropTrailers = setOf("CASCADE RESTRICT PURGE SYNC ON NO WITH FORCE CONSTRAINTS INCLUDING AND FROM WHERE IF")
+var dropTrailers = wordSet("CASCADE RESTRICT PURGE SYNC ON NO WITH FORCE CONSTRAINTS INCLUDING AND FROM WHERE IF")
 
-func dropTrailer(s *stmt, k int) bool {
+func dropTrailer(s *sqlStmt, k int) bool {
 	t := s.t[k]
 	switch t.kind {
 	case sqlPunct:
@@ -1163,7 +1163,7 @@ func its(n int) string {
 	return "its"
 }
 
-func all(names []string, f func(string) bool) bool {
+func allOf(names []string, f func(string) bool) bool {
 	for _, n := range names {
 		if !f(n) {
 			return false
@@ -1202,7 +1202,7 @@ func scratchDatabase(n string) bool {
 	return scratchDBRE.MatchString(n)
 }
 
-func (sc *sqlScanner) truncate(s *stmt, k int) {
+func (sc *sqlScanner) truncate(s *sqlStmt, k int) {
 	end := s.end(k)
 	j := k + 1
 	if s.kw(j, "TABLE") {
@@ -1216,7 +1216,7 @@ func (sc *sqlScanner) truncate(s *stmt, k int) {
 		return // not SQL
 	}
 	list := strings.Join(names, ", ")
-	if all(names, func(n string) bool { return scratchTable(n) || sc.temps[strings.ToLower(n)] }) {
+	if allOf(names, func(n string) bool { return scratchTable(n) || sc.temps[strings.ToLower(n)] }) {
 		sc.hit("sql.drop-scratch", sc.target(list), "empties scratch table "+disp(list)+sc.where(), s.t[k], s.t[last])
 		return
 	}
@@ -1231,9 +1231,9 @@ func tables(names []string) string {
 }
 
 // rowTail are the words that may follow the table of a DELETE or UPDATE.
-var deleteTail = setOf("WHERE USING RETURNING LIMIT ORDER OUTPUT WITH OPTION PARTITION FROM JOIN INNER LEFT RIGHT CROSS AS SET")
+var deleteTail = wordSet("WHERE USING RETURNING LIMIT ORDER OUTPUT WITH OPTION PARTITION FROM JOIN INNER LEFT RIGHT CROSS AS SET")
 
-func (sc *sqlScanner) delete(s *stmt, k int) {
+func (sc *sqlScanner) delete(s *sqlStmt, k int) {
 	end := s.end(k)
 	d := s.depth[k]
 	j := k + 1
@@ -1299,7 +1299,7 @@ func (sc *sqlScanner) delete(s *stmt, k int) {
 
 // rowsAll reports a DELETE or UPDATE that touches every row: no WHERE, or
 // a WHERE that is always true.
-func (sc *sqlScanner) rowsAll(s *stmt, rule, what, name string, first, last sqlTok, where, from, end int) {
+func (sc *sqlScanner) rowsAll(s *sqlStmt, rule, what, name string, first, last sqlTok, where, from, end int) {
 	if where >= 0 {
 		d := s.depth[where]
 		condEnd := end
@@ -1333,7 +1333,7 @@ func (sc *sqlScanner) rowsAll(s *stmt, rule, what, name string, first, last sqlT
 	sc.hit(rule, sc.target(name), what+": the "+verb+" has no WHERE clause; only a backup brings the old data back", first, last)
 }
 
-func (sc *sqlScanner) update(s *stmt, k int) {
+func (sc *sqlScanner) update(s *sqlStmt, k int) {
 	end := s.end(k)
 	d := s.depth[k]
 	j := k + 1
@@ -1378,7 +1378,7 @@ func (sc *sqlScanner) update(s *stmt, k int) {
 	sc.rowsAll(s, "sql.update-all", "overwrites every row of table "+disp(name)+sc.where(), name, s.t[k], s.t[last], where, set+1, end)
 }
 
-func (sc *sqlScanner) alterTable(s *stmt, k int) {
+func (sc *sqlScanner) alterTable(s *sqlStmt, k int) {
 	end := s.end(k)
 	d := s.depth[k]
 	j := k + 2
@@ -1450,7 +1450,7 @@ func (sc *sqlScanner) alterTable(s *stmt, k int) {
 }
 
 // nameOrValues reads partition names or values (ALL, 202401, '2024-01').
-func (s *stmt) nameOrValues(k, end int) (string, int, int) {
+func (s *sqlStmt) nameOrValues(k, end int) (string, int, int) {
 	var parts []string
 	last := k - 1
 	for j := k; j < end && len(parts) < 8; j++ {
@@ -1473,7 +1473,7 @@ func (s *stmt) nameOrValues(k, end int) (string, int, int) {
 	return strings.Join(parts, ", "), last + 1, last
 }
 
-func (sc *sqlScanner) explain(s *stmt, k int) {
+func (sc *sqlScanner) explain(s *sqlStmt, k int) {
 	end := s.end(k)
 	j := k + 1
 	analyze := false
@@ -1498,7 +1498,7 @@ func (sc *sqlScanner) explain(s *stmt, k int) {
 	}
 }
 
-func (sc *sqlScanner) with(s *stmt, k int) {
+func (sc *sqlScanner) with(s *sqlStmt, k int) {
 	end := s.end(k)
 	d := s.depth[k]
 	for j := k + 1; j < end; j++ {
@@ -1509,7 +1509,7 @@ func (sc *sqlScanner) with(s *stmt, k int) {
 	}
 }
 
-func (sc *sqlScanner) create(s *stmt, k int) {
+func (sc *sqlScanner) create(s *sqlStmt, k int) {
 	end := s.end(k)
 	j := k + 1
 	if s.kw(j, "OR") && s.kw(j+1, "REPLACE") {
@@ -1556,7 +1556,7 @@ var formatVerbRE = regexp.MustCompile(`%(?:\d+\$)?-?\d*[sIL]`)
 // literalGroups returns the string expressions in [from,to): literals
 // joined by || (non-literal operands become unknown), format() and
 // concat() calls.
-func (s *stmt) literalGroups(from, to int) []litGroup {
+func (s *sqlStmt) literalGroups(from, to int) []litGroup {
 	var out []litGroup
 	to = min(to, len(s.t))
 	for k := max(from, 0); k < to; k++ {
@@ -1632,7 +1632,7 @@ func (s *stmt) literalGroups(from, to int) []litGroup {
 
 // args splits the tokens between the parentheses at open and close at
 // their top-level commas.
-func (s *stmt) args(open, close int) [][]sqlTok {
+func (s *sqlStmt) args(open, close int) [][]sqlTok {
 	var out [][]sqlTok
 	d := s.depth[open] + 1
 	start := open + 1
@@ -1649,7 +1649,7 @@ func (s *stmt) args(open, close int) [][]sqlTok {
 
 // skipOperand skips one operand of ||: a name, a call, a cast, a
 // parenthesised expression.
-func (s *stmt) skipOperand(k, to int) int {
+func (s *sqlStmt) skipOperand(k, to int) int {
 	if k >= to {
 		return to
 	}
@@ -1674,7 +1674,7 @@ func (s *stmt) skipOperand(k, to int) int {
 }
 
 // execStrings scans the string expressions of [from,to) as SQL that runs.
-func (sc *sqlScanner) execStrings(s *stmt, from, to int) {
+func (sc *sqlScanner) execStrings(s *sqlStmt, from, to int) {
 	foreach := false
 	for j := from; j < to && j < len(s.t); j++ {
 		if s.t[j].kind == sqlWord && strings.HasPrefix(strings.ToLower(s.t[j].text), "sp_msforeach") {
@@ -1698,7 +1698,7 @@ func (sc *sqlScanner) execStrings(s *stmt, from, to int) {
 // generated warns about a query whose output is destructive SQL (the
 // usual way to drop every table: SELECT 'DROP TABLE ' || tablename …,
 // piped into psql).
-func (sc *sqlScanner) generated(s *stmt, k int) {
+func (sc *sqlScanner) generated(s *sqlStmt, k int) {
 	if sc.depth >= 4 {
 		return
 	}
@@ -2054,7 +2054,7 @@ func getopts(args []Arg, spec optSpec) (opts []optVal, pos []Arg) {
 				opts = append(opts, optVal{name, subArg(a, len(name)+1), true})
 				continue
 			}
-			if has(spec.long, name) && i+1 < len(args) {
+			if inList(spec.long, name) && i+1 < len(args) {
 				opts = append(opts, optVal{name, args[i+1], true})
 				i++
 				continue
@@ -2087,7 +2087,7 @@ func getopts(args []Arg, spec optSpec) (opts []optVal, pos []Arg) {
 	return opts, pos
 }
 
-func has(list []string, s string) bool {
+func inList(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -2118,7 +2118,7 @@ func subArg(a Arg, k int) Arg {
 func optValues(opts []optVal, names ...string) []Arg {
 	var out []Arg
 	for _, o := range opts {
-		if o.has && has(names, o.name) {
+		if o.has && inList(names, o.name) {
 			out = append(out, o.val)
 		}
 	}
@@ -2135,7 +2135,7 @@ func lastOpt(opts []optVal, names ...string) string {
 
 func hasOpt(opts []optVal, names ...string) bool {
 	for _, o := range opts {
-		if has(names, o.name) {
+		if inList(names, o.name) {
 			return true
 		}
 	}
@@ -2207,7 +2207,7 @@ var sqlClients = map[string]*sqlClient{
 
 // sqlDumpSources produce SQL dumps: piping them into a client restores
 // data, it does not run code someone wrote for the occasion.
-var sqlDumpSources = setOf(`pg_dump pg_dumpall pg_restore mysqldump mariadb-dump mysqlpump mongodump sqlite3 gunzip gzip zcat bzcat bunzip2 bzip2
+var sqlDumpSources = wordSet(`pg_dump pg_dumpall pg_restore mysqldump mariadb-dump mysqlpump mongodump sqlite3 gunzip gzip zcat bzcat bunzip2 bzip2
 	xz xzcat unxz zstd zstdcat unzstd lz4 lz4cat cat pv tar unzip openssl gpg age ssh docker kubectl aws gsutil gcloud az`)
 
 func analyseSQLClient(inv *Invocation, c *sqlClient) {
