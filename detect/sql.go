@@ -2326,9 +2326,10 @@ func (c *sqlClient) connect(inv *Invocation, opts []optVal, pos []Arg) sqlConn {
 		conn.DB = env[c.dbEnv]
 	}
 	if c.posHost >= 0 && c.posHost < len(pos) {
-		conn.Host = pos[c.posHost].Value
+		conn.Host = connValue(pos[c.posHost])
 	}
-	if v := lastOpt(opts, c.host...); v != "" {
+	if a, ok := lastOptArg(opts, c.host...); ok {
+		v := connValue(a)
 		if h, d := parseConn(v); h != "" {
 			conn.Host = h
 			if d != "" {
@@ -2338,7 +2339,12 @@ func (c *sqlClient) connect(inv *Invocation, opts []optVal, pos []Arg) sqlConn {
 			conn.Host = stripPort(v)
 		}
 	}
-	set := func(v string) {
+	set := func(a Arg) {
+		v := connValue(a)
+		if strings.HasPrefix(v, "$") {
+			conn.DB = v // a variable holding a URL or a name
+			return
+		}
 		h, d := parseConn(v)
 		if h != "" {
 			conn.Host = h
@@ -2348,13 +2354,34 @@ func (c *sqlClient) connect(inv *Invocation, opts []optVal, pos []Arg) sqlConn {
 		}
 	}
 	if c.posDB >= 0 && c.posDB < len(pos) {
-		set(pos[c.posDB].Value)
+		set(pos[c.posDB])
 	}
-	if v := lastOpt(opts, c.db...); v != "" {
-		set(v)
+	if a, ok := lastOptArg(opts, c.db...); ok {
+		set(a)
 	}
-	conn.Host, conn.DB = disp(conn.Host), disp(conn.DB)
 	return conn
+}
+
+var shellVarRE = regexp.MustCompile(`^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$`)
+
+// connValue is how a connection argument is shown: its value, or for one
+// only known at run time the variable that holds it ($DATABASE_URL).
+func connValue(a Arg) string {
+	if a.Known() {
+		return a.Value
+	}
+	if r := strings.Trim(a.Raw, `"'`); strings.Trim(a.Value, unknown) == "" && shellVarRE.MatchString(r) {
+		return r
+	}
+	return disp(a.Value)
+}
+
+func lastOptArg(opts []optVal, names ...string) (Arg, bool) {
+	vals := optValues(opts, names...)
+	if len(vals) == 0 {
+		return Arg{}, false
+	}
+	return vals[len(vals)-1], true
 }
 
 var jdbcDBRE = regexp.MustCompile(`(?i)databaseName=([^;]+)`)

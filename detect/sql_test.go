@@ -335,6 +335,8 @@ func TestSQLTargetsAndProtectedNames(t *testing.T) {
 		{"psql -c 'DROP DATABASE production'", "sql.drop-database", "production", Critical},
 		{"psql -d app -c '\\c billing' -c 'DROP TABLE invoices'", "sql.drop-table", "billing/invoices", High},
 		{"mysql -e 'USE shop; DROP TABLE orders'", "sql.drop-table", "shop/orders", High},
+		{`psql "$DATABASE_URL" -c "DROP TABLE users"`, "sql.drop-table", "$DATABASE_URL/users", High},
+		{`mysql -h "$DB_HOST" -e "TRUNCATE t"`, "sql.truncate", "$DB_HOST/t", High},
 	} {
 		r := Command(c.cmd, Context{})
 		var f *Finding
