@@ -111,6 +111,16 @@ func (w *walker) analyzeString(text string, o origin) {
 		return
 	}
 	ws := &words{text: text, org: o, vars: w.varsMap()}
+	ws.cmdOut = func(cs *syntax.CmdSubst) (string, bool) {
+		if len(cs.Stmts) != 1 {
+			return "", false
+		}
+		out := w.output(cs.Stmts[0], ws, nil)
+		if !out.Known || strings.Contains(out.Text, unknown) {
+			return "", false
+		}
+		return strings.TrimRight(out.Text, "\n"), true // as the shell does
+	}
 	for _, st := range f.Stmts {
 		w.stmt(st, ws, nil)
 	}

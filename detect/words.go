@@ -42,6 +42,9 @@ type words struct {
 	text string // the text the words were parsed from
 	org  origin
 	vars map[string]string // value of variables the command set; absent: unknown
+	// cmdOut is the output of a command substitution, when knowable
+	// ("$(cat <<'EOF' ... EOF)", "$(echo x)").
+	cmdOut func(*syntax.CmdSubst) (string, bool)
 }
 
 func (ws *words) arg(w *syntax.Word) Arg {
@@ -109,8 +112,16 @@ func (ws *words) part(b *strings.Builder, p syntax.WordPart, inDouble bool, quot
 		} else {
 			b.WriteString(unknown)
 		}
+	case *syntax.CmdSubst:
+		if ws.cmdOut != nil {
+			if out, ok := ws.cmdOut(p); ok {
+				b.WriteString(out)
+				return
+			}
+		}
+		b.WriteString(unknown)
 	default:
-		// Command and process substitutions, arithmetic, extglobs.
+		// Process substitutions, arithmetic, extglobs.
 		b.WriteString(unknown)
 	}
 }

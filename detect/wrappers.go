@@ -403,18 +403,25 @@ func (w *walker) compose(inv *Invocation, from int) (*Invocation, bool) {
 
 // kubectlExec follows kubectl exec POD -- CMD into CMD.
 func (w *walker) kubectlExec(inv *Invocation) (*Invocation, bool) {
-	for i, a := range inv.Args {
-		if a.Value == "exec" {
-			for j := i + 1; j < len(inv.Args); j++ {
-				if inv.Args[j].Value == "--" {
-					return w.rest(inv, j+1), true
-				}
+	withValue := map[string]bool{"-n": true, "--namespace": true, "--context": true, "--kubeconfig": true,
+		"--cluster": true, "--user": true, "-s": true, "--server": true, "--token": true, "--as": true, "-v": true}
+	for i := 0; i < len(inv.Args); i++ {
+		a := inv.Args[i]
+		if strings.HasPrefix(a.Value, "-") {
+			if withValue[a.Value] {
+				i++
 			}
-			return nil, true
+			continue
 		}
-		if !strings.HasPrefix(a.Value, "-") {
-			break // another subcommand: for the analysers
+		if a.Value != "exec" {
+			return nil, false // another subcommand: for the analysers
 		}
+		for j := i + 1; j < len(inv.Args); j++ {
+			if inv.Args[j].Value == "--" {
+				return w.rest(inv, j+1), true
+			}
+		}
+		return nil, true
 	}
 	return nil, false
 }
