@@ -367,6 +367,10 @@ func (p *gqlParser) value(name string) []gqlArg {
 		return nil
 	case t.kind == 'p' && t.val == "{":
 		p.advance()
+		if p.is('p', "}") {
+			p.advance()
+			return []gqlArg{{Name: name, Value: "{}"}} // where: {} matches everything
+		}
 		return p.arguments(name+".", "}")
 	case t.kind == 'p' && t.val == "[":
 		p.advance()
@@ -559,6 +563,8 @@ type gqlHit struct {
 	kind     string // head noun, singular: volume, backup
 	id       string // the argument naming what it acts on, if any
 	critical bool
+	all      bool   // where: {} — every row
+	words    string // the object as named, before singular: "users"
 }
 
 // judgeMutation decides whether a mutation field destroys something.
@@ -574,7 +580,7 @@ func judgeMutation(f gqlField, vars map[string]string) (gqlHit, bool) {
 			return gqlHit{}, false
 		}
 	}
-	h := gqlHit{field: f, verb: verb}
+	h := gqlHit{field: f, verb: verb, words: strings.Join(object, " ")}
 	for i := range object {
 		object[i] = singular(object[i])
 	}
@@ -584,6 +590,11 @@ func judgeMutation(f gqlField, vars map[string]string) (gqlHit, bool) {
 	}
 	h.critical = criticalKinds[h.kind]
 	h.id = gqlTargetArg(f.Args, h.kind, vars)
+	for _, a := range f.Args {
+		if last := strings.ToLower(a.Name[strings.LastIndexByte(a.Name, '.')+1:]); (last == "where" || last == "filter") && a.Value == "{}" && !a.Var {
+			h.all, h.id = true, ""
+		}
+	}
 	return h, true
 }
 
@@ -634,6 +645,8 @@ func (h gqlHit) consequence() string {
 // what says "volume v1", "project p-1", "the users".
 func (h gqlHit) what() string {
 	switch {
+	case h.all && h.words != "":
+		return "every one of the " + h.words + " (where: {} matches all)"
 	case h.object != "" && h.id != "":
 		return h.object + " " + h.id
 	case h.object != "":

@@ -74,6 +74,7 @@ type httpBody struct {
 // scheme; unknown parts may be anywhere).
 type httpURL struct {
 	raw   string
+	shown string // as written, for URLs with unknown parts
 	host  string // lower case, without port or brackets
 	port  string
 	path  string // "/..." or ""
@@ -132,9 +133,17 @@ func (u httpURL) hostPort() string {
 // tokens).
 func (u httpURL) target() string {
 	if !u.hostKnown() {
-		return showText(strings.SplitN(u.raw, "?", 2)[0])
+		return strings.SplitN(u.display(), "?", 2)[0]
 	}
 	return u.hostPort() + showText(u.path)
+}
+
+// display is the URL as written when parts are unknown ("$ES_URL/logs").
+func (u httpURL) display() string {
+	if u.shown != "" && strings.Contains(u.raw, unknown) {
+		return strings.Trim(u.shown, `"'`)
+	}
+	return showText(u.raw)
 }
 
 func (u httpURL) hostKnown() bool { return u.host != "" && !strings.Contains(u.host, unknown) }
@@ -198,7 +207,7 @@ func (u httpURL) apiName(kind string) string {
 		return "the " + p + " " + kind + "API"
 	}
 	if !u.hostKnown() {
-		return "the " + kind + "API at a URL only known at run time (" + abbrev(showText(u.raw), 40) + ")"
+		return "the " + kind + "API at a URL only known at run time (" + abbrev(u.display(), 40) + ")"
 	}
 	return "the " + kind + "API at " + u.hostPort()
 }
@@ -249,6 +258,21 @@ func credentialPhrase(kind, value, raw string) string {
 		return ""
 	}
 	return " with " + kind + " " + maskSecret(value)
+}
+
+// basicAuthPhrase describes user:password credentials. Many APIs take a
+// key as the user name with an empty password (Stripe's -u sk_live_…:),
+// so a user name that looks like a key is masked too; a password never
+// appears.
+func basicAuthPhrase(v, raw string) string {
+	user, pass, _ := strings.Cut(v, ":")
+	switch {
+	case strings.Contains(user, unknown):
+		return credentialPhrase("credentials", user, raw)
+	case pass == "" || len(user) >= 16 || strings.ContainsAny(user, "0123456789") && len(user) >= 10:
+		return " with credentials " + maskSecret(user)
+	}
+	return " with the password of " + user
 }
 
 // headerAuth turns a header into a credential phrase, if it is one.
@@ -348,7 +372,7 @@ func judgeHTTP(inv *Invocation, r *httpRequest) {
 				break
 			}
 		}
-		inv.Flag("http.graphql-unseen", u.target(), "sends a GraphQL request to "+u.apiName("GraphQL")+r.auth+" with a body sentinel cannot read ("+from+"); it may hold a mutation that deletes data", append(urlSpans, inv.NameSpan)...)
+		httpFlag(inv, "http.graphql-unseen", u.target(), "sends a GraphQL request to "+u.apiName("GraphQL")+r.auth+" with a body sentinel cannot read ("+from+"); it may hold a mutation that deletes data", append(urlSpans, inv.NameSpan)...)
 	}
 	method := r.method
 	if u.local() || !u.set && r.via == "" {
@@ -363,10 +387,36 @@ func judgeHTTP(inv *Invocation, r *httpRequest) {
 		if strings.Contains(index, "*") || index == "_all" || index == "" {
 			rule = "http.delete-critical"
 		}
-		inv.Flag(rule, u.target(), "deletes every document matching the query in index "+showText(index)+" on "+u.hostPort()+r.via+"; Elasticsearch has no undo for a delete-by-query", urlSpans...)
+		httpFlag(inv, rule, u.target(), "deletes every document matching the query in index "+showText(index)+" on "+u.hostPort()+r.via+"; Elasticsearch has no undo for a delete-by-query", urlSpans...)
 	case (method == "PUT" || method == "PATCH") && providerOf(u.host) != "":
-		inv.Flag("http.provider-write", u.target(), "sends "+method+" to "+u.target()+" through "+u.apiName("")+r.auth+r.via+", changing shared infrastructure", append(append([]Span{}, r.methodSpan...), urlSpans...)...)
+		httpFlag(inv, "http.provider-write", u.target(), "sends "+method+" to "+u.target()+" through "+u.apiName("")+r.auth+r.via+", changing shared infrastructure", append(append([]Span{}, r.methodSpan...), urlSpans...)...)
 	}
+}
+
+// argOrigin is originOf, trusted only when the argument's span covers its
+// raw text: a word parsed from a string that was itself decoded (bash -c
+// "...\"...\"...") has a span covering the whole string, and offsets
+// inside it cannot be exact.
+func argOrigin(a Arg) origin {
+	if a.Span.End-a.Span.Start != len(a.Raw) {
+		return origin{whole: a.Span}
+	}
+	return originOf(a)
+}
+
+// httpFlag reports a finding with its spans deduplicated.
+func httpFlag(inv *Invocation, rule, target, reason string, spans ...Span) {
+	var out []Span
+	for _, s := range spans {
+		dup := false
+		for _, o := range out {
+			dup = dup || o == s
+		}
+		if !dup {
+			out = append(out, s)
+		}
+	}
+	inv.Flag(rule, target, reason, out...)
 }
 
 // flagHTTPDelete judges an HTTP DELETE to a host that is not this machine.
@@ -391,13 +441,13 @@ func flagHTTPDelete(inv *Invocation, r *httpRequest, spans []Span) {
 			if s == "_all" || s == "*" {
 				what = "every index"
 			}
-			inv.Flag("http.delete-critical", target, "deletes "+what+" on "+u.hostPort()+r.auth+r.via+"; the indices and all their documents are gone at once, with no undo", spans...)
+			httpFlag(inv, "http.delete-critical", target, "deletes "+what+" on "+u.hostPort()+r.auth+r.via+"; the indices and all their documents are gone at once, with no undo", spans...)
 			return
 		}
 	}
 	// GitHub: DELETE /repos/{owner}/{repo} deletes the repository.
 	if providerOf(u.host) == "GitHub" && len(segs) == 3 && segs[0] == "repos" {
-		inv.Flag("http.delete-critical", segs[1]+"/"+segs[2], "deletes the GitHub repository "+showText(segs[1]+"/"+segs[2])+r.auth+r.via+", with its history, issues, pull requests and wiki", spans...)
+		httpFlag(inv, "http.delete-critical", segs[1]+"/"+segs[2], "deletes the GitHub repository "+showText(segs[1]+"/"+segs[2])+r.auth+r.via+", with its history, issues, pull requests and wiki", spans...)
 		return
 	}
 	// REST: .../<kind>s/<id> or .../<kind>s.
@@ -420,18 +470,21 @@ func flagHTTPDelete(inv *Invocation, r *httpRequest, spans []Span) {
 			target = showText(id)
 		}
 		reason := "deletes " + what + " through " + api + " (DELETE " + shown + ")" + r.auth + r.via + "; " + strings.Replace(objectKinds[kind], "%s", "deleting", 1)
-		inv.Flag("http.delete-critical", target, reason, spans...)
+		httpFlag(inv, "http.delete-critical", target, reason, spans...)
 		return
 	}
 	host := u.hostPort()
 	if !u.hostKnown() {
-		host = "a host only known at run time (" + abbrev(showText(u.raw), 40) + ")"
+		host = "a host only known at run time"
 	}
 	what := shown + " on " + host
+	if !u.hostKnown() {
+		what = abbrev(u.display(), 60)
+	}
 	if p := providerOf(u.host); p != "" {
 		what = shown + " through the " + p + " API"
 	}
-	inv.Flag("http.delete", target, "deletes "+what+" (HTTP DELETE)"+r.auth+r.via+"; the server removes it at once and there is no undo", spans...)
+	httpFlag(inv, "http.delete", target, "deletes "+what+" (HTTP DELETE)"+r.auth+r.via+"; the server removes it at once and there is no undo", spans...)
 }
 
 // flagGraphQL reports one destructive mutation field.
@@ -449,7 +502,7 @@ func flagGraphQL(inv *Invocation, r *httpRequest, h gqlHit, b httpBody, c bodyCa
 	if r.url.set {
 		spans = append(spans, r.url.span)
 	}
-	inv.Flag(rule, showText(target), reason, spans...)
+	httpFlag(inv, rule, showText(target), reason, spans...)
 }
 
 // fieldSpan locates a mutation field's name in the body as written: it
@@ -614,7 +667,7 @@ func flagHTTPSQL(inv *Invocation, r *httpRequest, text string, span Span) bool {
 	if r.url.set {
 		spans = append(spans, r.url.span)
 	}
-	inv.Flag(rule, hit.target, hit.what+" through "+r.url.apiName("")+r.auth+r.via+"; "+hit.consequence, spans...)
+	httpFlag(inv, rule, hit.target, hit.what+" through "+r.url.apiName("")+r.auth+r.via+"; "+hit.consequence, spans...)
 	return true
 }
 
@@ -775,8 +828,7 @@ func curlRequests(inv *Invocation, opts []curlOpt) []*httpRequest {
 			r.auth = credentialPhrase("bearer token", o.value.Value, o.value.Raw)
 		case "--user":
 			if r.auth == "" {
-				user, _, _ := strings.Cut(o.value.Value, ":")
-				r.auth = " with the password of " + showText(user)
+				r.auth = basicAuthPhrase(o.value.Value, o.value.Raw)
 			}
 		}
 	}
@@ -813,7 +865,7 @@ func curlRequests(inv *Invocation, opts []curlOpt) []*httpRequest {
 	for _, a := range urls {
 		c := *r
 		c.url = parseHTTPURL(a.Value)
-		c.url.span, c.url.org = a.Span, originOf(a)
+		c.url.span, c.url.org, c.url.shown = a.Span, argOrigin(a), a.Raw
 		out = append(out, &c)
 	}
 	return out
@@ -850,7 +902,7 @@ func curlBody(inv *Invocation, a Arg, at bool) httpBody {
 	if a.MayBeEmpty() {
 		return httpBody{from: showText(a.Raw), span: a.Span}
 	}
-	return httpBody{text: v, known: true, span: a.Span, org: originOf(a)}
+	return httpBody{text: v, known: true, span: a.Span, org: argOrigin(a)}
 }
 
 func stdinBody(inv *Invocation, span Span) httpBody {
@@ -879,12 +931,12 @@ func curlURLEncodeBody(inv *Invocation, a Arg) httpBody {
 	b := httpBody{known: true, span: a.Span, org: origin{whole: a.Span}}
 	if eq >= 0 {
 		b.field, b.text = strings.ToLower(v[:eq]), v[eq+1:]
-		if o := originOf(a); o.exact {
+		if o := argOrigin(a); o.exact {
 			b.org = origin{base: o.base + eq + 1, exact: true}
 		}
 	} else {
 		b.text = v
-		b.org = originOf(a)
+		b.org = argOrigin(a)
 	}
 	if b.field == "" {
 		b.field = "data"
@@ -903,7 +955,7 @@ func curlFormBody(inv *Invocation, a Arg, files bool) httpBody {
 	}
 	val, _, _ = strings.Cut(val, ";type=")
 	b := httpBody{text: val, known: true, span: a.Span, org: origin{whole: a.Span}}
-	if o := originOf(a); o.exact {
+	if o := argOrigin(a); o.exact {
 		b.org = origin{base: o.base + len(name) + 1, exact: true}
 	}
 	if n := strings.ToLower(name); sqlFields[n] {
@@ -999,7 +1051,7 @@ func analyseWget(inv *Invocation) {
 			r.auth = credentialPhrase("bearer token", val, valArg.Raw)
 		case "--user", "--http-user":
 			if r.auth == "" {
-				r.auth = " with the password of " + showText(val)
+				r.auth = basicAuthPhrase(val+":x", valArg.Raw)
 			}
 		}
 	}
@@ -1015,7 +1067,7 @@ func analyseWget(inv *Invocation) {
 	for _, a := range likelyURLs(urls) {
 		c := *r
 		c.url = parseHTTPURL(a.Value)
-		c.url.span, c.url.org = a.Span, originOf(a)
+		c.url.span, c.url.org, c.url.shown = a.Span, argOrigin(a), a.Raw
 		judgeHTTP(inv, &c)
 	}
 	if len(urls) == 0 && len(r.bodies) > 0 {
@@ -1102,8 +1154,7 @@ func analyseHTTPie(inv *Invocation) {
 		if authType == "bearer" {
 			r.auth = credentialPhrase("bearer token", authArg.Value, authArg.Raw)
 		} else {
-			user, _, _ := strings.Cut(authArg.Value, ":")
-			r.auth = " with the password of " + showText(user)
+			r.auth = basicAuthPhrase(authArg.Value, authArg.Raw)
 		}
 	}
 	if len(pos) == 0 {
@@ -1124,7 +1175,7 @@ func analyseHTTPie(inv *Invocation) {
 		}
 	}
 	r.url = parseHTTPURL(raw)
-	r.url.span, r.url.org = urlArg.Span, originOf(urlArg)
+	r.url.span, r.url.org, r.url.shown = urlArg.Span, argOrigin(urlArg), urlArg.Raw
 	data := map[string]any{}
 	hasData := false
 	for _, it := range pos[1:] {
@@ -1142,7 +1193,7 @@ func analyseHTTPie(inv *Invocation) {
 			data[key] = val
 			if lk := strings.ToLower(key); sqlFields[lk] && strings.Contains(val, "mutation") {
 				b := httpBody{text: val, known: true, field: "", span: it.Span, org: origin{whole: it.Span}}
-				if o := originOf(it); o.exact {
+				if o := argOrigin(it); o.exact {
 					b.org = origin{base: o.base + len(key) + 1, exact: true}
 				}
 				r.bodies = append(r.bodies, b)

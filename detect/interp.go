@@ -115,7 +115,7 @@ func interpreterSource(inv *Invocation) interpSource {
 		}
 		a := args[i]
 		text := a.Value[min(off, len(a.Value)):]
-		o := originOf(a)
+		o := argOrigin(a)
 		if off > 0 {
 			if o.exact {
 				o.base += off
@@ -284,6 +284,7 @@ type codeLit struct {
 	vstart     int    // where the value starts in the code
 	exact      bool   // val is code[vstart:vstart+len(val)]
 	shell      bool   // a backtick or %x{} / qx{} command
+	tmpl       string // the value before interpolation, when interpolated
 }
 
 // codeScan is code with its literals found and comments and literal
@@ -372,6 +373,19 @@ func scanCode(l lang, code string) *codeScan {
 	}
 	s.masked = string(m)
 	s.vars = s.assignments()
+	// Interpolated strings again, now the variables are known, and the
+	// variables once more for values built from them.
+	again := false
+	for i := range s.lits {
+		if l := &s.lits[i]; l.tmpl != "" {
+			if v := s.interpolate(l.tmpl, s.vars); v != l.val {
+				l.val, again = v, true
+			}
+		}
+	}
+	if again {
+		s.vars = s.assignments()
+	}
 	return s
 }
 
@@ -463,10 +477,12 @@ func (s *codeScan) readPercentLit(i int) codeLit {
 	}
 	val := b.String()
 	interp := kind == "x" || kind == "Q" || kind == "qq" || kind == "qx"
+	tmpl := ""
 	if interp {
-		val = s.interpolate(val)
+		tmpl = val
+		val = s.interpolate(val, nil)
 	}
-	return codeLit{start: i, end: min(k+1, len(code)), val: val, vstart: j + 1, exact: val == code[j+1:min(k, len(code))], shell: kind == "x" || kind == "qx"}
+	return codeLit{start: i, end: min(k+1, len(code)), val: val, vstart: j + 1, exact: val == code[j+1:min(k, len(code))], shell: kind == "x" || kind == "qx", tmpl: tmpl}
 }
 
 // readLit reads the string literal whose opening quote is at i.
@@ -532,33 +548,67 @@ func (s *codeScan) readLit(i int, prefix string) codeLit {
 	case s.lang == langRuby, s.lang == langPerl, s.lang == langPHP:
 		interp = q != '\''
 	}
+	tmpl := ""
 	if interp {
-		val = s.interpolate(val)
+		tmpl = val
+		val = s.interpolate(val, nil)
 	}
 	return codeLit{start: i, end: end, val: val, vstart: i + open, exact: val == body,
-		shell: q == '`' && s.lang != langJS && s.lang != langPython}
+		shell: q == '`' && s.lang != langJS && s.lang != langPython, tmpl: tmpl}
 }
 
 var (
-	pyInterpRE   = regexp.MustCompile(`\{[^{}]*\}`)
-	jsInterpRE   = regexp.MustCompile(`\$\{[^{}]*\}`)
-	rbInterpRE   = regexp.MustCompile(`#\{[^{}]*\}`)
-	plphpInterRE = regexp.MustCompile(`\{?[$@][A-Za-z_][\w]*(?:->\w+|\[[^\]]*\]|\{[^}]*\})*\}?`)
+	pyInterpRE   = regexp.MustCompile(`\{([^{}]*)\}`)
+	jsInterpRE   = regexp.MustCompile(`\$\{([^{}]*)\}`)
+	rbInterpRE   = regexp.MustCompile(`#\{([^{}]*)\}`)
+	plphpInterRE = regexp.MustCompile(`\{?([$@][A-Za-z_][\w]*)((?:->\w+|\[[^\]]*\]|\{[^}]*\})*)\}?|\$\{([A-Za-z_]\w*)\}`)
 )
 
-// interpolate marks interpolated parts of a string unknown.
-func (s *codeScan) interpolate(v string) string {
+// interpolate resolves the interpolated parts of a string: variables the
+// code assigned, the home directory; anything else is unknown.
+func (s *codeScan) interpolate(v string, vars map[string]string) string {
+	resolve := func(expr string) string {
+		expr = strings.TrimSpace(expr)
+		if i := strings.IndexAny(expr, "!:"); s.lang == langPython && i > 0 {
+			expr = expr[:i] // {x!r}, {x:>10}
+		}
+		switch {
+		case homeExprRE.MatchString(expr):
+			return "~"
+		case cwdExprRE.MatchString(expr):
+			return "."
+		}
+		if val, ok := vars[expr]; ok {
+			return val
+		}
+		return unknown
+	}
+	sub := func(re *regexp.Regexp, v string) string {
+		return re.ReplaceAllStringFunc(v, func(m string) string {
+			g := re.FindStringSubmatch(m)
+			return resolve(g[1])
+		})
+	}
 	switch s.lang {
 	case langPython:
 		v = strings.NewReplacer("{{", "\x00", "}}", "\x01").Replace(v)
-		v = pyInterpRE.ReplaceAllString(v, unknown)
+		v = sub(pyInterpRE, v)
 		return strings.NewReplacer("\x00", "{", "\x01", "}").Replace(v)
 	case langJS:
-		return jsInterpRE.ReplaceAllString(v, unknown)
+		return sub(jsInterpRE, v)
 	case langRuby:
-		return rbInterpRE.ReplaceAllString(v, unknown)
+		return sub(rbInterpRE, v)
 	}
-	return plphpInterRE.ReplaceAllString(v, unknown)
+	return plphpInterRE.ReplaceAllStringFunc(v, func(m string) string {
+		g := plphpInterRE.FindStringSubmatch(m)
+		if g[3] != "" {
+			return resolve("$" + g[3])
+		}
+		if g[2] != "" {
+			return unknown // $a[1], $o->x
+		}
+		return resolve(g[1])
+	})
 }
 
 // litIn returns the literal occupying exactly [a, b) of the code.
@@ -948,6 +998,10 @@ func (s *codeScan) checkDeletes(inv *Invocation, via string) {
 			}
 			var p string
 			args := s.argsAt(m[1])
+			from := m[0]
+			for from < m[1] && !isIdentByte(s.masked[from]) && s.masked[from] != '$' {
+				from++ // the character before the call, a ) or a .
+			}
 			if dc.recvPath {
 				// Path('/x').unlink(): the receiver is the path.
 				dot := strings.LastIndexByte(s.masked[m[0]:m[1]], '.') + m[0]
@@ -960,6 +1014,7 @@ func (s *codeScan) checkDeletes(inv *Invocation, via string) {
 					continue
 				}
 				p = s.eval(recvStart, dot)
+				from, _ = trimRange(s.masked, recvStart, dot)
 				if !strings.Contains(name, "rmtree") {
 					name = "Path." + strings.TrimSpace(strings.Trim(s.masked[dot+1:m[1]], "( "))
 				}
@@ -974,12 +1029,11 @@ func (s *codeScan) checkDeletes(inv *Invocation, via string) {
 				opts := s.code[args[1][0]:args[len(args)-1][1]]
 				recursive = strings.Contains(opts, "recursive") && strings.Contains(opts, "true")
 			}
-			at := Span{}
-			if len(args) > 0 {
-				at = s.span(m[0], args[0][1])
-			} else {
-				at = s.span(m[0], m[1])
+			end := m[1]
+			if len(args) > 0 && !dc.recvPath {
+				end = args[0][1]
 			}
+			at := s.span(from, end)
 			flagDeletePath(inv, p, recursive, name, via, s.cwd, at)
 		}
 	}
@@ -1089,6 +1143,9 @@ func judgeDeletePath(p string, recursive bool, cwd string) (int, string) {
 			clean = "/"
 		}
 	}
+	if partial && (clean == "/home" || clean == "/Users") && !strings.Contains(p[len(known):], "/") && recursive {
+		return riskCritical, "that is a home directory (whose is only known at run time): code, keys and settings, with no trash to restore them from"
+	}
 	homeRel := ""
 	switch {
 	case clean == "~" || strings.HasPrefix(clean, "~/"):
@@ -1107,6 +1164,11 @@ func judgeDeletePath(p string, recursive bool, cwd string) (int, string) {
 		homeRel = strings.TrimPrefix(clean, "/root")
 	default:
 		homeRel = "-"
+	}
+	for _, c := range []string{"/.cache", "/Library/Caches", "/.npm/_cacache", "/.yarn/cache", "/.gradle/caches", "/.m2/repository", "/.cargo/registry", "/.pnpm-store", "/.bun/install/cache"} {
+		if homeRel != "-" && (homeRel == c || strings.HasPrefix(homeRel, c+"/")) {
+			return riskNone, "" // a cache: it fills up again
+		}
 	}
 	base := strings.ToLower(path.Base(clean))
 	for _, s := range dataFileSuffixes {
@@ -1157,8 +1219,12 @@ func judgeDeletePath(p string, recursive bool, cwd string) (int, string) {
 	}
 	temp := strings.HasPrefix(clean, "/tmp") || strings.HasPrefix(clean, "/var/tmp") || strings.HasPrefix(clean, "/private/tmp") || strings.HasPrefix(clean, "/var/folders") || strings.HasPrefix(clean, "/dev/shm")
 	switch {
-	case strings.HasPrefix(clean, "/") && !temp && (top == "/etc" || top == "/usr" || top == "/bin" || top == "/sbin" || top == "/lib" || top == "/lib64" || top == "/boot" || top == "/var" || top == "/System" || top == "/Library" || top == "/opt" || top == "/srv"):
-		return riskHigh, "it is part of the system or of a service's data under " + top
+	case strings.HasPrefix(clean, "/") && !temp && top == "/etc":
+		return riskHigh, "it is system configuration under /etc"
+	case strings.HasPrefix(clean, "/") && !temp && (top == "/usr" || top == "/bin" || top == "/sbin" || top == "/lib" || top == "/lib64" || top == "/boot" || top == "/System" || top == "/Library"):
+		return riskHigh, "the system needs it to run (under " + top + ")"
+	case strings.HasPrefix(clean, "/") && !temp && (top == "/var" || top == "/opt" || top == "/srv"):
+		return riskHigh, "it is a service's software or data under " + top
 	case base == ".git" || strings.HasSuffix(clean, "/.git") || clean == ".git":
 		if recursive || strings.Contains(clean, ".git") {
 			return riskHigh, "that is the repository's history: commits not pushed anywhere are gone"
@@ -1179,7 +1245,7 @@ func judgeDeletePath(p string, recursive bool, cwd string) (int, string) {
 		return riskHigh, "it is in a home directory, outside the working directory, with no trash to restore it from"
 	case strings.HasPrefix(clean, "/"):
 		if temp {
-			return riskHigh, "it is outside the working directory; an interpreter deleting trees there is worth a look"
+			return riskHigh, "it is outside the working directory, and agents reach for an interpreter when a plain rm would be stopped"
 		}
 		return riskHigh, "it is outside the working directory, with no trash to restore it from"
 	}
@@ -1205,8 +1271,12 @@ func (s *codeScan) checkShell(inv *Invocation) {
 		}
 		// One string: a command line. A list, or several strings: a
 		// program and its arguments.
-		if lit, ok := s.litIn(args[0][0], args[0][1]); ok && (len(args) == 1 || !s.isStringArg(args[1]) && !s.isList(args[1])) {
-			inv.Analyze(lit.val, s.litOrigin(lit))
+		if !s.isList(args[0]) && (len(args) == 1 || !s.isStringArg(args[1]) && !s.isList(args[1])) {
+			if lit, ok := s.litIn(args[0][0], args[0][1]); ok {
+				inv.Analyze(lit.val, s.litOrigin(lit))
+			} else if v := s.eval(args[0][0], args[0][1]); !(Arg{Value: v}).MayBeEmpty() {
+				inv.Analyze(v, origin{whole: s.span(args[0][0], args[0][1])})
+			}
 			continue
 		}
 		var words []string
@@ -1227,9 +1297,6 @@ func (s *codeScan) checkShell(inv *Invocation) {
 			words = append(words, s.eval(a[0], a[1]))
 		}
 		if len(words) == 0 {
-			if v := s.eval(args[0][0], args[0][1]); !(Arg{Value: v}).MayBeEmpty() {
-				inv.Analyze(v, origin{whole: s.span(m[0], args[0][1])})
-			}
 			continue
 		}
 		for i, w := range words {
