@@ -405,6 +405,9 @@ var gqlVerbs = map[string][2]string{
 	"truncate": {"truncates", "truncating"}, "revoke": {"revokes", "revoking"}, "nuke": {"nukes", "nuking"},
 }
 
+// gqlVerbOrder is gqlVerbs' keys in a fixed order.
+var gqlVerbOrder = []string{"delete", "destroy", "remove", "drop", "purge", "wipe", "reset", "terminate", "erase", "truncate", "revoke", "nuke"}
+
 // gqlUndoing words make a field harmless or reversible: undoDelete,
 // cancelDeletion, softDelete, deleteDryRun.
 var gqlUndoing = map[string]bool{
@@ -536,17 +539,21 @@ func destructiveName(name string) (verb string, object []string, ok bool) {
 			object = append(object, w)
 		}
 	}
-	if verb == "" {
+	if verb == "" && len(words) == 1 {
 		// All lower case run together: volumedelete, deleteproject.
 		low := strings.ToLower(name)
-		for v := range gqlVerbs {
+		for _, v := range gqlVerbOrder {
 			if strings.HasPrefix(low, v) && len(low) > len(v) {
-				return v, []string{low[len(v):]}, true
+				verb, object = v, []string{low[len(v):]}
+				break
 			}
 			if strings.HasSuffix(low, v) && len(low) > len(v) {
-				return v, []string{low[:len(low)-len(v)]}, true
+				verb, object = v, []string{low[:len(low)-len(v)]}
+				break
 			}
 		}
+	}
+	if verb == "" {
 		return "", nil, false
 	}
 	if len(object) > 0 && gqlHarmlessObjects[singular(object[len(object)-1])] {

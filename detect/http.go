@@ -216,7 +216,7 @@ func (u httpURL) apiName(kind string) string {
 
 var (
 	varRefRE     = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
-	vendorPrefix = regexp.MustCompile(`^(?:[a-z]{1,10}[_-]){1,3}`)
+	vendorPrefix = regexp.MustCompile(`^[a-z]{1,10}[_-](?:[a-z0-9]{1,8}[_-]){0,2}`)
 )
 
 // maskSecret shows enough of a secret to recognise it and never all of it:

@@ -648,7 +648,67 @@ func (s *codeScan) assignments() map[string]string {
 		seen[name] = true
 		vars[name] = v
 	}
+	s.loopVars(vars)
 	return vars
+}
+
+var (
+	loopRE     = regexp.MustCompile(`\bfor\s*\(?\s*(?:(?:const|let|var|my)\s+)?([$]?[A-Za-z_]\w*)\s+(?:in|of)\s+`)
+	listFuncRE = regexp.MustCompile(`^(?:os\s*\.\s*(?:listdir|scandir)|fs\s*\.\s*readdirSync|Dir\s*\.\s*(?:children|entries)|os\s*\.\s*walk)\s*\(`)
+	globFuncRE = regexp.MustCompile(`^(?:glob\s*\.\s*i?glob|glob|iglob|Dir\s*\.\s*glob|glob\s*\.\s*sync|globSync)\s*\(`)
+	pathGlobRE = regexp.MustCompile(`\.\s*r?glob\s*\(`)
+	loopEndRE  = regexp.MustCompile(`:|\bif\b|\bdo\b|\)\s*\{|$`)
+)
+
+// loopVars binds loop variables (for p in glob.glob("x"), for p in
+// ["a", "b"]) to the worst path they can take.
+func (s *codeScan) loopVars(vars map[string]string) {
+	for _, m := range loopRE.FindAllStringSubmatchIndex(s.masked, -1) {
+		name := s.masked[m[2]:m[3]]
+		end := statementEnd(s.masked, m[1])
+		if e := loopEndRE.FindStringIndex(s.masked[m[1]:end]); e != nil && e[0] > 0 {
+			end = m[1] + e[0]
+		}
+		a, b := trimRange(s.masked, m[1], end)
+		if a >= b {
+			continue
+		}
+		expr := s.masked[a:b]
+		v := unknown
+		switch {
+		case expr[0] == '[' || expr[0] == '(':
+			elems, close := s.callArgs(a)
+			if close != b-1 {
+				break
+			}
+			worst := -1
+			for _, e := range elems {
+				ev := s.evalWith(e[0], e[1], vars, 1)
+				if r, _ := judgeDeletePath(ev, true, s.cwd); r > worst {
+					v, worst = ev, r
+				}
+			}
+		case globFuncRE.MatchString(expr):
+			if args, _ := s.callArgs(a + strings.IndexByte(expr, '(')); len(args) > 0 {
+				v = s.evalWith(args[0][0], args[0][1], vars, 1)
+			}
+		case listFuncRE.MatchString(expr):
+			dir := "."
+			if args, _ := s.callArgs(a + strings.IndexByte(expr, '(')); len(args) > 0 {
+				dir = s.evalWith(args[0][0], args[0][1], vars, 1)
+			}
+			v = joinPath(dir, unknown)
+		case pathGlobRE.MatchString(expr):
+			loc := pathGlobRE.FindStringIndex(expr)
+			base := s.evalWith(a, a+loc[0], vars, 1)
+			pat := unknown
+			if args, _ := s.callArgs(a + loc[1] - 1); len(args) > 0 {
+				pat = s.evalWith(args[0][0], args[0][1], vars, 1)
+			}
+			v = joinPath(base, pat)
+		}
+		vars[name] = v
+	}
 }
 
 // statementEnd finds the end of the expression starting at i: a ; or
@@ -911,6 +971,7 @@ type delCall struct {
 	recvPath  bool   // the path is the receiver: Path('/x').unlink()
 	optRec    bool   // recursive when the options say recursive: true
 	name      string // for reasons; "" takes the match
+	onCode    bool   // match the code itself: the pattern names a module in a string
 }
 
 var delCalls = map[lang][]delCall{
@@ -927,6 +988,7 @@ var delCalls = map[lang][]delCall{
 		{re: regexp.MustCompile(`(?:^|[^.\w$])(?:rmSync|rmdirSync)\s*\(`), optRec: true},
 		{re: regexp.MustCompile(`(?:^|[^.\w$])unlinkSync\s*\(`)},
 		{re: regexp.MustCompile(`\brimraf(?:\s*\.\s*(?:sync|rimrafSync)|Sync)?\s*\(`), recursive: true, name: "rimraf"},
+		{re: regexp.MustCompile(`\brequire\(\s*['"](?:rimraf|del|trash)['"]\s*\)(?:\s*\.\s*(?:sync|rimrafSync|deleteSync))?\s*\(`), recursive: true, name: "rimraf", onCode: true},
 		{re: regexp.MustCompile(`\bDeno\s*\.\s*remove(?:Sync)?\s*\(`), optRec: true},
 	},
 	langRuby: {
@@ -953,6 +1015,10 @@ var shellCalls = map[lang]*regexp.Regexp{
 	langPerl:   regexp.MustCompile(`(?:^|[^\w$@%>:])(?:system|exec)\b`),
 	langPHP:    regexp.MustCompile(`(?:^|[^\w$>:])(?:exec|shell_exec|system|passthru|popen|proc_open)\s*\(`),
 }
+
+// pySubprocessAny matches subprocess functions through an alias (import
+// subprocess as sp), used when the code imports subprocess.
+var pySubprocessAny = regexp.MustCompile(`\b\w+\s*\.\s*(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)\s*\(`)
 
 // evalCalls run a string as code in the same language.
 var evalCalls = map[lang]*regexp.Regexp{
@@ -991,7 +1057,11 @@ func checkCode(inv *Invocation, l lang, code string, org origin, depth int) {
 
 func (s *codeScan) checkDeletes(inv *Invocation, via string) {
 	for _, dc := range delCalls[s.lang] {
-		for _, m := range dc.re.FindAllStringIndex(s.masked, -1) {
+		text := s.masked
+		if dc.onCode {
+			text = s.code
+		}
+		for _, m := range dc.re.FindAllStringIndex(text, -1) {
 			name := callName(s.code[m[0]:m[1]])
 			if dc.name != "" {
 				name = dc.name
@@ -1264,7 +1334,11 @@ func (s *codeScan) checkShell(inv *Invocation) {
 	if re == nil {
 		return
 	}
-	for _, m := range re.FindAllStringIndex(s.masked, -1) {
+	matches := re.FindAllStringIndex(s.masked, -1)
+	if s.lang == langPython && strings.Contains(s.masked, "subprocess") {
+		matches = append(matches, pySubprocessAny.FindAllStringIndex(s.masked, -1)...)
+	}
+	for _, m := range matches {
 		args := s.argsAt(m[1])
 		if len(args) == 0 {
 			continue
@@ -1351,7 +1425,7 @@ func (s *codeScan) checkDatabases(inv *Invocation, via string) {
 		}
 		if !memory {
 			for _, l := range s.lits {
-				if l.shell || !sqlLeadRE.MatchString(l.val) {
+				if l.shell || !sqlAnyRE.MatchString(l.val) {
 					continue
 				}
 				hit, ok := interpSQL(l.val)
@@ -1411,6 +1485,7 @@ type interpSQLHit struct {
 }
 
 var (
+	sqlAnyRE      = regexp.MustCompile(`(?i)\b(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER)\s`)
 	sqlLeadRE     = regexp.MustCompile(`(?i)^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER)\s`)
 	sqlDropRE     = regexp.MustCompile(`(?is)^DROP\s+(?:TEMPORARY\s+|TEMP\s+)?(TABLE|DATABASE|SCHEMA|KEYSPACE|COLLECTION)\s+(?:IF\s+EXISTS\s+)?([^\s;(,]+)`)
 	sqlTruncateRE = regexp.MustCompile(`(?is)^TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?([^\s;(,]+)`)
@@ -1503,7 +1578,8 @@ func splitSQL(s string) []string {
 // ---- HTTP from code ----
 
 var (
-	httpDeleteCallRE = regexp.MustCompile(`\b(?:requests|httpx|session|client|axios|HTTParty|RestClient|Faraday|HTTP|http|ky|got|superagent|request|\$http|Http)\s*\.\s*(?:delete|del)\s*\(|->\s*delete\s*\(`)
+	httpDeleteCallRE = regexp.MustCompile(`\b(?:requests|httpx|session|client|axios|HTTParty|RestClient|Faraday|HTTP|http|ky|got|superagent|request|\$http|Http)\s*\.\s*(?:delete|del)\s*\(|->\s*delete\s*\(|\bNet::HTTP::Delete\b|\bHTTP::Request\s*->\s*new\s*\(\s*['"]?DELETE\b`)
+	httpDeleteCodeRE = regexp.MustCompile(`\brequire\(\s*['"](?:axios|got|ky|superagent|node-fetch|request)['"]\s*\)\s*\.\s*(?:delete|del)\s*\(`)
 	urlLitRE         = regexp.MustCompile(`^(?i:https?)://`)
 	httpMarkerRE     = regexp.MustCompile(`\b(?:fetch|requests|httpx|urllib|urllib3|aiohttp|http\.client|HTTPConnection|HTTPSConnection|axios|got|ky|superagent|undici|XMLHttpRequest|Net::HTTP|HTTParty|RestClient|Faraday|Excon|Typhoeus|LWP|HTTP::Request|HTTP::Tiny|Mojo::UserAgent|curl_init|curl_setopt|file_get_contents|stream_context_create|Guzzle|Http|gql|graphql|GraphQL|Apollo|ApolloClient|request)\b`)
 	bearerLitRE      = regexp.MustCompile(`(?i)^\s*bearer\s+(.*)$`)
@@ -1541,7 +1617,7 @@ func (s *codeScan) checkHTTP(inv *Invocation, via string) {
 	if !httpMarkerRE.MatchString(s.masked) {
 		isDelete, r.bodies = false, nil
 	}
-	for _, m := range httpDeleteCallRE.FindAllStringIndex(s.masked, -1) {
+	for _, m := range append(httpDeleteCallRE.FindAllStringIndex(s.masked, -1), httpDeleteCodeRE.FindAllStringIndex(s.code, -1)...) {
 		isDelete = true
 		methodSpan = append(methodSpan, s.span(m[0], m[1]))
 		if args := s.argsAt(m[1]); len(args) > 0 && !haveDeleteURL {
