@@ -85,13 +85,15 @@ type httpURL struct {
 }
 
 var (
-	schemeRE     = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
 	mutationWord = regexp.MustCompile(`\bmutation\b`)
 )
 
 func parseHTTPURL(raw string) httpURL {
 	u := httpURL{raw: raw, set: true}
-	s := schemeRE.ReplaceAllString(raw, "")
+	s := raw
+	if i := strings.Index(s, "://"); i > 0 && strings.Trim(strings.ToLower(s[:i]), "abcdefghijklmnopqrstuvwxyz0123456789+.-") == "" {
+		s = s[i+3:]
+	}
 	end := strings.IndexAny(s, "/?#")
 	if end < 0 {
 		end = len(s)
@@ -356,7 +358,7 @@ func judgeHTTP(inv *Invocation, r *httpRequest) {
 	// A raw SQL body to a SQL-over-HTTP endpoint (ClickHouse, CrateDB).
 	if !sqlDone && !gqlFound {
 		for _, b := range r.bodies {
-			if b.known && b.field == "" && sqlLeadRE.MatchString(b.text) {
+			if b.known && b.field == "" && sqlMaybe(b.text) && sqlLeadRE.MatchString(b.text) {
 				if flagHTTPSQL(inv, r, b.text, b.span) {
 					sqlDone = true
 					break
@@ -852,7 +854,7 @@ func curlRequests(inv *Invocation, opts []curlOpt) []*httpRequest {
 	// _method=DELETE in a form (Rails, Laravel) is a DELETE.
 	if r.method == "POST" {
 		for _, b := range r.bodies {
-			if b.known && methodFieldRE.MatchString(b.text) {
+			if b.known && strings.Contains(b.text, "_method") && methodFieldRE.MatchString(b.text) {
 				r.method = "DELETE"
 			}
 		}

@@ -504,3 +504,33 @@ func BenchmarkEverydayCurl(b *testing.B) {
 		Command("curl -fsSL https://api.github.com/repos/acme/api/releases/latest -H 'Accept: application/json' | jq -r .tag_name", Context{})
 	}
 }
+
+// FuzzHTTPAndInterpreters starts from this domain's shapes: requests with
+// bodies on every channel, and one-liners in every language.
+func FuzzHTTPAndInterpreters(f *testing.F) {
+	for _, s := range []string{
+		incident, demoCmd,
+		"curl -X DELETE es:9200/logs-*",
+		"curl https://x/graphql -d @- <<'EOF'\n{\"query\":\"mutation { a: volumeDelete(volumeId: $v) ...F } fragment F on M { b(c: [{d: \\\"e\\\"}]) }\"}\nEOF",
+		`http POST :3000/graphql query='mutation { x }' a:=1 b==2 c@f Authorization:'Bearer x'`,
+		`wget -qO- --method=DELETE --header='X: y' http://h/p`,
+		`python3 -c "import shutil, os; [shutil.rmtree(p) for p in glob.glob(f'{os.environ[\"HOME\"]}/*')]"`,
+		`node -e "require('fs').rmSync(` + "`${x}/y`" + `, {recursive: true}); fetch(u, {method: 'DELETE'})"`,
+		`ruby -e 'system("a", *%w[b c]); puts %x{d}; FileUtils.rm_rf "/x"'`,
+		`perl -e 'my $d = qq{/h}; rmtree $d; print qx(ls); system "x", @a'`,
+		`php -r '$f = "/e" . $x; unlink($f); echo ` + "`y`" + `;'`,
+		`python3 -c "import sqlite3; sqlite3.connect('a').execute('DROP TABLE x; DELETE FROM y')"`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r := Command(s, Context{})
+		for _, f := range r.Findings {
+			for _, sp := range f.Spans {
+				if sp.Start < 0 || sp.End > len(s) || sp.Start > sp.End {
+					t.Fatalf("span %v out of range for %q (%s)", sp, s, f.Rule)
+				}
+			}
+		}
+	})
+}

@@ -298,10 +298,24 @@ type codeScan struct {
 	vars   map[string]string
 	org    origin
 	cwd    string
+	lower  string // the code in lower case, for cheap keyword gates
+	// tooLarge is set when a bound on the work was reached.
+	tooLarge bool
+}
+
+// has reports whether the code mentions any of the words (lower case): a
+// cheap gate before the regular expressions.
+func (s *codeScan) has(words ...string) bool {
+	for _, w := range words {
+		if strings.Contains(s.lower, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func scanCode(l lang, code string) *codeScan {
-	s := &codeScan{lang: l, code: code, litAt: map[int]int{}}
+	s := &codeScan{lang: l, code: code, litAt: map[int]int{}, lower: strings.ToLower(code)}
 	m := []byte(code)
 	blank := func(a, b int) {
 		for k := a; k < b && k < len(m); k++ {
@@ -372,9 +386,17 @@ func scanCode(l lang, code string) *codeScan {
 		}
 	}
 	s.masked = string(m)
+	return s
+}
+
+// ensureVars works out, once and only when a check needs it, the values
+// of the variables the code assigns, then interpolates strings with them
+// (and the variables once more, for values built from those strings).
+func (s *codeScan) ensureVars() {
+	if s.vars != nil {
+		return
+	}
 	s.vars = s.assignments()
-	// Interpolated strings again, now the variables are known, and the
-	// variables once more for values built from them.
 	again := false
 	for i := range s.lits {
 		if l := &s.lits[i]; l.tmpl != "" {
@@ -386,7 +408,6 @@ func scanCode(l lang, code string) *codeScan {
 	if again {
 		s.vars = s.assignments()
 	}
-	return s
 }
 
 func (s *codeScan) add(l codeLit) {
@@ -637,7 +658,9 @@ var assignRE = regexp.MustCompile(`(?m)(?:^|[;{(\s])(?:(?:const|let|var|my|our|l
 func (s *codeScan) assignments() map[string]string {
 	vars := map[string]string{}
 	seen := map[string]bool{}
-	for _, m := range assignRE.FindAllStringSubmatchIndex(s.masked, -1) {
+	// Past a few thousand assignments the rest stay unknown: values are
+	// then unknown, which is judged, not passed.
+	for _, m := range assignRE.FindAllStringSubmatchIndex(s.masked, 4*maxSites) {
 		name := s.masked[m[2]:m[3]]
 		start := m[1] - 1
 		end := statementEnd(s.masked, start)
@@ -648,7 +671,9 @@ func (s *codeScan) assignments() map[string]string {
 		seen[name] = true
 		vars[name] = v
 	}
-	s.loopVars(vars)
+	if s.has("for") {
+		s.loopVars(vars)
+	}
 	return vars
 }
 
@@ -663,7 +688,7 @@ var (
 // loopVars binds loop variables (for p in glob.glob("x"), for p in
 // ["a", "b"]) to the worst path they can take.
 func (s *codeScan) loopVars(vars map[string]string) {
-	for _, m := range loopRE.FindAllStringSubmatchIndex(s.masked, -1) {
+	for _, m := range s.sites(loopRE, s.masked) {
 		name := s.masked[m[2]:m[3]]
 		end := statementEnd(s.masked, m[1])
 		if e := loopEndRE.FindStringIndex(s.masked[m[1]:end]); e != nil && e[0] > 0 {
@@ -716,6 +741,9 @@ func (s *codeScan) loopVars(vars map[string]string) {
 func statementEnd(t string, i int) int {
 	depth := 0
 	for k := i; k < len(t); k++ {
+		if k-i > scanLimit {
+			return k
+		}
 		switch t[k] {
 		case '(', '[', '{':
 			depth++
@@ -743,7 +771,8 @@ func (s *codeScan) callArgs(open int) (args [][2]int, close int) {
 	t := s.masked
 	depth := 0
 	start := open + 1
-	for k := open; k < len(t); k++ {
+	limit := min(len(t), open+scanLimit)
+	for k := open; k < limit; k++ {
 		switch t[k] {
 		case '(', '[', '{':
 			depth++
@@ -764,10 +793,10 @@ func (s *codeScan) callArgs(open int) (args [][2]int, close int) {
 			}
 		}
 	}
-	if a, b := trimRange(t, start, len(t)); a < b {
+	if a, b := trimRange(t, start, limit); a < b {
 		args = append(args, [2]int{a, b})
 	}
-	return args, len(t)
+	return args, limit
 }
 
 // bareArgs reads the arguments of a call written without parentheses
@@ -788,7 +817,7 @@ func (s *codeScan) argsAt(i int) [][2]int {
 	}
 	end := k
 	depth := 0
-	for end < len(t) {
+	for end < len(t) && end-k < scanLimit {
 		c := t[end]
 		if depth == 0 && (c == ';' || c == '\n' || c == '}' || strings.HasPrefix(t[end:], " or ") || strings.HasPrefix(t[end:], " if ") || strings.HasPrefix(t[end:], " unless ") || strings.HasPrefix(t[end:], "||") || strings.HasPrefix(t[end:], "&&")) {
 			break
@@ -841,7 +870,10 @@ var joinFuncs = map[string]bool{
 	"File::Spec->catfile": true, "File::Spec->catdir": true, "path.posix.join": true, "URL": true,
 }
 
-func (s *codeScan) eval(a, b int) string { return s.evalWith(a, b, s.vars, 0) }
+func (s *codeScan) eval(a, b int) string {
+	s.ensureVars()
+	return s.evalWith(a, b, s.vars, 0)
+}
 
 // evalWith evaluates a string or path expression: literals, variables,
 // home and working directory expressions, joins and concatenation.
@@ -860,9 +892,9 @@ func (s *codeScan) evalWith(a, b int, vars map[string]string, depth int) string 
 		return s.evalWith(a, a+loc[0], vars, depth+1)
 	}
 	switch {
-	case homeExprRE.MatchString(c):
+	case (strings.Contains(c, "home") || strings.Contains(c, "HOME") || strings.Contains(c, "~")) && homeExprRE.MatchString(c):
 		return "~"
-	case cwdExprRE.MatchString(c):
+	case (strings.Contains(c, "cwd") || strings.Contains(c, "dirname") || strings.Contains(c, "pwd") || strings.Contains(c, "Path()")) && cwdExprRE.MatchString(c):
 		return "."
 	case identRE.MatchString(m):
 		if v, ok := vars[m]; ok {
@@ -965,6 +997,28 @@ func (s *codeScan) litOrigin(l codeLit) origin {
 // maxCodeDepth bounds exec("...") inside code.
 const maxCodeDepth = 3
 
+// Bounds on the work spent on one program, so a huge or hostile one-liner
+// is analysed in bounded time: arguments are read up to scanLimit bytes
+// from their call, receivers up to receiverLimit bytes back, and at most
+// maxSites call sites per check; a program with more is paused as too
+// large rather than passed after a partial look.
+const (
+	scanLimit     = 4096
+	receiverLimit = 256
+	maxSites      = 256
+)
+
+// sites returns the matches of re, at most maxSites; more mark the scan
+// as too large.
+func (s *codeScan) sites(re *regexp.Regexp, text string) [][]int {
+	m := re.FindAllStringSubmatchIndex(text, maxSites+1)
+	if len(m) > maxSites {
+		s.tooLarge = true
+		m = m[:maxSites]
+	}
+	return m
+}
+
 type delCall struct {
 	re        *regexp.Regexp
 	recursive bool   // deletes trees
@@ -972,6 +1026,24 @@ type delCall struct {
 	optRec    bool   // recursive when the options say recursive: true
 	name      string // for reasons; "" takes the match
 	onCode    bool   // match the code itself: the pattern names a module in a string
+}
+
+// delGates are the words without which no delete call of a language can
+// be present.
+var delGates = map[lang][]string{
+	langPython: {"rmtree", "remove", "unlink", "rmdir"},
+	langJS:     {"rm", "unlink", "remove", "rimraf", "emptydir", "del", "trash"},
+	langRuby:   {"rm", "remove", "delete", "unlink", "rmtree"},
+	langPerl:   {"rmtree", "remove_tree", "unlink", "rmdir"},
+	langPHP:    {"unlink", "rmdir", "deletedirectory"},
+}
+
+var shellGates = map[lang][]string{
+	langPython: {"system", "popen", "subprocess", "check_", "getoutput", "spawn", "run("},
+	langJS:     {"exec", "spawn", "deno", "bun"},
+	langRuby:   {"system", "exec", "spawn", "popen", "open3"},
+	langPerl:   {"system", "exec"},
+	langPHP:    {"exec", "system", "passthru", "popen", "proc_open"},
 }
 
 var delCalls = map[lang][]delCall{
@@ -1037,13 +1109,24 @@ func checkCode(inv *Invocation, l lang, code string, org origin, depth int) {
 	s := scanCode(l, code)
 	s.org = org
 	s.cwd = inv.w.cwd
+	for _, lit := range s.lits {
+		if lit.tmpl != "" && (lit.shell || strings.Contains(lit.tmpl, "mutation")) {
+			s.ensureVars() // interpolated commands and queries
+			break
+		}
+	}
 	via := " in a " + langNames[l] + " one-liner"
 	s.checkDeletes(inv, via)
 	s.checkShell(inv)
 	s.checkDatabases(inv, via)
 	s.checkHTTP(inv, via)
-	if re := evalCalls[l]; re != nil {
-		for _, m := range re.FindAllStringIndex(s.masked, -1) {
+	defer func() {
+		if s.tooLarge {
+			inv.Flag("opaque.too-large", "", "is a "+langNames[l]+" program too large or complex for sentinel to analyse fully; what it does is unknown", s.span(0, len(code)))
+		}
+	}()
+	if re := evalCalls[l]; re != nil && s.has("exec", "eval", "function") {
+		for _, m := range s.sites(re, s.masked) {
 			args := s.argsAt(m[1])
 			if len(args) == 0 {
 				continue
@@ -1056,12 +1139,15 @@ func checkCode(inv *Invocation, l lang, code string, org origin, depth int) {
 }
 
 func (s *codeScan) checkDeletes(inv *Invocation, via string) {
+	if !s.has(delGates[s.lang]...) {
+		return
+	}
 	for _, dc := range delCalls[s.lang] {
 		text := s.masked
 		if dc.onCode {
 			text = s.code
 		}
-		for _, m := range dc.re.FindAllStringIndex(text, -1) {
+		for _, m := range s.sites(dc.re, text) {
 			name := callName(s.code[m[0]:m[1]])
 			if dc.name != "" {
 				name = dc.name
@@ -1123,14 +1209,14 @@ func callName(t string) string {
 // identifiers, dots, and bracketed groups.
 func receiverStart(t string, dot int) int {
 	k := dot
-	for k > 0 {
+	for k > 0 && dot-k < receiverLimit {
 		c := t[k-1]
 		switch {
 		case isIdentByte(c) || c == '.' || c == '$':
 			k--
 		case c == ')' || c == ']':
 			depth := 0
-			for k > 0 {
+			for k > 0 && dot-k < receiverLimit {
 				k--
 				if t[k] == ')' || t[k] == ']' {
 					depth++
@@ -1331,12 +1417,12 @@ func (s *codeScan) checkShell(inv *Invocation) {
 		}
 	}
 	re := shellCalls[s.lang]
-	if re == nil {
+	if re == nil || !s.has(shellGates[s.lang]...) {
 		return
 	}
-	matches := re.FindAllStringIndex(s.masked, -1)
+	matches := s.sites(re, s.masked)
 	if s.lang == langPython && strings.Contains(s.masked, "subprocess") {
-		matches = append(matches, pySubprocessAny.FindAllStringIndex(s.masked, -1)...)
+		matches = append(matches, s.sites(pySubprocessAny, s.masked)...)
 	}
 	for _, m := range matches {
 		args := s.argsAt(m[1])
@@ -1412,20 +1498,33 @@ func (s *codeScan) isStringArg(a [2]int) bool {
 // ---- databases ----
 
 var (
-	dbMarkerRE = regexp.MustCompile(`(?i)execute|executescript|executemany|\.query\s*\(|\.exec\s*\(|\.run\s*\(|\.do\s*\(|\.raw\s*\(|\.sql\s*\(|sqlite|psycopg|pymysql|mysql|mariadb|sqlalchemy|\bDBI\b|\bPDO\b|mysqli|\bpg\b|postgres|knex|prisma|sequelize|ActiveRecord|Sequel|duckdb|snowflake|bigquery|clickhouse|\bconnect\s*\(`)
+	// dbMarkerRE (on lower-cased code) says the code talks to a database.
+	dbMarkerRE = regexp.MustCompile(`execute|\.query\s*\(|\.exec\s*\(|\.run\s*\(|\.do\s*\(|\.raw\s*\(|\.sql\s*\(|sqlite|psycopg|pymysql|mysql|mariadb|sqlalchemy|\bdbi\b|\bpdo\b|\bpg\b|postgres|knex|prisma|sequelize|activerecord|sequel|duckdb|snowflake|bigquery|clickhouse|\bconnect\s*\(`)
 	dbWipeRE   = regexp.MustCompile(`\.\s*(flushall|flushAll|flushdb|flushDb|flush_all|drop_database|dropDatabase|drop_collection|dropCollection|delete_many|deleteMany|remove|drop)\s*\(`)
-	mongoRE    = regexp.MustCompile(`(?i)mongo`)
 )
 
 func (s *codeScan) checkDatabases(inv *Invocation, via string) {
-	if dbMarkerRE.MatchString(s.masked) || dbMarkerRE.MatchString(s.code) {
+	var sqlLits []codeLit
+	for _, l := range s.lits {
+		if l.shell {
+			continue
+		}
+		if sqlMaybe(l.val) {
+			sqlLits = append(sqlLits, l)
+		}
+	}
+	if len(sqlLits) > 0 && dbMarkerRE.MatchString(s.lower) {
 		memory := false
 		for _, l := range s.lits {
 			memory = memory || l.val == ":memory:"
 		}
 		if !memory {
-			for _, l := range s.lits {
-				if l.shell || !sqlAnyRE.MatchString(l.val) {
+			for i, l := range sqlLits {
+				if i == maxSites {
+					s.tooLarge = true
+					break
+				}
+				if !sqlAnyRE.MatchString(l.val) {
 					continue
 				}
 				hit, ok := interpSQL(l.val)
@@ -1440,8 +1539,11 @@ func (s *codeScan) checkDatabases(inv *Invocation, via string) {
 			}
 		}
 	}
-	mongo := mongoRE.MatchString(s.code)
-	for _, m := range dbWipeRE.FindAllStringSubmatchIndex(s.masked, -1) {
+	if !s.has("flush", "drop", "delete_many", "deletemany", "remove") {
+		return
+	}
+	mongo := s.has("mongo")
+	for _, m := range s.sites(dbWipeRE, s.masked) {
 		call := s.masked[m[2]:m[3]]
 		args, close := s.callArgs(m[1] - 1)
 		at := s.span(m[0]+1, min(close+1, len(s.code)))
@@ -1502,6 +1604,9 @@ var (
 // analyser's classifier: DROP DATABASE/SCHEMA (critical), DROP/TRUNCATE
 // TABLE, DELETE or UPDATE without WHERE (or WHERE 1=1), ALTER TABLE ... DROP.
 func interpSQL(text string) (interpSQLHit, bool) {
+	if !sqlMaybe(text) {
+		return interpSQLHit{}, false
+	}
 	var best interpSQLHit
 	found := false
 	for _, st := range splitSQL(sqlCommentRE.ReplaceAllString(text, " ")) {
@@ -1512,6 +1617,21 @@ func interpSQL(text string) (interpSQLHit, bool) {
 		}
 	}
 	return best, found
+}
+
+// sqlMaybe is a cheap gate: text that names none of the destructive verbs
+// holds no destructive SQL.
+func sqlMaybe(text string) bool {
+	for i := 0; i+5 <= len(text); i++ {
+		switch text[i] | 0x20 {
+		case 'd', 't', 'u', 'a':
+			w := strings.ToLower(text[i:min(i+8, len(text))])
+			if strings.HasPrefix(w, "drop") || strings.HasPrefix(w, "truncate") || strings.HasPrefix(w, "delete") || strings.HasPrefix(w, "update") || strings.HasPrefix(w, "alter") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 const sqlGone = "only a backup brings them back"
@@ -1581,13 +1701,17 @@ var (
 	httpDeleteCallRE = regexp.MustCompile(`\b(?:requests|httpx|session|client|axios|HTTParty|RestClient|Faraday|HTTP|http|ky|got|superagent|request|\$http|Http)\s*\.\s*(?:delete|del)\s*\(|->\s*delete\s*\(|\bNet::HTTP::Delete\b|\bHTTP::Request\s*->\s*new\s*\(\s*['"]?DELETE\b`)
 	httpDeleteCodeRE = regexp.MustCompile(`\brequire\(\s*['"](?:axios|got|ky|superagent|node-fetch|request)['"]\s*\)\s*\.\s*(?:delete|del)\s*\(`)
 	urlLitRE         = regexp.MustCompile(`^(?i:https?)://`)
-	httpMarkerRE     = regexp.MustCompile(`\b(?:fetch|requests|httpx|urllib|urllib3|aiohttp|http\.client|HTTPConnection|HTTPSConnection|axios|got|ky|superagent|undici|XMLHttpRequest|Net::HTTP|HTTParty|RestClient|Faraday|Excon|Typhoeus|LWP|HTTP::Request|HTTP::Tiny|Mojo::UserAgent|curl_init|curl_setopt|file_get_contents|stream_context_create|Guzzle|Http|gql|graphql|GraphQL|Apollo|ApolloClient|request)\b`)
-	bearerLitRE      = regexp.MustCompile(`(?i)^\s*bearer\s+(.*)$`)
+	// httpMarkerRE (on lower-cased code) says the code makes HTTP requests.
+	httpMarkerRE = regexp.MustCompile(`\b(?:fetch|requests|httpx|urllib|urllib3|aiohttp|http\.client|httpconnection|httpsconnection|axios|got|ky|superagent|undici|xmlhttprequest|net::http|httparty|restclient|faraday|excon|typhoeus|lwp|http::request|http::tiny|mojo::useragent|curl_init|curl_setopt|file_get_contents|stream_context_create|guzzle|http|gql|graphql|apollo|apolloclient|request)\b`)
+	bearerLitRE  = regexp.MustCompile(`(?i)^\s*bearer\s+(.*)$`)
 )
 
 // checkHTTP judges HTTP requests made by the code: DELETEs (a client's
 // .delete(url), method "DELETE") and GraphQL mutations in its strings.
 func (s *codeScan) checkHTTP(inv *Invocation, via string) {
+	if !s.has("delete", "mutation") {
+		return
+	}
 	var urlLit *codeLit
 	isDelete := false
 	var methodSpan []Span
@@ -1614,10 +1738,10 @@ func (s *codeScan) checkHTTP(inv *Invocation, via string) {
 			r.bodies = append(r.bodies, httpBody{text: l.val, known: true, span: s.span(l.start, l.end), org: s.litOrigin(*l)})
 		}
 	}
-	if !httpMarkerRE.MatchString(s.masked) {
+	if !httpMarkerRE.MatchString(strings.ToLower(s.masked)) {
 		isDelete, r.bodies = false, nil
 	}
-	for _, m := range append(httpDeleteCallRE.FindAllStringIndex(s.masked, -1), httpDeleteCodeRE.FindAllStringIndex(s.code, -1)...) {
+	for _, m := range append(s.sites(httpDeleteCallRE, s.masked), s.sites(httpDeleteCodeRE, s.code)...) {
 		isDelete = true
 		methodSpan = append(methodSpan, s.span(m[0], m[1]))
 		if args := s.argsAt(m[1]); len(args) > 0 && !haveDeleteURL {

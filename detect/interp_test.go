@@ -376,3 +376,30 @@ func BenchmarkPythonOneLiner(b *testing.B) {
 		Command(`python3 -c "import json,sys; d = json.load(sys.stdin); print(d['items'][0]['name'])"`, Context{})
 	}
 }
+
+// Hostile one-liners are analysed in bounded work: past the bounds they
+// pause as too large, never pass after a partial look. (Before the bounds
+// these inputs took minutes.)
+func TestHostileOneLinersAreBounded(t *testing.T) {
+	for _, cmd := range []string{
+		`python3 -c "` + strings.Repeat("os.remove(", 5000) + `"`,
+		`python3 -c "` + strings.Repeat(").unlink(", 5000) + `"`,
+		`perl -e '` + strings.Repeat("system ", 5000) + `'`,
+		`python3 -c "` + strings.Repeat(`os.system('echo x');`, 2000) + `"`,
+		`python3 -c "import sqlite3; c.execute(''); ` + strings.Repeat(`'DROP TABLE x' `, 2000) + `"`,
+	} {
+		r := Command(cmd, Context{})
+		found := false
+		for _, f := range r.Findings {
+			found = found || f.Rule == "opaque.too-large"
+		}
+		if !found || r.Verdict != Pause {
+			t.Errorf("%.40q…: verdict %v, want pause as too large", cmd, r.Verdict)
+		}
+	}
+	// Long but ordinary programs are not "too large".
+	script := "python3 - <<'EOF'\n" + strings.Repeat("x = compute(x, 1)\nprint(x)\n", 2000) + "EOF"
+	if r := Command(script, Context{}); r.Verdict != Allow {
+		t.Errorf("long script: %v %+v", r.Verdict, r.Top())
+	}
+}
