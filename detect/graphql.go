@@ -535,7 +535,7 @@ func destructiveName(name string) (verb string, object []string, ok bool) {
 			verb = w
 			continue
 		}
-		if !gqlFiller[w] {
+		if !gqlFiller[w] && !versionWord(w) {
 			object = append(object, w)
 		}
 	}
@@ -560,6 +560,11 @@ func destructiveName(name string) (verb string, object []string, ok bool) {
 		return "", nil, false
 	}
 	return verb, object, true
+}
+
+// versionWord reports a version or number in a name: deleteProjectV2.
+func versionWord(w string) bool {
+	return strings.Trim(strings.TrimPrefix(w, "v"), "0123456789") == "" && w != "v"
 }
 
 // gqlHit is a destructive mutation field, judged.

@@ -21,6 +21,7 @@ func init() {
 			Examples: []string{
 				`curl -X POST https://backboard.railway.app/graphql/v2 -H "Authorization: Bearer $T" -d '{"query":"mutation { volumeDelete(volumeId: \"v1\") }"}'`,
 				`http POST api.example.com/graphql query='mutation { deleteProject(id: "p1") }'`,
+				`gh api graphql -f query='mutation { deleteRepository(input: {repositoryId: "R_1"}) { clientMutationId } }'`,
 			}},
 		Rule{ID: "http.graphql-delete", Category: "http", Severity: High, Verdict: Pause,
 			Description: "Sends a GraphQL mutation whose name deletes, removes, purges, resets or revokes something: the API carries it out at once.",
@@ -30,7 +31,7 @@ func init() {
 			Examples:    []string{`curl -X POST https://api.example.com/graphql -d @mutation.json`}},
 		Rule{ID: "http.delete-critical", Category: "http", Severity: Critical, Verdict: Pause,
 			Description: "Sends an HTTP DELETE for a volume, database, bucket, repository, backup or the like, or for every index matching a wildcard.",
-			Examples:    []string{"curl -X DELETE es:9200/logs-*", "curl -X DELETE https://api.digitalocean.com/v2/volumes/7d2c -H 'Authorization: Bearer dop_v1_x'"}},
+			Examples:    []string{"curl -X DELETE es:9200/logs-*", "curl -X DELETE https://api.digitalocean.com/v2/volumes/7d2c -H 'Authorization: Bearer dop_v1_x'", "gh api -X DELETE repos/acme/api"}},
 		Rule{ID: "http.delete", Category: "http", Severity: High, Verdict: Pause,
 			Description: "Sends an HTTP DELETE (or an Elasticsearch delete-by-query) to a host that is not this machine: the server removes the resource at once.",
 			Examples:    []string{"curl -X DELETE https://api.example.com/v1/items/42", "wget --method=DELETE https://api.example.com/items/1"}},
@@ -47,6 +48,7 @@ func init() {
 	handle(analyseCurl, "curl")
 	handle(analyseWget, "wget", "wget2")
 	handle(analyseHTTPie, "http", "https", "xh", "xhs")
+	handle(analyseGhAPI, "gh")
 }
 
 // httpRequest is what an HTTP client would send.
@@ -1275,4 +1277,105 @@ func splitHTTPieItem(s string) (key, sep, val string) {
 		}
 	}
 	return s, "", ""
+}
+
+// ---- gh api ----
+
+var ghValueFlags = setOf("-X --method -f --raw-field -F --field -H --header --input --hostname -q --jq -t --template -p --preview --cache")
+
+// analyseGhAPI judges gh api, GitHub's CLI as an HTTP client: -X DELETE
+// repos/{owner}/{repo}, graphql -f query='mutation { ... }'.
+func analyseGhAPI(inv *Invocation) {
+	if len(inv.Args) == 0 || inv.Args[0].Value != "api" {
+		return
+	}
+	args := inv.Args[1:]
+	r := &httpRequest{}
+	host := "api.github.com"
+	var endpoint *Arg
+	fields := map[string]any{}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		v := a.Value
+		if !strings.HasPrefix(v, "-") || v == "-" || !a.Known() && !strings.HasPrefix(a.Raw, "-") {
+			if endpoint == nil {
+				e := a
+				endpoint = &e
+			}
+			continue
+		}
+		name, val, hasEq := strings.Cut(v, "=")
+		valArg := a
+		switch {
+		case strings.HasPrefix(v, "--") && hasEq:
+			valArg.Value = val
+		case !strings.HasPrefix(v, "--") && len(v) > 2:
+			name, val = v[:2], v[2:]
+			valArg.Value = val
+		case ghValueFlags[name] && i+1 < len(args):
+			i++
+			valArg = args[i]
+			val = valArg.Value
+		}
+		switch name {
+		case "-X", "--method":
+			r.method = strings.ToUpper(val)
+			r.methodSpan = []Span{a.Span}
+			if valArg.Span != a.Span {
+				r.methodSpan = append(r.methodSpan, valArg.Span)
+			}
+		case "-f", "--raw-field", "-F", "--field":
+			k, fv, _ := strings.Cut(val, "=")
+			if (name == "-F" || name == "--field") && strings.HasPrefix(fv, "@") {
+				r.bodies = append(r.bodies, httpBody{from: "file " + showText(fv[1:]), span: valArg.Span})
+				continue
+			}
+			if k == "query" && strings.Contains(fv, "mutation") {
+				b := httpBody{text: fv, known: true, span: valArg.Span, org: origin{whole: valArg.Span}}
+				if o := argOrigin(valArg); o.exact && valArg.Span != a.Span {
+					b.org = origin{base: o.base + len(k) + 1, exact: true}
+				}
+				r.bodies = append(r.bodies, b)
+				continue
+			}
+			fields[k] = fv
+		case "--input":
+			if val == "-" {
+				r.bodies = append(r.bodies, stdinBody(inv, valArg.Span))
+			} else {
+				r.bodies = append(r.bodies, httpBody{from: "file " + showText(val), span: valArg.Span})
+			}
+		case "--hostname":
+			host = val
+		case "-H", "--header":
+			hn, hv, _ := strings.Cut(val, ":")
+			if strings.EqualFold(strings.TrimSpace(hn), "x-http-method-override") {
+				r.method = strings.ToUpper(strings.TrimSpace(hv))
+			}
+		}
+	}
+	if endpoint == nil {
+		return
+	}
+	if len(fields) > 0 {
+		if b, err := json.Marshal(fields); err == nil {
+			r.bodies = append(r.bodies, httpBody{text: string(b), known: true, span: endpoint.Span, org: origin{whole: endpoint.Span}})
+		}
+	}
+	if r.method == "" {
+		r.method = "GET"
+		if len(r.bodies) > 0 {
+			r.method = "POST"
+		}
+	}
+	raw := endpoint.Value
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + host + "/" + strings.TrimPrefix(raw, "/")
+	}
+	r.url = parseHTTPURL(raw)
+	r.url.span, r.url.org, r.url.shown = endpoint.Span, origin{whole: endpoint.Span}, endpoint.Raw
+	if strings.Contains(r.url.path, unknown) {
+		r.url.shown = ""
+	}
+	judgeHTTP(inv, r)
 }

@@ -189,7 +189,11 @@ func TestGraphQLMutationsPause(t *testing.T) {
 		{`xh --bearer "$T" backboard.railway.app/graphql/v2 query='mutation { volumeDelete(volumeId: "v1") }'`, crit, Pause},
 		{`echo '{"query":"mutation { volumeDelete(volumeId: \"v1\") }"}' | http POST backboard.railway.app/graphql/v2`, crit, Pause},
 		{`http --raw '{"query":"mutation { volumeDelete(volumeId: \"v1\") }"}' POST backboard.railway.app/graphql/v2`, crit, Pause},
+		// gh api, GitHub's CLI as an HTTP client.
+		{`gh api graphql -f query='mutation { deleteRepository(input: {repositoryId: "R_1"}) { clientMutationId } }'`, crit, Pause},
+		{`gh api graphql --raw-field 'query=mutation { deleteProjectV2(input: {projectId: "P_1"}) { clientMutationId } }'`, crit, Pause},
 		// A body sentinel cannot read, to a GraphQL endpoint: warn.
+		{`gh api graphql -F query=@mutation.graphql`, "http.graphql-unseen", Warn},
 		{`curl -X POST https://api.example.com/graphql -d @mutation.json`, "http.graphql-unseen", Warn},
 		{`curl -X POST https://backboard.railway.app/graphql/v2 -d "$BODY"`, "http.graphql-unseen", Warn},
 		{`curl https://api.example.com/graphql --data-binary @- < q.json`, "http.graphql-unseen", Warn},
@@ -239,6 +243,12 @@ func TestHTTPDeletesPause(t *testing.T) {
 		{"sh -c 'curl -X DELETE https://api.example.com/items/1'", high, Pause},
 		{"for id in 1 2 3; do curl -X DELETE https://api.example.com/items/$id; done", high, Pause},
 		{"cat ids.txt | xargs -I{} curl -X DELETE https://api.example.com/items/{}", high, Pause},
+		// gh api.
+		{"gh api -X DELETE repos/acme/api", crit, Pause},
+		{"gh api -X DELETE 'repos/{owner}/{repo}'", crit, Pause},
+		{"gh api --method=DELETE repos/acme/api/git/refs/heads/feature-x", high, Pause},
+		{"gh api -XDELETE /orgs/acme/hooks/12", high, Pause},
+		{"gh api -X PATCH repos/acme/api -f private=false", "http.provider-write", Warn},
 		// PUT and PATCH to a provider: warn.
 		{"curl -X PATCH https://api.github.com/repos/acme/api -d '{\"private\":false}'", "http.provider-write", Warn},
 		{"curl -X PUT https://api.cloudflare.com/client/v4/zones/z/dns_records/r --json '{\"content\":\"1.2.3.4\"}'", "http.provider-write", Warn},
@@ -277,6 +287,11 @@ func TestHTTPAllowed(t *testing.T) {
 		"http GET api.example.com/items page==2",
 		"xh https://api.example.com/items",
 		"curl -s https://api.example.com/x | python3 -c \"import json,sys; print(json.load(sys.stdin)['a'])\"",
+		"gh api repos/acme/api/pulls --jq '.[].title'",
+		"gh api graphql -f query='{ viewer { login } }'",
+		"gh api repos/acme/api/issues -f title=bug -f body='delete me'",
+		"gh pr list",
+		"gh repo view acme/api",
 		// GraphQL that reads or creates.
 		`curl -X POST https://backboard.railway.app/graphql/v2 -d '{"query":"{ projects { id name } }"}'`,
 		`curl -X POST https://backboard.railway.app/graphql/v2 -H "Authorization: Bearer $T" -d '{"query":"query { me { email } }"}'`,
