@@ -1389,6 +1389,10 @@ func judgeDeletePath(p string, recursive bool, cwd string) (int, string) {
 	if !recursive {
 		return riskNone, ""
 	}
+	outside := ""
+	if cwd != "" {
+		outside = " outside the working directory"
+	}
 	switch {
 	case clean == "." || clean == "*" || clean == "./*" || known == "":
 		if partial {
@@ -1397,13 +1401,12 @@ func judgeDeletePath(p string, recursive bool, cwd string) (int, string) {
 		return riskHigh, "that is the whole working directory"
 	case clean == ".." || strings.HasPrefix(clean, "../"):
 		return riskHigh, "it is outside the working directory"
-	case strings.HasPrefix(clean, "~"):
-		return riskHigh, "it is in a home directory, outside the working directory, with no trash to restore it from"
+	case temp:
+		return riskHigh, "agents reach for an interpreter when a plain rm would be stopped, and there is no trash to restore from"
+	case strings.HasPrefix(clean, "~") || homeRel != "-":
+		return riskHigh, "it is in a home directory" + outside + ", with no trash to restore it from"
 	case strings.HasPrefix(clean, "/"):
-		if temp {
-			return riskHigh, "it is outside the working directory, and agents reach for an interpreter when a plain rm would be stopped"
-		}
-		return riskHigh, "it is outside the working directory, with no trash to restore it from"
+		return riskHigh, "it is an absolute path" + outside + ", with no trash to restore it from"
 	}
 	return riskNone, ""
 }
