@@ -82,7 +82,6 @@ type httpURL struct {
 	path  string // "/..." or ""
 	query string
 	span  Span
-	org   origin
 	set   bool
 }
 
@@ -324,7 +323,7 @@ func judgeHTTP(inv *Invocation, r *httpRequest) {
 			if hits := gqlDestructiveHits(c.text, vars); len(hits) > 0 {
 				gqlFound = true
 				for _, h := range hits {
-					flagGraphQL(inv, r, h, b, c)
+					flagGraphQL(inv, r, h, b)
 				}
 				continue
 			}
@@ -348,7 +347,7 @@ func judgeHTTP(inv *Invocation, r *httpRequest) {
 					if hits := gqlDestructiveHits(v, vars); len(hits) > 0 {
 						gqlFound = true
 						for _, h := range hits {
-							flagGraphQL(inv, r, h, httpBody{text: v, span: u.span, org: origin{whole: u.span}}, bodyCandidate{text: v})
+							flagGraphQL(inv, r, h, httpBody{text: v, span: u.span, org: origin{whole: u.span}})
 						}
 					} else if !sqlDone && flagHTTPSQL(inv, r, v, u.span) {
 						sqlDone = true
@@ -376,7 +375,7 @@ func judgeHTTP(inv *Invocation, r *httpRequest) {
 				break
 			}
 		}
-		httpFlag(inv, "http.graphql-unseen", u.target(), "sends a GraphQL request to "+u.apiName("GraphQL")+r.auth+" with a body sentinel cannot read ("+from+"); it may hold a mutation that deletes data", append(urlSpans, inv.NameSpan)...)
+		httpFlag(inv, "http.graphql-unseen", u.target(), "sends a request to "+u.apiName("GraphQL")+r.auth+" with a body sentinel cannot read ("+from+"); it may hold a mutation that deletes data", append(urlSpans, inv.NameSpan)...)
 	}
 	method := r.method
 	if u.local() || !u.set && r.via == "" {
@@ -449,6 +448,11 @@ func flagHTTPDelete(inv *Invocation, r *httpRequest, spans []Span) {
 			return
 		}
 	}
+	// One Elasticsearch or OpenSearch index.
+	if len(segs) == 1 && !strings.HasPrefix(segs[0], "_") && searchHost(u) {
+		httpFlag(inv, "http.delete", target, "deletes the index "+showText(segs[0])+" on "+u.hostPort()+r.auth+r.via+"; its documents are gone at once, with no undo", spans...)
+		return
+	}
 	// GitHub: DELETE /repos/{owner}/{repo} deletes the repository.
 	if providerOf(u.host) == "GitHub" && len(segs) == 3 && segs[0] == "repos" {
 		httpFlag(inv, "http.delete-critical", segs[1]+"/"+segs[2], "deletes the GitHub repository "+showText(segs[1]+"/"+segs[2])+r.auth+r.via+", with its history, issues, pull requests and wiki", spans...)
@@ -491,8 +495,16 @@ func flagHTTPDelete(inv *Invocation, r *httpRequest, spans []Span) {
 	httpFlag(inv, "http.delete", target, "deletes "+what+" (HTTP DELETE)"+r.auth+r.via+"; the server removes it at once and there is no undo", spans...)
 }
 
+// searchHost reports an Elasticsearch or OpenSearch endpoint, by port or
+// name.
+func searchHost(u httpURL) bool {
+	h := u.host
+	return u.port == "9200" || u.port == "9201" || strings.Contains(h, "elastic") || strings.Contains(h, "opensearch") ||
+		h == "es" || strings.HasPrefix(h, "es.") || strings.HasPrefix(h, "es-") || strings.Contains(h, ".es.")
+}
+
 // flagGraphQL reports one destructive mutation field.
-func flagGraphQL(inv *Invocation, r *httpRequest, h gqlHit, b httpBody, c bodyCandidate) {
+func flagGraphQL(inv *Invocation, r *httpRequest, h gqlHit, b httpBody) {
 	rule := "http.graphql-delete"
 	if h.critical {
 		rule = "http.graphql-delete-critical"
@@ -869,7 +881,7 @@ func curlRequests(inv *Invocation, opts []curlOpt) []*httpRequest {
 	for _, a := range urls {
 		c := *r
 		c.url = parseHTTPURL(a.Value)
-		c.url.span, c.url.org, c.url.shown = a.Span, argOrigin(a), a.Raw
+		c.url.span, c.url.shown = a.Span, a.Raw
 		out = append(out, &c)
 	}
 	return out
@@ -1071,7 +1083,7 @@ func analyseWget(inv *Invocation) {
 	for _, a := range likelyURLs(urls) {
 		c := *r
 		c.url = parseHTTPURL(a.Value)
-		c.url.span, c.url.org, c.url.shown = a.Span, argOrigin(a), a.Raw
+		c.url.span, c.url.shown = a.Span, a.Raw
 		judgeHTTP(inv, &c)
 	}
 	if len(urls) == 0 && len(r.bodies) > 0 {
@@ -1179,7 +1191,7 @@ func analyseHTTPie(inv *Invocation) {
 		}
 	}
 	r.url = parseHTTPURL(raw)
-	r.url.span, r.url.org, r.url.shown = urlArg.Span, argOrigin(urlArg), urlArg.Raw
+	r.url.span, r.url.shown = urlArg.Span, urlArg.Raw
 	data := map[string]any{}
 	hasData := false
 	for _, it := range pos[1:] {
@@ -1373,7 +1385,7 @@ func analyseGhAPI(inv *Invocation) {
 		raw = "https://" + host + "/" + strings.TrimPrefix(raw, "/")
 	}
 	r.url = parseHTTPURL(raw)
-	r.url.span, r.url.org, r.url.shown = endpoint.Span, origin{whole: endpoint.Span}, endpoint.Raw
+	r.url.span, r.url.shown = endpoint.Span, endpoint.Raw
 	if strings.Contains(r.url.path, unknown) {
 		r.url.shown = ""
 	}

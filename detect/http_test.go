@@ -384,7 +384,8 @@ func TestSecretsNeverShown(t *testing.T) {
 
 func TestHTTPReasons(t *testing.T) {
 	for cmd, wants := range map[string][]string{
-		"curl -X DELETE es:9200/logs-*": {"every index matching logs-*", "es:9200"},
+		"curl -X DELETE es:9200/logs-*":                           {"every index matching logs-*", "es:9200"},
+		"curl -X DELETE https://es.example.com:9200/logs-2024.01": {"deletes the index logs-2024.01 on es.example.com:9200"},
 		"curl -X DELETE https://api.digitalocean.com/v2/volumes/7d2c -H 'Authorization: Bearer dop_v1_0123456789abcdef0123456789abcdef'": {"deletes volume 7d2c", "DigitalOcean API", "bearer token dop_v1_…cdef"},
 		"curl -X DELETE https://api.github.com/repos/acme/api":                                                                           {"GitHub repository acme/api"},
 		`curl -X DELETE "$ES_URL/logs-2024.01"`:                                                                                          {"$ES_URL/logs-2024.01"},
