@@ -1239,8 +1239,11 @@ func flagDeletePath(inv *Invocation, p string, recursive bool, call, via, cwd st
 	level, why := judgeDeletePath(p, recursive, cwd)
 	shown := showText(p)
 	what := shown
+	if strings.TrimSuffix(p, "/") == "~" {
+		what = "the home directory (~)"
+	}
 	if recursive {
-		what = shown + " and everything under it"
+		what += " and everything under it"
 	}
 	switch level {
 	case riskCritical:
@@ -1758,11 +1761,9 @@ func (s *codeScan) checkHTTP(inv *Invocation, via string) {
 	case haveDeleteURL && !(Arg{Value: deleteURL}).MayBeEmpty():
 		r.url = parseHTTPURL(deleteURL)
 		r.url.span = methodSpan[len(methodSpan)-1]
-		r.url.org = origin{whole: r.url.span}
 	case urlLit != nil:
 		r.url = parseHTTPURL(urlLit.val)
 		r.url.span = s.span(urlLit.start, urlLit.end)
-		r.url.org = s.litOrigin(*urlLit)
 	case haveDeleteURL:
 		r.url = parseHTTPURL(deleteURL)
 		r.url.span = methodSpan[len(methodSpan)-1]
@@ -1772,7 +1773,7 @@ func (s *codeScan) checkHTTP(inv *Invocation, via string) {
 		r.methodSpan = methodSpan
 		if !r.url.set {
 			// Where it goes is only known at run time.
-			r.url = httpURL{raw: unknown, host: unknown, set: true, span: methodSpan[0], org: origin{whole: methodSpan[0]}}
+			r.url = httpURL{raw: unknown, host: unknown, set: true, span: methodSpan[0]}
 		}
 	}
 	judgeHTTP(inv, r)
