@@ -693,7 +693,7 @@ func flagHTTPSQL(inv *Invocation, r *httpRequest, text string, span Span) bool {
 const curlValueShort = "AbcCdDeEFHKmoPQrtTuUwxXyYz"
 
 // curlValueLong are curl's long options that take a value.
-var curlValueLong = setOf(`--data --data-ascii --data-binary --data-raw --data-urlencode --json --form --form-string
+var curlValueLong = httpSetOf(`--data --data-ascii --data-binary --data-raw --data-urlencode --json --form --form-string
 	--header --request --url --user --user-agent --referer --cookie --cookie-jar --output --config --connect-timeout
 	--max-time --retry --retry-delay --retry-max-time --cacert --capath --cert --key --cert-type --key-type --proxy
 	--proxy-user --resolve --connect-to --interface --limit-rate --max-filesize --write-out --upload-file --range
@@ -709,7 +709,7 @@ var curlValueLong = setOf(`--data --data-ascii --data-binary --data-raw --data-u
 	--proxy-ciphers --proxy-pass --proxy-service-name --socks5-gssapi-service --sessionid --trace-config
 	--retry-connrefused-max --max-filesize --netrc-file --dns-interface --dns-ipv4-addr --dns-ipv6-addr`)
 
-func setOf(s string) map[string]bool {
+func httpSetOf(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, f := range strings.Fields(s) {
 		m[f] = true
@@ -984,7 +984,7 @@ func curlFormBody(inv *Invocation, a Arg, files bool) httpBody {
 
 const wgetValueShort = "OoaPetTwUiBlARDXIQn"
 
-var wgetValueLong = setOf(`--output-document --output-file --append-output --directory-prefix --execute --tries
+var wgetValueLong = httpSetOf(`--output-document --output-file --append-output --directory-prefix --execute --tries
 	--timeout --wait --waitretry --user-agent --input-file --base --level --accept --reject --domains
 	--exclude-domains --header --method --body-data --body-file --post-data --post-file --user --password
 	--http-user --http-password --load-cookies --save-cookies --referer --ca-certificate --ca-directory
@@ -1093,14 +1093,14 @@ func analyseWget(inv *Invocation) {
 
 // ---- HTTPie and xh ----
 
-var httpieValueLong = setOf(`--auth --auth-type --output --print --pretty --style --format-options --session
+var httpieValueLong = httpSetOf(`--auth --auth-type --output --print --pretty --style --format-options --session
 	--session-read-only --verify --cert --cert-key --cert-key-pass --timeout --max-redirects --proxy --ssl
 	--ciphers --default-scheme --boundary --raw --response-charset --response-mime --bearer --resolve
 	--interface --http-version --history-print`)
 
 const httpieValueShort = "aAopsP"
 
-var httpMethods = setOf("GET POST PUT PATCH DELETE HEAD OPTIONS PURGE TRACE CONNECT")
+var httpMethods = httpSetOf("GET POST PUT PATCH DELETE HEAD OPTIONS PURGE TRACE CONNECT")
 
 func analyseHTTPie(inv *Invocation) {
 	r := &httpRequest{}
@@ -1293,7 +1293,7 @@ func splitHTTPieItem(s string) (key, sep, val string) {
 
 // ---- gh api ----
 
-var ghValueFlags = setOf("-X --method -f --raw-field -F --field -H --header --input --hostname -q --jq -t --template -p --preview --cache")
+var ghValueFlags = httpSetOf("-X --method -f --raw-field -F --field -H --header --input --hostname -q --jq -t --template -p --preview --cache")
 
 // analyseGhAPI judges gh api, GitHub's CLI as an HTTP client: -X DELETE
 // repos/{owner}/{repo}, graphql -f query='mutation { ... }'.

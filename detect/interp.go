@@ -1262,7 +1262,7 @@ const (
 	riskCritical
 )
 
-var systemDirs = setOf("/etc /usr /bin /sbin /lib /lib32 /lib64 /libx32 /boot /opt /srv /var /System /Library /Applications /private /dev /proc /sys /snap /mnt /media /nix /root /home /Users /Volumes")
+var systemDirs = httpSetOf("/etc /usr /bin /sbin /lib /lib32 /lib64 /libx32 /boot /opt /srv /var /System /Library /Applications /private /dev /proc /sys /snap /mnt /media /nix /root /home /Users /Volumes")
 
 var secretDirs = []string{"/.ssh", "/.aws", "/.gnupg", "/.kube", "/.config", "/.docker", "/.azure", "/.gcloud", "/.password-store", "/.netrc", "/.git-credentials", "/.pgpass"}
 
