@@ -49,6 +49,7 @@ type walker struct {
 	funcs   map[string]*syntax.Stmt
 	calling map[string]bool // functions being expanded, against recursion
 	outputs map[*syntax.Stmt]Input
+	files   map[string]Input // files written earlier in the command, by path
 }
 
 func (w *walker) flag(ruleID, target, reason string, spans []Span) {
@@ -195,11 +196,23 @@ func (w *walker) stmt(st *syntax.Stmt, ws *words, stdin *Input) {
 		w.stmts(c.Do, ws, stdin)
 	case *syntax.ForClause:
 		if wi, ok := c.Loop.(*syntax.WordIter); ok {
+			var items []Arg
 			for _, item := range wi.Items {
 				w.substs(item, ws)
+				a := ws.arg(item)
+				items = append(items, splitFields(a, item)...)
 			}
-			// The loop variable takes each item in turn: unknown to the body.
-			delete(w.varsMap(), wi.Name.Value)
+			vars := w.varsMap()
+			// The body runs with each item in turn: follow it for each
+			// known item (a few), then with the variable unknown.
+			for i, it := range items {
+				if i == 4 || !it.Known() {
+					break
+				}
+				vars[wi.Name.Value] = it.Value
+				w.stmts(c.Do, ws, stdin)
+			}
+			delete(vars, wi.Name.Value)
 		}
 		w.stmts(c.Do, ws, stdin)
 	case *syntax.CaseClause:
@@ -349,17 +362,93 @@ func (w *walker) call(c *syntax.CallExpr, ws *words, stdin *Input, redirs []Redi
 			env[a.Name.Value] = ws.arg(a.Value).Value
 		}
 	}
-	args := make([]Arg, len(c.Args))
-	for i, word := range c.Args {
-		args[i] = ws.arg(word)
+	args := make([]Arg, 0, len(c.Args))
+	for _, word := range c.Args {
+		a := ws.arg(word)
+		w.annotate(&a, word, ws)
+		args = append(args, splitFields(a, word)...)
 	}
 	start, end := int(st.Pos().Offset()), int(st.End().Offset())
-	for i, word := range c.Args {
-		w.annotate(&args[i], word, ws)
-	}
 	inv := &Invocation{Args: args, Env: env, Stdin: stdin, Redirs: redirs, Span: ws.org.span(start, end), w: w, org: ws.org, ws: ws}
 	w.redirects(redirs)
+	w.remember(inv)
 	w.run(inv)
+}
+
+// splitFields does the shell's field splitting: an unquoted expansion whose
+// value is known and has spaces (CMD="rm -rf"; $CMD ~) becomes several
+// words.
+func splitFields(a Arg, word *syntax.Word) []Arg {
+	if a.Quoted || plainWord(word) || !a.Known() || !strings.ContainsAny(a.Value, " \t\n") {
+		return []Arg{a}
+	}
+	var out []Arg
+	for _, f := range strings.Fields(a.Value) {
+		out = append(out, Arg{Value: f, Raw: a.Raw, Span: a.Span, substs: a.substs})
+	}
+	if len(out) == 0 {
+		return nil // expands to nothing
+	}
+	return out
+}
+
+// remember notes files the command writes with known content (cat > f
+// <<EOF, tee f <<EOF, echo ... > f), so running or reading them later in
+// the same command is seen through.
+func (w *walker) remember(inv *Invocation) {
+	if len(inv.Args) == 0 || !inv.Args[0].Known() {
+		return
+	}
+	name := programName(inv.Args[0].Value)
+	var content *Input
+	var targets []Arg
+	switch name {
+	case "cat":
+		if len(inv.Args) == 1 && inv.Stdin != nil && inv.Stdin.Known {
+			content = inv.Stdin
+		}
+	case "tee":
+		if inv.Stdin != nil && inv.Stdin.Known {
+			content = inv.Stdin
+			for _, a := range inv.Args[1:] {
+				if !strings.HasPrefix(a.Value, "-") {
+					targets = append(targets, a)
+				}
+			}
+		}
+	case "echo", "printf":
+		if out, ok := literalOutput(name, inv.Args[1:], nil); ok {
+			content = &Input{Text: out, Known: true, From: name, Span: inv.Span, origin: origin{whole: inv.Span}}
+		}
+	}
+	if content == nil {
+		return
+	}
+	for _, r := range inv.Redirs {
+		if r.Op == ">" || r.Op == ">|" || r.Op == ">>" {
+			targets = append(targets, r.Target)
+		}
+	}
+	for _, t := range targets {
+		if t.Known() {
+			if w.files == nil {
+				w.files = map[string]Input{}
+			}
+			c := *content
+			c.From = "file " + t.Value + " written earlier in the command"
+			w.files[t.Value] = c
+		}
+	}
+}
+
+// FileContent is the content of a file the command wrote earlier (cat >
+// x.sql <<EOF ...), if known.
+func (inv *Invocation) FileContent(path string) (Input, bool) {
+	in, ok := inv.w.files[path]
+	if !ok && strings.HasPrefix(path, "./") {
+		in, ok = inv.w.files[path[2:]]
+	}
+	return in, ok
 }
 
 // annotate records what a word's substitutions are: the programs whose
@@ -406,11 +495,16 @@ func (w *walker) run(inv *Invocation) {
 				w.calling = map[string]bool{}
 			}
 			w.calling[name] = true
+			restore := w.bindPositional(append([]Arg{prog}, inv.Args[1:]...))
 			w.stmt(body, ws, inv.Stdin)
+			restore()
 			delete(w.calling, name)
 			return
 		}
 		inv.Name, inv.NameSpan, inv.Args = name, prog.Span, inv.Args[1:]
+		if asksForHelp(inv.Args) && !wrappers[name] {
+			return // prints help and exits
+		}
 		if next, ok := w.unwrap(inv); ok {
 			if next == nil {
 				return
@@ -517,6 +611,7 @@ func (w *walker) computeOutput(st *syntax.Stmt, ws *words, stdin *Input) Input {
 		}
 		name := programName(args[0].Value)
 		out.From = "output of " + name
+		out.Producer, out.ProducerArgs = name, args[1:]
 		text, ok := literalOutput(name, args[1:], stdin)
 		if ok {
 			out.Text, out.Known = text, true
@@ -676,4 +771,18 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// asksForHelp reports whether the arguments ask a program for its help,
+// which makes it print and exit without doing anything.
+func asksForHelp(args []Arg) bool {
+	for _, a := range args {
+		if a.Value == "--" {
+			return false
+		}
+		if a.Value == "--help" {
+			return true
+		}
+	}
+	return false
 }

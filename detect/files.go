@@ -60,7 +60,7 @@ func init() {
 			Examples:    []string{"rm -rf ~/projects", "rm -rf /mnt/storage", "rm -rf ../other-service", "rm -rf ~/Downloads/*"}},
 		Rule{ID: "files.delete-recursive", Category: "files", Severity: Medium, Verdict: Warn,
 			Description: "Recursively deletes a directory in the working tree or elsewhere that is not known build output or scratch space; only what git holds can be restored.",
-			Examples:    []string{"rm -r src/", "rm -rf legacy", `rm -rf "$TARGET"`, "ls | xargs rm -rf"}},
+			Examples:    []string{"rm -r src/", "rm -rf legacy", `rm -rf "$TARGET"`, "git ls-files -o | xargs rm -rf"}},
 		Rule{ID: "files.shred", Category: "files", Severity: Medium, Verdict: Warn,
 			Description: "Overwrites a file's contents so that they cannot be recovered.",
 			Examples:    []string{"shred -u notes.txt"}},

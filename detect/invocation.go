@@ -41,7 +41,11 @@ type Input struct {
 	// From says where it comes from, for explanations: "heredoc",
 	// "here-string", "output of curl", "file dump.sql".
 	From string
-	Span Span
+	// Producer is the program whose output this is, and ProducerArgs its
+	// arguments, when the input comes from a pipe.
+	Producer     string
+	ProducerArgs []Arg
+	Span         Span
 	// origin maps offsets in Text back to the analysed command.
 	origin origin
 }
@@ -81,6 +85,16 @@ func (inv *Invocation) Flag(ruleID, target, reason string, spans ...Span) {
 // Analyze analyses text as shell code run by this invocation (a string
 // handed to a shell, for example), mapping its spans through o.
 func (inv *Invocation) Analyze(text string, o origin) { inv.w.analyzeString(text, o) }
+
+// ArgInput is what reading argument i yields, for a process substitution
+// <(...) or a file the command wrote earlier.
+func (inv *Invocation) ArgInput(i int) (Input, bool) {
+	a := inv.Args[i]
+	if a.proc != nil {
+		return *a.proc, a.proc.Known
+	}
+	return inv.FileContent(a.Value)
+}
 
 // AnalyzeInput analyses what the invocation reads on stdin as shell code.
 func (inv *Invocation) AnalyzeInput() { inv.w.analyzeString(inv.Stdin.Text, inv.Stdin.origin) }

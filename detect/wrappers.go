@@ -41,6 +41,17 @@ var shellSetup = map[string]bool{
 	"kubectl": true, "helm": true, "gh": true, "rustup": true, "atuin": true, "navi": true, "fzf": true,
 }
 
+// wrappers run another program with the rest of their arguments: a --help
+// among those arguments is the other program's.
+var wrappers = map[string]bool{
+	"sudo": true, "doas": true, "env": true, "nohup": true, "builtin": true, "unbuffer": true, "chronic": true,
+	"caffeinate": true, "catchsegv": true, "setsid": true, "exec": true, "command": true, "nice": true,
+	"ionice": true, "time": true, "timeout": true, "stdbuf": true, "chroot": true, "flock": true, "xargs": true,
+	"watch": true, "parallel": true, "busybox": true, "eval": true, "ssh": true, "su": true, "runuser": true,
+	"find": true, "docker": true, "podman": true, "nerdctl": true, "kubectl": true, "oc": true, "docker-compose": true,
+	"sh": true, "bash": true, "zsh": true, "dash": true, "ksh": true,
+}
+
 var shells = map[string]bool{
 	"sh": true, "bash": true, "zsh": true, "dash": true, "ksh": true, "mksh": true, "ash": true,
 	"fish": true, "csh": true, "tcsh": true, "yash": true, "busybox-sh": true,
@@ -219,6 +230,10 @@ func (w *walker) env(inv *Invocation) *Invocation {
 
 // shell handles sh/bash/...: -c STRING, a script file, or code on stdin.
 func (w *walker) shell(inv *Invocation) {
+	if readsStdin(inv.Args) {
+		w.stdinCode(inv) // sh -s [args]: the code is on stdin, the args are $1...
+		return
+	}
 	for i, a := range inv.Args {
 		v := a.Value
 		if v == "--" || !strings.HasPrefix(v, "-") && !strings.HasPrefix(v, "+") {
@@ -264,11 +279,17 @@ func (w *walker) shell(inv *Invocation) {
 // substitution is followed like a pipe, a file is a file.
 func (w *walker) codeFile(inv *Invocation, a Arg) {
 	if a.proc == nil {
+		if in, ok := inv.FileContent(a.Value); ok {
+			w.analyzeString(in.Text, in.origin) // written earlier in this command
+		}
 		return // a script on disk: sentinel sees its commands when they run
 	}
 	if a.proc.Known {
 		w.analyzeString(a.proc.Text, a.proc.origin)
 		return
+	}
+	if shellSetup[a.proc.Producer] {
+		return // source <(kubectl completion bash) and the like
 	}
 	w.flag("opaque.pipe-to-shell", "", "runs code from "+a.proc.From+" through "+inv.Name+"; what it does is unknown until it runs", []Span{a.Span})
 }
@@ -345,6 +366,17 @@ func (w *walker) ssh(inv *Invocation) {
 			w.analyzeString(inv.Stdin.Text, inv.Stdin.origin)
 		}
 		return
+	}
+	if inv.Stdin != nil && inv.Stdin.Known && shells[programName(remote[0].Value)] {
+		// ssh host bash <<EOF: the remote shell reads the heredoc.
+		onlyFlags := true
+		for _, a := range remote[1:] {
+			onlyFlags = onlyFlags && strings.HasPrefix(a.Value, "-") && !strings.Contains(a.Value, "c")
+		}
+		if onlyFlags {
+			w.analyzeString(inv.Stdin.Text, inv.Stdin.origin)
+			return
+		}
 	}
 	if len(remote) == 1 {
 		w.shellString(inv, remote[0])
@@ -470,10 +502,46 @@ func (w *walker) xargs(inv *Invocation) *Invocation {
 			next.Args = append(next.Args, Arg{Value: f, Raw: f, Span: inv.Stdin.Span})
 		}
 	} else {
-		next.Args = append(next.Args, Arg{Value: unknown, Raw: "(arguments from stdin)", Span: inv.Span})
+		next.Args = append(next.Args, producedNames(inv))
 	}
 	next.Stdin = nil
 	return &next
+}
+
+// producedNames stands for the file names xargs reads, described as well as
+// the producer allows: "ls | xargs rm" gets every name in the directory
+// (*), "find . -name '*.db' | xargs rm" gets names matching *.db.
+func producedNames(inv *Invocation) Arg {
+	a := Arg{Value: unknown, Raw: "(arguments from stdin)", Span: inv.Span}
+	if inv.Stdin == nil {
+		return a
+	}
+	args := inv.Stdin.ProducerArgs
+	var ops []string
+	for _, p := range args {
+		if !strings.HasPrefix(p.Value, "-") {
+			ops = append(ops, p.Value)
+		}
+	}
+	switch inv.Stdin.Producer {
+	case "ls":
+		dir := "."
+		if len(ops) > 0 {
+			dir = strings.TrimSuffix(ops[0], "/")
+		}
+		a.Value, a.Raw = dir+"/*", "(every name ls lists in "+dir+")"
+	case "find", "fd", "fdfind":
+		for i, p := range args {
+			if (p.Value == "-name" || p.Value == "-iname" || p.Value == "-path") && i+1 < len(args) && args[i+1].Known() {
+				dir := "."
+				if len(ops) > 0 && !strings.HasPrefix(ops[0], "-") {
+					dir = strings.TrimSuffix(ops[0], "/")
+				}
+				a.Value, a.Raw = dir+"/"+strings.TrimPrefix(args[i+1].Value, "*/"), "(files find matches: "+args[i+1].Value+")"
+			}
+		}
+	}
+	return a
 }
 
 // watch runs its arguments as a shell command, repeatedly.
@@ -563,4 +631,21 @@ func (w *walker) bindPositional(args []Arg) func() {
 			}
 		}
 	}
+}
+
+// readsStdin reports a shell's -s flag (before any -c or operand).
+func readsStdin(args []Arg) bool {
+	for _, a := range args {
+		v := a.Value
+		if v == "--" || !strings.HasPrefix(v, "-") || strings.HasPrefix(v, "--") {
+			return false
+		}
+		if strings.Contains(v[1:], "c") {
+			return false
+		}
+		if strings.Contains(v[1:], "s") {
+			return true
+		}
+	}
+	return false
 }
