@@ -184,12 +184,26 @@ func isBearerByte(c byte) bool {
 	return isAlnum(c) || c == '_' || c == '-' || c == '.' || c == '~' || c == '+' || c == '/' || c == '='
 }
 
+// credTrigger marks the bytes that can start something scan looks at:
+// separators of name=value, dashes of --flag and -----BEGIN, and the first
+// letters of known token prefixes. Everything else is skipped by a table
+// look-up.
+var credTrigger = func() (t [256]bool) {
+	for _, c := range []byte("=:-AgxsreBb") {
+		t[c] = true
+	}
+	return t
+}()
+
 // scan makes one pass over text, dispatching on the bytes that can start a
 // credential.
 func (cs *credScanner) scan(s string) {
 	n := len(s)
 	for i := 0; i < n; i++ {
 		c := s[i]
+		if !credTrigger[c] {
+			continue
+		}
 		switch {
 		case c == '=' || c == ':':
 			if c == ':' && i+2 < n && s[i+1] == '/' && s[i+2] == '/' {
@@ -198,13 +212,17 @@ func (cs *credScanner) scan(s string) {
 				continue
 			}
 			cs.assignment(s, i)
-		case c == '-' && strings.HasPrefix(s[i:], "-----BEGIN "):
-			if e := cs.privateKey(s, i); e > i {
-				i = e - 1
+		case c == '-':
+			if i+2 < n && s[i+1] == '-' && (i == 0 || !isTokByte(s[i-1])) {
+				if s[i+2] == '-' && strings.HasPrefix(s[i:], "-----BEGIN ") {
+					if e := cs.privateKey(s, i); e > i {
+						i = e - 1
+					}
+				} else {
+					cs.flagValue(s, i)
+				}
 			}
-		case c == '-' && i+2 < n && s[i+1] == '-' && (i == 0 || !isTokByte(s[i-1])):
-			cs.flagValue(s, i)
-		case isAlnum(c) && (i == 0 || !isTokByte(s[i-1]) && s[i-1] != '.'):
+		case i == 0 || !isTokByte(s[i-1]) && s[i-1] != '.':
 			if e := cs.token(s, i); e > i {
 				i = e - 1
 			}
@@ -533,6 +551,9 @@ func (cs *credScanner) awsSecrets(s string) {
 // "password" for passwords, "generic-token" for tokens, secrets and keys,
 // "" otherwise.
 func secretName(name string) string {
+	if !mayNameSecret(name) {
+		return ""
+	}
 	segs := nameSegments(name)
 	if len(segs) == 0 {
 		return ""
@@ -573,6 +594,48 @@ func secretName(name string) string {
 		return "generic-token"
 	}
 	return ""
+}
+
+// mayNameSecret is a cheap test, without allocation, that a name holds one
+// of the words secretName looks for.
+func mayNameSecret(name string) bool {
+	for i := 0; i+3 <= len(name); i++ {
+		switch name[i] | 0x20 {
+		case 'k':
+			if name[i+1]|0x20 == 'e' && name[i+2]|0x20 == 'y' {
+				return true
+			}
+		case 't':
+			if hasFoldPrefix(name[i:], "token") {
+				return true
+			}
+		case 's':
+			if hasFoldPrefix(name[i:], "secret") {
+				return true
+			}
+		case 'p':
+			if hasFoldPrefix(name[i:], "pass") || hasFoldPrefix(name[i:], "pwd") {
+				return true
+			}
+		case 'c':
+			if hasFoldPrefix(name[i:], "credential") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasFoldPrefix(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		if s[i]|0x20 != prefix[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // nameSegments splits a name at _ - . and camelCase boundaries, in upper

@@ -55,6 +55,7 @@ type Stream struct {
 	clearSeq  int // commit count at the last clear
 	seen      map[uint64]seenEntry
 	seenOrder []uint64
+	cache     map[string]Result
 	recent    [16]string // last commands emitted, for truncated redraws
 	nrecent   int
 
@@ -113,6 +114,7 @@ const (
 	replayWindow    = 20000    // lines after a clear within which a reprinted command is a replay
 	maxSeen         = 4096     // commands remembered for dedupe
 	maxCreds        = 1024     // credentials remembered
+	maxCache        = 512      // analysed commands cached
 	maxLows         = 4096     // redraw marks kept
 	maxKeyRows      = 200      // rows of a private key block
 	hintLines       = 400      // lines a "cat FILE" names the source of what follows
@@ -147,7 +149,7 @@ type seenCredential struct {
 
 // NewStream returns a scanner whose commands are analysed with ctx.
 func NewStream(ctx Context) *Stream {
-	return &Stream{ctx: ctx, ascii: true, seen: map[uint64]seenEntry{}, creds: map[string]seenCredential{}}
+	return &Stream{ctx: ctx, ascii: true, seen: map[uint64]seenEntry{}, creds: map[string]seenCredential{}, cache: map[string]Result{}}
 }
 
 // Write scans a chunk of output and returns the events it completed.
@@ -1171,6 +1173,10 @@ func (s *Stream) finishPending() {
 	if len(rows) == 0 {
 		return
 	}
+	if p.kind == pDollar {
+		// A shell echoes the newlines that were typed: no wrapping to guess.
+		rows = []string{strings.Join(rows, "\n")}
+	}
 	s.emitCommand(p.format, rows, p.line, p.row, p.seq, p.truncated)
 }
 
@@ -1338,7 +1344,7 @@ func promptCommand(t string) (cmd, format string, anchored, ok bool) {
 		return cmd, "shell", false, true
 	case strings.HasPrefix(t, "# "):
 		cmd = strings.TrimLeft(t[2:], " ")
-		return cmd, "shell", false, knownFirst(cmd)
+		return cmd, "shell", false, knownFirst(cmd) && !prose(cmd)
 	case t[0] == '+':
 		i := 0
 		for i < len(t) && t[i] == '+' {
@@ -1369,7 +1375,7 @@ func promptCommand(t string) (cmd, format string, anchored, ok bool) {
 	}
 	if (field[0] == '/' || field[0] == '~') && (strings.HasPrefix(t[sp:], " # ") || strings.HasPrefix(t[sp:], " $ ")) {
 		cmd = strings.TrimLeft(t[sp+3:], " ")
-		return cmd, "shell", true, knownFirst(cmd)
+		return cmd, "shell", true, knownFirst(cmd) && !prose(cmd)
 	}
 	return "", "", false, false
 }
@@ -1407,6 +1413,26 @@ var stopwords = map[string]bool{"the": true, "a": true, "an": true, "and": true,
 	"update": true, "updated": true, "remove": true, "removed": true, "new": true, "use": true, "uses": true,
 	"support": true, "improve": true, "improved": true, "more": true, "less": true, "better": true, "all": true}
 
+// proseWords hardly ever appear as words of a command, and often in a
+// heading or comment that starts with a program's name.
+var proseWords = map[string]bool{"is": true, "are": true, "was": true, "were": true, "the": true, "how": true,
+	"why": true, "what": true, "when": true, "should": true, "will": true, "can": true, "don't": true, "never": true,
+	"always": true, "this": true, "that": true, "before": true, "after": true, "first": true, "then": true, "we": true}
+
+// prose says whether text after "# " reads as a sentence: it has words
+// such as "the" or "is", or ends like one.
+func prose(t string) bool {
+	if strings.HasSuffix(t, ".") || strings.HasSuffix(t, ":") || strings.HasSuffix(t, "?") || strings.HasSuffix(t, "!") {
+		return true
+	}
+	for _, w := range strings.Fields(strings.ToLower(t)) {
+		if proseWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
 // commandish says whether an xtrace-looking line reads like a command
 // rather than a markdown list item.
 func commandish(cmd string) bool {
@@ -1437,6 +1463,9 @@ func (s *Stream) emitCommand(format string, rows []string, lineNo, row, seq int,
 		rows[n-1] = strings.TrimSuffix(strings.TrimRight(rows[n-1], " "), "…")
 		truncated = true
 	}
+	if strings.TrimSpace(strings.Join(rows, "")) == "" || s.duplicate(strings.Join(rows, " "), row, seq, truncated) {
+		return
+	}
 	var best string
 	var res Result
 	have := false
@@ -1445,18 +1474,42 @@ func (s *Stream) emitCommand(format string, rows []string, lineNo, row, seq int,
 		if c == "" {
 			continue
 		}
-		r := Command(c, s.ctx)
+		r := s.analyse(c)
 		if !have || moreConcerning(r, res) {
 			best, res, have = c, r, true
 		}
 	}
-	if !have || s.duplicate(best, row, seq, truncated) {
+	if !have {
 		return
 	}
 	ev := StreamEvent{Kind: EventCommand, Command: best, Line: lineNo, Format: format, Truncated: truncated, Result: res}
 	s.annotateUses(&ev)
 	s.events = append(s.events, ev)
 	s.noteHint(best)
+}
+
+// analyse is Command with a small cache: agents run the same commands
+// (tests, builds, listings) again and again.
+func (s *Stream) analyse(cmd string) Result {
+	if r, ok := s.cache[cmd]; ok {
+		return copyResult(r)
+	}
+	r := Command(cmd, s.ctx)
+	if len(s.cache) >= maxCache {
+		clear(s.cache)
+	}
+	s.cache[cmd] = r
+	return copyResult(r)
+}
+
+// copyResult gives each event its own findings, which the stream may
+// annotate.
+func copyResult(r Result) Result {
+	r.Findings = append([]Finding(nil), r.Findings...)
+	if r.Findings == nil {
+		r.Findings = []Finding{}
+	}
+	return r
 }
 
 func joinings(rows []string) []string {
