@@ -365,7 +365,7 @@ func (cs *credScanner) bearer(s string, j int, kind string) int {
 		return j
 	}
 	cs.add(credCandidate{kind: kind, start: j, end: e, secret: v, public: tokenPrefixLen(v), prio: 5})
-	return e
+	return j // the value may also be a known format (a JWT, ghp_…), which wins
 }
 
 // url finds user:password@ in the authority of a URL whose "://" is at k.
