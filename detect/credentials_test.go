@@ -184,12 +184,12 @@ func TestMaskSecret(t *testing.T) {
 
 func TestCredentialSources(t *testing.T) {
 	for text, want := range map[string]string{
-		"./infra/domains.env:4:CLOUD_API_TOKEN=" + tokRailwayDemo:                 "infra/domains.env:4",
-		"  ⎿  ./infra/domains.env:4:CLOUD_API_TOKEN=" + tokRailwayDemo:           "infra/domains.env:4",
-		"config/prod.yaml:  api_token: " + tokStaging:                             "config/prod.yaml",
-		"│ deploy/.env:12:GITHUB_TOKEN=" + tokGitHub + " │":                       "deploy/.env:12",
-		"CLOUD_API_TOKEN=" + tokRailwayDemo:                                       "",
-		"2025-01-01 12:00:00 token=" + tokRailwayDemo:                             "",
+		"./infra/domains.env:4:CLOUD_API_TOKEN=" + tokRailwayDemo:                  "infra/domains.env:4",
+		"  ⎿  ./infra/domains.env:4:CLOUD_API_TOKEN=" + tokRailwayDemo:             "infra/domains.env:4",
+		"config/prod.yaml:  api_token: " + tokStaging:                              "config/prod.yaml",
+		"│ deploy/.env:12:GITHUB_TOKEN=" + tokGitHub + " │":                        "deploy/.env:12",
+		"CLOUD_API_TOKEN=" + tokRailwayDemo:                                        "",
+		"2025-01-01 12:00:00 token=" + tokRailwayDemo:                              "",
 		"curl -H 'Authorization: Bearer " + tokRailwayDemo + "' https://x.example": "",
 	} {
 		cs := FindCredentials(text)
