@@ -43,6 +43,9 @@ type Stream struct {
 	ascii     bool // buf is all ASCII: columns are byte offsets
 	truncated bool // bytes past maxLine were dropped
 
+	cols int    // terminal width, when the caller says (SetWidth)
+	cur  string // the line being extracted, for its display width
+
 	lf      int // newlines seen: line numbers
 	row     int // cursor row, moved by newlines and relative cursor motion
 	commits int // lines taken, the clock for dedupe
@@ -151,6 +154,13 @@ type seenCredential struct {
 func NewStream(ctx Context) *Stream {
 	return &Stream{ctx: ctx, ascii: true, seen: map[uint64]seenEntry{}, creds: map[string]seenCredential{}, cache: map[string]Result{}}
 }
+
+// SetWidth tells the scanner the terminal's width in columns (0: unknown).
+// With it, a command the agent's display wrapped over several rows is
+// rejoined exactly: a row that fills the width was broken inside a word,
+// a shorter one at a space. Without it every reading is analysed and the
+// most concerning one reported.
+func (s *Stream) SetWidth(cols int) { s.cols = max(cols, 0) }
 
 // Write scans a chunk of output and returns the events it completed.
 func (s *Stream) Write(p []byte) []StreamEvent {
@@ -669,6 +679,15 @@ func (s *Stream) insertCells(n int) {
 	s.width += n
 }
 
+// stringWidth is cellWidth of a string.
+func stringWidth(t string) int {
+	w := 0
+	for _, r := range t {
+		w += runeWidth(r)
+	}
+	return w
+}
+
 // cellWidth is the number of terminal cells b takes.
 func cellWidth(b []byte) int {
 	w := 0
@@ -711,7 +730,13 @@ func (s *Stream) commit(newline bool) {
 		return
 	}
 	s.commits++
-	s.line(string(line), s.lf+1, s.row)
+	text := string(line)
+	if strings.Contains(text, "\u00a0") {
+		// Claude Code pads its ⎿ gutter with a no-break space.
+		text = strings.ReplaceAll(text, "\u00a0", " ")
+	}
+	s.cur = text
+	s.line(text, s.lf+1, s.row)
 	s.resetLine()
 	if newline {
 		s.col = 0
@@ -743,6 +768,7 @@ type pending struct {
 	size           int
 	line, row, seq int
 	truncated      bool
+	widths         []int // display width of each row, for rejoining wraps
 	paren          parenScan
 	title          string // pGemini: the title's command, used when no body is found
 	titleTrunc     bool
@@ -807,7 +833,7 @@ func (s *Stream) extract(body string, ind, lineNo, row int) bool {
 		}
 		s.block = blockTool
 		switch name {
-		case "Bash":
+		case "Bash", "SandboxedBash":
 			format := "claude"
 			if r == '⏺' {
 				format = "claude-legacy"
@@ -828,9 +854,11 @@ func (s *Stream) extract(body string, ind, lineNo, row int) bool {
 			s.startDollar(rest[2:], "claude", lineNo, row)
 			return true
 		}
-		if strings.HasPrefix(rest, "Bash(") { // a subagent's tool call
-			s.startClaude(rest[5:], "claude", lineNo, row)
-			return true
+		for _, tool := range []string{"Bash(", "SandboxedBash("} {
+			if strings.HasPrefix(rest, tool) { // a subagent's tool call
+				s.startClaude(rest[len(tool):], "claude", lineNo, row)
+				return true
+			}
 		}
 		return false
 	case '•', '◦':
@@ -841,7 +869,7 @@ func (s *Stream) extract(body string, ind, lineNo, row int) bool {
 		for _, kw := range []string{"Ran ", "Running ", "You ran "} {
 			if strings.HasPrefix(rest, kw) {
 				cmd := cutAt(rest[len(kw):], "  └ ", "  │ ")
-				s.pending = &pending{kind: pCodex, format: "codex", rows: []string{cmd}, size: len(cmd), line: lineNo, row: row, seq: s.commits}
+				s.pending = &pending{kind: pCodex, format: "codex", rows: []string{cmd}, widths: []int{stringWidth(s.cur)}, size: len(cmd), line: lineNo, row: row, seq: s.commits}
 				return true
 			}
 		}
@@ -915,7 +943,7 @@ func (s *Stream) startClaude(args, format string, lineNo, row int) {
 		s.emitCommand(format, []string{args[:end]}, lineNo, row, s.commits, false)
 		return
 	}
-	p.rows, p.size = []string{args}, len(args)
+	p.rows, p.size, p.widths = []string{args}, len(args), []int{stringWidth(s.cur)}
 	s.pending = p
 }
 
@@ -1144,6 +1172,9 @@ func (s *Stream) addRow(p *pending, row string) bool {
 	}
 	p.rows = append(p.rows, row)
 	p.size += len(row)
+	if p.widths != nil {
+		p.widths = append(p.widths, stringWidth(s.cur))
+	}
 	return true
 }
 
@@ -1177,7 +1208,7 @@ func (s *Stream) finishPending() {
 		// A shell echoes the newlines that were typed: no wrapping to guess.
 		rows = []string{strings.Join(rows, "\n")}
 	}
-	s.emitCommand(p.format, rows, p.line, p.row, p.seq, p.truncated)
+	s.emitCommandRows(p.format, rows, p.widths, p.line, p.row, p.seq, p.truncated)
 }
 
 // gemini recognises a Gemini CLI tool line: "│ ✓  Shell cmd [in dir]
@@ -1459,6 +1490,10 @@ func commandish(cmd string) bool {
 // real newline), since the display does not say which; the most
 // concerning reading is the one reported.
 func (s *Stream) emitCommand(format string, rows []string, lineNo, row, seq int, truncated bool) {
+	s.emitCommandRows(format, rows, nil, lineNo, row, seq, truncated)
+}
+
+func (s *Stream) emitCommandRows(format string, rows []string, widths []int, lineNo, row, seq int, truncated bool) {
 	if n := len(rows); n > 0 && strings.HasSuffix(strings.TrimRight(rows[n-1], " "), "…") {
 		rows[n-1] = strings.TrimSuffix(strings.TrimRight(rows[n-1], " "), "…")
 		truncated = true
@@ -1469,7 +1504,7 @@ func (s *Stream) emitCommand(format string, rows []string, lineNo, row, seq int,
 	var best string
 	var res Result
 	have := false
-	for _, c := range joinings(rows) {
+	for _, c := range s.joinings(rows, widths) {
 		c = strings.TrimSpace(c)
 		if c == "" {
 			continue
@@ -1512,9 +1547,22 @@ func copyResult(r Result) Result {
 	return r
 }
 
-func joinings(rows []string) []string {
+func (s *Stream) joinings(rows []string, widths []int) []string {
 	if len(rows) == 1 {
 		return rows
+	}
+	if s.cols > 0 && len(widths) == len(rows) {
+		// The width says where the display broke rows: inside a word
+		// when the row is full, at a space otherwise. A real newline in
+		// the command is the other reading.
+		var b strings.Builder
+		for i, r := range rows {
+			if i > 0 && widths[i-1] < s.cols {
+				b.WriteByte(' ')
+			}
+			b.WriteString(r)
+		}
+		return []string{b.String(), strings.Join(rows, "\n")}
 	}
 	out := []string{strings.Join(rows, " ")}
 	if j := strings.Join(rows, ""); j != out[0] {

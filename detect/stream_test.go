@@ -78,6 +78,9 @@ var streamCases = []streamCase{
 	{"claude description then $ command",
 		"● Delete the build artifacts\r\n  ⎿  $ zap build/\r\n",
 		[]string{`claude 2 "zap build/"`}},
+	{"claude no-break space in the gutter, sandboxed tool",
+		"● Clear the cache\r\n  ⎿ \u00a0$ zap cache\r\n● SandboxedBash(zap sandbox)\r\n",
+		[]string{`claude 2 "zap cache"`, `claude 3 "zap sandbox"`}},
 	{"claude legacy bullet",
 		"⏺ Bash(zap x)\r\n  ⎿  ok\r\n",
 		[]string{`claude-legacy 1 "zap x"`}},
@@ -334,6 +337,18 @@ func TestStreamVerdicts(t *testing.T) {
 	}
 }
 
+func TestStreamWidthRejoinsWraps(t *testing.T) {
+	// At 40 columns: the first row is full (broken inside the path), the
+	// second ends early (broken at a space).
+	in := "● Bash(zap --all /var/lib/postgresql/data/b\r\n      ase/16384 --then-also-this\r\n      --verbose)\r\n"
+	s := NewStream(Context{})
+	s.SetWidth(40)
+	evs := append(s.Write([]byte(in)), s.Flush()...)
+	if got := summary(evs); len(got) != 1 || got[0] != `claude 1 "zap --all /var/lib/postgresql/data/base/16384 --then-also-this --verbose"` {
+		t.Fatalf("%q", got)
+	}
+}
+
 func TestStreamCredentialFlow(t *testing.T) {
 	tok := "rw_root_fcf8a91b0c2d4e5f60718293a4b5c6d7e8f9c755"
 	out := "● Bash(grep -rn CLOUD_API_TOKEN .)\r\n  ⎿  ./infra/domains.env:4:CLOUD_API_TOKEN=" + tok + "\r\n" +
@@ -443,17 +458,23 @@ func TestStreamFixtures(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := strings.TrimSpace(string(wantb))
-		got := strings.Join(summary(scanAll(string(in))), "\n")
-		if got != want {
-			t.Errorf("%s:\n got:\n%s\nwant:\n%s", f, got, want)
+		cols := 0
+		if h, rest, ok := strings.Cut(want, "\n"); ok && strings.HasPrefix(h, "# cols ") {
+			fmt.Sscan(h[len("# cols "):], &cols)
+			want = rest
 		}
-		// And byte by byte.
-		cuts := make([]int, 0, len(in))
-		for i := 1; i < len(in); i++ {
-			cuts = append(cuts, i)
-		}
-		if got := strings.Join(summary(scanChunks(string(in), cuts)), "\n"); got != want {
-			t.Errorf("%s byte by byte:\n got:\n%s\nwant:\n%s", f, got, want)
+		// Whole, and byte by byte.
+		for _, step := range []int{len(in), 1} {
+			s := NewStream(Context{})
+			s.SetWidth(cols)
+			var evs []StreamEvent
+			for i := 0; i < len(in); i += step {
+				evs = append(evs, s.Write(in[i:min(i+step, len(in))])...)
+			}
+			evs = append(evs, s.Flush()...)
+			if got := strings.Join(summary(evs), "\n"); got != want {
+				t.Errorf("%s in chunks of %d:\n got:\n%s\nwant:\n%s", f, step, got, want)
+			}
 		}
 	}
 }
