@@ -1323,6 +1323,9 @@ func descriptionStart(cmd string) int {
 // "[timestamp] exec <cmd>" and "exec" alone before the command. A bare
 // "exec cmd" (a script's last line) is not enough.
 func codexExec(t string) (cmd string, alone, ok bool) {
+	if t[0] != 'e' && t[0] != '[' {
+		return "", false, false
+	}
 	body := t
 	stamped := false
 	if body[0] == '[' {
@@ -1387,16 +1390,17 @@ func promptCommand(t string) (cmd, format string, anchored, ok bool) {
 		cmd = t[i+1:]
 		return cmd, "xtrace", false, commandish(cmd)
 	case t[0] == '[':
-		if j := strings.Index(t, "]$ "); j > 0 && j < 100 && strings.Contains(t[:j], "@") {
+		head := t[:min(len(t), 100)]
+		if j := strings.Index(head, "]$ "); j > 0 && strings.Contains(t[:j], "@") {
 			return strings.TrimLeft(t[j+3:], " "), "shell", true, true
 		}
-		if j := strings.Index(t, "]# "); j > 0 && j < 100 && strings.Contains(t[:j], "@") {
+		if j := strings.Index(head, "]# "); j > 0 && strings.Contains(t[:j], "@") {
 			return strings.TrimLeft(t[j+3:], " "), "shell", true, true
 		}
 		return "", "", false, false
 	}
-	sp := strings.IndexByte(t, ' ')
-	if sp <= 1 || sp > 100 {
+	sp := strings.IndexByte(t[:min(len(t), 101)], ' ')
+	if sp <= 1 {
 		return "", "", false, false
 	}
 	field := t[:sp]
