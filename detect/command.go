@@ -31,6 +31,7 @@ func Command(cmd string, ctx Context) Result {
 		w.cfg = defaultConfig
 	}
 	w.analyzeString(cmd, origin{exact: true})
+	checkCommandCredentials(w, cmd) // credentials.go: literal secrets anywhere in the text
 	return w.result()
 }
 
