@@ -226,7 +226,7 @@ var (
 // the vendor prefix (rw_root_, sk_live_, ghp_) and the last four
 // characters of a long token, the first two of a shorter one, nothing of a
 // short one.
-func maskSecret(tok string) string {
+func httpMaskSecret(tok string) string {
 	tok = strings.TrimSpace(tok)
 	n := len(tok)
 	if n < 8 {
@@ -260,7 +260,7 @@ func credentialPhrase(kind, value, raw string) string {
 	if value == "" {
 		return ""
 	}
-	return " with " + kind + " " + maskSecret(value)
+	return " with " + kind + " " + httpMaskSecret(value)
 }
 
 // basicAuthPhrase describes user:password credentials. Many APIs take a
@@ -273,7 +273,7 @@ func basicAuthPhrase(v, raw string) string {
 	case strings.Contains(user, unknown):
 		return credentialPhrase("credentials", user, raw)
 	case pass == "" || len(user) >= 16 || strings.ContainsAny(user, "0123456789") && len(user) >= 10:
-		return " with credentials " + maskSecret(user)
+		return " with credentials " + httpMaskSecret(user)
 	}
 	return " with the password of " + user
 }

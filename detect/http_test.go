@@ -335,7 +335,7 @@ func TestHTTPAllowed(t *testing.T) {
 	})
 }
 
-func TestMaskSecret(t *testing.T) {
+func TestHTTPMaskSecret(t *testing.T) {
 	for tok, want := range map[string]string{
 		"rw_root_bbbbbbbbbbbbbbbbbbbb":             "rw_root_…bbbb",
 		"sk_live_abcdefghijklmnopqrstuvwx":         "sk_live_…uvwx",
@@ -344,12 +344,12 @@ func TestMaskSecret(t *testing.T) {
 		"abcdefghijkl": "ab…",
 		"short":        "…",
 	} {
-		got := maskSecret(tok)
+		got := httpMaskSecret(tok)
 		if got != want {
-			t.Errorf("maskSecret(%q) = %q, want %q", tok, got, want)
+			t.Errorf("httpMaskSecret(%q) = %q, want %q", tok, got, want)
 		}
 		if len(tok) >= 8 && strings.Contains(got, tok) {
-			t.Errorf("maskSecret(%q) shows it whole", tok)
+			t.Errorf("httpMaskSecret(%q) shows it whole", tok)
 		}
 	}
 }

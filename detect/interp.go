@@ -1737,7 +1737,7 @@ func (s *codeScan) checkHTTP(inv *Invocation, via string) {
 			if strings.Contains(m[1], unknown) || strings.TrimSpace(m[1]) == "" {
 				r.auth = " with a bearer token"
 			} else {
-				r.auth = " with bearer token " + maskSecret(m[1])
+				r.auth = " with bearer token " + httpMaskSecret(m[1])
 			}
 		}
 		if strings.Contains(l.val, "mutation") {

@@ -35,7 +35,7 @@ func scanChunks(in string, cuts []int) []StreamEvent {
 
 // summary renders events as `format line "command"` (… when truncated)
 // and `credential line kind masked source`.
-func summary(evs []StreamEvent) []string {
+func streamSummary(evs []StreamEvent) []string {
 	var out []string
 	for _, e := range evs {
 		switch e.Kind {
@@ -217,7 +217,7 @@ var streamCases = []streamCase{
 func TestStreamFormats(t *testing.T) {
 	for _, c := range streamCases {
 		t.Run(c.name, func(t *testing.T) {
-			got := summary(scanAll(c.in))
+			got := streamSummary(scanAll(c.in))
 			if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
 				t.Errorf("input %q\n got: %q\nwant: %q", c.in, got, c.want)
 			}
@@ -235,10 +235,10 @@ func TestStreamChunkBoundaries(t *testing.T) {
 	}
 	inputs = append(inputs, inkSession(), string(mixedOutput(32<<10)))
 	for _, in := range inputs {
-		want := strings.Join(summary(scanAll(in)), "\n")
+		want := strings.Join(streamSummary(scanAll(in)), "\n")
 		if len(in) < 4000 {
 			for cut := 1; cut < len(in); cut++ {
-				if got := strings.Join(summary(scanChunks(in, []int{cut})), "\n"); got != want {
+				if got := strings.Join(streamSummary(scanChunks(in, []int{cut})), "\n"); got != want {
 					t.Fatalf("split at %d of %q:\n got: %s\nwant: %s", cut, in, got, want)
 				}
 			}
@@ -252,7 +252,7 @@ func TestStreamChunkBoundaries(t *testing.T) {
 				}
 				cuts = append(cuts, p)
 			}
-			if got := strings.Join(summary(scanChunks(in, cuts)), "\n"); got != want {
+			if got := strings.Join(streamSummary(scanChunks(in, cuts)), "\n"); got != want {
 				t.Fatalf("random chunks of %.80q…:\n got: %s\nwant: %s", in, got, want)
 			}
 		}
@@ -288,7 +288,7 @@ func inkSession() string {
 }
 
 func TestStreamRedrawIsOneEvent(t *testing.T) {
-	got := summary(scanAll(inkSession()))
+	got := streamSummary(scanAll(inkSession()))
 	if len(got) != 1 || got[0] != `claude 3 "zap build"` {
 		t.Fatalf("%q", got)
 	}
@@ -297,17 +297,17 @@ func TestStreamRedrawIsOneEvent(t *testing.T) {
 	codex := "\x1b[20;1H\x1b[K• Running zap q\x1b[21;1H\x1b[K  └ …\x1b[24;1HWorking (3s)" +
 		"\x1b[20;1H◦\x1b[24;10H4s" +
 		"\x1b[1;19r\x1b[19;1H\r\n\x1b[K• Ran zap q\r\n\x1b[K  └ done\x1b[r\x1b[24;1H"
-	if got := summary(scanAll(codex)); len(got) != 1 || got[0] != `codex 1 "zap q"` {
+	if got := streamSummary(scanAll(codex)); len(got) != 1 || got[0] != `codex 1 "zap q"` {
 		t.Fatalf("codex: %q", got)
 	}
 	// A spinner line redrawn with \r is one line.
 	spin := "\r● Bash(zap s)\r● Bash(zap s)\r● Bash(zap s)\n"
-	if got := summary(scanAll(spin)); len(got) != 1 {
+	if got := streamSummary(scanAll(spin)); len(got) != 1 {
 		t.Fatalf("spinner: %q", got)
 	}
 	// A full clear and reprint of the transcript (a resize) is no news.
 	clearAndReprint := "● Bash(zap o)\r\n  ⎿  done\r\n\x1b[2J\x1b[3J\x1b[H● Bash(zap o)\r\n  ⎿  done\r\n"
-	if got := summary(scanAll(clearAndReprint)); len(got) != 1 {
+	if got := streamSummary(scanAll(clearAndReprint)); len(got) != 1 {
 		t.Fatalf("reprint: %q", got)
 	}
 }
@@ -316,11 +316,11 @@ func TestStreamRerunIsTwoEvents(t *testing.T) {
 	// The agent runs the same command again: the first print stays above,
 	// the live region below it is redrawn, the second print is new.
 	again := inkSession() + "● Bash(zap build)\n  ⎿  Running…\n"
-	if got := summary(scanAll(again)); len(got) != 2 {
+	if got := streamSummary(scanAll(again)); len(got) != 2 {
 		t.Fatalf("claude rerun: %q", got)
 	}
 	shell := "$ zap n\r\nfailed\r\n$ zap n\r\n"
-	if got := summary(scanAll(shell)); len(got) != 2 {
+	if got := streamSummary(scanAll(shell)); len(got) != 2 {
 		t.Fatalf("shell rerun: %q", got)
 	}
 }
@@ -344,7 +344,7 @@ func TestStreamWidthRejoinsWraps(t *testing.T) {
 	s := NewStream(Context{})
 	s.SetWidth(40)
 	evs := append(s.Write([]byte(in)), s.Flush()...)
-	if got := summary(evs); len(got) != 1 || got[0] != `claude 1 "zap --all /var/lib/postgresql/data/base/16384 --then-also-this --verbose"` {
+	if got := streamSummary(evs); len(got) != 1 || got[0] != `claude 1 "zap --all /var/lib/postgresql/data/base/16384 --then-also-this --verbose"` {
 		t.Fatalf("%q", got)
 	}
 }
@@ -355,7 +355,7 @@ func TestStreamCredentialFlow(t *testing.T) {
 		"● Bash(curl -H \"Authorization: Bearer " + tok + "\" -d '{\"query\":\"mutation { volumeDelete(volumeId: \\\"vol_9f3\\\") }\"}' https://backboard.example.com/graphql/v2)\r\n"
 	evs := scanAll(out)
 	if len(evs) != 3 {
-		t.Fatalf("%q", summary(evs))
+		t.Fatalf("%q", streamSummary(evs))
 	}
 	cred := evs[1]
 	if cred.Kind != EventCredential || cred.Result.Verdict != Warn || cred.Result.Findings[0].Rule != "credential.seen" {
@@ -401,7 +401,7 @@ func TestStreamConfigOverrides(t *testing.T) {
 	}
 	s := NewStream(Context{Config: cfg})
 	evs := append(s.Write([]byte("TOKEN=ghp_R4nd0mL00k1ngT0k3nV4lu3xYz0123456789\n$ zap\n")), s.Flush()...)
-	if got := summary(evs); len(got) != 1 || !strings.HasPrefix(got[0], "shell") {
+	if got := streamSummary(evs); len(got) != 1 || !strings.HasPrefix(got[0], "shell") {
 		t.Fatalf("%q", got)
 	}
 }
@@ -416,7 +416,7 @@ func TestStreamBoundedMemory(t *testing.T) {
 		t.Fatalf("line buffer %d/%d", len(s.buf), cap(s.buf))
 	}
 	evs := append(s.Write([]byte("\n$ zap after\n")), s.Flush()...)
-	if got := summary(evs); len(got) != 1 || got[0] != `shell 2 "zap after"` {
+	if got := streamSummary(evs); len(got) != 1 || got[0] != `shell 2 "zap after"` {
 		t.Fatalf("%q", got)
 	}
 	// A command that never closes its parenthesis stops at the row limit.
@@ -472,7 +472,7 @@ func TestStreamFixtures(t *testing.T) {
 				evs = append(evs, s.Write(in[i:min(i+step, len(in))])...)
 			}
 			evs = append(evs, s.Flush()...)
-			if got := strings.Join(summary(evs), "\n"); got != want {
+			if got := strings.Join(streamSummary(evs), "\n"); got != want {
 				t.Errorf("%s in chunks of %d:\n got:\n%s\nwant:\n%s", f, step, got, want)
 			}
 		}
