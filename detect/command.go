@@ -487,6 +487,16 @@ func (w *walker) run(inv *Invocation) {
 			return
 		}
 		name := programName(prog.Value)
+		if in, ok := w.files[prog.Value]; ok && strings.Contains(prog.Value, "/") && !w.calling["file "+prog.Value] {
+			// ./script.sh written earlier in this command.
+			if w.calling == nil {
+				w.calling = map[string]bool{}
+			}
+			w.calling["file "+prog.Value] = true
+			w.analyzeString(in.Text, in.origin)
+			delete(w.calling, "file "+prog.Value)
+			return
+		}
 		if body, ok := w.aliases[name]; ok && !w.calling["alias "+name] {
 			w.expandAlias(inv, name, body)
 			return

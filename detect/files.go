@@ -705,6 +705,13 @@ func classifyAbs(t target, p string) target {
 		t.cls = clRoot
 		return t
 	}
+	// The host's root mounted into a container (docker run -v /:/host):
+	// /host/var/lib/postgresql is /var/lib/postgresql.
+	for _, m := range []string{"/host", "/rootfs", "/mnt/host", "/hostroot"} {
+		if strings.HasPrefix(p, m+"/") && len(p) > len(m)+1 {
+			return classifyAbs(t, p[len(m):])
+		}
+	}
 	segs := strings.Split(p[1:], "/")
 	t.depth = len(segs)
 	for _, r := range tempRoots {
@@ -829,11 +836,9 @@ func classifyHome(t target, rest []string) target {
 	if g, ok := generic(t, rest, true); ok {
 		return g
 	}
-	if len(rest) == 1 {
-		t.cls, t.what = clUserData, "a directory in the home directory, outside the working directory"
-		return t
-	}
-	t.cls, t.what = clOutside, "outside the working directory"
+	// ~/code/api, ~/Documents: the user's own files, outside the working
+	// directory and usually in no git remote.
+	t.cls, t.what = clUserData, "a directory in the home directory, outside the working directory"
 	return t
 }
 
@@ -861,6 +866,7 @@ func classifyRel(t target, p string) target {
 	first := segs[0]
 	if backupNames[first] {
 		t.cls, t.what = clBackups, "backups"
+		t.fileMatch = len(segs) > 1 && strings.Contains(segs[len(segs)-1], ".")
 		return t
 	}
 	if dataDirNames[first] {
@@ -931,6 +937,11 @@ func generic(t target, segs []string, abs bool) (target, bool) {
 			return t, true
 		case backupNames[strings.ToLower(s)] && (abs || i == 0):
 			t.cls, t.what = clBackups, "backups"
+			// A file in backups/ is a backup, deleted or truncated alone.
+			t.fileMatch = t.fileMatch || !last && strings.Contains(segs[len(segs)-1], ".")
+			return t, true
+		case strings.HasSuffix(strings.ToLower(s), ".tfstate.d"):
+			t.cls, t.what = clData, "Terraform state of every workspace; without it Terraform no longer knows which real infrastructure it manages"
 			return t, true
 		case abs && dataDirNames[s]:
 			t.cls, t.what = clData, "a data directory"
@@ -1726,8 +1737,13 @@ func analyseRsync(inv *Invocation) {
 			t = target{cls: clHome, what: "the remote user's home directory"}
 		}
 		src := pos[0].Value
+		srcT := classify(cwd.resolve(viewOf(inv, pos[0], ex).full))
 		switch {
 		case t.cls == clScratch:
+		case srcT.cls == clScratch && t.cls != clRoot && t.cls != clHome && t.cls != clSystem && t.cls != clDatabase && t.cls != clBackups && t.cls != clKeys:
+			// Publishing build output (dist/, build/) with --delete is a
+			// deploy: the destination is meant to mirror it.
+			inv.Flag("files.rsync-delete-local", "", "rsync "+flag.Value+" makes "+dest.Value+" mirror the build output "+src+", deleting whatever else is there", flag.Span, dest.Span)
 		case remote:
 			inv.Flag("files.rsync-delete", dest.Value, "rsync "+flag.Value+" deletes every file in "+p+" on "+host+" that "+src+" does not have; a wrong or empty source wipes the remote copy", flag.Span, dest.Span)
 		case t.cls == clPlain:
@@ -1807,6 +1823,9 @@ func checkOverwrite(inv *Invocation, tool string, src, dest Arg, dv pathView, cw
 	}
 	if strings.HasSuffix(dv.full, "/") {
 		return
+	}
+	if isBackupCopy(src.Value, dv.full) {
+		return // cp prod.db prod.db.bak: making a backup, not destroying one
 	}
 	if isDevice(dv.full) {
 		inv.Flag("files.disk-overwrite", dv.full, tool+" writes "+src.Value+" over the device "+dv.full+", destroying its partitions and file systems", dest.Span)
@@ -2122,4 +2141,22 @@ func analyseChmod(inv *Invocation) {
 			}
 		}
 	}
+}
+
+// isBackupCopy reports whether dest names a backup copy of src:
+// src.bak, src.backup, src.orig, src.old, src~, src.2024-06-01.
+func isBackupCopy(src, dest string) bool {
+	if !strings.HasPrefix(dest, src) || len(dest) == len(src) {
+		return false
+	}
+	rest := strings.ToLower(dest[len(src):])
+	if rest == "~" {
+		return true
+	}
+	for _, s := range []string{".bak", ".backup", ".orig", ".old", ".save", ".copy", "-backup", "_backup"} {
+		if strings.HasPrefix(rest, s) {
+			return true
+		}
+	}
+	return len(rest) > 4 && (rest[0] == '.' || rest[0] == '-' || rest[0] == '_') && rest[1] >= '0' && rest[1] <= '9'
 }

@@ -55,10 +55,10 @@ func init() {
 		Rule{ID: "git.rewrite-history", Category: "git", Severity: High, Verdict: Pause,
 			Description: "Rewrites the history of whole branches (filter-branch, filter-repo); filter-repo also expires the reflog and prunes the old objects.",
 			Examples:    []string{"git filter-branch --index-filter 'git rm --cached --ignore-unmatch secrets.env' -- --all", "git filter-repo --path secrets/ --invert-paths"}},
-		Rule{ID: "git.expire-reflog", Category: "git", Severity: Medium, Verdict: Warn,
+		Rule{ID: "git.expire-reflog", Category: "git", Severity: Medium, Verdict: Pause,
 			Description: "Expires or deletes reflog entries now: the record that lets reset, rebase and branch deletions be undone.",
 			Examples:    []string{"git reflog expire --expire=now --all", "git reflog delete HEAD@{1}"}},
-		Rule{ID: "git.prune-now", Category: "git", Severity: Medium, Verdict: Warn,
+		Rule{ID: "git.prune-now", Category: "git", Severity: Medium, Verdict: Pause,
 			Description: "Prunes unreachable objects immediately (gc --prune=now, prune), so dropped stashes and deleted branches can no longer be recovered with fsck.",
 			Examples:    []string{"git gc --prune=now", "git prune"}},
 		Rule{ID: "git.destroy-recovery", Category: "git", Severity: High, Verdict: Pause,
@@ -67,10 +67,13 @@ func init() {
 		Rule{ID: "git.delete-ref", Category: "git", Severity: Medium, Verdict: Pause,
 			Description: "Deletes a ref directly with update-ref -d, without the checks git branch -d makes, together with its reflog.",
 			Examples:    []string{"git update-ref -d refs/heads/feature"}},
+		Rule{ID: "git.rm-tree", Category: "git", Severity: High, Verdict: Pause,
+			Description: "git rm -rf of the whole tree (., *, :/): deletes every file, uncommitted changes included.",
+			Examples:    []string{"git rm -rf ."}},
 		Rule{ID: "git.rm-force", Category: "git", Severity: Medium, Verdict: Warn,
 			Description: "git rm -f deletes files from the working tree even when they have uncommitted changes; the committed version stays in git.",
 			Examples:    []string{"git rm -rf build/", "git rm -f notes.txt"}},
-		Rule{ID: "git.worktree-remove-force", Category: "git", Severity: Medium, Verdict: Warn,
+		Rule{ID: "git.worktree-remove-force", Category: "git", Severity: Medium, Verdict: Pause,
 			Description: "Removes a linked worktree even though it has uncommitted or untracked changes.",
 			Examples:    []string{"git worktree remove --force ../wt-feature"}},
 		Rule{ID: "git.lfs-prune", Category: "git", Severity: Low, Verdict: Warn,
@@ -408,6 +411,15 @@ func gitDispatch(g *gitRun, s *Invocation) {
 		p := gitRmSpec.parse(s.Args)
 		if o, ok := p.last("force"); ok && !p.has("cached") && !p.has("dry-run") {
 			paths := gitShownList(s, p.pos)
+			broad := false
+			for _, i := range p.pos {
+				broad = broad || gitBroadPath(s.Args[i])
+			}
+			if broad {
+				s.Flag("git.rm-tree", g.repo, "deletes every file"+g.where()+" from the working tree, uncommitted changes included (-f); edits that were never committed are lost",
+					append([]Span{s.Args[o.idx].Span}, s.SpanOf(p.pos...)...)...)
+				break
+			}
 			s.Flag("git.rm-force", g.repo, "deletes "+gitOrDefault(paths, "the given files")+g.where()+" from the working tree even with uncommitted changes (-f); those changes are lost, only the committed version stays in git",
 				append([]Span{s.Args[o.idx].Span}, s.SpanOf(p.pos...)...)...)
 		}
@@ -820,7 +832,9 @@ func gitBroadPath(a Arg) bool {
 func (g *gitRun) discardPaths(s *Invocation, idx []int, from string, lenient bool, extra ...Span) {
 	broad := false
 	for _, i := range idx {
-		broad = broad || gitBroadPath(s.Args[i])
+		// A whole directory (src/) is a broad discard too: everything
+		// uncommitted under it goes.
+		broad = broad || gitBroadPath(s.Args[i]) || strings.HasSuffix(s.Args[i].Value, "/")
 	}
 	spans := append(extra, s.SpanOf(idx...)...)
 	paths := gitShownList(s, idx)

@@ -15,7 +15,7 @@ func init() {
 }
 
 // dataFileSuffixes mark files whose loss is a loss of data.
-var dataFileSuffixes = []string{".db", ".sqlite", ".sqlite3", ".mdb", ".accdb", ".frm", ".ibd", ".myd", ".wal", ".dump", ".bak", ".pem", ".key", ".kdbx", ".tfstate"}
+var dataFileSuffixes = []string{".db", ".sqlite", ".sqlite3", ".mdb", ".accdb", ".frm", ".ibd", ".myd", ".wal", ".pem", ".key", ".kdbx", ".tfstate"}
 
 // checkTruncatingRedirect flags "> file" (or tee file) over data.
 // Redirecting over build output, logs and scratch files is everyday work.

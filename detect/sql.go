@@ -2235,6 +2235,17 @@ func analyseSQLClient(inv *Invocation, c *sqlClient) {
 	for _, a := range optValues(opts, c.files...) {
 		ran = true
 		stdinToo = stdinToo || a.Value == "-" || a.Value == "/dev/stdin"
+		// A file whose content the command itself supplies: <(echo ...),
+		// or one it wrote earlier (cat > q.sql <<EOF ... ; psql -f q.sql).
+		in, ok := Input{}, false
+		if a.proc != nil {
+			in, ok = *a.proc, a.proc.Known
+		} else {
+			in, ok = inv.FileContent(a.Value)
+		}
+		if ok {
+			sqlFindingsIn(inv, in.Text, in.origin, conn)
+		}
 	}
 	if c.posSQL >= 0 {
 		for i := c.posSQL; i < len(pos); i++ {
