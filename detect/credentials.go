@@ -873,3 +873,24 @@ func sourceOf(text string, i int) string {
 	}
 	return strings.TrimPrefix(path, "./")
 }
+
+// MaskCredentials returns text with every credential in it replaced by its
+// masked form, for showing commands and output in reports and logs.
+func MaskCredentials(text string) string {
+	creds := FindCredentials(text)
+	if len(creds) == 0 {
+		return text
+	}
+	var b strings.Builder
+	at := 0
+	for _, c := range creds {
+		if c.Span.Start < at || c.Span.End > len(text) {
+			continue
+		}
+		b.WriteString(text[at:c.Span.Start])
+		b.WriteString(c.Masked)
+		at = c.Span.End
+	}
+	b.WriteString(text[at:])
+	return b.String()
+}

@@ -266,3 +266,15 @@ func BenchmarkFindCredentials(b *testing.B) {
 		FindCredentials(text)
 	}
 }
+
+func TestMaskCredentials(t *testing.T) {
+	secret := "rw_root_43c6fb5548091a350482a01afba6ce6955be8678"
+	in := `curl -H "Authorization: Bearer ` + secret + `" https://x.example`
+	out := MaskCredentials(in)
+	if strings.Contains(out, secret) || !strings.Contains(out, "https://x.example") || !strings.Contains(out, "curl -H") {
+		t.Fatalf("%q", out)
+	}
+	if MaskCredentials("ls -la") != "ls -la" {
+		t.Fatal("changed text without credentials")
+	}
+}

@@ -42,6 +42,7 @@ Usage:
   sentinel demo [--speed N] [--headless]      watch a scripted agent re-enact a real incident
   sentinel check [--json] COMMAND             what sentinel would do about a command (allow, warn, pause)
   sentinel check --json --stdin               the same for JSON Lines of commands
+  sentinel scan [--json] FILE|-               find what an agent's output or a recording shows it ran
   sentinel rules [--json]                     the detector's rules
   sentinel version                            print the version
   sentinel help [COMMAND]                     show help
@@ -101,6 +102,8 @@ func dispatch(args []string, stdin, stdout, stderr *os.File) error {
 		return checkCommand(args[1:], stdin, stdout, stderr)
 	case "rules":
 		return rulesCommand(args[1:], stdout)
+	case "scan":
+		return scanCommand(args[1:], stdin, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "sentinel %s\n", version)
 		return nil
@@ -130,6 +133,9 @@ func help(args []string, out io.Writer) error {
 		checkFlags(&checkOptions{}).PrintDefaults()
 	case "rules":
 		fmt.Fprint(out, rulesUsage)
+	case "scan":
+		fmt.Fprint(out, scanUsage)
+		scanFlags(&scanOptions{}).PrintDefaults()
 	default:
 		return &usageError{fmt.Sprintf("no help for %q", args[0])}
 	}

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/session/cast"
+)
+
+const scanUsage = `Usage: sentinel scan [--json] [--config FILE] FILE|-
+
+Runs sentinel's stream scanner over an agent's terminal output: raw output
+(for example captured with script(1)) or a .cast recording (detected by its
+content). It finds the commands the agent printed (Claude Code, Codex,
+Gemini CLI, shell prompts, bash -x traces) and the credentials its output
+revealed, and prints each finding with its line (or time offset). Exit
+status: 1 if anything would pause, 0 otherwise, 2 on usage or read errors.
+
+Flags:
+`
+
+type scanOptions struct {
+	json   bool
+	config string
+	all    bool
+}
+
+func scanFlags(o *scanOptions) *flag.FlagSet {
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.BoolVar(&o.json, "json", false, "write JSON Lines, one object per finding")
+	fs.StringVar(&o.config, "config", "", "read configuration from `FILE` instead of the default location")
+	fs.BoolVar(&o.all, "all", false, "also list commands that are allowed")
+	return fs
+}
+
+// scanEvent is the JSON form of a scan finding: keep it stable.
+type scanEvent struct {
+	Kind     string         `json:"kind"`
+	Line     int            `json:"line"`
+	Time     *float64       `json:"time,omitempty"` // seconds into a recording
+	Format   string         `json:"format,omitempty"`
+	Command  string         `json:"command,omitempty"`
+	Verdict  detect.Verdict `json:"verdict"`
+	Severity string         `json:"severity,omitempty"`
+	Rule     string         `json:"rule,omitempty"`
+	Reason   string         `json:"reason,omitempty"`
+	Masked   string         `json:"credential,omitempty"`
+	Uses     []string       `json:"uses,omitempty"`
+	Result   *detect.Result `json:"result,omitempty"`
+}
+
+func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error {
+	var o scanOptions
+	fs := scanFlags(&o)
+	if err := parseFlags(fs, args, scanUsage); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return &usageError{"scan: give one FILE, or - for stdin"}
+	}
+	cfg, err := loadDetectConfig(o.config)
+	if err != nil {
+		return err
+	}
+	var in io.Reader = stdin
+	name := "stdin"
+	if p := fs.Arg(0); p != "-" {
+		f, err := os.Open(p)
+		if err != nil {
+			return fail(2, "%v", err)
+		}
+		defer f.Close()
+		in, name = f, p
+	}
+	br := bufio.NewReaderSize(in, 1<<20)
+	s := detect.NewStream(detect.Context{Config: cfg})
+	paused := false
+	colour := !o.json && term.IsTerminal(stdout.Fd())
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	emit := func(evs []detect.StreamEvent, at *float64) error {
+		for _, e := range evs {
+			ev := toScanEvent(e, at)
+			if ev.Verdict == detect.Pause {
+				paused = true
+			}
+			if ev.Verdict == detect.Allow && !o.all {
+				continue
+			}
+			if o.json {
+				b, err := json.Marshal(ev)
+				if err != nil {
+					return err
+				}
+				w.Write(append(b, '\n'))
+				continue
+			}
+			printScanEvent(w, ev, colour)
+		}
+		return nil
+	}
+
+	head, _ := br.Peek(256)
+	if isCast(head) {
+		rec, err := cast.Read(br)
+		if err != nil && (rec == nil || len(rec.Events) == 0) {
+			return fail(2, "%s: %v", name, err)
+		}
+		s.SetWidth(rec.Header.Width)
+		for _, ev := range rec.Events {
+			if ev.Code != cast.Output {
+				continue
+			}
+			t := ev.Time
+			if err := emit(s.Write([]byte(ev.Data)), &t); err != nil {
+				return err
+			}
+		}
+		if err := emit(s.Flush(), nil); err != nil {
+			return err
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "sentinel: %s%v (scanned what could be read)\n", name, err)
+		}
+	} else {
+		buf := make([]byte, 64<<10)
+		for {
+			n, rerr := br.Read(buf)
+			if n > 0 {
+				if err := emit(s.Write(buf[:n]), nil); err != nil {
+					return err
+				}
+			}
+			if rerr != nil {
+				if !errors.Is(rerr, io.EOF) {
+					return fail(2, "%s: %v", name, rerr)
+				}
+				break
+			}
+		}
+		if err := emit(s.Flush(), nil); err != nil {
+			return err
+		}
+	}
+	if paused {
+		w.Flush()
+		return &exitError{code: 1}
+	}
+	return nil
+}
+
+// isCast reports whether the input starts like an asciicast file.
+func isCast(head []byte) bool {
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	line = bytes.TrimSpace(line)
+	return bytes.HasPrefix(line, []byte("{")) && bytes.Contains(line, []byte(`"version"`))
+}
+
+func toScanEvent(e detect.StreamEvent, at *float64) scanEvent {
+	// Commands are shown with credentials masked: a report must not become
+	// the place a secret leaks from.
+	ev := scanEvent{Kind: e.Kind, Line: e.Line, Time: at, Format: e.Format, Command: detect.MaskCredentials(e.Command), Verdict: e.Result.Verdict}
+	if top := e.Result.Top(); top != nil {
+		ev.Severity, ev.Rule, ev.Reason = top.Severity.String(), top.Rule, top.Reason
+	}
+	if e.Credential != nil {
+		ev.Masked = e.Credential.Masked
+		if ev.Verdict == detect.Allow {
+			ev.Verdict = detect.Warn
+		}
+	}
+	for _, u := range e.Uses {
+		ev.Uses = append(ev.Uses, u.Masked)
+	}
+	if e.Kind == detect.EventCommand {
+		r := e.Result
+		r.Command = ev.Command
+		ev.Result = &r
+	}
+	return ev
+}
+
+func printScanEvent(w io.Writer, ev scanEvent, colour bool) {
+	where := fmt.Sprintf("line %d", ev.Line)
+	if ev.Time != nil {
+		where = fmt.Sprintf("%s (line %d)", clock(*ev.Time), ev.Line)
+	}
+	verdict := strings.ToUpper(ev.Verdict.String())
+	if colour {
+		switch ev.Verdict {
+		case detect.Pause:
+			verdict = stylePause.Render(verdict)
+		case detect.Warn:
+			verdict = styleWarn.Render(verdict)
+		default:
+			verdict = styleAllow.Render(verdict)
+		}
+	}
+	switch ev.Kind {
+	case detect.EventCredential:
+		fmt.Fprintf(w, "%s  %s  credential  the agent has seen %s\n", where, verdict, ev.Masked)
+		if ev.Reason != "" {
+			fmt.Fprintf(w, "  %s\n", ev.Reason)
+		}
+	default:
+		rule := ev.Rule
+		if rule == "" {
+			rule = "allowed"
+		}
+		fmt.Fprintf(w, "%s  %s  %s  %s  [%s]\n", where, verdict, ev.Severity, rule, ev.Format)
+		fmt.Fprintf(w, "  $ %s\n", strings.ReplaceAll(ev.Command, "\n", "\n    "))
+		if ev.Reason != "" {
+			fmt.Fprintf(w, "  %s\n", ev.Reason)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// clock formats seconds as m:ss.s or h:mm:ss.
+func clock(sec float64) string {
+	s := int(sec)
+	if s >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+	}
+	return fmt.Sprintf("%d:%04.1f", s/60, sec-float64(s/60*60))
+}
