@@ -23,6 +23,9 @@ func init() {
 				`http POST api.example.com/graphql query='mutation { deleteProject(id: "p1") }'`,
 				`gh api graphql -f query='mutation { deleteRepository(input: {repositoryId: "R_1"}) { clientMutationId } }'`,
 			}},
+		Rule{ID: "http.graphql-delete-local", Category: "http", Severity: Low, Verdict: Warn,
+			Description: "Sends a GraphQL mutation that deletes an ordinary object (not a volume, database or the like) to a server on this machine: usually an app in development.",
+			Examples:    []string{`curl -X POST http://localhost:4000/graphql -d '{"query":"mutation { deleteTodo(id: 3) { id } }"}'`}},
 		Rule{ID: "http.graphql-delete", Category: "http", Severity: High, Verdict: Pause,
 			Description: "Sends a GraphQL mutation whose name deletes, removes, purges, resets or revokes something: the API carries it out at once.",
 			Examples:    []string{`curl https://api.example.com/graphql --json '{"query":"mutation { deleteUser(id: 7) { id } }"}'`}},
@@ -506,8 +509,14 @@ func searchHost(u httpURL) bool {
 // flagGraphQL reports one destructive mutation field.
 func flagGraphQL(inv *Invocation, r *httpRequest, h gqlHit, b httpBody) {
 	rule := "http.graphql-delete"
-	if h.critical {
+	switch {
+	case h.critical:
+		// Volumes, databases, projects, backups: on any host, loopback
+		// included (the demo's fake cloud listens on 127.0.0.1).
 		rule = "http.graphql-delete-critical"
+	case r.url.set && r.url.local():
+		// deleteTodo against the app on localhost: development work.
+		rule = "http.graphql-delete-local"
 	}
 	reason := gqlVerbs[h.verb][0] + " " + showText(h.what()) + " through " + r.url.apiName("GraphQL") + " (mutation " + h.field.Name + ")" + r.auth + r.via + "; " + h.consequence()
 	target := h.id

@@ -22,9 +22,12 @@ func init() {
 		Rule{ID: "nosql.redis-replicaof", Category: "nosql", Severity: High, Verdict: Pause,
 			Description: "REPLICAOF/SLAVEOF makes a Redis server a replica of another: it discards its own data and loads the other server's.",
 			Examples:    []string{"redis-cli -h cache-1 replicaof cache-2 6379"}},
+		Rule{ID: "nosql.redis-shutdown-nosave", Category: "nosql", Severity: High, Verdict: Pause,
+			Description: "Shuts Redis down with NOSAVE: every write since the last snapshot is lost.",
+			Examples:    []string{"redis-cli SHUTDOWN NOSAVE"}},
 		Rule{ID: "nosql.redis-shutdown", Category: "nosql", Severity: Medium, Verdict: Warn,
 			Description: "SHUTDOWN stops a Redis server; with NOSAVE, writes since the last snapshot are lost.",
-			Examples:    []string{"redis-cli shutdown nosave"}},
+			Examples:    []string{"redis-cli shutdown"}},
 		Rule{ID: "nosql.mongo-drop-database", Category: "nosql", Severity: High, Verdict: Pause,
 			Description: "db.dropDatabase() drops a MongoDB database with every collection in it.",
 			Examples:    []string{`mongosh app --eval "db.dropDatabase()"`, "mongosh <<'EOF'\nuse shop\ndb.dropDatabase()\nEOF"}},
@@ -229,13 +232,13 @@ func redisCommand(inv *Invocation, words []Arg, conn redisConn) {
 			inv.Flag("nosql.redis-replicaof", conn.target(), "makes "+conn.where()+" a replica of "+disp(words[1].Value)+": it discards all its own keys and loads that server's data", words[0].Span, words[len(words)-1].Span)
 		}
 	case "SHUTDOWN":
-		how := "; clients lose their connection"
 		for _, a := range words[1:] {
 			if strings.EqualFold(a.Value, "NOSAVE") {
-				how = " without saving (NOSAVE): writes since the last snapshot are lost"
+				inv.Flag("nosql.redis-shutdown-nosave", conn.target(), "shuts down "+conn.where()+" without saving (NOSAVE): every write since the last snapshot is lost", cmdSpan...)
+				return
 			}
 		}
-		inv.Flag("nosql.redis-shutdown", conn.target(), "shuts down "+conn.where()+how, cmdSpan...)
+		inv.Flag("nosql.redis-shutdown", conn.target(), "shuts down "+conn.where()+"; clients lose their connection", cmdSpan...)
 	}
 }
 

@@ -31,7 +31,8 @@ func TestRedis(t *testing.T) {
 		{`redis-cli eval "for _,k in ipairs(redis.call('keys','user:*')) do redis.call('del',k) end" 0`, "nosql.redis-bulk-delete", Pause},
 		{"redis-cli -h cache-1 replicaof cache-2 6379", "nosql.redis-replicaof", Pause},
 		{"redis-cli slaveof 10.0.0.9 6379", "nosql.redis-replicaof", Pause},
-		{"redis-cli shutdown nosave", "nosql.redis-shutdown", Warn},
+		{"redis-cli shutdown nosave", "nosql.redis-shutdown-nosave", Pause},
+		{"redis-cli shutdown", "nosql.redis-shutdown", Warn},
 	})
 	checkRuleCases(t, []ruleCase{
 		{"redis-cli ping", "", Allow},
