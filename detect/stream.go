@@ -16,12 +16,16 @@ import (
 // It understands the terminal only as far as extraction needs: escape
 // sequences (CSI, OSC, DCS, SOS, PM, APC) are dropped, carriage returns and
 // cursor movement within a line overwrite it, and a line is taken when the
-// cursor leaves it (a newline or a vertical move). A tool line a TUI redraws
-// again and again yields one event: a command seen again after the cursor
-// went back up over its earlier print (or the screen was cleared) is a
-// redraw, not a new command. Memory is bounded whatever the input: lines are
-// cut at 64 KB, multi-line commands at 40 rows, and the memories behind
-// dedupe and credential tracking are bounded rings.
+// cursor leaves it (a newline or a vertical move). A command is reported
+// once however often the agent's UI redraws it: the same command (after
+// whitespace normalisation) seen again within the last recentLines lines,
+// after the cursor went back up over its earlier print, or in a reprint
+// after the screen was cleared, is a redraw, not a new command. TUIs print a
+// tool line again below its first print (the permission dialog, the history
+// line after the live one), and a second event would freeze the agent twice
+// for one action. Memory is bounded whatever the input: lines are cut at
+// 64 KB, multi-line commands at 40 rows, and the memories behind dedupe and
+// credential tracking are bounded rings.
 //
 // A Stream is not safe for concurrent use; Write's cost is proportional to
 // the chunk plus the analysis of the commands it completes.
@@ -113,7 +117,8 @@ const (
 const (
 	maxLine         = 64 << 10 // bytes kept of one line
 	maxPendingRows  = 40       // rows of one multi-line command
-	dedupeWindow    = 4096     // lines within which a redrawn command is the same command
+	recentLines     = 500      // lines within which the same command again is a redraw, wherever it is printed
+	dedupeWindow    = 4096     // lines within which a command printed over its earlier print is the same command
 	replayWindow    = 20000    // lines after a clear within which a reprinted command is a replay
 	maxSeen         = 4096     // commands remembered for dedupe
 	maxCreds        = 1024     // credentials remembered
@@ -1589,12 +1594,17 @@ func moreConcerning(a, b Result) bool {
 	return sa > sb
 }
 
-// duplicate reports a command already reported whose earlier print has
-// since been redrawn over: the cursor went back up to its row (a TUI
-// repainting its live region), the screen jumped or was cleared. A
-// command printed again below its earlier print, with nothing redrawn in
-// between, is a new command (the agent ran it again). A truncated command
+// duplicate reports a command already reported that is shown again: seen
+// within the last recentLines lines (each sighting renews it, so a command
+// a spinner redraws for an hour stays one command), printed where the
+// cursor went back up over its earlier print (a TUI repainting its live
+// region), or reprinted after the screen was cleared. A truncated command
 // that begins a command reported recently is a shortened redraw of it.
+//
+// The price: an agent that really runs the same command twice within
+// recentLines lines is reported once. The operator has already judged
+// that exact command; a second freeze for it would teach them to approve
+// blindly.
 func (s *Stream) duplicate(cmd string, row, seq int, truncated bool) bool {
 	norm := strings.Join(strings.Fields(cmd), " ")
 	if truncated {
@@ -1611,6 +1621,9 @@ func (s *Stream) duplicate(cmd string, row, seq int, truncated bool) bool {
 	s.nrecent++
 	if !ok {
 		return false
+	}
+	if seq-e.seq <= recentLines {
+		return true
 	}
 	if e.clear != s.clearGen && seq-s.clearSeq <= replayWindow {
 		return true

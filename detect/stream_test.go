@@ -75,6 +75,9 @@ var streamCases = []streamCase{
 	{"claude truncated inside a quote",
 		"● Bash(zap -m 'a message that the display cut sho…)\r\n  ⎿  Running…\r\n",
 		[]string{`claude 1 "zap -m 'a message that the display cut sho" …`}},
+	{"claude tool line shown again below, after a dialog",
+		"● Bash(zap a)\r\n\r\n Bash command\r\n\r\n   zap a\r\n Do you want to proceed?\r\n ❯ 1. Yes\r\n● Bash(zap a)\r\n  ⎿  Running…\r\n",
+		[]string{`claude 1 "zap a"`}},
 	{"claude description then $ command",
 		"● Delete the build artifacts\r\n  ⎿  $ zap build/\r\n",
 		[]string{`claude 2 "zap build/"`}},
@@ -312,15 +315,30 @@ func TestStreamRedrawIsOneEvent(t *testing.T) {
 	}
 }
 
-func TestStreamRerunIsTwoEvents(t *testing.T) {
-	// The agent runs the same command again: the first print stays above,
-	// the live region below it is redrawn, the second print is new.
+// The same command shown again soon after is a redraw, wherever it is
+// printed (TUIs print a tool line again below its first print); only
+// after recentLines lines is it a new command.
+func TestStreamRepeat(t *testing.T) {
 	again := inkSession() + "● Bash(zap build)\n  ⎿  Running…\n"
-	if got := streamSummary(scanAll(again)); len(got) != 2 {
-		t.Fatalf("claude rerun: %q", got)
+	if got := streamSummary(scanAll(again)); len(got) != 1 {
+		t.Fatalf("claude reprint: %q", got)
 	}
 	shell := "$ zap n\r\nfailed\r\n$ zap n\r\n"
-	if got := streamSummary(scanAll(shell)); len(got) != 2 {
+	if got := streamSummary(scanAll(shell)); len(got) != 1 {
+		t.Fatalf("shell repeat: %q", got)
+	}
+	// A spinner that redraws its command for longer than the window stays
+	// one command: each sighting renews it.
+	var b strings.Builder
+	for i := 0; i < 3*recentLines; i++ {
+		b.WriteString("● Bash(zap spin)\r\n  ⎿  Running…\r\n")
+	}
+	if got := streamSummary(scanAll(b.String())); len(got) != 1 {
+		t.Fatalf("long redraw: %d events", len(got))
+	}
+	// Long after, it is run again.
+	later := "$ zap n\r\n" + strings.Repeat("output\r\n", recentLines+1) + "$ zap n\r\n"
+	if got := streamSummary(scanAll(later)); len(got) != 2 {
 		t.Fatalf("shell rerun: %q", got)
 	}
 }
