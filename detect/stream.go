@@ -1,10 +1,13 @@
 package detect
 
 import (
+	"bytes"
 	"math"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // Stream scans an agent's terminal output, fed chunk by chunk as it is read
@@ -23,9 +26,13 @@ import (
 // after the screen was cleared, is a redraw, not a new command. TUIs print a
 // tool line again below its first print (the permission dialog, the history
 // line after the live one), and a second event would freeze the agent twice
-// for one action. Memory is bounded whatever the input: lines are cut at
-// 64 KB, multi-line commands at 40 rows, and the memories behind dedupe and
-// credential tracking are bounded rings.
+// for one action. A command is taken as early as the output shows it:
+// Codex's approval overlay ("$ cmd" under "Would you like to run the
+// following command?") before the command runs, and codex exec's command
+// line while it runs, before the line ends with its exit status. Memory is
+// bounded whatever the input: lines are cut at 64 KB, multi-line commands
+// at 40 rows, and the memories behind dedupe and credential tracking are
+// bounded rings.
 //
 // A Stream is not safe for concurrent use; Write's cost is proportional to
 // the chunk plus the analysis of the commands it completes.
@@ -75,6 +82,7 @@ type Stream struct {
 	keyLine    int
 	hintFile   string // the file the last command printed (cat x, Read(x))
 	hintSeq    int
+	askSeq     int // commit count at Codex's "Would you like to run" title (0: none)
 
 	creds     map[string]seenCredential
 	credOrder []string
@@ -91,7 +99,8 @@ type StreamEvent struct {
 	// Line is the 1-based output line (newlines seen + 1) where it started.
 	Line int `json:"line"`
 	// Format is how the agent printed it: "claude" (● Bash(…), ● desc /
-	// ⎿ $ cmd), "claude-legacy" (⏺ Bash(…)), "codex" (• Ran …, exec …),
+	// ⎿ $ cmd), "claude-legacy" (⏺ Bash(…)), "codex" (• Ran …, exec …,
+	// the approval overlay's $ cmd),
 	// "gemini" (Shell tool boxes), "shell" ($ cmd, # cmd) or "xtrace" (+ cmd).
 	Format string `json:"format,omitempty"`
 	// Truncated says the agent's display cut the command short (…): what
@@ -126,6 +135,7 @@ const (
 	maxLows         = 4096     // redraw marks kept
 	maxKeyRows      = 200      // rows of a private key block
 	hintLines       = 400      // lines a "cat FILE" names the source of what follows
+	askLines        = 12       // lines from Codex's approval title to its "$ command"
 	fenceResetLines = 500      // a ``` block left open this long is closed
 )
 
@@ -246,6 +256,7 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 		}
 		i++
 	}
+	s.execEarly()
 	return s.events
 }
 
@@ -759,11 +770,12 @@ func trimRight(b []byte) []byte {
 
 // Multi-line constructs being assembled.
 const (
-	pClaude = iota + 1 // ● Bash( … ) over several rows
-	pDollar            // $ cmd or ⎿  $ cmd continued (\, open quote, PS2 "> ")
-	pCodex             // • Ran cmd with "│" continuation rows
-	pExec              // codex "exec" alone on a row: the command follows
-	pGemini            // Gemini confirmation: the full command under a "?" title
+	pClaude   = iota + 1 // ● Bash( … ) over several rows
+	pDollar              // $ cmd or ⎿  $ cmd continued (\, open quote, PS2 "> ")
+	pCodex               // • Ran cmd with "│" continuation rows
+	pExec                // codex "exec" alone on a row: the command follows
+	pGemini              // Gemini confirmation: the full command under a "?" title
+	pCodexAsk            // Codex approval overlay: "$ cmd" and its further lines
 )
 
 type pending struct {
@@ -778,6 +790,7 @@ type pending struct {
 	title          string // pGemini: the title's command, used when no body is found
 	titleTrunc     bool
 	boxed          bool
+	indent         int // pCodexAsk: the overlay's indentation
 }
 
 // line handles one line of output: row is the cursor row it was on.
@@ -888,6 +901,9 @@ func (s *Stream) extract(body string, ind, lineNo, row int) bool {
 	if ind <= 4 && !s.fence && r >= 0x80 && s.gemini(body, false, lineNo, row) {
 		return true
 	}
+	if ind <= 4 && !s.fence && (r == '$' || r == 'W') && s.codexAsk(body, ind, lineNo, row) {
+		return true
+	}
 	if ind != 0 {
 		return false
 	}
@@ -905,6 +921,52 @@ func (s *Stream) extract(body string, ind, lineNo, row int) bool {
 	}
 	s.startDollar(cmd, format, lineNo, row)
 	return true
+}
+
+// codexAsk recognises Codex's approval overlay: "Would you like to run the
+// following command?", maybe an "Environment:" and a "Reason:" line, then
+// the command after "$ " (its further lines below it, at the overlay's
+// indentation), then the options. The command is caught while Codex asks,
+// before it runs.
+func (s *Stream) codexAsk(body string, ind, lineNo, row int) bool {
+	if body == "Would you like to run the following command?" {
+		s.askSeq = s.commits
+		return false
+	}
+	if s.askSeq == 0 || s.commits-s.askSeq > askLines || !strings.HasPrefix(body, "$ ") {
+		return false
+	}
+	s.askSeq = 0
+	cmd := strings.TrimLeft(body[2:], " ")
+	s.pending = &pending{kind: pCodexAsk, format: "codex", rows: []string{cmd}, size: len(cmd), line: lineNo, row: row, seq: s.commits, indent: ind}
+	return true
+}
+
+// askRow takes a further row of the command in Codex's approval overlay;
+// false at the options or anything less indented.
+func (s *Stream) askRow(p *pending, t string) bool {
+	ind := 0
+	for ind < len(t) && t[ind] == ' ' {
+		ind++
+	}
+	body := t[ind:]
+	if body == "" || ind < p.indent || strings.HasPrefix(body, "›") || strings.HasPrefix(body, "Press enter") || optionRow(body) {
+		return false
+	}
+	if !s.addRow(p, t[p.indent:]) {
+		s.finishPending()
+		return false
+	}
+	return true
+}
+
+// optionRow is a numbered choice: "1. Yes, proceed (y)".
+func optionRow(b string) bool {
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i > 0 && i <= 2 && strings.HasPrefix(b[i:], ". ")
 }
 
 // toolCall parses "Name(" at the start of a Claude bullet line.
@@ -1106,8 +1168,8 @@ func (s *Stream) continuePending(t string) bool {
 		} else {
 			body = t
 		}
-		s.addRow(p, body)
-		if !needsMore(strings.Join(p.rows, "\n")) {
+		if !s.addRow(p, body) || !needsMore(strings.Join(p.rows, "\n")) {
+			// Complete, or too long to take more: analysed as it is.
 			s.finishPending()
 		}
 		return true
@@ -1122,11 +1184,13 @@ func (s *Stream) continuePending(t string) bool {
 		}
 		s.addRow(p, cutAt(row, "  └ ", "  │ "))
 		return true
+	case pCodexAsk:
+		return s.askRow(p, t)
 	case pExec:
 		if body == "" {
 			return true
 		}
-		cmd, _ := cutInDir(t)
+		cmd, _ := cutInDir(cutExecStatus(t))
 		p.rows = []string{cmd}
 		s.finishPending()
 		return true
@@ -1209,11 +1273,15 @@ func (s *Stream) finishPending() {
 	if len(rows) == 0 {
 		return
 	}
-	if p.kind == pDollar {
+	join := joinWrap
+	switch p.kind {
+	case pDollar:
 		// A shell echoes the newlines that were typed: no wrapping to guess.
 		rows = []string{strings.Join(rows, "\n")}
+	case pCodex, pCodexAsk:
+		join = joinLines
 	}
-	s.emitCommandRows(p.format, rows, p.widths, p.line, p.row, p.seq, p.truncated)
+	s.emitCommandRows(p.format, rows, p.widths, join, p.line, p.row, p.seq, p.truncated)
 }
 
 // gemini recognises a Gemini CLI tool line: "│ ✓  Shell cmd [in dir]
@@ -1351,16 +1419,80 @@ func codexExec(t string) (cmd string, alone, ok bool) {
 	return cmd, false, true
 }
 
-// cutInDir removes a trailing " in /dir".
+// cutInDir removes a trailing " in /dir" (the directory may have spaces;
+// the command before it must be complete).
 func cutInDir(cmd string) (string, bool) {
 	cmd = strings.TrimSpace(cmd)
 	if j := strings.LastIndex(cmd, " in "); j > 0 {
 		d := cmd[j+4:]
-		if d != "" && !strings.ContainsAny(d, " '\"") && (d[0] == '/' || d[0] == '~' || d[0] == '.') {
+		if d != "" && !strings.ContainsAny(d, "'\"") && (d[0] == '/' || d[0] == '~' || d[0] == '.') && !needsMore(cmd[:j]) {
 			return cmd[:j], true
 		}
 	}
 	return cmd, false
+}
+
+// cutExecStatus removes what codex exec appends to the command's line when
+// it ends: " succeeded in 212ms:", " exited 1 in 41.2s:", " exited -1:".
+func cutExecStatus(t string) string {
+	t = strings.TrimRight(t, " ")
+	if !strings.HasSuffix(t, ":") {
+		return t
+	}
+	body := t[:len(t)-1]
+	cut := func(j int, rest string) (string, bool) {
+		// rest follows the status word: optional " in <duration>".
+		if rest == "" {
+			return body[:j], true
+		}
+		if d, ok := strings.CutPrefix(rest, " in "); ok && d != "" && strings.Trim(d, "0123456789.hmsµ ") == "" {
+			return body[:j], true
+		}
+		return "", false
+	}
+	if j := strings.LastIndex(body, " succeeded"); j > 0 {
+		if c, ok := cut(j, body[j+len(" succeeded"):]); ok {
+			return c
+		}
+	}
+	if j := strings.LastIndex(body, " exited "); j > 0 {
+		rest := body[j+len(" exited "):]
+		k := 0
+		if k < len(rest) && rest[k] == '-' {
+			k++
+		}
+		for k < len(rest) && rest[k] >= '0' && rest[k] <= '9' {
+			k++
+		}
+		if k > 0 && rest[k-1] != '-' {
+			if c, ok := cut(j, rest[k:]); ok {
+				return c
+			}
+		}
+	}
+	return t
+}
+
+// execEarly takes the command of codex exec's line while the command runs:
+// the line ends only when the command does (" succeeded in 41.2s:"), and a
+// command found then is found too late. Only a shell -c script whose
+// closing quote is followed by " in /dir" is taken early: the command's end
+// is certain, whatever part of the directory the chunk holds.
+func (s *Stream) execEarly() {
+	p := s.pending
+	if p == nil || p.kind != pExec || len(s.buf) == 0 || len(s.buf) > 8<<10 {
+		return
+	}
+	if j := bytes.LastIndex(s.buf, []byte(" in ")); j < 1 || s.buf[j-1] != '\'' && s.buf[j-1] != '"' {
+		return
+	}
+	t := strings.TrimSpace(string(s.buf))
+	cmd, dir := cutInDir(t)
+	if !dir || cmd == "" || !shellC(cmd) || (cmd[len(cmd)-1] != '\'' && cmd[len(cmd)-1] != '"') {
+		return
+	}
+	p.rows = []string{cmd}
+	s.finishPending()
 }
 
 func shellC(cmd string) bool {
@@ -1499,10 +1631,18 @@ func commandish(cmd string) bool {
 // real newline), since the display does not say which; the most
 // concerning reading is the one reported.
 func (s *Stream) emitCommand(format string, rows []string, lineNo, row, seq int, truncated bool) {
-	s.emitCommandRows(format, rows, nil, lineNo, row, seq, truncated)
+	s.emitCommandRows(format, rows, nil, joinWrap, lineNo, row, seq, truncated)
 }
 
-func (s *Stream) emitCommandRows(format string, rows []string, widths []int, lineNo, row, seq int, truncated bool) {
+// How the rows of a command shown over several display rows most likely
+// join: Claude Code wraps one long line (at spaces), Codex prints each line
+// of the command on its own │ row.
+const (
+	joinWrap = iota
+	joinLines
+)
+
+func (s *Stream) emitCommandRows(format string, rows []string, widths []int, join int, lineNo, row, seq int, truncated bool) {
 	if n := len(rows); n > 0 && strings.HasSuffix(strings.TrimRight(rows[n-1], " "), "…") {
 		rows[n-1] = strings.TrimSuffix(strings.TrimRight(rows[n-1], " "), "…")
 		truncated = true
@@ -1510,15 +1650,33 @@ func (s *Stream) emitCommandRows(format string, rows []string, widths []int, lin
 	if strings.TrimSpace(strings.Join(rows, "")) == "" || s.duplicate(strings.Join(rows, " "), row, seq, truncated) {
 		return
 	}
+	readings := s.joinings(rows, widths, join)
+	if len(readings) > 1 && !truncated {
+		// A reading that is not valid shell is an artefact of joining
+		// the rows wrong (a loop's lines joined into one), not what the
+		// agent ran, when another reading is valid.
+		valid := readings[:0:0]
+		for _, c := range readings {
+			if parses(c) {
+				valid = append(valid, c)
+			}
+		}
+		if len(valid) > 0 {
+			readings = valid
+		}
+	}
 	var best string
 	var res Result
 	have := false
-	for _, c := range s.joinings(rows, widths) {
+	for _, c := range readings {
 		c = strings.TrimSpace(c)
 		if c == "" {
 			continue
 		}
 		r := s.analyse(c)
+		if truncated {
+			r = cutShort(c, r)
+		}
 		if !have || moreConcerning(r, res) {
 			best, res, have = c, r, true
 		}
@@ -1556,28 +1714,87 @@ func copyResult(r Result) Result {
 	return r
 }
 
-func (s *Stream) joinings(rows []string, widths []int) []string {
+// parses reports whether text is valid shell.
+func parses(text string) bool {
+	_, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	return err == nil
+}
+
+// incomplete reports whether text is the beginning of valid shell that more
+// input would complete: an open quote, loop, $( or here-document.
+func incomplete(text string) bool {
+	_, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	if err == nil {
+		return false
+	}
+	return syntax.IsIncomplete(err) || strings.Contains(err.Error(), "unclosed here-document")
+}
+
+// cutShort adjusts the analysis of a command the display cut short: when
+// what is shown is the valid beginning of a command, its not parsing is the
+// display's doing, not a sign of obfuscation (Claude Code shows only the
+// first line of `git commit -m "$(cat <<'EOF'`). What the visible part
+// does is still judged.
+func cutShort(cmd string, r Result) Result {
+	has := false
+	for _, f := range r.Findings {
+		if f.Rule == "opaque.unparsable" {
+			has = true
+		}
+	}
+	if !has || !incomplete(cmd) {
+		return r
+	}
+	kept := r.Findings[:0]
+	r.Verdict = Allow
+	for _, f := range r.Findings {
+		if f.Rule != "opaque.unparsable" {
+			kept = append(kept, f)
+			r.Verdict = max(r.Verdict, f.Verdict)
+		}
+	}
+	r.Findings = kept
+	return r
+}
+
+// joinings are the ways the rows may join into the command, the likeliest
+// first (the one reported unless another is more concerning).
+func (s *Stream) joinings(rows []string, widths []int, join int) []string {
 	if len(rows) == 1 {
 		return rows
 	}
+	lines := strings.Join(rows, "\n")
+	// A wrapped row carries no indentation of its own.
+	flat := make([]string, len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			r = strings.TrimLeft(r, " ")
+		}
+		flat[i] = r
+	}
+	var out []string
 	if s.cols > 0 && len(widths) == len(rows) {
 		// The width says where the display broke rows: inside a word
 		// when the row is full, at a space otherwise. A real newline in
 		// the command is the other reading.
 		var b strings.Builder
-		for i, r := range rows {
+		for i, r := range flat {
 			if i > 0 && widths[i-1] < s.cols {
 				b.WriteByte(' ')
 			}
 			b.WriteString(r)
 		}
-		return []string{b.String(), strings.Join(rows, "\n")}
+		out = []string{b.String()}
+	} else {
+		out = []string{strings.Join(flat, " ")}
+		if j := strings.Join(flat, ""); j != out[0] {
+			out = append(out, j)
+		}
 	}
-	out := []string{strings.Join(rows, " ")}
-	if j := strings.Join(rows, ""); j != out[0] {
-		out = append(out, j)
+	if join == joinLines {
+		return append([]string{lines}, out...)
 	}
-	return append(out, strings.Join(rows, "\n"))
+	return append(out, lines)
 }
 
 func moreConcerning(a, b Result) bool {

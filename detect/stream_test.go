@@ -107,12 +107,25 @@ var streamCases = []streamCase{
 	{"codex ran",
 		"\x1b[1m•\x1b[0m Ran \x1b[36mzap\x1b[0m --force\r\n  └ done\r\n",
 		[]string{`codex 1 "zap --force"`}},
+	// Codex prints each line of a command on its own │ row: the rows join
+	// with newlines, keeping the indentation after "│ ".
 	{"codex multi-line command",
 		"• Running bash -lc 'cd /srv &&\r\n  │ zap data'\r\n  └ (no output)\r\n",
-		[]string{`codex 1 "bash -lc 'cd /srv && zap data'"`}},
+		[]string{`codex 1 "bash -lc 'cd /srv &&\nzap data'"`}},
+	{"codex loop keeps its lines and indentation",
+		"• Ran for f in *.log; do\r\n  │   zap \"$f\"\r\n  │ done\r\n  └ (no output)\r\n",
+		[]string{`codex 1 "for f in *.log; do\n  zap \"$f\"\ndone"`}},
 	{"codex continuation cut short",
 		"• Ran zap a\r\n  │ b\r\n  │ c\r\n  │ … +3 lines\r\n  └ x\r\n",
-		[]string{`codex 1 "zap a b c" …`}},
+		[]string{`codex 1 "zap a\nb\nc" …`}},
+	{"codex approval overlay",
+		"  Would you like to run the following command?\r\n\r\n  Reason: clean up\r\n\r\n  $ zap --all /srv\r\n\r\n› 1. Yes, proceed (y)\r\n  2. No (esc)\r\n" +
+			"✔ You approved codex to run zap --all /srv this time\r\n• Running zap --all /srv\r\n",
+		[]string{`codex 5 "zap --all /srv"`}},
+	{"codex approval overlay, multi-line command, absolute positioning",
+		"\x1b[29;1H  Would you like to run the following command?\x1b[K\x1b[31;1H  $ for d in a b; do\x1b[K\x1b[32;1H    zap \"$d\"\x1b[K\x1b[33;1H  done\x1b[K\x1b[35;1H› 1. Yes, proceed (y)\x1b[K",
+		[]string{`codex 1 "for d in a b; do\n  zap \"$d\"\ndone"`}},
+	{"a $ line without the approval title is not a command", "  $ zap /\r\n", nil},
 	{"codex you ran",
 		"◦ You ran zap home\r\n",
 		[]string{`codex 1 "zap home"`}},
@@ -122,6 +135,11 @@ var streamCases = []streamCase{
 	{"codex exec on its own row",
 		"exec\r\nbash -lc 'zap w' in /tmp\r\n succeeded in 3ms:\r\n",
 		[]string{`codex 1 "bash -lc 'zap w'"`}},
+	{"codex exec status on the command's line",
+		"exec\r\n/bin/bash -lc 'zap w' in /home/u/my code succeeded in 212ms:\r\nok\r\n" +
+			"exec\r\n/bin/bash -lc 'zap v' in /srv exited 1 in 1m 12s:\r\n" +
+			"exec\r\n/bin/bash -lc 'zap u' in /srv exited -1:\r\n",
+		[]string{`codex 1 "/bin/bash -lc 'zap w'"`, `codex 4 "/bin/bash -lc 'zap v'"`, `codex 6 "/bin/bash -lc 'zap u'"`}},
 
 	// Gemini CLI.
 	{"gemini box",
@@ -340,6 +358,66 @@ func TestStreamRepeat(t *testing.T) {
 	later := "$ zap n\r\n" + strings.Repeat("output\r\n", recentLines+1) + "$ zap n\r\n"
 	if got := streamSummary(scanAll(later)); len(got) != 2 {
 		t.Fatalf("shell rerun: %q", got)
+	}
+}
+
+// A command the display cut short is judged by what it shows: its not
+// parsing is the display's doing (Claude Code shows only the first line of
+// a multi-line command).
+func TestStreamTruncatedFragment(t *testing.T) {
+	evs := scanAll("● Bash(git add a.sql && git commit -m \"$(cat <<'EOF'…)\r\n  ⎿  Running…\r\n")
+	if len(evs) != 1 || !evs[0].Truncated || evs[0].Result.Verdict != Allow {
+		t.Fatalf("%+v", evs)
+	}
+	evs = scanAll("● Bash(zap /srv && git commit -m \"$(cat <<'EOF'…)\r\n")
+	if len(evs) != 1 || evs[0].Result.Verdict != Pause || evs[0].Result.Top().Rule != "test.zap" {
+		t.Fatalf("%+v", evs)
+	}
+	// Not cut short: unparsable stays suspicious.
+	evs = scanAll("● Bash(rm -rf \"/var/lib/app)\r\n")
+	if len(evs) != 1 || evs[0].Result.Verdict != Pause {
+		t.Fatalf("%+v", evs)
+	}
+}
+
+// Codex's │ rows are lines of the command, or a long line Codex wrapped:
+// the newline reading is reported unless another is more concerning, and
+// a reading that is not valid shell does not count when one is.
+func TestStreamCodexRows(t *testing.T) {
+	evs := scanAll("• Ran curl -s -X\r\n  │ DELETE https://api.example.com/v1/volumes/vol_9f3\r\n  └ ok\r\n")
+	if len(evs) != 1 || evs[0].Result.Verdict != Pause || evs[0].Command != "curl -s -X DELETE https://api.example.com/v1/volumes/vol_9f3" {
+		t.Fatalf("wrapped: %+v", evs)
+	}
+	evs = scanAll("• Ran for f in build/*.tmp; do\r\n  │   rm \"$f\"\r\n  │ done\r\n  └ (no output)\r\n")
+	if len(evs) != 1 || evs[0].Command != "for f in build/*.tmp; do\n  rm \"$f\"\ndone" {
+		t.Fatalf("loop: %+v", evs)
+	}
+	for _, f := range evs[0].Result.Findings {
+		if f.Rule == "opaque.unparsable" {
+			t.Errorf("the loop's lines joined into one were analysed: %+v", f)
+		}
+	}
+}
+
+// codex exec prints the command's line while it runs and ends it only when
+// it finishes: the command is reported from the Write that shows it.
+func TestStreamCodexExecEarly(t *testing.T) {
+	s := NewStream(Context{})
+	if evs := s.Write([]byte("exec\r\n/bin/bash -lc 'zap q' in /home/u/pr")); len(evs) != 1 || evs[0].Command != "/bin/bash -lc 'zap q'" || evs[0].Line != 1 {
+		t.Fatalf("early: %q", streamSummary(evs))
+	}
+	evs := append(s.Write([]byte("oj succeeded in 41.2s:\r\nok\r\n")), s.Flush()...)
+	if len(evs) != 0 {
+		t.Fatalf("again at the end: %q", streamSummary(evs))
+	}
+	// Not yet sure where the command ends: wait.
+	s = NewStream(Context{})
+	if evs := s.Write([]byte("exec\r\n/bin/bash -lc 'for f in /srv")); len(evs) != 0 {
+		t.Fatalf("partial: %q", streamSummary(evs))
+	}
+	evs = append(s.Write([]byte("/*; do zap $f; done' in /srv succeeded in 1s:\r\n")), s.Flush()...)
+	if got := streamSummary(evs); len(got) != 1 || got[0] != `codex 1 "/bin/bash -lc 'for f in /srv/*; do zap $f; done'"` {
+		t.Fatalf("%q", got)
 	}
 }
 
