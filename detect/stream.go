@@ -82,7 +82,10 @@ type Stream struct {
 	keyLine    int
 	hintFile   string // the file the last command printed (cat x, Read(x))
 	hintSeq    int
-	askSeq     int // commit count at Codex's "Would you like to run" title (0: none)
+	askSeq     int  // commit count at Codex's "Would you like to run" title (0: none)
+	diffMinus  bool // the last line was a diff's "--- a/file" header
+	hunkOld    int  // lines of the current diff hunk still to come
+	hunkNew    int
 
 	creds     map[string]seenCredential
 	credOrder []string
@@ -804,6 +807,10 @@ func (s *Stream) line(t string, lineNo, row int) {
 		}
 		s.finishPending()
 	}
+	if s.diffLine(t) {
+		s.scanCredentials(t, lineNo)
+		return
+	}
 	ind := 0
 	for ind < len(t) && t[ind] == ' ' {
 		ind++
@@ -831,6 +838,89 @@ func (s *Stream) line(t string, lineNo, row int) {
 		}
 		s.scanCredentials(t, lineNo)
 	}
+}
+
+// diffLine reports a line of a unified diff (git diff, diff -u): its
+// "+++ b/file" header and the "+"/"-"/" " lines of a hunk, which a "+ "
+// would make look like xtrace. A hunk's header says how many lines it
+// has, so what follows it is read as output again.
+func (s *Stream) diffLine(t string) bool {
+	minus := s.diffMinus
+	s.diffMinus = strings.HasPrefix(t, "--- ")
+	if s.hunkOld > 0 || s.hunkNew > 0 {
+		// Each line must fit the counts left: a diff cut short (git
+		// diff | head) ends at the first line that does not.
+		switch {
+		case (t == "" || t[0] == ' ') && s.hunkOld > 0 && s.hunkNew > 0:
+			s.hunkOld--
+			s.hunkNew--
+			return true
+		case t != "" && t[0] == '-' && s.hunkOld > 0:
+			s.hunkOld--
+			return true
+		case t != "" && t[0] == '+' && s.hunkNew > 0:
+			s.hunkNew--
+			return true
+		case t != "" && t[0] == '\\': // \ No newline at end of file
+			return true
+		}
+		s.hunkOld, s.hunkNew = 0, 0
+	}
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case '+':
+		return minus && strings.HasPrefix(t, "+++ ")
+	case '@':
+		// @@ -12,4 +12,5 @@ context
+		o, n, ok := hunkHeader(t)
+		if ok {
+			s.hunkOld, s.hunkNew = o, n
+		}
+		return ok
+	}
+	return false
+}
+
+// hunkHeader reads the line counts of "@@ -a[,b] +c[,d] @@".
+func hunkHeader(t string) (o, n int, ok bool) {
+	rest, found := strings.CutPrefix(t, "@@ -")
+	if !found {
+		return 0, 0, false
+	}
+	rng := func(r string) (int, string, bool) {
+		i := 0
+		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
+			i++
+		}
+		if i == 0 {
+			return 0, r, false
+		}
+		n := 1
+		if i < len(r) && r[i] == ',' {
+			j := i + 1
+			n = 0
+			for j < len(r) && r[j] >= '0' && r[j] <= '9' && n < 1<<20 {
+				n = n*10 + int(r[j]-'0')
+				j++
+			}
+			if j == i+1 {
+				return 0, r, false
+			}
+			i = j
+		}
+		return n, r[i:], true
+	}
+	o, rest, ok = rng(rest)
+	if !ok || !strings.HasPrefix(rest, " +") {
+		return 0, 0, false
+	}
+	n, rest, ok = rng(rest[2:])
+	if !ok || !strings.HasPrefix(rest, " @@") {
+		return 0, 0, false
+	}
+	return o, n, true
 }
 
 // extract recognises the formats agents print commands in; it reports
@@ -1092,13 +1182,38 @@ func (p *parenScan) scan(s string) int {
 }
 
 // startDollar begins a prompt-style command; shell continuation (a
-// trailing backslash or operator, an open quote) takes more rows.
+// trailing backslash or operator, an open quote, and at a shell prompt an
+// open loop, if or here-document continued after PS2 "> ") takes more
+// rows, joined with newlines.
 func (s *Stream) startDollar(cmd, format string, lineNo, row int) {
-	if !needsMore(cmd) {
+	if !moreLines(cmd, format) {
 		s.emitCommand(format, []string{cmd}, lineNo, row, s.commits, false)
 		return
 	}
 	s.pending = &pending{kind: pDollar, format: format, rows: []string{cmd}, size: len(cmd), line: lineNo, row: row, seq: s.commits}
+}
+
+// moreLines reports a command that continues on the next rows: needsMore,
+// and at a shell prompt also an open loop, if, function, $( or
+// here-document (bash then prompts for the rest with PS2 "> ").
+func moreLines(cmd, format string) bool {
+	if needsMore(cmd) {
+		return true
+	}
+	return format == "shell" && mayOpen(cmd) && incomplete(cmd)
+}
+
+// mayOpen is a cheap test for text that may open a compound command.
+func mayOpen(cmd string) bool {
+	if strings.ContainsAny(cmd, "({`") || strings.Contains(cmd, "<<") {
+		return true
+	}
+	for _, kw := range []string{"do", "then", "else", "case", "select"} {
+		if strings.Contains(cmd, kw) {
+			return true
+		}
+	}
+	return false
 }
 
 // needsMore reports shell text that is not complete: a trailing backslash
@@ -1165,10 +1280,14 @@ func (s *Stream) continuePending(t string) bool {
 			body = body[2:]
 		} else if body == ">" {
 			body = ""
+		} else if p.format == "shell" {
+			// At a shell prompt the rest comes after PS2; anything
+			// else (^C, a new prompt, output) ends the command.
+			return false
 		} else {
 			body = t
 		}
-		if !s.addRow(p, body) || !needsMore(strings.Join(p.rows, "\n")) {
+		if !s.addRow(p, body) || !moreLines(strings.Join(p.rows, "\n"), p.format) {
 			// Complete, or too long to take more: analysed as it is.
 			s.finishPending()
 		}
@@ -1614,6 +1733,9 @@ func commandish(cmd string) bool {
 	}
 	w := f[0]
 	c := w[0]
+	if assignment(w) {
+		return true // + TODAY=2025-06-11
+	}
 	if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '/' || c == '~' || c == '\'' || c == '"' || c == '[' || c == '_') {
 		return false
 	}
@@ -1621,6 +1743,21 @@ func commandish(cmd string) bool {
 		return false
 	}
 	return !strings.HasSuffix(cmd, ".") || knownFirst(cmd)
+}
+
+// assignment reports a shell variable assignment word: NAME=value.
+func assignment(w string) bool {
+	eq := strings.IndexByte(w, '=')
+	if eq <= 0 {
+		return false
+	}
+	for i := 0; i < eq; i++ {
+		c := w[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // ---- events ----
