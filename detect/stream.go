@@ -1,10 +1,13 @@
 package detect
 
 import (
+	"bytes"
 	"math"
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // Stream scans an agent's terminal output, fed chunk by chunk as it is read
@@ -16,12 +19,20 @@ import (
 // It understands the terminal only as far as extraction needs: escape
 // sequences (CSI, OSC, DCS, SOS, PM, APC) are dropped, carriage returns and
 // cursor movement within a line overwrite it, and a line is taken when the
-// cursor leaves it (a newline or a vertical move). A tool line a TUI redraws
-// again and again yields one event: a command seen again after the cursor
-// went back up over its earlier print (or the screen was cleared) is a
-// redraw, not a new command. Memory is bounded whatever the input: lines are
-// cut at 64 KB, multi-line commands at 40 rows, and the memories behind
-// dedupe and credential tracking are bounded rings.
+// cursor leaves it (a newline or a vertical move). A command is reported
+// once however often the agent's UI redraws it: the same command (after
+// whitespace normalisation) seen again within the last recentLines lines,
+// after the cursor went back up over its earlier print, or in a reprint
+// after the screen was cleared, is a redraw, not a new command. TUIs print a
+// tool line again below its first print (the permission dialog, the history
+// line after the live one), and a second event would freeze the agent twice
+// for one action. A command is taken as early as the output shows it:
+// Codex's approval overlay ("$ cmd" under "Would you like to run the
+// following command?") before the command runs, and codex exec's command
+// line while it runs, before the line ends with its exit status. Memory is
+// bounded whatever the input: lines are cut at 64 KB, multi-line commands
+// at 40 rows, and the memories behind dedupe and credential tracking are
+// bounded rings.
 //
 // A Stream is not safe for concurrent use; Write's cost is proportional to
 // the chunk plus the analysis of the commands it completes.
@@ -71,6 +82,10 @@ type Stream struct {
 	keyLine    int
 	hintFile   string // the file the last command printed (cat x, Read(x))
 	hintSeq    int
+	askSeq     int  // commit count at Codex's "Would you like to run" title (0: none)
+	diffMinus  bool // the last line was a diff's "--- a/file" header
+	hunkOld    int  // lines of the current diff hunk still to come
+	hunkNew    int
 
 	creds     map[string]seenCredential
 	credOrder []string
@@ -87,7 +102,8 @@ type StreamEvent struct {
 	// Line is the 1-based output line (newlines seen + 1) where it started.
 	Line int `json:"line"`
 	// Format is how the agent printed it: "claude" (● Bash(…), ● desc /
-	// ⎿ $ cmd), "claude-legacy" (⏺ Bash(…)), "codex" (• Ran …, exec …),
+	// ⎿ $ cmd), "claude-legacy" (⏺ Bash(…)), "codex" (• Ran …, exec …,
+	// the approval overlay's $ cmd),
 	// "gemini" (Shell tool boxes), "shell" ($ cmd, # cmd) or "xtrace" (+ cmd).
 	Format string `json:"format,omitempty"`
 	// Truncated says the agent's display cut the command short (…): what
@@ -113,7 +129,8 @@ const (
 const (
 	maxLine         = 64 << 10 // bytes kept of one line
 	maxPendingRows  = 40       // rows of one multi-line command
-	dedupeWindow    = 4096     // lines within which a redrawn command is the same command
+	recentLines     = 500      // lines within which the same command again is a redraw, wherever it is printed
+	dedupeWindow    = 4096     // lines within which a command printed over its earlier print is the same command
 	replayWindow    = 20000    // lines after a clear within which a reprinted command is a replay
 	maxSeen         = 4096     // commands remembered for dedupe
 	maxCreds        = 1024     // credentials remembered
@@ -121,6 +138,7 @@ const (
 	maxLows         = 4096     // redraw marks kept
 	maxKeyRows      = 200      // rows of a private key block
 	hintLines       = 400      // lines a "cat FILE" names the source of what follows
+	askLines        = 12       // lines from Codex's approval title to its "$ command"
 	fenceResetLines = 500      // a ``` block left open this long is closed
 )
 
@@ -241,6 +259,7 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 		}
 		i++
 	}
+	s.execEarly()
 	return s.events
 }
 
@@ -754,11 +773,12 @@ func trimRight(b []byte) []byte {
 
 // Multi-line constructs being assembled.
 const (
-	pClaude = iota + 1 // ● Bash( … ) over several rows
-	pDollar            // $ cmd or ⎿  $ cmd continued (\, open quote, PS2 "> ")
-	pCodex             // • Ran cmd with "│" continuation rows
-	pExec              // codex "exec" alone on a row: the command follows
-	pGemini            // Gemini confirmation: the full command under a "?" title
+	pClaude   = iota + 1 // ● Bash( … ) over several rows
+	pDollar              // $ cmd or ⎿  $ cmd continued (\, open quote, PS2 "> ")
+	pCodex               // • Ran cmd with "│" continuation rows
+	pExec                // codex "exec" alone on a row: the command follows
+	pGemini              // Gemini confirmation: the full command under a "?" title
+	pCodexAsk            // Codex approval overlay: "$ cmd" and its further lines
 )
 
 type pending struct {
@@ -773,6 +793,7 @@ type pending struct {
 	title          string // pGemini: the title's command, used when no body is found
 	titleTrunc     bool
 	boxed          bool
+	indent         int // pCodexAsk: the overlay's indentation
 }
 
 // line handles one line of output: row is the cursor row it was on.
@@ -785,6 +806,10 @@ func (s *Stream) line(t string, lineNo, row int) {
 			return
 		}
 		s.finishPending()
+	}
+	if s.diffLine(t) {
+		s.scanCredentials(t, lineNo)
+		return
 	}
 	ind := 0
 	for ind < len(t) && t[ind] == ' ' {
@@ -813,6 +838,89 @@ func (s *Stream) line(t string, lineNo, row int) {
 		}
 		s.scanCredentials(t, lineNo)
 	}
+}
+
+// diffLine reports a line of a unified diff (git diff, diff -u): its
+// "+++ b/file" header and the "+"/"-"/" " lines of a hunk, which a "+ "
+// would make look like xtrace. A hunk's header says how many lines it
+// has, so what follows it is read as output again.
+func (s *Stream) diffLine(t string) bool {
+	minus := s.diffMinus
+	s.diffMinus = strings.HasPrefix(t, "--- ")
+	if s.hunkOld > 0 || s.hunkNew > 0 {
+		// Each line must fit the counts left: a diff cut short (git
+		// diff | head) ends at the first line that does not.
+		switch {
+		case (t == "" || t[0] == ' ') && s.hunkOld > 0 && s.hunkNew > 0:
+			s.hunkOld--
+			s.hunkNew--
+			return true
+		case t != "" && t[0] == '-' && s.hunkOld > 0:
+			s.hunkOld--
+			return true
+		case t != "" && t[0] == '+' && s.hunkNew > 0:
+			s.hunkNew--
+			return true
+		case t != "" && t[0] == '\\': // \ No newline at end of file
+			return true
+		}
+		s.hunkOld, s.hunkNew = 0, 0
+	}
+	if t == "" {
+		return false
+	}
+	switch t[0] {
+	case '+':
+		return minus && strings.HasPrefix(t, "+++ ")
+	case '@':
+		// @@ -12,4 +12,5 @@ context
+		o, n, ok := hunkHeader(t)
+		if ok {
+			s.hunkOld, s.hunkNew = o, n
+		}
+		return ok
+	}
+	return false
+}
+
+// hunkHeader reads the line counts of "@@ -a[,b] +c[,d] @@".
+func hunkHeader(t string) (o, n int, ok bool) {
+	rest, found := strings.CutPrefix(t, "@@ -")
+	if !found {
+		return 0, 0, false
+	}
+	rng := func(r string) (int, string, bool) {
+		i := 0
+		for i < len(r) && r[i] >= '0' && r[i] <= '9' {
+			i++
+		}
+		if i == 0 {
+			return 0, r, false
+		}
+		n := 1
+		if i < len(r) && r[i] == ',' {
+			j := i + 1
+			n = 0
+			for j < len(r) && r[j] >= '0' && r[j] <= '9' && n < 1<<20 {
+				n = n*10 + int(r[j]-'0')
+				j++
+			}
+			if j == i+1 {
+				return 0, r, false
+			}
+			i = j
+		}
+		return n, r[i:], true
+	}
+	o, rest, ok = rng(rest)
+	if !ok || !strings.HasPrefix(rest, " +") {
+		return 0, 0, false
+	}
+	n, rest, ok = rng(rest[2:])
+	if !ok || !strings.HasPrefix(rest, " @@") {
+		return 0, 0, false
+	}
+	return o, n, true
 }
 
 // extract recognises the formats agents print commands in; it reports
@@ -883,6 +991,9 @@ func (s *Stream) extract(body string, ind, lineNo, row int) bool {
 	if ind <= 4 && !s.fence && r >= 0x80 && s.gemini(body, false, lineNo, row) {
 		return true
 	}
+	if ind <= 4 && !s.fence && (r == '$' || r == 'W') && s.codexAsk(body, ind, lineNo, row) {
+		return true
+	}
 	if ind != 0 {
 		return false
 	}
@@ -900,6 +1011,52 @@ func (s *Stream) extract(body string, ind, lineNo, row int) bool {
 	}
 	s.startDollar(cmd, format, lineNo, row)
 	return true
+}
+
+// codexAsk recognises Codex's approval overlay: "Would you like to run the
+// following command?", maybe an "Environment:" and a "Reason:" line, then
+// the command after "$ " (its further lines below it, at the overlay's
+// indentation), then the options. The command is caught while Codex asks,
+// before it runs.
+func (s *Stream) codexAsk(body string, ind, lineNo, row int) bool {
+	if body == "Would you like to run the following command?" {
+		s.askSeq = s.commits
+		return false
+	}
+	if s.askSeq == 0 || s.commits-s.askSeq > askLines || !strings.HasPrefix(body, "$ ") {
+		return false
+	}
+	s.askSeq = 0
+	cmd := strings.TrimLeft(body[2:], " ")
+	s.pending = &pending{kind: pCodexAsk, format: "codex", rows: []string{cmd}, size: len(cmd), line: lineNo, row: row, seq: s.commits, indent: ind}
+	return true
+}
+
+// askRow takes a further row of the command in Codex's approval overlay;
+// false at the options or anything less indented.
+func (s *Stream) askRow(p *pending, t string) bool {
+	ind := 0
+	for ind < len(t) && t[ind] == ' ' {
+		ind++
+	}
+	body := t[ind:]
+	if body == "" || ind < p.indent || strings.HasPrefix(body, "›") || strings.HasPrefix(body, "Press enter") || optionRow(body) {
+		return false
+	}
+	if !s.addRow(p, t[p.indent:]) {
+		s.finishPending()
+		return false
+	}
+	return true
+}
+
+// optionRow is a numbered choice: "1. Yes, proceed (y)".
+func optionRow(b string) bool {
+	i := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	return i > 0 && i <= 2 && strings.HasPrefix(b[i:], ". ")
 }
 
 // toolCall parses "Name(" at the start of a Claude bullet line.
@@ -1025,13 +1182,38 @@ func (p *parenScan) scan(s string) int {
 }
 
 // startDollar begins a prompt-style command; shell continuation (a
-// trailing backslash or operator, an open quote) takes more rows.
+// trailing backslash or operator, an open quote, and at a shell prompt an
+// open loop, if or here-document continued after PS2 "> ") takes more
+// rows, joined with newlines.
 func (s *Stream) startDollar(cmd, format string, lineNo, row int) {
-	if !needsMore(cmd) {
+	if !moreLines(cmd, format) {
 		s.emitCommand(format, []string{cmd}, lineNo, row, s.commits, false)
 		return
 	}
 	s.pending = &pending{kind: pDollar, format: format, rows: []string{cmd}, size: len(cmd), line: lineNo, row: row, seq: s.commits}
+}
+
+// moreLines reports a command that continues on the next rows: needsMore,
+// and at a shell prompt also an open loop, if, function, $( or
+// here-document (bash then prompts for the rest with PS2 "> ").
+func moreLines(cmd, format string) bool {
+	if needsMore(cmd) {
+		return true
+	}
+	return format == "shell" && mayOpen(cmd) && incomplete(cmd)
+}
+
+// mayOpen is a cheap test for text that may open a compound command.
+func mayOpen(cmd string) bool {
+	if strings.ContainsAny(cmd, "({`") || strings.Contains(cmd, "<<") {
+		return true
+	}
+	for _, kw := range []string{"do", "then", "else", "case", "select"} {
+		if strings.Contains(cmd, kw) {
+			return true
+		}
+	}
+	return false
 }
 
 // needsMore reports shell text that is not complete: a trailing backslash
@@ -1098,11 +1280,15 @@ func (s *Stream) continuePending(t string) bool {
 			body = body[2:]
 		} else if body == ">" {
 			body = ""
+		} else if p.format == "shell" {
+			// At a shell prompt the rest comes after PS2; anything
+			// else (^C, a new prompt, output) ends the command.
+			return false
 		} else {
 			body = t
 		}
-		s.addRow(p, body)
-		if !needsMore(strings.Join(p.rows, "\n")) {
+		if !s.addRow(p, body) || !moreLines(strings.Join(p.rows, "\n"), p.format) {
+			// Complete, or too long to take more: analysed as it is.
 			s.finishPending()
 		}
 		return true
@@ -1117,11 +1303,13 @@ func (s *Stream) continuePending(t string) bool {
 		}
 		s.addRow(p, cutAt(row, "  └ ", "  │ "))
 		return true
+	case pCodexAsk:
+		return s.askRow(p, t)
 	case pExec:
 		if body == "" {
 			return true
 		}
-		cmd, _ := cutInDir(t)
+		cmd, _ := cutInDir(cutExecStatus(t))
 		p.rows = []string{cmd}
 		s.finishPending()
 		return true
@@ -1204,11 +1392,15 @@ func (s *Stream) finishPending() {
 	if len(rows) == 0 {
 		return
 	}
-	if p.kind == pDollar {
+	join := joinWrap
+	switch p.kind {
+	case pDollar:
 		// A shell echoes the newlines that were typed: no wrapping to guess.
 		rows = []string{strings.Join(rows, "\n")}
+	case pCodex, pCodexAsk:
+		join = joinLines
 	}
-	s.emitCommandRows(p.format, rows, p.widths, p.line, p.row, p.seq, p.truncated)
+	s.emitCommandRows(p.format, rows, p.widths, join, p.line, p.row, p.seq, p.truncated)
 }
 
 // gemini recognises a Gemini CLI tool line: "│ ✓  Shell cmd [in dir]
@@ -1346,16 +1538,80 @@ func codexExec(t string) (cmd string, alone, ok bool) {
 	return cmd, false, true
 }
 
-// cutInDir removes a trailing " in /dir".
+// cutInDir removes a trailing " in /dir" (the directory may have spaces;
+// the command before it must be complete).
 func cutInDir(cmd string) (string, bool) {
 	cmd = strings.TrimSpace(cmd)
 	if j := strings.LastIndex(cmd, " in "); j > 0 {
 		d := cmd[j+4:]
-		if d != "" && !strings.ContainsAny(d, " '\"") && (d[0] == '/' || d[0] == '~' || d[0] == '.') {
+		if d != "" && !strings.ContainsAny(d, "'\"") && (d[0] == '/' || d[0] == '~' || d[0] == '.') && !needsMore(cmd[:j]) {
 			return cmd[:j], true
 		}
 	}
 	return cmd, false
+}
+
+// cutExecStatus removes what codex exec appends to the command's line when
+// it ends: " succeeded in 212ms:", " exited 1 in 41.2s:", " exited -1:".
+func cutExecStatus(t string) string {
+	t = strings.TrimRight(t, " ")
+	if !strings.HasSuffix(t, ":") {
+		return t
+	}
+	body := t[:len(t)-1]
+	cut := func(j int, rest string) (string, bool) {
+		// rest follows the status word: optional " in <duration>".
+		if rest == "" {
+			return body[:j], true
+		}
+		if d, ok := strings.CutPrefix(rest, " in "); ok && d != "" && strings.Trim(d, "0123456789.hmsµ ") == "" {
+			return body[:j], true
+		}
+		return "", false
+	}
+	if j := strings.LastIndex(body, " succeeded"); j > 0 {
+		if c, ok := cut(j, body[j+len(" succeeded"):]); ok {
+			return c
+		}
+	}
+	if j := strings.LastIndex(body, " exited "); j > 0 {
+		rest := body[j+len(" exited "):]
+		k := 0
+		if k < len(rest) && rest[k] == '-' {
+			k++
+		}
+		for k < len(rest) && rest[k] >= '0' && rest[k] <= '9' {
+			k++
+		}
+		if k > 0 && rest[k-1] != '-' {
+			if c, ok := cut(j, rest[k:]); ok {
+				return c
+			}
+		}
+	}
+	return t
+}
+
+// execEarly takes the command of codex exec's line while the command runs:
+// the line ends only when the command does (" succeeded in 41.2s:"), and a
+// command found then is found too late. Only a shell -c script whose
+// closing quote is followed by " in /dir" is taken early: the command's end
+// is certain, whatever part of the directory the chunk holds.
+func (s *Stream) execEarly() {
+	p := s.pending
+	if p == nil || p.kind != pExec || len(s.buf) == 0 || len(s.buf) > 8<<10 {
+		return
+	}
+	if j := bytes.LastIndex(s.buf, []byte(" in ")); j < 1 || s.buf[j-1] != '\'' && s.buf[j-1] != '"' {
+		return
+	}
+	t := strings.TrimSpace(string(s.buf))
+	cmd, dir := cutInDir(t)
+	if !dir || cmd == "" || !shellC(cmd) || (cmd[len(cmd)-1] != '\'' && cmd[len(cmd)-1] != '"') {
+		return
+	}
+	p.rows = []string{cmd}
+	s.finishPending()
 }
 
 func shellC(cmd string) bool {
@@ -1477,6 +1733,9 @@ func commandish(cmd string) bool {
 	}
 	w := f[0]
 	c := w[0]
+	if assignment(w) {
+		return true // + TODAY=2025-06-11
+	}
 	if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '/' || c == '~' || c == '\'' || c == '"' || c == '[' || c == '_') {
 		return false
 	}
@@ -1484,6 +1743,21 @@ func commandish(cmd string) bool {
 		return false
 	}
 	return !strings.HasSuffix(cmd, ".") || knownFirst(cmd)
+}
+
+// assignment reports a shell variable assignment word: NAME=value.
+func assignment(w string) bool {
+	eq := strings.IndexByte(w, '=')
+	if eq <= 0 {
+		return false
+	}
+	for i := 0; i < eq; i++ {
+		c := w[i]
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // ---- events ----
@@ -1494,10 +1768,18 @@ func commandish(cmd string) bool {
 // real newline), since the display does not say which; the most
 // concerning reading is the one reported.
 func (s *Stream) emitCommand(format string, rows []string, lineNo, row, seq int, truncated bool) {
-	s.emitCommandRows(format, rows, nil, lineNo, row, seq, truncated)
+	s.emitCommandRows(format, rows, nil, joinWrap, lineNo, row, seq, truncated)
 }
 
-func (s *Stream) emitCommandRows(format string, rows []string, widths []int, lineNo, row, seq int, truncated bool) {
+// How the rows of a command shown over several display rows most likely
+// join: Claude Code wraps one long line (at spaces), Codex prints each line
+// of the command on its own │ row.
+const (
+	joinWrap = iota
+	joinLines
+)
+
+func (s *Stream) emitCommandRows(format string, rows []string, widths []int, join int, lineNo, row, seq int, truncated bool) {
 	if n := len(rows); n > 0 && strings.HasSuffix(strings.TrimRight(rows[n-1], " "), "…") {
 		rows[n-1] = strings.TrimSuffix(strings.TrimRight(rows[n-1], " "), "…")
 		truncated = true
@@ -1505,15 +1787,33 @@ func (s *Stream) emitCommandRows(format string, rows []string, widths []int, lin
 	if strings.TrimSpace(strings.Join(rows, "")) == "" || s.duplicate(strings.Join(rows, " "), row, seq, truncated) {
 		return
 	}
+	readings := s.joinings(rows, widths, join)
+	if len(readings) > 1 && !truncated {
+		// A reading that is not valid shell is an artefact of joining
+		// the rows wrong (a loop's lines joined into one), not what the
+		// agent ran, when another reading is valid.
+		valid := readings[:0:0]
+		for _, c := range readings {
+			if parses(c) {
+				valid = append(valid, c)
+			}
+		}
+		if len(valid) > 0 {
+			readings = valid
+		}
+	}
 	var best string
 	var res Result
 	have := false
-	for _, c := range s.joinings(rows, widths) {
+	for _, c := range readings {
 		c = strings.TrimSpace(c)
 		if c == "" {
 			continue
 		}
 		r := s.analyse(c)
+		if truncated {
+			r = cutShort(c, r)
+		}
 		if !have || moreConcerning(r, res) {
 			best, res, have = c, r, true
 		}
@@ -1551,28 +1851,87 @@ func copyResult(r Result) Result {
 	return r
 }
 
-func (s *Stream) joinings(rows []string, widths []int) []string {
+// parses reports whether text is valid shell.
+func parses(text string) bool {
+	_, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	return err == nil
+}
+
+// incomplete reports whether text is the beginning of valid shell that more
+// input would complete: an open quote, loop, $( or here-document.
+func incomplete(text string) bool {
+	_, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(text), "")
+	if err == nil {
+		return false
+	}
+	return syntax.IsIncomplete(err) || strings.Contains(err.Error(), "unclosed here-document")
+}
+
+// cutShort adjusts the analysis of a command the display cut short: when
+// what is shown is the valid beginning of a command, its not parsing is the
+// display's doing, not a sign of obfuscation (Claude Code shows only the
+// first line of `git commit -m "$(cat <<'EOF'`). What the visible part
+// does is still judged.
+func cutShort(cmd string, r Result) Result {
+	has := false
+	for _, f := range r.Findings {
+		if f.Rule == "opaque.unparsable" {
+			has = true
+		}
+	}
+	if !has || !incomplete(cmd) {
+		return r
+	}
+	kept := r.Findings[:0]
+	r.Verdict = Allow
+	for _, f := range r.Findings {
+		if f.Rule != "opaque.unparsable" {
+			kept = append(kept, f)
+			r.Verdict = max(r.Verdict, f.Verdict)
+		}
+	}
+	r.Findings = kept
+	return r
+}
+
+// joinings are the ways the rows may join into the command, the likeliest
+// first (the one reported unless another is more concerning).
+func (s *Stream) joinings(rows []string, widths []int, join int) []string {
 	if len(rows) == 1 {
 		return rows
 	}
+	lines := strings.Join(rows, "\n")
+	// A wrapped row carries no indentation of its own.
+	flat := make([]string, len(rows))
+	for i, r := range rows {
+		if i > 0 {
+			r = strings.TrimLeft(r, " ")
+		}
+		flat[i] = r
+	}
+	var out []string
 	if s.cols > 0 && len(widths) == len(rows) {
 		// The width says where the display broke rows: inside a word
 		// when the row is full, at a space otherwise. A real newline in
 		// the command is the other reading.
 		var b strings.Builder
-		for i, r := range rows {
+		for i, r := range flat {
 			if i > 0 && widths[i-1] < s.cols {
 				b.WriteByte(' ')
 			}
 			b.WriteString(r)
 		}
-		return []string{b.String(), strings.Join(rows, "\n")}
+		out = []string{b.String()}
+	} else {
+		out = []string{strings.Join(flat, " ")}
+		if j := strings.Join(flat, ""); j != out[0] {
+			out = append(out, j)
+		}
 	}
-	out := []string{strings.Join(rows, " ")}
-	if j := strings.Join(rows, ""); j != out[0] {
-		out = append(out, j)
+	if join == joinLines {
+		return append([]string{lines}, out...)
 	}
-	return append(out, strings.Join(rows, "\n"))
+	return append(out, lines)
 }
 
 func moreConcerning(a, b Result) bool {
@@ -1589,12 +1948,17 @@ func moreConcerning(a, b Result) bool {
 	return sa > sb
 }
 
-// duplicate reports a command already reported whose earlier print has
-// since been redrawn over: the cursor went back up to its row (a TUI
-// repainting its live region), the screen jumped or was cleared. A
-// command printed again below its earlier print, with nothing redrawn in
-// between, is a new command (the agent ran it again). A truncated command
+// duplicate reports a command already reported that is shown again: seen
+// within the last recentLines lines (each sighting renews it, so a command
+// a spinner redraws for an hour stays one command), printed where the
+// cursor went back up over its earlier print (a TUI repainting its live
+// region), or reprinted after the screen was cleared. A truncated command
 // that begins a command reported recently is a shortened redraw of it.
+//
+// The price: an agent that really runs the same command twice within
+// recentLines lines is reported once. The operator has already judged
+// that exact command; a second freeze for it would teach them to approve
+// blindly.
 func (s *Stream) duplicate(cmd string, row, seq int, truncated bool) bool {
 	norm := strings.Join(strings.Fields(cmd), " ")
 	if truncated {
@@ -1611,6 +1975,9 @@ func (s *Stream) duplicate(cmd string, row, seq int, truncated bool) bool {
 	s.nrecent++
 	if !ok {
 		return false
+	}
+	if seq-e.seq <= recentLines {
+		return true
 	}
 	if e.clear != s.clearGen && seq-s.clearSeq <= replayWindow {
 		return true

@@ -75,6 +75,9 @@ var streamCases = []streamCase{
 	{"claude truncated inside a quote",
 		"● Bash(zap -m 'a message that the display cut sho…)\r\n  ⎿  Running…\r\n",
 		[]string{`claude 1 "zap -m 'a message that the display cut sho" …`}},
+	{"claude tool line shown again below, after a dialog",
+		"● Bash(zap a)\r\n\r\n Bash command\r\n\r\n   zap a\r\n Do you want to proceed?\r\n ❯ 1. Yes\r\n● Bash(zap a)\r\n  ⎿  Running…\r\n",
+		[]string{`claude 1 "zap a"`}},
 	{"claude description then $ command",
 		"● Delete the build artifacts\r\n  ⎿  $ zap build/\r\n",
 		[]string{`claude 2 "zap build/"`}},
@@ -104,12 +107,25 @@ var streamCases = []streamCase{
 	{"codex ran",
 		"\x1b[1m•\x1b[0m Ran \x1b[36mzap\x1b[0m --force\r\n  └ done\r\n",
 		[]string{`codex 1 "zap --force"`}},
+	// Codex prints each line of a command on its own │ row: the rows join
+	// with newlines, keeping the indentation after "│ ".
 	{"codex multi-line command",
 		"• Running bash -lc 'cd /srv &&\r\n  │ zap data'\r\n  └ (no output)\r\n",
-		[]string{`codex 1 "bash -lc 'cd /srv && zap data'"`}},
+		[]string{`codex 1 "bash -lc 'cd /srv &&\nzap data'"`}},
+	{"codex loop keeps its lines and indentation",
+		"• Ran for f in *.log; do\r\n  │   zap \"$f\"\r\n  │ done\r\n  └ (no output)\r\n",
+		[]string{`codex 1 "for f in *.log; do\n  zap \"$f\"\ndone"`}},
 	{"codex continuation cut short",
 		"• Ran zap a\r\n  │ b\r\n  │ c\r\n  │ … +3 lines\r\n  └ x\r\n",
-		[]string{`codex 1 "zap a b c" …`}},
+		[]string{`codex 1 "zap a\nb\nc" …`}},
+	{"codex approval overlay",
+		"  Would you like to run the following command?\r\n\r\n  Reason: clean up\r\n\r\n  $ zap --all /srv\r\n\r\n› 1. Yes, proceed (y)\r\n  2. No (esc)\r\n" +
+			"✔ You approved codex to run zap --all /srv this time\r\n• Running zap --all /srv\r\n",
+		[]string{`codex 5 "zap --all /srv"`}},
+	{"codex approval overlay, multi-line command, absolute positioning",
+		"\x1b[29;1H  Would you like to run the following command?\x1b[K\x1b[31;1H  $ for d in a b; do\x1b[K\x1b[32;1H    zap \"$d\"\x1b[K\x1b[33;1H  done\x1b[K\x1b[35;1H› 1. Yes, proceed (y)\x1b[K",
+		[]string{`codex 1 "for d in a b; do\n  zap \"$d\"\ndone"`}},
+	{"a $ line without the approval title is not a command", "  $ zap /\r\n", nil},
 	{"codex you ran",
 		"◦ You ran zap home\r\n",
 		[]string{`codex 1 "zap home"`}},
@@ -119,6 +135,11 @@ var streamCases = []streamCase{
 	{"codex exec on its own row",
 		"exec\r\nbash -lc 'zap w' in /tmp\r\n succeeded in 3ms:\r\n",
 		[]string{`codex 1 "bash -lc 'zap w'"`}},
+	{"codex exec status on the command's line",
+		"exec\r\n/bin/bash -lc 'zap w' in /home/u/my code succeeded in 212ms:\r\nok\r\n" +
+			"exec\r\n/bin/bash -lc 'zap v' in /srv exited 1 in 1m 12s:\r\n" +
+			"exec\r\n/bin/bash -lc 'zap u' in /srv exited -1:\r\n",
+		[]string{`codex 1 "/bin/bash -lc 'zap w'"`, `codex 4 "/bin/bash -lc 'zap v'"`, `codex 6 "/bin/bash -lc 'zap u'"`}},
 
 	// Gemini CLI.
 	{"gemini box",
@@ -148,14 +169,29 @@ var streamCases = []streamCase{
 		"$ zap a\r\nuser@host:~/proj$ zap b\r\n[root@db01 ~]# zap c\r\n/app # zap e\r\n# zap f\r\n",
 		[]string{`shell 1 "zap a"`, `shell 2 "zap b"`, `shell 3 "zap c"`, `shell 4 "zap e"`, `shell 5 "zap f"`}},
 	{"xtrace",
-		"+ zap g\r\n++ dirname /x/y\r\n",
-		[]string{`xtrace 1 "zap g"`, `xtrace 2 "dirname /x/y"`}},
+		"+ zap g\r\n++ dirname /x/y\r\n+ TODAY=2025-06-11\r\n+++ basename /x\r\n",
+		[]string{`xtrace 1 "zap g"`, `xtrace 2 "dirname /x/y"`, `xtrace 3 "TODAY=2025-06-11"`, `xtrace 4 "basename /x"`}},
+	{"diff headers and hunks are not xtrace",
+		"--- a/deploy.sh\r\n+++ b/deploy.sh\r\n@@ -1,3 +1,4 @@\r\n set -e\r\n-zap old\r\n+ zap new\r\n+ zap more\r\n\r\n+ zap after\r\n",
+		[]string{`xtrace 9 "zap after"`}},
 	{"shell continuation",
 		"$ zap \\\r\n> --all \\\r\n> /srv\r\nok\r\n",
 		[]string{"shell 1 \"zap \\\\\\n--all \\\\\\n/srv\""}},
 	{"shell open quote",
 		"$ zap 'a\r\n> b'\r\n",
 		[]string{"shell 1 \"zap 'a\\nb'\""}},
+	{"shell loop over PS2 lines",
+		"user@host:~$ for f in *.tmp; do\r\n> zap \"$f\"\r\n> done\r\nuser@host:~$ ls\r\n",
+		[]string{"shell 1 \"for f in *.tmp; do\\nzap \\\"$f\\\"\\ndone\"", `shell 4 "ls"`}},
+	{"shell here-document over PS2 lines",
+		"$ cat <<EOF | sh\r\n> zap /srv\r\n> EOF\r\n",
+		[]string{"shell 1 \"cat <<EOF | sh\\nzap /srv\\nEOF\""}},
+	{"shell loop abandoned with ^C",
+		"user@host:~$ while true; do\r\n> ^C\r\nuser@host:~$ zap k\r\n",
+		[]string{"shell 1 \"while true; do\\n^C\"", `shell 3 "zap k"`}},
+	{"npm output after a complete line is no continuation",
+		"$ npm run build\r\n\r\n> shop@1.0.0 build\r\n> zap dist\r\n",
+		[]string{`shell 1 "npm run build"`}},
 	{"typed with backspaces",
 		"$ zap wrong\b\b\b\b\b\x1b[Kright\r\n",
 		[]string{`shell 1 "zap right"`}},
@@ -312,16 +348,91 @@ func TestStreamRedrawIsOneEvent(t *testing.T) {
 	}
 }
 
-func TestStreamRerunIsTwoEvents(t *testing.T) {
-	// The agent runs the same command again: the first print stays above,
-	// the live region below it is redrawn, the second print is new.
+// The same command shown again soon after is a redraw, wherever it is
+// printed (TUIs print a tool line again below its first print); only
+// after recentLines lines is it a new command.
+func TestStreamRepeat(t *testing.T) {
 	again := inkSession() + "● Bash(zap build)\n  ⎿  Running…\n"
-	if got := streamSummary(scanAll(again)); len(got) != 2 {
-		t.Fatalf("claude rerun: %q", got)
+	if got := streamSummary(scanAll(again)); len(got) != 1 {
+		t.Fatalf("claude reprint: %q", got)
 	}
 	shell := "$ zap n\r\nfailed\r\n$ zap n\r\n"
-	if got := streamSummary(scanAll(shell)); len(got) != 2 {
+	if got := streamSummary(scanAll(shell)); len(got) != 1 {
+		t.Fatalf("shell repeat: %q", got)
+	}
+	// A spinner that redraws its command for longer than the window stays
+	// one command: each sighting renews it.
+	var b strings.Builder
+	for i := 0; i < 3*recentLines; i++ {
+		b.WriteString("● Bash(zap spin)\r\n  ⎿  Running…\r\n")
+	}
+	if got := streamSummary(scanAll(b.String())); len(got) != 1 {
+		t.Fatalf("long redraw: %d events", len(got))
+	}
+	// Long after, it is run again.
+	later := "$ zap n\r\n" + strings.Repeat("output\r\n", recentLines+1) + "$ zap n\r\n"
+	if got := streamSummary(scanAll(later)); len(got) != 2 {
 		t.Fatalf("shell rerun: %q", got)
+	}
+}
+
+// A command the display cut short is judged by what it shows: its not
+// parsing is the display's doing (Claude Code shows only the first line of
+// a multi-line command).
+func TestStreamTruncatedFragment(t *testing.T) {
+	evs := scanAll("● Bash(git add a.sql && git commit -m \"$(cat <<'EOF'…)\r\n  ⎿  Running…\r\n")
+	if len(evs) != 1 || !evs[0].Truncated || evs[0].Result.Verdict != Allow {
+		t.Fatalf("%+v", evs)
+	}
+	evs = scanAll("● Bash(zap /srv && git commit -m \"$(cat <<'EOF'…)\r\n")
+	if len(evs) != 1 || evs[0].Result.Verdict != Pause || evs[0].Result.Top().Rule != "test.zap" {
+		t.Fatalf("%+v", evs)
+	}
+	// Not cut short: unparsable stays suspicious.
+	evs = scanAll("● Bash(rm -rf \"/var/lib/app)\r\n")
+	if len(evs) != 1 || evs[0].Result.Verdict != Pause {
+		t.Fatalf("%+v", evs)
+	}
+}
+
+// Codex's │ rows are lines of the command, or a long line Codex wrapped:
+// the newline reading is reported unless another is more concerning, and
+// a reading that is not valid shell does not count when one is.
+func TestStreamCodexRows(t *testing.T) {
+	evs := scanAll("• Ran curl -s -X\r\n  │ DELETE https://api.example.com/v1/volumes/vol_9f3\r\n  └ ok\r\n")
+	if len(evs) != 1 || evs[0].Result.Verdict != Pause || evs[0].Command != "curl -s -X DELETE https://api.example.com/v1/volumes/vol_9f3" {
+		t.Fatalf("wrapped: %+v", evs)
+	}
+	evs = scanAll("• Ran for f in build/*.tmp; do\r\n  │   rm \"$f\"\r\n  │ done\r\n  └ (no output)\r\n")
+	if len(evs) != 1 || evs[0].Command != "for f in build/*.tmp; do\n  rm \"$f\"\ndone" {
+		t.Fatalf("loop: %+v", evs)
+	}
+	for _, f := range evs[0].Result.Findings {
+		if f.Rule == "opaque.unparsable" {
+			t.Errorf("the loop's lines joined into one were analysed: %+v", f)
+		}
+	}
+}
+
+// codex exec prints the command's line while it runs and ends it only when
+// it finishes: the command is reported from the Write that shows it.
+func TestStreamCodexExecEarly(t *testing.T) {
+	s := NewStream(Context{})
+	if evs := s.Write([]byte("exec\r\n/bin/bash -lc 'zap q' in /home/u/pr")); len(evs) != 1 || evs[0].Command != "/bin/bash -lc 'zap q'" || evs[0].Line != 1 {
+		t.Fatalf("early: %q", streamSummary(evs))
+	}
+	evs := append(s.Write([]byte("oj succeeded in 41.2s:\r\nok\r\n")), s.Flush()...)
+	if len(evs) != 0 {
+		t.Fatalf("again at the end: %q", streamSummary(evs))
+	}
+	// Not yet sure where the command ends: wait.
+	s = NewStream(Context{})
+	if evs := s.Write([]byte("exec\r\n/bin/bash -lc 'for f in /srv")); len(evs) != 0 {
+		t.Fatalf("partial: %q", streamSummary(evs))
+	}
+	evs = append(s.Write([]byte("/*; do zap $f; done' in /srv succeeded in 1s:\r\n")), s.Flush()...)
+	if got := streamSummary(evs); len(got) != 1 || got[0] != `codex 1 "/bin/bash -lc 'for f in /srv/*; do zap $f; done'"` {
+		t.Fatalf("%q", got)
 	}
 }
 
