@@ -21,7 +21,7 @@ const maxDepth = 8
 
 // maxWork bounds the syntax nodes visited for one command, so a huge or
 // adversarial command is analysed in bounded time; running out is a pause.
-const maxWork = 200_000
+const maxWork = 20_000
 
 // Context is what the analysis may know besides the command.
 type Context struct {
@@ -56,6 +56,8 @@ type walker struct {
 	calling map[string]bool // functions being expanded, against recursion
 	outputs map[*syntax.Stmt]Input
 	files   map[string]Input // files written earlier in the command, by path
+	// outputDepth bounds the recursion of output through pipelines.
+	outputDepth int
 }
 
 func (w *walker) flag(ruleID, target, reason string, spans []Span) {
@@ -614,8 +616,12 @@ func (w *walker) computeOutput(st *syntax.Stmt, ws *words, stdin *Input) Input {
 	}
 	switch c := st.Cmd.(type) {
 	case *syntax.BinaryCmd:
-		if c.Op == syntax.Pipe || c.Op == syntax.PipeAll {
+		if (c.Op == syntax.Pipe || c.Op == syntax.PipeAll) && w.outputDepth < 64 {
+			// Outputs are followed through a few dozen stages; beyond
+			// that (only ever seen in adversarial input) they are unknown.
+			w.outputDepth++
 			mid := w.output(c.X, ws, stdin)
+			w.outputDepth--
 			return w.computeOutput(c.Y, ws, &mid)
 		}
 		return out
