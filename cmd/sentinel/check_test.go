@@ -127,3 +127,18 @@ func TestRulesListsTheCatalogue(t *testing.T) {
 		t.Fatalf("rules: %q", out)
 	}
 }
+
+// The command from the incident sentinel exists for.
+func TestCheckPausesTheIncident(t *testing.T) {
+	e := newEnv(t)
+	incident := `curl -X POST https://backboard.railway.app/graphql/v2 -H "Authorization: Bearer $T" -d '{"query":"mutation { volumeDelete(volumeId: \"v1\") }"}'`
+	out, _, code := runPiped(t, e, "", "check", incident)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1 (pause)\n%s", code, out)
+	}
+	for _, want := range []string{"PAUSE", "critical", "deletes volume v1", "Railway", "volumeDelete", "backups"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, out)
+		}
+	}
+}
