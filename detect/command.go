@@ -23,6 +23,10 @@ const maxDepth = 8
 // adversarial command is analysed in bounded time; running out is a pause.
 const maxWork = 20_000
 
+// hugeCommand is the size above which a command is first checked for
+// holding more commands than maxWork (see analyzeString).
+const hugeCommand = 256 << 10
+
 // Context is what the analysis may know besides the command.
 type Context struct {
 	Cwd    string  // the agent's working directory, if known
@@ -114,11 +118,16 @@ func (w *walker) analyzeString(text string, o origin) {
 	}
 	w.depth++
 	defer func() { w.depth-- }()
-	p := parsers.Get().(*syntax.Parser)
-	f, err := p.Parse(strings.NewReader(text), "")
-	parsers.Put(p) // the tree does not refer back to the parser
-	if err != nil {
-		w.fallback(text, o)
+	if len(text) > hugeCommand && manyCommands(text, maxWork) {
+		// More commands than the work budget allows: the verdict is "too
+		// large" whatever they are. Measured: the parser alone needs about
+		// 50 ms for a megabyte-long pipeline (one statement, so streaming
+		// does not help), so such text is judged word by word instead.
+		w.wordLevel(text, o)
+		if w.work < maxWork {
+			w.work = maxWork - 1
+			w.tick(o)
+		}
 		return
 	}
 	ws := &words{text: text, org: o, vars: w.varsMap()}
@@ -132,8 +141,21 @@ func (w *walker) analyzeString(text string, o origin) {
 		}
 		return strings.TrimRight(out.Text, "\n"), true // as the shell does
 	}
-	for _, st := range f.Stmts {
+	// Statements are walked as the parser produces them, so a huge command
+	// stops costing parse time once the work budget is spent (parsing all of
+	// a megabyte of statements alone takes longer than the 50 ms target).
+	// A syntax error anywhere still means the text is judged word by word:
+	// what was walked before the error is discarded.
+	before := len(w.findings)
+	p := parsers.Get().(*syntax.Parser)
+	err := p.Stmts(strings.NewReader(text), func(st *syntax.Stmt) bool {
 		w.stmt(st, ws, nil)
+		return w.work < maxWork
+	})
+	parsers.Put(p) // the trees do not refer back to the parser
+	if err != nil {
+		w.findings = w.findings[:before]
+		w.fallback(text, o)
 	}
 }
 
@@ -210,7 +232,7 @@ func (w *walker) stmt(st *syntax.Stmt, ws *words, stdin *Input) {
 			for _, item := range wi.Items {
 				w.substs(item, ws)
 				a := ws.arg(item)
-				items = append(items, splitFields(a, item)...)
+				items = appendFields(items, a, item)
 			}
 			vars := w.varsMap()
 			// The body runs with each item in turn: follow it for each
@@ -376,7 +398,7 @@ func (w *walker) call(c *syntax.CallExpr, ws *words, stdin *Input, redirs []Redi
 	for _, word := range c.Args {
 		a := ws.arg(word)
 		w.annotate(&a, word, ws)
-		args = append(args, splitFields(a, word)...)
+		args = appendFields(args, a, word)
 	}
 	start, end := int(st.Pos().Offset()), int(st.End().Offset())
 	inv := &Invocation{Args: args, Env: env, Stdin: stdin, Redirs: redirs, Span: ws.org.span(start, end), w: w, org: ws.org, ws: ws}
@@ -385,21 +407,17 @@ func (w *walker) call(c *syntax.CallExpr, ws *words, stdin *Input, redirs []Redi
 	w.run(inv)
 }
 
-// splitFields does the shell's field splitting: an unquoted expansion whose
+// appendFields appends a with the shell's field splitting: an unquoted expansion whose
 // value is known and has spaces (CMD="rm -rf"; $CMD ~) becomes several
 // words.
-func splitFields(a Arg, word *syntax.Word) []Arg {
+func appendFields(dst []Arg, a Arg, word *syntax.Word) []Arg {
 	if a.Quoted || plainWord(word) || !a.Known() || !strings.ContainsAny(a.Value, " \t\n") {
-		return []Arg{a}
+		return append(dst, a)
 	}
-	var out []Arg
-	for _, f := range strings.Fields(a.Value) {
-		out = append(out, Arg{Value: f, Raw: a.Raw, Span: a.Span, substs: a.substs})
+	for f := range strings.FieldsSeq(a.Value) { // none at all: expands to nothing
+		dst = append(dst, Arg{Value: f, Raw: a.Raw, Span: a.Span, substs: a.substs})
 	}
-	if len(out) == 0 {
-		return nil // expands to nothing
-	}
-	return out
+	return dst
 }
 
 // remember notes files the command writes with known content (cat > f

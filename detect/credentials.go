@@ -184,51 +184,101 @@ func isBearerByte(c byte) bool {
 	return isAlnum(c) || c == '_' || c == '-' || c == '.' || c == '~' || c == '+' || c == '/' || c == '='
 }
 
-// credTrigger marks the bytes that can start something scan looks at:
-// separators of name=value, dashes of --flag and -----BEGIN, and the first
-// letters of known token prefixes. Everything else is skipped by a table
-// look-up.
-var credTrigger = func() (t [256]bool) {
-	for _, c := range []byte("=:-AgxsreBb") {
+// credClass sorts bytes for scan: most bytes of output are letters inside
+// words, which the scan skips a word at a time.
+const (
+	credOther = iota // punctuation, spaces: skipped
+	credWord         // a token byte: letters, digits, _ and -
+	credSep          // = and : (name=value, key: value, scheme://)
+)
+
+var credClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		if isTokByte(byte(c)) {
+			t[c] = credWord
+		}
+	}
+	t['='], t[':'] = credSep, credSep
+	return t
+}()
+
+// credStarts marks the bytes a word can start with to be looked at: the
+// dashes of --flag and -----BEGIN, and the first letters of known token
+// prefixes.
+var credStarts = func() (t [256]bool) {
+	for _, c := range []byte("-AgxsreBb") {
 		t[c] = true
 	}
 	return t
 }()
 
-// scan makes one pass over text, dispatching on the bytes that can start a
-// credential.
+// scan makes one pass over text, dispatching on separators and on the
+// first byte of each word; the rest of a word is skipped.
 func (cs *credScanner) scan(s string) {
 	n := len(s)
-	for i := 0; i < n; i++ {
+	for i := 0; i < n; {
 		c := s[i]
-		if !credTrigger[c] {
-			continue
-		}
-		switch {
-		case c == '=' || c == ':':
+		switch credClass[c] {
+		case credOther:
+			i++
+		case credSep:
 			if c == ':' && i+2 < n && s[i+1] == '/' && s[i+2] == '/' {
 				cs.url(s, i)
-				i += 2
+				i += 3
 				continue
 			}
 			cs.assignment(s, i)
-		case c == '-':
-			if i+2 < n && s[i+1] == '-' && (i == 0 || !isTokByte(s[i-1])) {
-				if s[i+2] == '-' && strings.HasPrefix(s[i:], "-----BEGIN ") {
-					if e := cs.privateKey(s, i); e > i {
-						i = e - 1
-					}
-				} else {
-					cs.flagValue(s, i)
+			i++
+		default: // the start of a word, or its rest after a jump
+			if credStarts[c] && (i == 0 || !isTokByte(s[i-1]) && (c == '-' || s[i-1] != '.')) {
+				if e := cs.wordStart(s, i); e > i {
+					i = e
+					continue
 				}
 			}
-		case i == 0 || !isTokByte(s[i-1]) && s[i-1] != '.':
-			if e := cs.token(s, i); e > i {
-				i = e - 1
+			for i++; i < n && credClass[s[i]] == credWord; i++ {
 			}
 		}
 	}
 	cs.awsSecrets(s)
+}
+
+// wordStart looks at the word starting at i; it returns where scanning
+// goes on when something matched, or i.
+func (cs *credScanner) wordStart(s string, i int) int {
+	if s[i] != '-' {
+		if i+1 < len(s) && tokenSecond(s[i], s[i+1]) {
+			return cs.token(s, i)
+		}
+		return i
+	}
+	if i+2 < len(s) && s[i+1] == '-' {
+		if s[i+2] == '-' && strings.HasPrefix(s[i:], "-----BEGIN ") {
+			return cs.privateKey(s, i)
+		}
+		cs.flagValue(s, i)
+	}
+	return i
+}
+
+// tokenSecond says whether a word starting with c1 c2 may be one of the
+// formats token knows: "s" starts many words, "sk" few.
+func tokenSecond(c1, c2 byte) bool {
+	switch c1 {
+	case 'A':
+		return c2 == 'K' || c2 == 'S' || c2 == 'I'
+	case 'g':
+		return c2 == 'h' || c2 == 'i' || c2 == 'l'
+	case 'x':
+		return c2 == 'o' || c2 == 'a'
+	case 's', 'r':
+		return c2 == 'k'
+	case 'e':
+		return c2 == 'y'
+	case 'B', 'b':
+		return c2|0x20 == 'e' || c2|0x20 == 'a'
+	}
+	return false
 }
 
 // token checks a token starting at i for the known formats; it returns

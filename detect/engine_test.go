@@ -274,6 +274,33 @@ func TestHugeCommandsAreBounded(t *testing.T) {
 	}
 }
 
+func TestMegabyteCommandsKeepTheirVerdicts(t *testing.T) {
+	// Too many commands to analyse: paused as too large, and what was seen
+	// on the way is still reported.
+	pipe := "zap x | " + strings.Repeat("cat f | ", 60_000) + "wc -l"
+	r := Command(pipe, Context{})
+	rules := map[string]bool{}
+	for _, f := range r.Findings {
+		rules[f.Rule] = true
+	}
+	if r.Verdict != Pause || !rules["opaque.too-large"] || !rules["test.zap"] {
+		t.Errorf("huge pipeline: %v %v", r.Verdict, rules)
+	}
+	// Separators inside quotes are not commands: a megabyte of data in an
+	// argument or a here-document is analysed, not waved through or paused.
+	for _, cmd := range []string{
+		"echo '" + strings.Repeat("a;b|c&", 200_000) + "'",
+		"cat <<'EOF' > data.txt\n" + strings.Repeat("row one\n", 100_000) + "EOF\n",
+	} {
+		if r := Command(cmd, Context{}); r.Verdict != Allow {
+			t.Errorf("%.40q...: %v %+v", cmd, r.Verdict, r.Top())
+		}
+	}
+	if r := Command("cat <<'EOF' > data.txt\n"+strings.Repeat("row one\n", 100_000)+"EOF\nzap x", Context{}); r.Verdict != Pause {
+		t.Errorf("command after a large here-document: %v", r.Verdict)
+	}
+}
+
 func BenchmarkHugeCommand(b *testing.B) {
 	big := strings.Repeat("echo hello; ", 90_000) // ~1 MB
 	for b.Loop() {

@@ -21,9 +21,20 @@ var riskyPrograms = map[string]bool{
 // segment between separators is treated as a command. A parse failure is
 // never a free pass.
 func (w *walker) fallback(text string, o origin) {
-	var risky []Span
-	var riskyNames []string
+	risky, riskyNames := w.wordLevel(text, o)
+	if len(risky) > 0 {
+		w.flag("opaque.unparsable", "", "is not valid shell (unbalanced quotes or brackets?) and runs "+strings.Join(dedupeStrings(riskyNames), ", ")+"; sentinel cannot tell exactly what it does", risky)
+	}
+}
+
+// wordLevel runs the analysers on each segment of text as if it were a
+// simple command, within the work budget, and returns where risky programs
+// are named.
+func (w *walker) wordLevel(text string, o origin) (risky []Span, riskyNames []string) {
 	for _, seg := range splitSegments(text) {
+		if !w.tick(o) {
+			break
+		}
 		toks := tokenize(seg.text)
 		if len(toks) == 0 {
 			continue
@@ -41,9 +52,20 @@ func (w *walker) fallback(text string, o origin) {
 			ws: &words{text: text, org: o, vars: w.varsMap()}}
 		w.run(inv)
 	}
-	if len(risky) > 0 {
-		w.flag("opaque.unparsable", "", "is not valid shell (unbalanced quotes or brackets?) and runs "+strings.Join(dedupeStrings(riskyNames), ", ")+"; sentinel cannot tell exactly what it does", risky)
-	}
+	return risky, riskyNames
+}
+
+// manyCommands reports whether text holds at least n control operators
+// (; & |) outside quotes: a cheap upper bound on the commands it holds.
+func manyCommands(text string, n int) bool {
+	count := 0
+	eachSeparator(text, func(i int) bool {
+		if c := text[i]; c == ';' || c == '&' || c == '|' {
+			count++
+		}
+		return count < n
+	})
+	return count >= n
 }
 
 func dedupeStrings(in []string) []string {
@@ -67,6 +89,20 @@ type segment struct {
 func splitSegments(text string) []segment {
 	var out []segment
 	start := 0
+	eachSeparator(text, func(i int) bool {
+		out = append(out, segment{text[start:i], start})
+		start = i + 1
+		return true
+	})
+	if start < len(text) {
+		out = append(out, segment{text[start:], start})
+	}
+	return out
+}
+
+// eachSeparator calls fn with the offset of each ; & | newline ( ) or `
+// outside quotes, until fn returns false.
+func eachSeparator(text string, fn func(i int) bool) {
 	var quote byte
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -82,14 +118,11 @@ func splitSegments(text string) []segment {
 		case c == '\\':
 			i++
 		case c == ';' || c == '&' || c == '|' || c == '\n' || c == '(' || c == ')' || c == '`':
-			out = append(out, segment{text[start:i], start})
-			start = i + 1
+			if !fn(i) {
+				return
+			}
 		}
 	}
-	if start < len(text) {
-		out = append(out, segment{text[start:], start})
-	}
-	return out
 }
 
 type token struct {
