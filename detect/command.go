@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -146,17 +147,42 @@ func (w *walker) analyzeString(text string, o origin) {
 	// a megabyte of statements alone takes longer than the 50 ms target).
 	// A syntax error anywhere still means the text is judged word by word:
 	// what was walked before the error is discarded.
+	//
+	// The loop never breaks: mvdan.cc/sh v3.14.1 yields again after the loop
+	// body has stopped it (a runtime panic). To stop early, the reader
+	// reports the end of the text instead.
 	before := len(w.findings)
+	src := &stoppableReader{r: strings.NewReader(text)}
+	var parseErr error
 	p := parsers.Get().(*syntax.Parser)
-	err := p.Stmts(strings.NewReader(text), func(st *syntax.Stmt) bool {
-		w.stmt(st, ws, nil)
-		return w.work < maxWork
-	})
+	for st, err := range p.StmtsSeq(src) {
+		switch {
+		case src.stopped:
+		case err != nil:
+			parseErr, src.stopped = err, true
+		case st != nil:
+			w.stmt(st, ws, nil)
+			src.stopped = w.work >= maxWork
+		}
+	}
 	parsers.Put(p) // the trees do not refer back to the parser
-	if err != nil {
+	if parseErr != nil {
 		w.findings = w.findings[:before]
 		w.fallback(text, o)
 	}
+}
+
+// stoppableReader ends early once stopped is set.
+type stoppableReader struct {
+	r       *strings.Reader
+	stopped bool
+}
+
+func (s *stoppableReader) Read(b []byte) (int, error) {
+	if s.stopped {
+		return 0, io.EOF
+	}
+	return s.r.Read(b)
 }
 
 func (w *walker) varsMap() map[string]string {
