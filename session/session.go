@@ -106,6 +106,7 @@ type Session struct {
 	exited   bool
 	exit     ExitStatus
 	readDone chan struct{}
+	gone     chan struct{} // closed once the agent process has exited
 	done     chan struct{}
 }
 
@@ -184,6 +185,7 @@ func Begin(opts Options) (*Session, error) {
 		cols:     opts.Cols,
 		rows:     opts.Rows,
 		readDone: make(chan struct{}),
+		gone:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
 	liveAgents.Store(s.pid, true)
@@ -255,7 +257,14 @@ func (s *Session) read() {
 			}
 		}
 		if err != nil {
-			return // EIO once every holder of the terminal has gone
+			// EIO once every holder of the terminal has closed it. The agent
+			// may still be alive: GNU tools close stdout and stderr just
+			// before they exit, and closing the master now would hang up
+			// the terminal and kill the agent with SIGHUP before it exits
+			// with its own status. Keep the master open until it is gone.
+			// (finish stops the reader only after the agent has exited.)
+			<-s.gone
+			return
 		}
 	}
 }
@@ -330,6 +339,7 @@ func (s *Session) finish(exited <-chan unix.WaitStatus) {
 	s.mu.Lock()
 	s.exited, s.exit = true, st
 	s.mu.Unlock()
+	close(s.gone)
 	liveAgents.Delete(s.pid)
 
 	// Descendants may still hold the terminal open (a background job, a
