@@ -20,6 +20,7 @@ type inputQueue struct {
 	cond   *sync.Cond
 	buf    []byte
 	closed bool
+	held   bool // the agent is frozen: keep input until it thaws
 	w      io.Writer
 	record func([]byte)
 }
@@ -49,7 +50,7 @@ func (q *inputQueue) run() {
 	var chunk []byte
 	for {
 		q.mu.Lock()
-		for len(q.buf) == 0 && !q.closed {
+		for (len(q.buf) == 0 || q.held) && !q.closed {
 			q.cond.Wait()
 		}
 		if q.closed {
@@ -64,6 +65,16 @@ func (q *inputQueue) run() {
 			return
 		}
 	}
+}
+
+// hold stops (true) or resumes (false) writing to the agent. Keys typed
+// while the agent is frozen wait; they are never sent into a frozen tree
+// where they could answer a prompt nobody has seen.
+func (q *inputQueue) hold(on bool) {
+	q.mu.Lock()
+	q.held = on
+	q.cond.Broadcast()
+	q.mu.Unlock()
 }
 
 func (q *inputQueue) close() {

@@ -38,6 +38,9 @@ type Options struct {
 	Output []io.Writer
 	// OnEvent is told about session events as they happen. It must not block.
 	OnEvent func(Event)
+	// Supervisor, when set, watches the agent: the stream scanner runs on
+	// the read path and flagged actions freeze the agent until decided.
+	Supervisor *Supervisor
 	// DrainTimeout bounds how long output is read after the agent exits
 	// while descendants keep the terminal open; then they are ended.
 	DrainTimeout time.Duration
@@ -99,6 +102,12 @@ type Session struct {
 	wakeR, wakeW int
 	pid          int
 	input        *inputQueue
+
+	// ptyMu guards the master against use after the reader closed it (its
+	// descriptor number could by then belong to another file): ioctls on
+	// it take the read lock and check ptyClosed.
+	ptyMu     sync.RWMutex
+	ptyClosed bool
 
 	mu       sync.Mutex
 	cols     int
@@ -201,6 +210,9 @@ func Begin(opts Options) (*Session, error) {
 		opts.Recorder.Marker("start: " + strings.Join(opts.Command, " "))
 	}
 	s.emit(EventStart, fmt.Sprintf("started %s (pid %d) at %dx%d", strings.Join(opts.Command, " "), s.pid, opts.Cols, opts.Rows))
+	if opts.Supervisor != nil {
+		opts.Supervisor.attach(s)
+	}
 	go s.read()
 	go s.finish(exited)
 	return s, nil
@@ -229,11 +241,17 @@ func (s *Session) read() {
 	// The reader owns closing the master: closing it under a blocked poll
 	// would not wake it, and the number could be reused by another file
 	// before the next read. finish stops the reader through the wake pipe.
-	defer s.pty.Close()
+	defer func() {
+		s.ptyMu.Lock()
+		s.ptyClosed = true
+		s.pty.Close()
+		s.ptyMu.Unlock()
+	}()
 	defer unix.Close(s.wakeR)
 	fd := int(s.pty.Fd()) // also puts the descriptor in blocking mode
 	buf := make([]byte, 64<<10)
 	rec := s.opts.Recorder
+	sup := s.opts.Supervisor
 	unflushed := false // output recorded since the recorder was last told we are idle
 	for {
 		wait := -1
@@ -251,6 +269,9 @@ func (s *Session) read() {
 			if rec != nil {
 				rec.Output(data)
 				unflushed = true
+			}
+			if sup != nil {
+				sup.scan(data) // freezes the agent itself on a pause verdict
 			}
 			for _, w := range s.opts.Output {
 				_, _ = w.Write(data)
@@ -418,7 +439,10 @@ func (s *Session) Resize(cols, rows int) error {
 	}
 	s.cols, s.rows = cols, rows
 	s.mu.Unlock()
-	if err := pty.Setsize(s.pty, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)}); err != nil {
+	err := s.withPTY(func(f *os.File) error {
+		return pty.Setsize(f, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	})
+	if err != nil {
 		return fmt.Errorf("resize: %w", err)
 	}
 	if s.opts.Recorder != nil {
@@ -426,6 +450,34 @@ func (s *Session) Resize(cols, rows int) error {
 	}
 	s.emit(EventResize, fmt.Sprintf("resized to %dx%d", cols, rows))
 	return nil
+}
+
+// nudge makes a thawed agent redraw: a full-screen program repaints on
+// SIGWINCH, and the size toggles back at once.
+func (s *Session) nudge() {
+	s.mu.Lock()
+	cols, rows, exited := s.cols, s.rows, s.exited
+	s.mu.Unlock()
+	if exited || rows < 2 {
+		return
+	}
+	_ = s.withPTY(func(f *os.File) error {
+		_ = pty.Setsize(f, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows - 1)})
+		return pty.Setsize(f, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
+	})
+}
+
+// errClosed means the agent's terminal is closed.
+var errClosed = errors.New("terminal closed")
+
+// withPTY runs f with the master while it is open.
+func (s *Session) withPTY(f func(*os.File) error) error {
+	s.ptyMu.RLock()
+	defer s.ptyMu.RUnlock()
+	if s.ptyClosed {
+		return errClosed
+	}
+	return f(s.pty)
 }
 
 // Size is the agent's terminal size.
@@ -491,7 +543,11 @@ func (s *Session) endTree(grace time.Duration) int {
 // the end-of-file character (normally ^D), when the agent's terminal is in
 // canonical mode. A program in raw mode gets nothing: ^D would be a key.
 func (s *Session) SendEOF() {
-	t, err := unix.IoctlGetTermios(int(s.pty.Fd()), unix.TCGETS)
+	var t *unix.Termios
+	err := s.withPTY(func(f *os.File) (err error) {
+		t, err = unix.IoctlGetTermios(int(f.Fd()), unix.TCGETS)
+		return err
+	})
 	if err != nil || t.Lflag&unix.ICANON == 0 {
 		return
 	}

@@ -1,0 +1,155 @@
+package session
+
+import (
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// freeze stops every process of the agent's tree with SIGSTOP and returns
+// them. The terminal's foreground group and the agent's own group are
+// stopped first with one kill(2) each (the cheapest way to stop what is most
+// likely acting); then the /proc walk finds the rest, including descendants
+// that called setsid (sentinel is their subreaper). A process that forked
+// while the walk ran is caught by a second walk: its parent was stopped
+// after the fork, so the child already shows in /proc.
+func (s *Session) freeze() []int {
+	pg := 0
+	_ = s.withPTY(func(f *os.File) (err error) {
+		pg, err = unix.IoctlGetInt(int(f.Fd()), unix.TIOCGPGRP)
+		return err
+	})
+	if pg > 0 && s.inTree(pg) {
+		_ = syscall.Kill(-pg, syscall.SIGSTOP)
+	}
+	_ = syscall.Kill(-s.pid, syscall.SIGSTOP) // the agent leads its session and group
+	stopped := map[int]bool{}
+	for range 2 {
+		for _, pid := range treeOf(s.otherAgents()) {
+			if !stopped[pid] {
+				stopped[pid] = true
+				_ = syscall.Kill(pid, syscall.SIGSTOP)
+			}
+		}
+	}
+	out := make([]int, 0, len(stopped))
+	for pid := range stopped {
+		out = append(out, pid)
+	}
+	return out
+}
+
+// thaw continues the agent's whole tree (not only what freeze saw: a process
+// stopped by a job-control signal of its own is continued too, as it would
+// be after the operator's fg).
+func (s *Session) thaw() {
+	_ = syscall.Kill(-s.pid, syscall.SIGCONT)
+	signalAll(treeOf(s.otherAgents()), syscall.SIGCONT)
+}
+
+// inTree reports whether pid belongs to the agent's session (the agent is
+// its leader), so a foreground group read from the terminal is never some
+// other process's.
+func (s *Session) inTree(pid int) bool {
+	p, ok := readStat(pid)
+	return ok && p.sid == s.pid
+}
+
+func (s *Session) otherAgents() map[int]bool {
+	others := map[int]bool{}
+	liveAgents.Range(func(k, _ any) bool {
+		if pid := k.(int); pid != s.pid {
+			others[pid] = true
+		}
+		return true
+	})
+	return others
+}
+
+// killProcs ends pids and their descendants (SIGKILL: they are stopped, and
+// a stopped process cannot run a SIGTERM handler until continued).
+func (s *Session) killProcs(pids []int) {
+	procs := readProcs()
+	children := map[int][]int{}
+	for _, p := range procs {
+		children[p.ppid] = append(children[p.ppid], p.pid)
+	}
+	var walk func(int)
+	seen := map[int]bool{}
+	walk = func(pid int) {
+		if seen[pid] || pid == s.pid {
+			return
+		}
+		seen[pid] = true
+		for _, c := range children[pid] {
+			walk(c)
+		}
+	}
+	for _, pid := range pids {
+		walk(pid)
+	}
+	tree := map[int]bool{}
+	for _, pid := range treeOf(s.otherAgents()) {
+		tree[pid] = true
+	}
+	for pid := range seen {
+		if tree[pid] {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+}
+
+// killAll ends the agent's whole tree at once with SIGKILL, without the
+// SIGTERM grace Terminate gives: for a frozen agent that would act the moment
+// it ran again.
+func (s *Session) killAll() {
+	_ = syscall.Kill(-s.pid, syscall.SIGKILL)
+	for range 3 {
+		pids := treeOf(s.otherAgents())
+		if len(pids) == 0 {
+			return
+		}
+		signalAll(pids, syscall.SIGKILL)
+	}
+}
+
+// processesRunning returns the agent's descendants (not the agent itself)
+// whose command line is, or carries, cmd: the processes acting out a
+// command the agent printed (`rm -rf x` itself, or the `bash -c "rm -rf x"`
+// running it). Quoting is ignored on both sides: the printed command has
+// its shell quotes, the process its separated arguments.
+func (s *Session) processesRunning(cmd string) []int {
+	cmd = unquoted(cmd)
+	if cmd == "" {
+		return nil
+	}
+	var out []int
+	for _, pid := range treeOf(s.otherAgents()) {
+		if pid == s.pid {
+			continue
+		}
+		line := unquoted(cmdline(pid))
+		if line != "" && strings.Contains(line, cmd) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+var quoteChars = strings.NewReplacer(`'`, "", `"`, "", `\`, "")
+
+func unquoted(s string) string {
+	return strings.Join(strings.Fields(quoteChars.Replace(s)), " ")
+}
+
+// cmdline is /proc/PID/cmdline with its arguments joined by single spaces.
+func cmdline(pid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil {
+		return ""
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(string(b), "\x00", " ")), " ")
+}

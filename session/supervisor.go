@@ -1,0 +1,664 @@
+package session
+
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/sentinel-console/sentinel/detect"
+)
+
+// Source is the path that saw an action.
+type Source string
+
+// The paths an action can be seen on, most precise first.
+const (
+	SourceHook   Source = "agent hook"
+	SourceExec   Source = "exec gate"
+	SourceStream Source = "stream"
+)
+
+// DecisionKind is what the operator (or a policy standing in for one)
+// decided about a held action.
+type DecisionKind int
+
+// Decisions. Nothing is ever approved without the operator's keyboard.
+const (
+	Approve        DecisionKind = iota // let it run, once
+	ApproveSession                     // let it run, and every later action with the same rule and target
+	Edit                               // run (or hand the agent) the operator's command instead
+	Deny                               // fail it; the agent carries on
+	Kill                               // end the whole agent
+)
+
+func (k DecisionKind) String() string {
+	return [...]string{"approve", "approve-session", "edit", "deny", "kill"}[k]
+}
+
+// Decision is the answer to a held action.
+type Decision struct {
+	Kind     DecisionKind
+	Edit     string // Edit: the operator's command or instruction
+	Operator string // who decided: an OS user name, or "policy"
+	// By says how the decision came about when no key was pressed for it:
+	// "timeout", "unattended", "session rule" (an earlier approve-session),
+	// "same action" (already decided as seen on another path).
+	By string
+}
+
+// Label is the decision in words, for markers and the events pane.
+func (d Decision) Label() string {
+	s := d.Kind.String()
+	if d.Operator != "" {
+		s += " by " + d.Operator
+	}
+	if d.By != "" {
+		s += " (" + d.By + ")"
+	}
+	return s
+}
+
+// Action is something the agent is about to do (or, on the stream path, has
+// announced) that a detector flagged for a decision.
+type Action struct {
+	ID      int
+	Source  Source
+	Also    []Source // other paths that saw the same action while it waited
+	Command string
+	Result  detect.Result
+	Cwd     string
+	Pid     int
+	Parents []string // "1234 bash", nearest first
+	// Uses says which credentials the agent found earlier and this command
+	// carries ("uses the GitHub token the agent found in infra/domains.env").
+	Uses []string
+	Held time.Time
+	// CanRewrite: an edit replaces the command (agent hooks). Elsewhere an
+	// edit denies the original and hands the operator's text to the agent.
+	CanRewrite bool
+	// DenyEnds: the action runs inside the agent itself (it announced it
+	// and no separate process is acting it out, and no exec gate can stop
+	// it later), so denying it ends the agent.
+	DenyEnds bool
+
+	keys     []string
+	decision Decision
+	done     chan struct{} // closed once decided
+}
+
+// Decided is the action's decision and whether it has one yet.
+func (a *Action) Decided() (Decision, bool) {
+	select {
+	case <-a.done:
+		return a.decision, true
+	default:
+		return Decision{}, false
+	}
+}
+
+// Wait blocks until the action is decided.
+func (a *Action) Wait() Decision {
+	<-a.done
+	return a.decision
+}
+
+// Top is the finding that made the action pause.
+func (a *Action) Top() detect.Finding {
+	if f := a.Result.Top(); f != nil {
+		return *f
+	}
+	return detect.Finding{}
+}
+
+// SupervisorOptions configure a Supervisor.
+type SupervisorOptions struct {
+	Detect detect.Context
+	// Unattended, when set (Deny or Kill), decides every held action at
+	// once without a console.
+	Unattended *DecisionKind
+	// DecisionTimeout, when positive, denies an action nobody decided in
+	// time. Nothing is ever approved by a timeout.
+	DecisionTimeout time.Duration
+	// Operator names whoever presses the keys (the OS user).
+	Operator string
+	// OnHeld is told about each action that now waits for a decision, and
+	// OnDecided about each decision. OnFinding is told about each
+	// concerning analysis (pause or warn), whatever became of it. None may
+	// block.
+	OnHeld    func(*Action)
+	OnDecided func(*Action, Decision)
+	OnFinding func(src Source, command string, r detect.Result, uses []string)
+	// OnThaw is told when the agent runs again after a freeze.
+	OnThaw func()
+}
+
+// grantTTL is how long an approval (or a denial) of one action covers the
+// same rule and target seen again on another path: the agent's `bash -c
+// "curl …"` is approved once, and the curl it then executes is the same
+// action, not a new one.
+const grantTTL = 30 * time.Second
+
+type grant struct {
+	keys    []string
+	expires time.Time
+}
+
+// Supervisor holds flagged actions until someone decides, freezing the
+// agent meanwhile. It sees actions on every path: the exec gate's requests,
+// the agent's output (through Write, on the PTY read path) and, later,
+// agent hooks.
+type Supervisor struct {
+	opts   SupervisorOptions
+	s      *Session
+	stream *detect.Stream
+
+	mu         sync.Mutex
+	pending    []*Action
+	nextID     int
+	frozenAt   time.Time
+	killed     bool
+	sessionOK  map[string]bool
+	approved   []grant
+	denied     []grant
+	creds      map[string]detect.Credential // fingerprint → what the output showed
+	blocked    int
+	gateActive bool
+
+	lastOutput atomic.Int64 // unix nanoseconds of the agent's last output
+}
+
+// NewSupervisor makes a supervisor; Begin attaches it to the session.
+func NewSupervisor(opts SupervisorOptions) *Supervisor {
+	return &Supervisor{
+		opts:      opts,
+		stream:    detect.NewStream(opts.Detect),
+		sessionOK: map[string]bool{},
+		creds:     map[string]detect.Credential{},
+	}
+}
+
+func (v *Supervisor) attach(s *Session) {
+	v.s = s
+	v.stream.SetWidth(s.opts.Cols)
+	v.lastOutput.Store(time.Now().UnixNano())
+}
+
+// Blocked counts actions that were denied or ended the agent.
+func (v *Supervisor) Blocked() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.blocked
+}
+
+// Pending lists the actions waiting for a decision, oldest first.
+func (v *Supervisor) Pending() []*Action {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return append([]*Action(nil), v.pending...)
+}
+
+// FrozenSince is when the agent was frozen, or zero when it runs.
+func (v *Supervisor) FrozenSince() time.Time {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.frozenAt
+}
+
+// scan is the stream path: called on the PTY read path with each chunk. It
+// only analyses and, on a pause verdict, freezes at once; the decision is
+// waited for elsewhere.
+func (v *Supervisor) scan(p []byte) {
+	v.lastOutput.Store(time.Now().UnixNano())
+	for _, ev := range v.stream.Write(p) {
+		v.streamEvent(ev)
+	}
+}
+
+func (v *Supervisor) streamEvent(ev detect.StreamEvent) {
+	switch ev.Kind {
+	case detect.EventCredential:
+		if ev.Credential != nil {
+			v.mu.Lock()
+			v.creds[ev.Credential.Fingerprint] = *ev.Credential
+			v.mu.Unlock()
+		}
+		if v.opts.OnFinding != nil {
+			v.opts.OnFinding(SourceStream, "", ev.Result, nil)
+		}
+	case detect.EventCommand:
+		res := ev.Result
+		uses := v.usesOf(ev.Command)
+		raise(&res, uses)
+		switch {
+		case res.Verdict == detect.Pause:
+			a := &Action{Source: SourceStream, Command: ev.Command, Result: res, Uses: uses}
+			if v.s != nil {
+				a.Pid = v.s.pid
+			}
+			v.hold(a, false)
+		case res.Verdict == detect.Warn && v.opts.OnFinding != nil:
+			v.opts.OnFinding(SourceStream, ev.Command, res, uses)
+		}
+	}
+}
+
+// Exec describes a program about to be executed, as the exec gate read it.
+type Exec struct {
+	Pid     int
+	Path    string
+	Argv    []string
+	Cwd     string
+	Parents []string
+}
+
+// ExecCommand is the exec as one shell command line, quoted so that the
+// detector reads the same words the kernel was given.
+func ExecCommand(path string, argv []string) string {
+	words := make([]string, 0, len(argv))
+	for i, a := range argv {
+		if i == 0 && a == "" {
+			a = path
+		}
+		q, err := syntax.Quote(a, syntax.LangBash)
+		if err != nil {
+			q = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		words = append(words, q)
+	}
+	if len(words) == 0 {
+		return path
+	}
+	return strings.Join(words, " ")
+}
+
+// decideExec answers the exec gate: true lets the exec run. It blocks while
+// the operator decides.
+func (v *Supervisor) decideExec(ex Exec) bool {
+	ctx := v.opts.Detect
+	ctx.Cwd = ex.Cwd
+	cmd := ExecCommand(ex.Path, ex.Argv)
+	res := detect.Command(cmd, ctx)
+	// argv[0] is whatever the caller chose; the program is the path. When
+	// they disagree, judge both readings and keep the more concerning.
+	if len(ex.Argv) > 0 && filepath.Base(ex.Argv[0]) != filepath.Base(ex.Path) {
+		alt := append([]string{ex.Path}, ex.Argv[1:]...)
+		if r := detect.Command(ExecCommand(ex.Path, alt), ctx); r.Verdict > res.Verdict {
+			res, cmd = r, ExecCommand(ex.Path, alt)
+		}
+	}
+	uses := v.usesOf(cmd)
+	raise(&res, uses)
+	if res.Verdict < detect.Pause {
+		if res.Verdict == detect.Warn && v.opts.OnFinding != nil {
+			v.opts.OnFinding(SourceExec, cmd, res, uses)
+		}
+		return true
+	}
+	a := &Action{Source: SourceExec, Command: cmd, Result: res, Uses: uses, Pid: ex.Pid, Cwd: ex.Cwd, Parents: ex.Parents}
+	d := v.hold(a, true)
+	return d.Kind == Approve || d.Kind == ApproveSession
+}
+
+// usesOf lists the credentials the agent's output revealed that cmd carries.
+func (v *Supervisor) usesOf(cmd string) []string {
+	v.mu.Lock()
+	n := len(v.creds)
+	v.mu.Unlock()
+	if n == 0 {
+		return nil
+	}
+	var out []string
+	for _, fp := range detect.FingerprintsIn(cmd) {
+		v.mu.Lock()
+		c, ok := v.creds[fp]
+		v.mu.Unlock()
+		if !ok {
+			continue
+		}
+		where := "in its output"
+		if c.Source != "" {
+			where = "in " + c.Source
+		}
+		out = append(out, fmt.Sprintf("uses the %s (%s) the agent found %s", c.Label(), c.Masked, where))
+	}
+	return out
+}
+
+// raise makes a command that uses a credential the agent went looking for
+// more severe: that is the prelude of the incident sentinel exists for.
+func raise(res *detect.Result, uses []string) {
+	if len(uses) == 0 {
+		return
+	}
+	for i := range res.Findings {
+		f := &res.Findings[i]
+		if f.Verdict == res.Verdict && f.Severity < detect.Critical {
+			f.Severity++
+		}
+		if f.Verdict == res.Verdict && !strings.Contains(f.Reason, "the agent found") {
+			f.Reason = strings.TrimSuffix(f.Reason, ".") + "; it " + uses[0]
+		}
+	}
+}
+
+// keysOf names what an approval covers: each pausing finding's rule and
+// target.
+func keysOf(r detect.Result) []string {
+	var keys []string
+	for _, f := range r.Findings {
+		if f.Verdict == detect.Pause {
+			keys = append(keys, f.Rule+"\x00"+f.Target)
+		}
+	}
+	return keys
+}
+
+func covered(keys []string, ok func(string) bool) bool {
+	if len(keys) == 0 {
+		return false
+	}
+	for _, k := range keys {
+		if !ok(k) {
+			return false
+		}
+	}
+	return true
+}
+
+func liveGrants(gs []grant, now time.Time) []grant {
+	out := gs[:0]
+	for _, g := range gs {
+		if now.Before(g.expires) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func grantsCover(gs []grant, keys []string) bool {
+	return covered(keys, func(k string) bool {
+		for _, g := range gs {
+			for _, gk := range g.keys {
+				if gk == k {
+					return true
+				}
+			}
+		}
+		return false
+	})
+}
+
+// hold queues a flagged action, freezes the agent and, with wait, returns
+// the decision once made (the exec gate waits; the stream path, on the PTY
+// read path, must not). An action already covered by an earlier decision
+// is answered without asking again.
+func (v *Supervisor) hold(a *Action, wait bool) Decision {
+	a.keys = keysOf(a.Result)
+	a.done = make(chan struct{})
+	now := time.Now()
+	v.mu.Lock()
+	v.approved = liveGrants(v.approved, now)
+	v.denied = liveGrants(v.denied, now)
+	var auto *Decision
+	switch {
+	case v.killed:
+		auto = &Decision{Kind: Kill, Operator: v.opts.Operator, By: "agent being ended"}
+	case covered(a.keys, func(k string) bool { return v.sessionOK[k] }):
+		auto = &Decision{Kind: ApproveSession, By: "session rule"}
+	case grantsCover(v.denied, a.keys):
+		auto = &Decision{Kind: Deny, By: "same action, denied"}
+	case grantsCover(v.approved, a.keys):
+		auto = &Decision{Kind: Approve, By: "same action, approved"}
+	}
+	if auto == nil {
+		// The same action seen on another path while it waits (the agent
+		// printed the command, then executed it) shares its decision.
+		for _, p := range v.pending {
+			if p.Source != a.Source && covered(a.keys, func(k string) bool { return contains(p.keys, k) }) {
+				p.Also = append(p.Also, a.Source)
+				v.mu.Unlock()
+				if !wait {
+					return Decision{}
+				}
+				d := p.Wait()
+				d.By = "same action"
+				return d
+			}
+		}
+	}
+	if auto != nil {
+		v.mu.Unlock()
+		a.Held = now
+		a.decision = *auto
+		close(a.done)
+		v.record(a, true)
+		v.decided(a, *auto)
+		return *auto
+	}
+	v.nextID++
+	a.ID = v.nextID
+	a.Held = now
+	if v.frozenAt.IsZero() {
+		v.frozenAt = now
+	}
+	v.mu.Unlock()
+	if v.s != nil {
+		v.s.freeze() // first: every microsecond counts on the stream path
+		v.s.input.hold(true)
+		if a.Cwd == "" {
+			a.Cwd = procCwd(v.s.pid)
+		}
+		if a.Source == SourceStream && !v.gateActive && len(v.s.processesRunning(a.Command)) == 0 {
+			a.DenyEnds = true
+		}
+	}
+	v.mu.Lock()
+	v.pending = append(v.pending, a)
+	v.mu.Unlock()
+	v.record(a, false)
+	if v.opts.OnHeld != nil {
+		v.opts.OnHeld(a)
+	}
+	switch {
+	case v.opts.Unattended != nil:
+		_ = v.Decide(a.ID, Decision{Kind: *v.opts.Unattended, Operator: "policy", By: "unattended"})
+	case v.opts.DecisionTimeout > 0:
+		t := time.AfterFunc(v.opts.DecisionTimeout, func() {
+			_ = v.Decide(a.ID, Decision{Kind: Deny, Operator: "policy", By: "timeout"})
+		})
+		if wait {
+			defer t.Stop()
+		}
+	}
+	if !wait {
+		return Decision{}
+	}
+	return a.Wait()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Decide answers a held action. It is called by the console for the
+// operator's keys (and by the unattended and timeout policies); nothing the
+// agent can reach calls it.
+func (v *Supervisor) Decide(id int, d Decision) error {
+	v.mu.Lock()
+	idx := -1
+	for i, p := range v.pending {
+		if p.ID == id {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		v.mu.Unlock()
+		return fmt.Errorf("no pending action %d", id)
+	}
+	a := v.pending[idx]
+	v.pending = append(v.pending[:idx], v.pending[idx+1:]...)
+	now := time.Now()
+	var also []*Action
+	switch d.Kind {
+	case Approve:
+		v.approved = append(v.approved, grant{a.keys, now.Add(grantTTL)})
+	case ApproveSession:
+		for _, k := range a.keys {
+			v.sessionOK[k] = true
+		}
+		// Other waiting actions the new session rule covers are approved
+		// with it.
+		rest := v.pending[:0]
+		for _, p := range v.pending {
+			if covered(p.keys, func(k string) bool { return v.sessionOK[k] }) {
+				also = append(also, p)
+			} else {
+				rest = append(rest, p)
+			}
+		}
+		v.pending = rest
+	case Deny, Edit:
+		v.blocked++
+		v.denied = append(v.denied, grant{a.keys, now.Add(grantTTL)})
+		if a.DenyEnds {
+			v.killed = true
+			also = append(also, v.pending...)
+			v.pending = nil
+		}
+	case Kill:
+		v.blocked++
+		v.killed = true
+		// Everything else waiting goes down with the agent.
+		also = append(also, v.pending...)
+		v.pending = nil
+	}
+	thaw := len(v.pending) == 0 && !v.killed
+	if thaw {
+		v.frozenAt = time.Time{}
+	}
+	v.mu.Unlock()
+
+	a.decision = d
+	close(a.done)
+	v.record(a, true)
+	v.decided(a, d)
+	for _, p := range also {
+		pd := Decision{Kind: d.Kind, Operator: d.Operator, By: "with action " + strconv.Itoa(a.ID)}
+		if d.Kind == ApproveSession {
+			pd.By = "session rule"
+		}
+		p.decision = pd
+		close(p.done)
+		v.record(p, true)
+		v.decided(p, pd)
+	}
+	if v.s == nil {
+		return nil
+	}
+	v.act(a, d)
+	if thaw {
+		v.s.input.hold(false)
+		v.s.thaw()
+		v.s.nudge()
+		if v.opts.OnThaw != nil {
+			v.opts.OnThaw()
+		}
+	}
+	return nil
+}
+
+// act carries out a decision on the processes (the exec gate's answer is
+// given by decideExec, which is waiting on the action).
+func (v *Supervisor) act(a *Action, d Decision) {
+	switch d.Kind {
+	case Kill:
+		go v.s.Terminate(2 * time.Second)
+		return
+	case Deny, Edit:
+		if a.Source == SourceStream {
+			if a.DenyEnds {
+				// Thawed, even for a SIGTERM handler, it would act: it
+				// ends frozen.
+				v.s.killAll()
+				return
+			}
+			if pids := v.s.processesRunning(a.Command); len(pids) > 0 {
+				v.s.killProcs(pids)
+			}
+		}
+		if d.Kind == Edit && !a.CanRewrite && strings.TrimSpace(d.Edit) != "" {
+			go v.typeWhenIdle(d.Edit)
+		}
+	}
+}
+
+// typeWhenIdle hands the operator's text to the agent as if typed, once the
+// agent has been quiet for a moment (back at its prompt after the denial).
+func (v *Supervisor) typeWhenIdle(text string) {
+	const quiet = 1500 * time.Millisecond
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		last := time.Unix(0, v.lastOutput.Load())
+		if time.Since(last) >= quiet {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if v.s.Exited() {
+		return
+	}
+	_, _ = v.s.Write([]byte(strings.ReplaceAll(text, "\n", "\r") + "\r"))
+}
+
+func (v *Supervisor) decided(a *Action, d Decision) {
+	if v.opts.OnDecided != nil {
+		v.opts.OnDecided(a, d)
+	}
+}
+
+// record writes the finding or the decision to the recording as a marker.
+func (v *Supervisor) record(a *Action, decision bool) {
+	if v.s == nil || v.s.opts.Recorder == nil {
+		return
+	}
+	top := a.Top()
+	if !decision {
+		v.s.opts.Recorder.Marker(fmt.Sprintf("pause #%d [%s] %s %s: %s", a.ID, a.Source, top.Severity, top.Rule, oneLine(a.Command, 200)))
+		return
+	}
+	d := a.decision
+	label := fmt.Sprintf("decision #%d: %s %s: %s", a.ID, d.Label(), top.Rule, oneLine(a.Command, 200))
+	if d.Kind == Edit {
+		label += " → " + oneLine(d.Edit, 200)
+	}
+	v.s.opts.Recorder.Marker(label)
+}
+
+// oneLine shortens s to one line of at most n runes, for labels.
+func oneLine(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+// procCwd is a process's working directory, or "".
+func procCwd(pid int) string {
+	p, err := filepath.EvalSymlinks("/proc/" + strconv.Itoa(pid) + "/cwd")
+	if err != nil {
+		return ""
+	}
+	return p
+}
