@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // heldActions collects what a supervisor holds.
@@ -249,4 +248,3 @@ func TestExecCommandQuotesLikeTheKernelSawIt(t *testing.T) {
 		t.Fatalf("ExecCommand = %q", got)
 	}
 }
-
