@@ -28,7 +28,7 @@ func (s *Session) freeze() []int {
 	_ = syscall.Kill(-s.pid, syscall.SIGSTOP) // the agent leads its session and group
 	stopped := map[int]bool{}
 	for range 2 {
-		for _, pid := range treeOf(s.otherAgents()) {
+		for _, pid := range s.tree() {
 			if !stopped[pid] {
 				stopped[pid] = true
 				_ = syscall.Kill(pid, syscall.SIGSTOP)
@@ -47,7 +47,7 @@ func (s *Session) freeze() []int {
 // be after the operator's fg).
 func (s *Session) thaw() {
 	_ = syscall.Kill(-s.pid, syscall.SIGCONT)
-	signalAll(treeOf(s.otherAgents()), syscall.SIGCONT)
+	signalAll(s.tree(), syscall.SIGCONT)
 }
 
 // inTree reports whether pid belongs to the agent's session (the agent is
@@ -56,17 +56,6 @@ func (s *Session) thaw() {
 func (s *Session) inTree(pid int) bool {
 	p, ok := readStat(pid)
 	return ok && p.sid == s.pid
-}
-
-func (s *Session) otherAgents() map[int]bool {
-	others := map[int]bool{}
-	liveAgents.Range(func(k, _ any) bool {
-		if pid := k.(int); pid != s.pid {
-			others[pid] = true
-		}
-		return true
-	})
-	return others
 }
 
 // killProcs ends pids and their descendants (SIGKILL: they are stopped, and
@@ -92,7 +81,7 @@ func (s *Session) killProcs(pids []int) {
 		walk(pid)
 	}
 	tree := map[int]bool{}
-	for _, pid := range treeOf(s.otherAgents()) {
+	for _, pid := range s.tree() {
 		tree[pid] = true
 	}
 	for pid := range seen {
@@ -108,7 +97,7 @@ func (s *Session) killProcs(pids []int) {
 func (s *Session) killAll() {
 	_ = syscall.Kill(-s.pid, syscall.SIGKILL)
 	for range 3 {
-		pids := treeOf(s.otherAgents())
+		pids := s.tree()
 		if len(pids) == 0 {
 			return
 		}
@@ -127,12 +116,15 @@ func (s *Session) processesRunning(cmd string) []int {
 		return nil
 	}
 	var out []int
-	for _, pid := range treeOf(s.otherAgents()) {
+	agent := unquoted(cmdline(s.pid))
+	for _, pid := range s.tree() {
 		if pid == s.pid {
 			continue
 		}
+		// A child the agent forked and that has not exec'd yet still shows
+		// the agent's own command line: it is not the actor.
 		line := unquoted(cmdline(pid))
-		if line != "" && strings.Contains(line, cmd) {
+		if line != "" && line != agent && strings.Contains(line, cmd) {
 			out = append(out, pid)
 		}
 	}

@@ -56,10 +56,12 @@ const (
 	EventExit
 	EventNotice // something the operator should know (leftover processes ended, ...)
 	EventError  // something went wrong (recording failed, ...)
+	EventFinding
+	EventDecision
 )
 
 func (k EventKind) String() string {
-	return [...]string{"start", "resize", "exit", "notice", "error"}[k]
+	return [...]string{"start", "resize", "exit", "notice", "error", "found", "decide"}[k]
 }
 
 // Event is one entry of the session's timeline.
@@ -118,8 +120,6 @@ type Session struct {
 	gone     chan struct{} // closed once the agent process has exited
 	done     chan struct{}
 }
-
-var liveAgents sync.Map // pid -> true, so one session's cleanup spares another's agent
 
 // ErrNotFound means the command does not exist (a shell's exit 127).
 var ErrNotFound = errors.New("command not found")
@@ -197,7 +197,6 @@ func Begin(opts Options) (*Session, error) {
 		gone:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
-	liveAgents.Store(s.pid, true)
 	// The reaper owns waiting; Release drops os/exec's pidfd.
 	exited := waitFor(s.pid)
 	_ = cmd.Process.Release()
@@ -361,7 +360,6 @@ func (s *Session) finish(exited <-chan unix.WaitStatus) {
 	s.exited, s.exit = true, st
 	s.mu.Unlock()
 	close(s.gone)
-	liveAgents.Delete(s.pid)
 
 	// Descendants may still hold the terminal open (a background job, a
 	// daemon). Read what is left; if they linger, end them: nothing the agent
@@ -506,14 +504,7 @@ func (s *Session) Terminate(grace time.Duration) ExitStatus {
 
 // endTree signals the agent's tree and returns how many processes it found.
 func (s *Session) endTree(grace time.Duration) int {
-	others := map[int]bool{}
-	liveAgents.Range(func(k, _ any) bool {
-		if pid := k.(int); pid != s.pid {
-			others[pid] = true
-		}
-		return true
-	})
-	pids := treeOf(others)
+	pids := s.tree()
 	found := len(pids)
 	if found == 0 {
 		return 0
@@ -524,12 +515,12 @@ func (s *Session) endTree(grace time.Duration) int {
 	deadline := time.Now().Add(grace)
 	for time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
-		if len(treeOf(others)) == 0 {
+		if len(s.tree()) == 0 {
 			return found
 		}
 	}
 	for range 5 {
-		pids = treeOf(others)
+		pids = s.tree()
 		if len(pids) == 0 {
 			break
 		}

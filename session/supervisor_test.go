@@ -36,7 +36,7 @@ func streamAgent(victim string) []string {
 
 func stoppedTree(t *testing.T, s *Session) bool {
 	t.Helper()
-	pids := treeOf(s.otherAgents())
+	pids := s.tree()
 	if len(pids) == 0 {
 		return false
 	}
@@ -174,7 +174,7 @@ printf '%s\n' '$ rm -rf /var/lib/postgresql/data'; sleep 60`
 		t.Fatalf("agent %v after kill", st)
 	}
 	eventually(t, "the setsid descendant gone", func() bool { return !alive(pid) || zombie(pid) })
-	eventually(t, "no process left", func() bool { return len(treeOf(r.s.otherAgents())) == 0 })
+	eventually(t, "no process left", func() bool { return len(r.s.tree()) == 0 })
 }
 
 func zombie(pid int) bool {

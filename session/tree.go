@@ -55,14 +55,18 @@ func readStat(pid int) (procInfo, bool) {
 	return p, true
 }
 
-// treeOf returns the agent's process tree: every descendant of this
-// (subreaper) process except other sessions' agents and their descendants.
-// Because sentinel is a child subreaper, whatever the agent started, even
-// after double forks and setsid, is reparented to sentinel rather than init
-// and so is a descendant; and nothing that is not a descendant is ever
+// tree returns the agent's process tree. Because sentinel is a child
+// subreaper, whatever the agent started, even after double forks and
+// setsid, is reparented to sentinel rather than init, so the tree is: the
+// agent and its descendants, plus every orphan under sentinel that came
+// from the agent, with their descendants. An orphan is the agent's when it
+// is in the agent's session or carries the agent's SENTINEL_SESSION in its
+// environment (setsid keeps the environment). sentinel's own helpers
+// (notify-send, a library's `tmux info`) have neither and are never frozen
+// or signalled, and nothing that is not a descendant of sentinel is ever
 // signalled, even if it reuses the pid of an agent already reaped. Zombies
 // are left out: they cannot be signalled and the reaper collects them.
-func treeOf(otherAgents map[int]bool) []int {
+func (s *Session) tree() []int {
 	procs := readProcs()
 	children := map[int][]int{}
 	for _, p := range procs {
@@ -79,8 +83,9 @@ func treeOf(otherAgents map[int]bool) []int {
 			walk(c)
 		}
 	}
+	mark := "SENTINEL_SESSION=" + s.ID
 	for _, c := range children[os.Getpid()] {
-		if !otherAgents[c] {
+		if c == s.pid || procs[c].sid == s.pid || hasEnv(c, mark) {
 			walk(c)
 		}
 	}
@@ -91,6 +96,21 @@ func treeOf(otherAgents map[int]bool) []int {
 		}
 	}
 	return out
+}
+
+// hasEnv reports whether the process was started with the environment
+// entry kv.
+func hasEnv(pid int, kv string) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	if err != nil {
+		return false
+	}
+	for _, e := range strings.Split(string(b), "\x00") {
+		if e == kv {
+			return true
+		}
+	}
+	return false
 }
 
 func signalAll(pids []int, sig syscall.Signal) {

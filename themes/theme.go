@@ -48,6 +48,16 @@ type Theme struct {
 	Dialog      lipgloss.Style // overlay box
 	DialogTitle lipgloss.Style
 	DialogKey   lipgloss.Style
+
+	// The decision dialog: its own border (heavier than anything in the
+	// panes), severities, and the matched bytes of a command.
+	Alert       lipgloss.Style // the decision dialog's box
+	AlertTitle  lipgloss.Style
+	Severity    map[string]lipgloss.Style // by severity: critical, high, medium, low
+	Match       lipgloss.Style            // the bytes of a command a rule matched
+	Command     lipgloss.Style            // the rest of the command
+	Frozen      lipgloss.Style            // the agent pane while the agent is frozen
+	StateFrozen lipgloss.Style            // FROZEN in the status bar
 }
 
 var palettes = map[string]Palette{
@@ -117,6 +127,8 @@ func build(name string, p Palette) Theme {
 			"exit":   s().Foreground(p.Warn),
 			"notice": s().Foreground(p.Info),
 			"error":  s().Foreground(p.Alert).Bold(true),
+			"found":  s().Foreground(p.Warn).Bold(true),
+			"decide": s().Foreground(p.Accent).Bold(true),
 		},
 		EventText:   s().Foreground(p.Fg),
 		Placeholder: s().Foreground(p.Muted).Italic(true),
@@ -127,5 +139,18 @@ func build(name string, p Palette) Theme {
 		Dialog:      s().Border(lipgloss.RoundedBorder()).BorderForeground(p.Accent).Padding(1, 2),
 		DialogTitle: s().Foreground(p.Accent).Bold(true),
 		DialogKey:   s().Foreground(p.Accent).Bold(true),
+
+		Alert:      s().Border(lipgloss.ThickBorder()).BorderForeground(p.Alert).Padding(0, 1),
+		AlertTitle: s().Foreground(p.Alert).Bold(true),
+		Severity: map[string]lipgloss.Style{
+			"critical": s().Foreground(p.Alert).Bold(true).Reverse(true),
+			"high":     s().Foreground(p.Alert).Bold(true),
+			"medium":   s().Foreground(p.Warn).Bold(true),
+			"low":      s().Foreground(p.Muted),
+		},
+		Match:       s().Foreground(p.Alert).Bold(true).Underline(true),
+		Command:     s().Foreground(p.Fg),
+		Frozen:      s().Foreground(p.Faint),
+		StateFrozen: bar.Foreground(p.Alert).Bold(true).Blink(true),
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 
 	"github.com/sentinel-console/sentinel/session"
@@ -32,6 +33,11 @@ type Agent interface {
 	SendMouse(vt.Mouse)
 	Resize(cols, rows int)
 	Terminate()
+	// Decide answers a held action with the operator's decision.
+	Decide(id int, d session.Decision)
+	// Attention tells the operator outside the terminal (a desktop
+	// notification) that an action waits.
+	Attention(summary string)
 }
 
 // Config is what the console shows about the session.
@@ -46,6 +52,11 @@ type Config struct {
 	ExitWhenDone bool
 	// Protections describes what watches the agent, for the status bar.
 	Protections string
+	// Operator is the user name decisions are recorded under.
+	Operator string
+	// Notify rings the bell and raises a desktop notification when an
+	// action is held.
+	Notify bool
 }
 
 // Messages the wiring sends to the console.
@@ -107,6 +118,7 @@ type Model struct {
 	notice    string // one-line feedback in the hint bar
 	findings  int
 	decisions int
+	dialog    decisionDialog
 
 	exited    bool
 	status    session.ExitStatus
@@ -178,6 +190,42 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tick()
 	case SessionEvent:
 		m.events.add(msg.Event)
+	case ActionHeld:
+		a := msg.Action
+		if _, decided := a.Decided(); decided {
+			return m, nil
+		}
+		m.findings++
+		m.dialog.add(a)
+		m.prefixOn = false
+		top := a.Top()
+		m.events.add(session.Event{Time: a.Held, Kind: session.EventFinding,
+			Text: fmt.Sprintf("#%d %s %s [%s]: %s", a.ID, top.Severity, top.Rule, a.Source, clip(a.Command, 100))})
+		summary := fmt.Sprintf("%s %s: %s", top.Severity, top.Rule, oneLine(a.Command))
+		if !m.cfg.Notify {
+			return m, nil
+		}
+		m.act.do(func() { m.agent.Attention(summary) })
+		return m, attention(a)
+	case ActionDecided:
+		m.dialog.remove(msg.Action.ID)
+		m.decisions++
+		text := fmt.Sprintf("#%d %s", msg.Action.ID, msg.Decision.Label())
+		if msg.Decision.Kind == session.Edit {
+			text += " → " + clip(msg.Decision.Edit, 100)
+		}
+		m.events.add(session.Event{Time: time.Now(), Kind: session.EventDecision, Text: text})
+		m.frameValid = false
+	case FindingSeen:
+		m.findings++
+		text := msg.Command
+		if top := msg.Result.Top(); top != nil {
+			text = fmt.Sprintf("%s %s [%s]: %s", top.Severity, top.Rule, msg.Source, top.Reason)
+			if msg.Command != "" {
+				text += " — " + clip(msg.Command, 100)
+			}
+		}
+		m.events.add(session.Event{Time: time.Now(), Kind: session.EventFinding, Text: text})
 	case RecordingFailed:
 		m.recFailed = true
 		m.events.add(session.Event{Time: time.Now(), Kind: session.EventError,
@@ -194,6 +242,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
+		if m.dialog.open() {
+			if m.dialog.mode == dialogEdit {
+				var cmd tea.Cmd
+				m.dialog.edit, cmd = m.dialog.edit.Update(msg)
+				return m, cmd
+			}
+			return m, nil
+		}
 		if m.focus == focusAgent && !m.exited && m.overlay == overlayNone {
 			m.scroll = 0
 			text := msg.Content
@@ -210,6 +266,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	return m, nil
 }
+
+// clip shortens text for the events pane (the recording and the audit log
+// keep it whole).
+func clip(s string, n int) string { return ansi.Truncate(oneLine(s), n, "…") }
 
 func (m *Model) resize(w, h int) {
 	old := m.layout.AgentInner
@@ -252,6 +312,9 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		m.prefixOn = true
 		return nil
 	}
+	if m.dialog.open() {
+		return m.dialogKey(k)
+	}
 
 	if m.focus == focusEvents {
 		if key.Matches(k, m.keys.Back) {
@@ -284,7 +347,7 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 // command handles the key after the prefix.
 func (m *Model) command(k tea.KeyPressMsg) tea.Cmd {
 	if m.cfg.Prefix.matches(k) {
-		if !m.exited {
+		if !m.exited && !m.dialog.open() {
 			ev := toUV(k)
 			m.act.do(func() { m.agent.SendKey(ev) })
 		}
@@ -299,6 +362,8 @@ func (m *Model) command(k tea.KeyPressMsg) tea.Cmd {
 		} else {
 			m.notice = "no room for the events pane at this size"
 		}
+	case key.Matches(k, m.keys.Scroll) && m.dialog.open():
+		m.notice = "the agent is frozen: decide first (its last lines are in the dialog)"
 	case key.Matches(k, m.keys.Scroll):
 		if m.term.AltScreen() {
 			m.notice = "the agent is on its alternate screen: it has no scrollback here"
@@ -390,6 +455,9 @@ func (m *Model) wheel(ms tea.Mouse) {
 	}
 	switch {
 	case m.layout.AgentInner.Contains(ms.X, ms.Y):
+		if m.dialog.open() {
+			return
+		}
 		if m.exited {
 			m.wheelHistory(up)
 			return
@@ -433,7 +501,7 @@ func (m *Model) wheelHistory(up bool) {
 // mouse forwards clicks and motion over the agent pane when the agent asked
 // for mouse reports; otherwise a click moves focus to the pane under it.
 func (m *Model) mouse(ms tea.Mouse, wrap func(uv.Mouse) vt.Mouse, click bool) {
-	if m.overlay != overlayNone {
+	if m.overlay != overlayNone || m.dialog.open() {
 		return
 	}
 	inAgent := m.layout.AgentInner.Contains(ms.X, ms.Y)
@@ -471,6 +539,9 @@ func (m *Model) View() tea.View {
 }
 
 func (m *Model) windowTitle() string {
+	if m.dialog.open() {
+		return "sentinel: approval needed"
+	}
 	state := "running"
 	if m.exited {
 		state = "exited"
@@ -492,7 +563,7 @@ func (m *Model) paneFrame() screen.Frame {
 }
 
 func (m *Model) cursor() *tea.Cursor {
-	if m.focus != focusAgent || m.overlay != overlayNone || m.prefixOn || m.scroll > 0 || m.exited {
+	if m.focus != focusAgent || m.overlay != overlayNone || m.dialog.open() || m.prefixOn || m.scroll > 0 || m.exited {
 		return nil
 	}
 	f := m.paneFrame()
@@ -518,7 +589,7 @@ func (m *Model) render() string {
 	f := m.paneFrame()
 	if l.Zoomed || l.Agent == l.AgentInner {
 		for i := range l.AgentInner.H {
-			lines[l.AgentInner.Y+i] = paneLine(f, i, l.AgentInner.W)
+			lines[l.AgentInner.Y+i] = m.paneLine(f, i, l.AgentInner.W)
 		}
 	} else {
 		m.drawAgentPane(lines, f)
@@ -530,6 +601,9 @@ func (m *Model) render() string {
 		lines[l.Hint.Y] = m.hintLine(l.Width)
 	}
 	out := strings.Join(lines, "\n")
+	if m.dialog.open() {
+		out = m.withOverlay(out, m.decisionBox())
+	}
 	switch m.overlay {
 	case overlayHelp:
 		out = m.withOverlay(out, m.helpBox())
@@ -543,6 +617,18 @@ func (m *Model) render() string {
 // match the pane, and then their lines are used as they are; measuring every
 // styled line on every frame was a visible cost during bursts. Between a
 // resize and the emulator catching up they may not match.
+func (m *Model) paneLine(f screen.Frame, i, w int) string {
+	if m.dialog.open() {
+		// Frozen: the agent's screen is dimmed under the dialog, in
+		// sentinel's style only.
+		if i >= len(f.Lines) {
+			return strings.Repeat(" ", w)
+		}
+		return fit(m.cfg.Theme.Frozen.Render(ansi.Strip(f.Lines[i])), w)
+	}
+	return paneLine(f, i, w)
+}
+
 func paneLine(f screen.Frame, i, w int) string {
 	if i >= len(f.Lines) {
 		return strings.Repeat(" ", w)

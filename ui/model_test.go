@@ -64,6 +64,10 @@ func (a *fakeAgent) SendMouse(m vt.Mouse) {
 }
 func (a *fakeAgent) Resize(c, r int) { a.rec(fmt.Sprintf("resize %dx%d", c, r)) }
 func (a *fakeAgent) Terminate()      { a.rec("terminate") }
+func (a *fakeAgent) Decide(id int, d session.Decision) {
+	a.rec(fmt.Sprintf("decide %d %s %s by %s", id, d.Kind, d.Edit, d.Operator))
+}
+func (a *fakeAgent) Attention(s string) { a.rec("attention " + s) }
 func (a *fakeAgent) got() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()

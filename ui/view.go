@@ -64,6 +64,8 @@ func (m *Model) statusBarAt(level, w int) (string, bool) {
 		state = t.StateFailed.Render(fmt.Sprintf("EXITED(%d)", m.status.Code))
 	case m.quitting:
 		state = t.StateExited.Render("ENDING")
+	case m.dialog.open():
+		state = t.StateFrozen.Render("FROZEN")
 	}
 	clock := t.BarField.Render(elapsed(m.now.Sub(m.cfg.Started)))
 	counts := t.BarLabel.Render("findings ") + t.BarField.Render(fmt.Sprint(m.findings)) +
@@ -144,7 +146,7 @@ func (m *Model) drawAgentPane(lines []string, f screen.Frame) {
 	// outside its pane.
 	title := m.cfg.Command + fmt.Sprintf(" · %dx%d", l.AgentInner.W, l.AgentInner.H)
 	w := l.AgentInner.W
-	m.paneRows(lines, l.Agent, title, m.focus == focusAgent, func(i int) string { return paneLine(f, i, w) })
+	m.paneRows(lines, l.Agent, title, m.focus == focusAgent, func(i int) string { return m.paneLine(f, i, w) })
 }
 
 func (m *Model) drawEventsPane(lines []string) {
@@ -206,6 +208,8 @@ func (m *Model) hintLine(w int) string {
 	switch {
 	case m.notice != "":
 		parts = []string{t.Hint.Render(m.notice)}
+	case m.dialog.open():
+		parts = []string{t.AlertTitle.Render("agent frozen"), k("a A e d k ?", "decide in the dialog"), k(p+" ?", "help")}
 	case m.prefixOn:
 		parts = []string{t.HintKey.Render(p + " …"), k("e", "events"), k("[", "scroll"), k("z", "zoom"), k("?", "help"), k("q", "quit"), k(p, "send "+p)}
 	case m.focus == focusEvents:

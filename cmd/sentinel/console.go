@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/charmbracelet/x/vt"
 
+	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
 	"github.com/sentinel-console/sentinel/session/screen"
 	"github.com/sentinel-console/sentinel/themes"
@@ -23,14 +24,26 @@ import (
 // liveAgent is the console's handle on a running agent: keys go through the
 // emulator (which encodes them for the agent's terminal modes) to the PTY.
 type liveAgent struct {
-	sess *session.Session
-	scr  *screen.Screen
+	sess   *session.Session
+	scr    *screen.Screen
+	sup    *session.Supervisor
+	notify bool
 }
 
 func (a liveAgent) SendKey(k uv.KeyPressEvent) { a.scr.SendKey(k) }
 func (a liveAgent) Paste(text string)          { a.scr.Paste(text) }
 func (a liveAgent) SendMouse(m vt.Mouse)       { a.scr.SendMouse(m) }
 func (a liveAgent) Terminate()                 { a.sess.Terminate(2 * time.Second) }
+
+// Decide is the only way a decision reaches the supervisor: the console
+// calls it for the operator's keys.
+func (a liveAgent) Decide(id int, d session.Decision) { _ = a.sup.Decide(id, d) }
+
+func (a liveAgent) Attention(summary string) {
+	if a.notify {
+		notifyDesktop(summary)
+	}
+}
 
 // Resize follows the order a terminal uses: the PTY first (the agent gets
 // SIGWINCH), then the emulator, after the output written for the old size.
@@ -104,7 +117,7 @@ func (m *mailbox) stop() {
 	m.mu.Unlock()
 }
 
-func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.Theme, stdin, stdout, stderr *os.File) (st session.ExitStatus, err error) {
+func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.Theme, stdin, stdout, stderr *os.File) (st session.ExitStatus, blocked int, err error) {
 	box := newMailbox()
 	replies := &replyWriter{}
 	scr := screen.New(screen.Options{
@@ -116,9 +129,17 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 	opts := sp.options()
 	opts.Output = []io.Writer{scr}
 	opts.OnEvent = func(e session.Event) { box.post(ui.SessionEvent{Event: e}) }
+	supOpts := sp.supervisorOptions()
+	supOpts.OnHeld = func(a *session.Action) { box.post(ui.ActionHeld{Action: a}) }
+	supOpts.OnDecided = func(a *session.Action, d session.Decision) { box.post(ui.ActionDecided{Action: a, Decision: d}) }
+	supOpts.OnFinding = func(src session.Source, cmd string, r detect.Result, _ []string) {
+		box.post(ui.FindingSeen{Source: src, Command: cmd, Result: r})
+	}
+	sup := session.NewSupervisor(supOpts)
+	opts.Supervisor = sup
 	sess, err := session.Begin(opts)
 	if err != nil {
-		return st, fail(1, "%v", err)
+		return st, 0, fail(1, "%v", err)
 	}
 	replies.mu.Lock()
 	replies.sess = sess
@@ -135,8 +156,8 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 	model := ui.New(ui.Config{
 		SessionID: sp.id, Command: sp.display, Started: sp.start,
 		Recording: sp.recPath, Prefix: prefix, Theme: theme, ExitWhenDone: o.exitAtEnd,
-		Protections: "recording only: no detectors active yet",
-	}, scr, liveAgent{sess, scr}, w, h)
+		Protections: "watching: stream", Operator: operatorName(), Notify: sp.notify,
+	}, scr, liveAgent{sess: sess, scr: scr, sup: sup, notify: sp.notify}, w, h)
 
 	p := tea.NewProgram(model, tea.WithInput(stdin), tea.WithOutput(stdout))
 	done := make(chan struct{})
@@ -170,10 +191,10 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 	box.stop()
 	model.Close()
 	if runErr != nil {
-		return st, fail(1, "console: %v", runErr)
+		return st, sup.Blocked(), fail(1, "console: %v", runErr)
 	}
 	fmt.Fprintln(stderr, sp.endLine())
-	return st, nil
+	return st, sup.Blocked(), nil
 }
 
 func termSize(f *os.File) (int, int) {

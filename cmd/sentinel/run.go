@@ -17,6 +17,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
 	"github.com/sentinel-console/sentinel/session/cast"
 	"github.com/sentinel-console/sentinel/themes"
@@ -64,6 +65,10 @@ type runOptions struct {
 	size        string
 	theme       string
 	config      string
+
+	unattended      string
+	decisionTimeout time.Duration
+	noNotify        bool
 }
 
 func runFlags(o *runOptions, c Config) *flag.FlagSet {
@@ -78,6 +83,9 @@ func runFlags(o *runOptions, c Config) *flag.FlagSet {
 	fs.StringVar(&o.size, "size", "", "terminal size `COLSxROWS` for a headless agent when stdout is not a terminal (default 80x24)")
 	fs.StringVar(&o.theme, "theme", c.Console.Theme, "console theme: "+strings.Join(themes.Names(), ", "))
 	fs.StringVar(&o.config, "config", "", "read configuration from `FILE` instead of the default location")
+	fs.StringVar(&o.unattended, "unattended", "", "no console, nobody to ask: `deny` every held action (or `kill` the agent), report it on stderr and exit non-zero")
+	fs.DurationVar(&o.decisionTimeout, "decision-timeout", 0, "deny a held action nobody decided within `D` (such as 10m; never approves)")
+	fs.BoolVar(&o.noNotify, "no-notify", false, "no bell, title or desktop notification when an action is held")
 	return fs
 }
 
@@ -119,6 +127,12 @@ func parseRun(args []string) (runOptions, Config, []string, error) {
 	}
 	if o.scrollback < 0 {
 		return o, cfg, nil, &usageError{"--scrollback must not be negative"}
+	}
+	if o.decisionTimeout < 0 {
+		return o, cfg, nil, &usageError{"--decision-timeout must not be negative"}
+	}
+	if _, err := parseUnattended(o.unattended); err != nil {
+		return o, cfg, nil, err
 	}
 	return o, cfg, fs.Args(), nil
 }
@@ -166,7 +180,11 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 		return &usageError{err.Error()}
 	}
 
-	console := !o.headless
+	unattended, err := parseUnattended(o.unattended)
+	if err != nil {
+		return err
+	}
+	console := !o.headless && unattended == nil
 	if console && !term.IsTerminal(stdin.Fd()) {
 		console = false
 		fmt.Fprintln(stderr, "sentinel: stdin is not a terminal; running headless")
@@ -219,12 +237,14 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	sess := sessionSpec{
 		id: id, argv: sp.argv, display: display, env: sp.env, dir: sp.dir, start: start,
 		cols: cols, rows: rows, rec: rec, recPath: recPath, recordInput: o.recordInput, recAlarm: recAlarm,
+		detect: sp.cfg.detect, unattended: unattended, decisionTimeout: o.decisionTimeout, notify: !o.noNotify,
 	}
 	var st session.ExitStatus
+	var blocked int
 	if console {
-		st, err = runConsole(sess, o, prefix, theme, stdin, stdout, stderr)
+		st, blocked, err = runConsole(sess, o, prefix, theme, stdin, stdout, stderr)
 	} else {
-		st, err = runHeadless(sess, stdin, stdout, stderr)
+		st, blocked, err = runHeadless(sess, stdin, stdout, stderr)
 	}
 	if sp.onEnd != nil {
 		sp.onEnd()
@@ -235,8 +255,17 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	if st.Code != 0 {
 		return &exitError{code: st.Code}
 	}
+	if unattended != nil && blocked > 0 {
+		// A pipeline must fail loudly when sentinel stopped something,
+		// even if the agent itself carried on and exited 0.
+		return fail(exitBlocked, "%d action(s) blocked (unattended %s)", blocked, o.unattended)
+	}
 	return nil
 }
+
+// exitBlocked is sentinel's exit status when an unattended run blocked
+// something and the agent itself exited 0.
+const exitBlocked = 3
 
 // sessionSpec is everything needed to begin the session.
 type sessionSpec struct {
@@ -251,6 +280,11 @@ type sessionSpec struct {
 	recPath     string
 	recordInput bool
 	recAlarm    *alarm // told when the recording fails
+
+	detect          *detect.Config
+	unattended      *session.DecisionKind
+	decisionTimeout time.Duration
+	notify          bool
 }
 
 // alarm passes an error to whoever listens, now or once they start
@@ -332,8 +366,18 @@ func signalContext() (context.Context, context.CancelFunc) {
 
 // runHeadless copies the agent's output to stdout and stdin to the agent,
 // as script(1) does.
-func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitStatus, error) {
+func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitStatus, int, error) {
 	opts := sp.options()
+	supOpts := sp.supervisorOptions()
+	reportHeadless(&supOpts, stderr)
+	if supOpts.Unattended == nil {
+		// Headless, there is no keyboard to decide with: a held action is
+		// denied at once (fail closed) rather than frozen for ever.
+		deny := session.Deny
+		supOpts.Unattended = &deny
+	}
+	sup := session.NewSupervisor(supOpts)
+	opts.Supervisor = sup
 	opts.Output = []io.Writer{stdout}
 	opts.OnEvent = func(e session.Event) {
 		if e.Kind == session.EventError || e.Kind == session.EventNotice {
@@ -352,7 +396,7 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 	}
 	sess, err := session.Begin(opts)
 	if err != nil {
-		return session.ExitStatus{}, fail(1, "%v", err)
+		return session.ExitStatus{}, 0, fail(1, "%v", err)
 	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -390,5 +434,5 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 	if sp.rec != nil && sp.rec.Err() != nil {
 		fmt.Fprintln(stderr, sp.endLine())
 	}
-	return st, nil
+	return st, sup.Blocked(), nil
 }

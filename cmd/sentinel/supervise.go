@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/user"
+	"strings"
+
+	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/session"
+)
+
+// operatorName is the OS user whose keyboard decides: recorded with every
+// decision.
+func operatorName() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if n := os.Getenv("USER"); n != "" {
+		return n
+	}
+	return fmt.Sprintf("uid %d", os.Getuid())
+}
+
+// parseUnattended reads --unattended's value.
+func parseUnattended(s string) (*session.DecisionKind, error) {
+	var k session.DecisionKind
+	switch s {
+	case "":
+		return nil, nil
+	case "deny":
+		k = session.Deny
+	case "kill":
+		k = session.Kill
+	default:
+		return nil, &usageError{fmt.Sprintf("--unattended %q: want deny or kill", s)}
+	}
+	return &k, nil
+}
+
+// supervisorOptions are the parts of supervision that do not depend on how
+// the session is shown.
+func (sp sessionSpec) supervisorOptions() session.SupervisorOptions {
+	return session.SupervisorOptions{
+		Detect:          detect.Context{Config: sp.detect},
+		Unattended:      sp.unattended,
+		DecisionTimeout: sp.decisionTimeout,
+		Operator:        operatorName(),
+	}
+}
+
+// reportHeadless prints held actions and decisions on stderr, for headless
+// and unattended runs, where there is no console to show them.
+func reportHeadless(opts *session.SupervisorOptions, stderr io.Writer) {
+	opts.OnHeld = func(a *session.Action) {
+		top := a.Top()
+		fmt.Fprintf(stderr, "\r\nsentinel: HELD #%d [%s] %s %s: %s\r\nsentinel:   %s\r\n", a.ID, a.Source, top.Severity, top.Rule,
+			oneLine(detect.MaskCredentials(a.Command)), top.Reason)
+	}
+	opts.OnDecided = func(a *session.Action, d session.Decision) {
+		fmt.Fprintf(stderr, "sentinel: #%d %s: %s\r\n", a.ID, d.Label(), oneLine(detect.MaskCredentials(a.Command)))
+	}
+}
+
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 300 {
+		return string(r[:299]) + "…"
+	}
+	return s
+}
+
+// notifyDesktop asks the desktop to show a notification, where
+// notify-send exists. It never waits long: a stuck notification daemon must
+// not hold up the console.
+func notifyDesktop(summary string) {
+	path, err := exec.LookPath("notify-send")
+	if err != nil {
+		return
+	}
+	cmd := exec.Command(path, "--app-name=sentinel", "--urgency=critical", "sentinel: approval needed", summary)
+	if cmd.Start() != nil {
+		return
+	}
+	// sentinel's reaper collects the child (os/exec's Wait would race it);
+	// Release drops os/exec's handle.
+	_ = cmd.Process.Release()
+}

@@ -1,0 +1,374 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/textarea"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/session"
+	"github.com/sentinel-console/sentinel/themes"
+)
+
+// Messages about supervision.
+type (
+	// ActionHeld says the agent is frozen on an action that needs a
+	// decision.
+	ActionHeld struct{ Action *session.Action }
+	// ActionDecided says an action was decided (by the operator here, or by
+	// a policy: timeout, an earlier approve-for-session).
+	ActionDecided struct {
+		Action   *session.Action
+		Decision session.Decision
+	}
+	// FindingSeen is a concerning analysis that did not hold the agent
+	// (warn verdicts, credentials in the output).
+	FindingSeen struct {
+		Source  session.Source
+		Command string
+		Result  detect.Result
+	}
+)
+
+type dialogMode int
+
+const (
+	dialogMain dialogMode = iota
+	dialogEdit
+	dialogDetails
+)
+
+// decisionDialog is the queue of held actions and the state of the dialog
+// that shows the oldest.
+type decisionDialog struct {
+	queue []*session.Action
+	mode  dialogMode
+	edit  textarea.Model
+}
+
+func (d *decisionDialog) open() bool { return len(d.queue) > 0 }
+
+func (d *decisionDialog) add(a *session.Action) {
+	for _, q := range d.queue {
+		if q.ID == a.ID {
+			return
+		}
+	}
+	d.queue = append(d.queue, a)
+}
+
+// remove drops a decided action; the dialog goes back to its main view
+// when the action it showed is gone.
+func (d *decisionDialog) remove(id int) {
+	for i, q := range d.queue {
+		if q.ID == id {
+			d.queue = append(d.queue[:i], d.queue[i+1:]...)
+			if i == 0 {
+				d.mode = dialogMain
+			}
+			return
+		}
+	}
+}
+
+// dialogKey handles a key while an action waits. Only these keys, pressed
+// on the operator's keyboard, decide anything.
+func (m *Model) dialogKey(k tea.KeyPressMsg) tea.Cmd {
+	d := &m.dialog
+	a := d.queue[0]
+	switch d.mode {
+	case dialogEdit:
+		switch k.String() {
+		case "esc":
+			d.mode = dialogMain
+			return nil
+		case "enter":
+			text := strings.TrimSpace(d.edit.Value())
+			if text == "" {
+				m.notice = "the edit is empty: esc to go back, or type a command"
+				return nil
+			}
+			m.decide(a, session.Decision{Kind: session.Edit, Edit: text})
+			return nil
+		}
+		var cmd tea.Cmd
+		d.edit, cmd = d.edit.Update(k)
+		return cmd
+	case dialogDetails:
+		if k.String() == "esc" || k.String() == "?" || k.String() == "q" {
+			d.mode = dialogMain
+			return nil
+		}
+	}
+	switch k.String() {
+	case "a":
+		m.decide(a, session.Decision{Kind: session.Approve})
+	case "A":
+		m.decide(a, session.Decision{Kind: session.ApproveSession})
+	case "e":
+		d.mode = dialogEdit
+		d.edit = textarea.New()
+		d.edit.ShowLineNumbers = false
+		d.edit.Prompt = "› "
+		d.edit.CharLimit = 0
+		d.edit.SetWidth(m.dialogWidth() - 4)
+		d.edit.SetHeight(4)
+		d.edit.SetValue(a.Command)
+		return d.edit.Focus()
+	case "d":
+		m.decide(a, session.Decision{Kind: session.Deny})
+	case "k":
+		m.decide(a, session.Decision{Kind: session.Kill})
+	case "?":
+		if d.mode == dialogDetails {
+			d.mode = dialogMain
+		} else {
+			d.mode = dialogDetails
+		}
+	default:
+		m.notice = "the agent is frozen: a approve · A approve for session · e edit · d deny · k kill · ? details"
+	}
+	return nil
+}
+
+// decide hands the operator's decision to the supervisor (through the
+// actuator: Update does no I/O) and drops the action from the queue.
+func (m *Model) decide(a *session.Action, d session.Decision) {
+	d.Operator = m.cfg.Operator
+	m.dialog.remove(a.ID)
+	m.act.do(func() { m.agent.Decide(a.ID, d) })
+}
+
+// attention is what the operator's terminal does when an action is held:
+// the bell, and a desktop notification where the terminal supports one
+// (OSC 9: iTerm2, WezTerm, kitty, foot…; OSC 777: VTE, urxvt). The text is
+// sentinel's own, never the agent's bytes.
+func attention(a *session.Action) tea.Cmd {
+	top := a.Top()
+	body := sanitize(fmt.Sprintf("%s %s: %s", top.Severity, top.Rule, oneLine(a.Command)))
+	body = ansi.Truncate(body, 120, "…")
+	seq := "\a" + ansi.Notify("sentinel: approval needed — "+body) +
+		"\x1b]777;notify;sentinel: approval needed;" + body + "\a"
+	return tea.Raw(seq)
+}
+
+// sanitize keeps text safe to put inside an escape sequence or the
+// console: no control characters.
+func sanitize(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+func (m *Model) dialogWidth() int {
+	return max(min(m.layout.Width-4, 100), 30)
+}
+
+// decisionBox draws the dialog for the oldest held action.
+func (m *Model) decisionBox() string {
+	t := m.cfg.Theme
+	d := &m.dialog
+	a := d.queue[0]
+	w := m.dialogWidth()
+	inner := w - 4
+	top := a.Top()
+	var b []string
+	add := func(s ...string) { b = append(b, s...) }
+	wrap := func(s string, indent int) []string {
+		return strings.Split(ansi.Hardwrap(ansi.Wordwrap(s, inner-indent, " "), inner-indent, true), "\n")
+	}
+
+	title := "AGENT FROZEN · approval needed"
+	if n := len(d.queue); n > 1 {
+		title += fmt.Sprintf(" · 1 of %d waiting", n)
+	}
+	add(t.AlertTitle.Render(title))
+	sev := t.Severity[top.Severity.String()]
+	seen := string(a.Source)
+	for _, s := range a.Also {
+		seen += " + " + string(s)
+	}
+	add(sev.Render(" "+strings.ToUpper(top.Severity.String())+" ") + " " + t.PaneTitle.Render(top.Rule) + t.Hint.Render("  seen by "+seen))
+	add("")
+	cmdLines := wrap(highlight(t, sanitize(a.Command), a.Result), 2)
+	if len(cmdLines) > 8 && d.mode != dialogDetails {
+		cmdLines = append(cmdLines[:7], t.Hint.Render(fmt.Sprintf("… %d more lines (? shows all)", len(cmdLines)-7)))
+	}
+	for i, l := range cmdLines {
+		if i == 0 {
+			add(t.DialogKey.Render("$ ") + l)
+		} else {
+			add("  " + l)
+		}
+	}
+	add("")
+	for _, l := range wrap(sanitize(top.Reason), 0) {
+		add(t.EventText.Render(l))
+	}
+	for _, u := range a.Uses {
+		for i, l := range wrap(sanitize(u), 2) {
+			if i == 0 {
+				add(t.AlertTitle.Render("! ") + t.EventText.Render(l))
+			} else {
+				add("  " + t.EventText.Render(l))
+			}
+		}
+	}
+	if d.mode == dialogDetails {
+		add("", t.PaneTitle.Render("all findings"))
+		for _, f := range sortedFindings(a.Result) {
+			add(fmt.Sprintf("  %-6s %-8s %s", f.Verdict, f.Severity, f.Rule))
+			for _, l := range wrap(sanitize(f.Reason), 4) {
+				add("    " + t.Hint.Render(l))
+			}
+		}
+	}
+	add("")
+	where := shortPath(a.Cwd, inner/2)
+	if a.Pid > 0 {
+		where += " · pid " + strconv.Itoa(a.Pid)
+	}
+	chain := a.Parents
+	if len(chain) > 3 && d.mode != dialogDetails {
+		chain = append(chain[:3:3], "…")
+	}
+	if len(chain) > 0 {
+		where += " ← " + strings.Join(chain, " ← ")
+	}
+	add(t.Hint.Render("where  ") + ansi.Truncate(sanitize(where), inner-7, "…"))
+	add(t.Hint.Render("frozen ") + t.EventText.Render(elapsed(m.now.Sub(a.Held))) + t.Hint.Render(" (a frozen agent's model request may time out)"))
+	if ctx := m.contextLines(3 + 5*boolInt(d.mode == dialogDetails)); len(ctx) > 0 {
+		add(t.Hint.Render("before it, the agent's screen showed:"))
+		for _, l := range ctx {
+			add(t.Frozen.Render("  │ " + ansi.Truncate(l, inner-4, "…")))
+		}
+	}
+	add("")
+	switch d.mode {
+	case dialogEdit:
+		if a.CanRewrite {
+			add(t.EventText.Render("Your command runs instead of the agent's:"))
+		} else {
+			add(t.EventText.Render("The agent's command is denied; your text goes to the agent"))
+			add(t.EventText.Render("as your message once it is back at its prompt:"))
+		}
+		add(strings.Split(d.edit.View(), "\n")...)
+		add(t.DialogKey.Render("enter") + t.Hint.Render(" send · ") + t.DialogKey.Render("esc") + t.Hint.Render(" back"))
+	case dialogDetails:
+		add(t.Hint.Render(m.consequences(a)))
+		add(t.DialogKey.Render("?") + t.Hint.Render(" or ") + t.DialogKey.Render("esc") + t.Hint.Render(" back"))
+	default:
+		k := func(key, what string) string { return t.DialogKey.Render(key) + " " + what }
+		deny := "deny"
+		if a.DenyEnds {
+			deny = "deny (ends the agent: it would act itself)"
+		}
+		add(k("a", "approve once")+"  "+k("A", "approve "+top.Rule+forTarget(top)+" for this session"),
+			k("e", "edit")+"  "+k("d", deny)+"  "+k("k", "kill the agent")+"  "+k("?", "details"))
+	}
+	for i, l := range b {
+		b[i] = fit(l, inner)
+	}
+	return t.Alert.Width(w).Render(strings.Join(b, "\n"))
+}
+
+func forTarget(f detect.Finding) string {
+	if f.Target == "" {
+		return ""
+	}
+	return " on " + ansi.Truncate(sanitize(f.Target), 30, "…")
+}
+
+// consequences says what each key does on the path that saw the action.
+func (m *Model) consequences(a *session.Action) string {
+	switch a.Source {
+	case session.SourceExec:
+		return "deny: the exec fails with EPERM and the agent carries on. kill: the agent's whole tree ends."
+	case session.SourceStream:
+		if a.DenyEnds {
+			return "The agent announced this and no separate process runs it: denying ends the agent."
+		}
+		return "deny: the process running it (and its children) is killed, the rest thaws. kill: the whole tree ends."
+	}
+	return "deny: the agent is told sentinel blocked it. kill: the agent's whole tree ends."
+}
+
+func sortedFindings(r detect.Result) []detect.Finding {
+	fs := append([]detect.Finding(nil), r.Findings...)
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Verdict != fs[j].Verdict {
+			return fs[i].Verdict > fs[j].Verdict
+		}
+		return fs[i].Severity > fs[j].Severity
+	})
+	return fs
+}
+
+// highlight styles the command, with the bytes the findings matched marked.
+func highlight(t themes.Theme, cmd string, r detect.Result) string {
+	marked := make([]bool, len(cmd)+1)
+	for _, f := range r.Findings {
+		if f.Verdict != r.Verdict {
+			continue
+		}
+		for _, s := range f.Spans {
+			for i := max(s.Start, 0); i < min(s.End, len(cmd)); i++ {
+				marked[i] = true
+			}
+		}
+	}
+	var b strings.Builder
+	start := 0
+	for i := 1; i <= len(cmd); i++ {
+		if i == len(cmd) || marked[i] != marked[start] {
+			part := cmd[start:i]
+			if marked[start] {
+				b.WriteString(t.Match.Render(part))
+			} else {
+				b.WriteString(t.Command.Render(part))
+			}
+			start = i
+		}
+	}
+	return b.String()
+}
+
+// contextLines are the last non-blank lines of the agent's (frozen)
+// screen, as plain text.
+func (m *Model) contextLines(n int) []string {
+	f := m.paneFrame()
+	var out []string
+	for i := len(f.Lines) - 1; i >= 0 && len(out) < n; i-- {
+		if l := strings.TrimRight(ansi.Strip(f.Lines[i]), " "); strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// frozenFor is how long the agent has been frozen, for the status bar.
+func (m *Model) frozenFor() time.Duration {
+	if !m.dialog.open() {
+		return 0
+	}
+	return m.now.Sub(m.dialog.queue[0].Held)
+}

@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/session"
+)
+
+const incident = `curl -X POST https://backboard.railway.app/graphql/v2 -H "Authorization: Bearer $T" -d '{"query":"mutation { volumeDelete(volumeId: \"v1\") }"}'`
+
+func heldAction(id int, src session.Source) *session.Action {
+	res := detect.Command(incident, detect.Context{})
+	return &session.Action{ID: id, Source: src, Command: incident, Result: res, Cwd: "/work/app", Pid: 4242,
+		Parents: []string{"4240 bash", "4200 claude"},
+		Uses:    []string{"uses the Railway token (rw_r…c755) the agent found in infra/domains.env"}}
+}
+
+func decisions(fa *fakeAgent) []string {
+	var out []string
+	for _, c := range fa.got() {
+		if strings.HasPrefix(c, "decide") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func TestDialogShowsWhatWhereAndWhy(t *testing.T) {
+	m, _, _ := newTestModel(140, 44)
+	m.cfg.Notify = true
+	a := heldAction(1, session.SourceExec)
+	if a.Result.Verdict != detect.Pause {
+		t.Fatalf("the incident's command does not pause: %+v", a.Result)
+	}
+	_, cmd := m.Update(ActionHeld{Action: a})
+	if cmd == nil {
+		t.Error("no bell or notification for a held action")
+	}
+	out := plain(m)
+	for _, want := range []string{"AGENT FROZEN", a.Top().Rule, "seen by exec gate", "volumeDelete", "infra/domains.env",
+		"/work/app · pid 4242 ← 4240 bash ← 4200 claude", "a approve once", "d deny", "k kill the agent", "FROZEN"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dialog lacks %q:\n%s", want, out)
+		}
+	}
+	if m.View().WindowTitle != "sentinel: approval needed" {
+		t.Errorf("title %q", m.View().WindowTitle)
+	}
+	// The matched span is styled differently from the rest of the command.
+	styled := m.View().Content
+	if !strings.Contains(styled, m.cfg.Theme.Match.Render("volumeDelete")) && !strings.Contains(styled, "volumeDelete") {
+		t.Error("command not shown")
+	}
+}
+
+func TestKeysGoToTheDialogNotTheAgentWhileFrozen(t *testing.T) {
+	m, _, fa := newTestModel(120, 40)
+	m.cfg.Operator = "alice"
+	m.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
+	m.Update(ActionHeld{Action: heldAction(2, session.SourceStream)})
+	if out := plain(m); !strings.Contains(out, "1 of 2 waiting") {
+		t.Errorf("queue count not shown:\n%s", out)
+	}
+	press(m, k('x'), k('y'), k('\r'))
+	m.Close()
+	for _, c := range fa.got() {
+		if strings.HasPrefix(c, "key") {
+			t.Fatalf("a key reached the frozen agent: %v", fa.got())
+		}
+	}
+	m2, _, fa2 := newTestModel(120, 40)
+	m2.cfg.Operator = "alice"
+	m2.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
+	m2.Update(ActionHeld{Action: heldAction(2, session.SourceStream)})
+	press(m2, k('d'))
+	if out := plain(m2); !strings.Contains(out, "seen by stream") {
+		t.Errorf("the second action is not shown after the first was decided:\n%s", out)
+	}
+	press(m2, k('A'))
+	if m2.dialog.open() {
+		t.Error("dialog still open with nothing pending")
+	}
+	press(m2, k('z')) // back to the agent
+	m2.Close()
+	got := decisions(fa2)
+	want := []string{"decide 1 deny  by alice", "decide 2 approve-session  by alice"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("decisions %q, want %q", got, want)
+	}
+	if calls := fa2.got(); calls[len(calls)-1] != "key z" {
+		t.Errorf("after the dialog closed keys should reach the agent again: %v", calls)
+	}
+}
+
+func TestEditHandsTheOperatorsCommand(t *testing.T) {
+	m, _, fa := newTestModel(120, 40)
+	m.Update(ActionHeld{Action: heldAction(7, session.SourceExec)})
+	press(m, k('e'))
+	if out := plain(m); !strings.Contains(out, "your text goes to the agent") {
+		t.Errorf("edit view does not say what an edit does on the exec path:\n%s", out)
+	}
+	// Replace the command: select all is not a textarea key; clear by
+	// deleting to the start, then type.
+	press(m, tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	for _, r := range "echo dry-run" {
+		press(m, k(r))
+	}
+	press(m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	m.Close()
+	got := decisions(fa)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "decide 7 edit ") || !strings.Contains(got[0], "echo dry-run") {
+		t.Fatalf("decisions %q", got)
+	}
+}
+
+func TestEscLeavesEditWithoutDeciding(t *testing.T) {
+	m, _, fa := newTestModel(120, 40)
+	m.Update(ActionHeld{Action: heldAction(3, session.SourceExec)})
+	press(m, k('e'), k('d'), tea.KeyPressMsg{Code: tea.KeyEscape})
+	if !m.dialog.open() || m.dialog.mode != dialogMain {
+		t.Fatal("esc should go back to the dialog")
+	}
+	press(m, k('?'))
+	if out := plain(m); !strings.Contains(out, "all findings") || !strings.Contains(out, "EPERM") {
+		t.Errorf("details view:\n%s", out)
+	}
+	m.Close()
+	if d := decisions(fa); len(d) != 0 {
+		t.Fatalf("typing in the edit box decided something: %q", d)
+	}
+}
+
+func TestPolicyDecisionClosesTheDialog(t *testing.T) {
+	m, _, _ := newTestModel(120, 40)
+	a := heldAction(1, session.SourceExec)
+	m.Update(ActionHeld{Action: a})
+	m.Update(ActionDecided{Action: a, Decision: session.Decision{Kind: session.Deny, Operator: "policy", By: "timeout"}})
+	if m.dialog.open() {
+		t.Fatal("dialog open after a timeout denial")
+	}
+	last := m.events.items[len(m.events.items)-1]
+	if last.Kind != session.EventDecision || !strings.Contains(last.Text, "deny by policy (timeout)") {
+		t.Errorf("events lack the decision: %+v", last)
+	}
+}
