@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -454,7 +455,12 @@ func TestTwoProcessesKeepOneChain(t *testing.T) {
 		})
 		cmds = append(cmds, cmd)
 	}
-	// And this process too, at the same time.
+	// And this process too, at the same time: once a helper has begun.
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if fi, err := os.Stat(path); err == nil && fi.Size() > 0 {
+			break
+		}
+	}
 	if err := appendMany(path, "parent", each); err != nil {
 		t.Fatal(err)
 	}
@@ -561,4 +567,39 @@ func FuzzVerify(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A line longer than MaxLine is reported, not read into memory, and the
+// lines after it are still checked.
+func TestOverlongLine(t *testing.T) {
+	lines := readLines(t, writeChain(t, 3))
+	huge := io.MultiReader(strings.NewReader(lines[0]), &repeatReader{b: 'a', n: MaxLine + 10}, strings.NewReader("\n"+lines[1]+lines[2]))
+	ps := func() []Problem {
+		_, err := Verify(huge)
+		var ce *ChainError
+		if !errors.As(err, &ce) {
+			t.Fatalf("Verify: %v", err)
+		}
+		return ce.Problems
+	}()
+	if len(ps) != 1 || ps[0].Line != 2 || !strings.Contains(ps[0].Msg, "longer than 64 MiB") {
+		t.Errorf("problems %v", ps)
+	}
+}
+
+type repeatReader struct {
+	b byte
+	n int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), r.n)
+	for i := range n {
+		p[i] = r.b
+	}
+	r.n -= n
+	return n, nil
 }
