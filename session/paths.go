@@ -23,6 +23,11 @@ func StateDir() string {
 // SessionsDir holds the recordings.
 func SessionsDir() string { return filepath.Join(StateDir(), "sessions") }
 
+// AuditPath is the default audit log, $XDG_STATE_HOME/sentinel/audit.jsonl
+// (see package session/audit). It lives here, not in session/audit, so that
+// audit never imports session: the supervisor in this package appends to it.
+func AuditPath() string { return filepath.Join(StateDir(), "audit.jsonl") }
+
 // NewID returns a short random session id.
 func NewID() string {
 	var b [4]byte

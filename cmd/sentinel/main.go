@@ -44,6 +44,8 @@ Usage:
   sentinel check --json --stdin               the same for JSON Lines of commands
   sentinel scan [--json] FILE|-               find what an agent's output or a recording shows it ran
   sentinel rules [--json]                     the detector's rules
+  sentinel audit verify [FILE]                check the audit log's hash chain
+  sentinel audit show [--json] [--last]       list the audit log's records
   sentinel version                            print the version
   sentinel help [COMMAND]                     show help
 
@@ -104,6 +106,8 @@ func dispatch(args []string, stdin, stdout, stderr *os.File) error {
 		return rulesCommand(args[1:], stdout)
 	case "scan":
 		return scanCommand(args[1:], stdin, stdout, stderr)
+	case "audit":
+		return auditCommand(args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "sentinel %s\n", version)
 		return nil
@@ -136,6 +140,11 @@ func help(args []string, out io.Writer) error {
 	case "scan":
 		fmt.Fprint(out, scanUsage)
 		scanFlags(&scanOptions{}).PrintDefaults()
+	case "audit":
+		fmt.Fprint(out, auditUsage)
+		fs := auditShowFlags(&auditShowOptions{})
+		fs.SetOutput(out)
+		fs.PrintDefaults()
 	default:
 		return &usageError{fmt.Sprintf("no help for %q", args[0])}
 	}
