@@ -27,13 +27,16 @@ func (s *Session) freeze() []int {
 	}
 	_ = syscall.Kill(-s.pid, syscall.SIGSTOP) // the agent leads its session and group
 	stopped := map[int]bool{}
+	// Top down, each process is stopped before its children are listed, so
+	// the list cannot grow behind the walk; the second pass catches a fork
+	// that was under way while the stop was delivered.
 	for range 2 {
-		for _, pid := range s.tree() {
+		s.walkTree(func(pid int) {
 			if !stopped[pid] {
 				stopped[pid] = true
 				_ = syscall.Kill(pid, syscall.SIGSTOP)
 			}
-		}
+		})
 	}
 	out := make([]int, 0, len(stopped))
 	for pid := range stopped {

@@ -79,6 +79,9 @@ type Action struct {
 	// carries ("uses the GitHub token the agent found in infra/domains.env").
 	Uses []string
 	Held time.Time
+	// Seen is when the action reached sentinel: the output chunk that
+	// showed it arrived, or the exec request came in.
+	Seen time.Time
 	// CanRewrite: an edit replaces the command (agent hooks). Elsewhere an
 	// edit denies the original and hands the operator's text to the agent.
 	CanRewrite bool
@@ -214,13 +217,14 @@ func (v *Supervisor) FrozenSince() time.Time {
 // only analyses and, on a pause verdict, freezes at once; the decision is
 // waited for elsewhere.
 func (v *Supervisor) scan(p []byte) {
-	v.lastOutput.Store(time.Now().UnixNano())
+	now := time.Now()
+	v.lastOutput.Store(now.UnixNano())
 	for _, ev := range v.stream.Write(p) {
-		v.streamEvent(ev)
+		v.streamEvent(ev, now)
 	}
 }
 
-func (v *Supervisor) streamEvent(ev detect.StreamEvent) {
+func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time) {
 	switch ev.Kind {
 	case detect.EventCredential:
 		if ev.Credential != nil {
@@ -237,7 +241,7 @@ func (v *Supervisor) streamEvent(ev detect.StreamEvent) {
 		raise(&res, uses)
 		switch {
 		case res.Verdict == detect.Pause:
-			a := &Action{Source: SourceStream, Command: ev.Command, Result: res, Uses: uses}
+			a := &Action{Source: SourceStream, Command: ev.Command, Result: res, Uses: uses, Seen: seen}
 			if v.s != nil {
 				a.Pid = v.s.pid
 			}
@@ -250,6 +254,7 @@ func (v *Supervisor) streamEvent(ev detect.StreamEvent) {
 
 // Exec describes a program about to be executed, as the exec gate read it.
 type Exec struct {
+	Time    time.Time // when the request arrived
 	Pid     int
 	Path    string
 	Argv    []string
@@ -300,7 +305,7 @@ func (v *Supervisor) decideExec(ex Exec) bool {
 		}
 		return true
 	}
-	a := &Action{Source: SourceExec, Command: cmd, Result: res, Uses: uses, Pid: ex.Pid, Cwd: ex.Cwd, Parents: ex.Parents}
+	a := &Action{Source: SourceExec, Command: cmd, Result: res, Uses: uses, Pid: ex.Pid, Cwd: ex.Cwd, Parents: ex.Parents, Seen: ex.Time}
 	d := v.hold(a, true)
 	return d.Kind == Approve || d.Kind == ApproveSession
 }

@@ -98,6 +98,58 @@ func (s *Session) tree() []int {
 	return out
 }
 
+// walkTree visits the agent's tree (the same processes as tree) top down,
+// calling visit on each process before listing its children. It reads only
+// the tree's own /proc entries (the kernel's per-task children lists), not
+// every process on the machine: the freeze runs on the PTY read path.
+func (s *Session) walkTree(visit func(pid int)) {
+	seen := map[int]bool{}
+	var walk func(pid int)
+	walk = func(pid int) {
+		if seen[pid] {
+			return
+		}
+		seen[pid] = true
+		visit(pid)
+		for _, c := range childrenOf(pid) {
+			walk(c)
+		}
+	}
+	mark := "SENTINEL_SESSION=" + s.ID
+	for _, c := range childrenOf(os.Getpid()) {
+		if c == s.pid {
+			walk(c)
+			continue
+		}
+		if p, ok := readStat(c); ok && p.state != 'Z' && (p.sid == s.pid || hasEnv(c, mark)) {
+			walk(c)
+		}
+	}
+}
+
+// childrenOf lists pid's children from /proc/PID/task/*/children (each
+// thread's own children; a multi-threaded parent spreads them out).
+func childrenOf(pid int) []int {
+	base := "/proc/" + strconv.Itoa(pid) + "/task"
+	tasks, err := os.ReadDir(base)
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, t := range tasks {
+		b, err := os.ReadFile(base + "/" + t.Name() + "/children")
+		if err != nil {
+			continue
+		}
+		for _, f := range strings.Fields(string(b)) {
+			if c, err := strconv.Atoi(f); err == nil {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
 // hasEnv reports whether the process was started with the environment
 // entry kv.
 func hasEnv(pid int, kv string) bool {
