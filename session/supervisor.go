@@ -12,6 +12,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/session/audit"
 )
 
 // Source is the path that saw an action.
@@ -139,6 +140,10 @@ type SupervisorOptions struct {
 	OnFinding func(src Source, command string, r detect.Result, uses []string)
 	// OnThaw is told when the agent runs again after a freeze.
 	OnThaw func()
+	// Audit, when set, receives a record of every finding and decision.
+	// An approval that cannot be recorded there is not carried out: it
+	// becomes a denial (nobody could show later who allowed it).
+	Audit *audit.Log
 }
 
 // grantTTL is how long an approval (or a denial) of one action covers the
@@ -232,9 +237,7 @@ func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time) {
 			v.creds[ev.Credential.Fingerprint] = *ev.Credential
 			v.mu.Unlock()
 		}
-		if v.opts.OnFinding != nil {
-			v.opts.OnFinding(SourceStream, "", ev.Result, nil)
-		}
+		v.finding(SourceStream, "", ev.Result, nil)
 	case detect.EventCommand:
 		res := ev.Result
 		uses := v.usesOf(ev.Command)
@@ -246,8 +249,8 @@ func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time) {
 				a.Pid = v.s.pid
 			}
 			v.hold(a, false)
-		case res.Verdict == detect.Warn && v.opts.OnFinding != nil:
-			v.opts.OnFinding(SourceStream, ev.Command, res, uses)
+		case res.Verdict == detect.Warn:
+			v.finding(SourceStream, ev.Command, res, uses)
 		}
 	}
 }
@@ -300,14 +303,79 @@ func (v *Supervisor) decideExec(ex Exec) bool {
 	uses := v.usesOf(cmd)
 	raise(&res, uses)
 	if res.Verdict < detect.Pause {
-		if res.Verdict == detect.Warn && v.opts.OnFinding != nil {
-			v.opts.OnFinding(SourceExec, cmd, res, uses)
+		if res.Verdict == detect.Warn {
+			v.finding(SourceExec, cmd, res, uses)
 		}
 		return true
 	}
 	a := &Action{Source: SourceExec, Command: cmd, Result: res, Uses: uses, Pid: ex.Pid, Cwd: ex.Cwd, Parents: ex.Parents, Seen: ex.Time}
 	d := v.hold(a, true)
 	return d.Kind == Approve || d.Kind == ApproveSession
+}
+
+// finding reports a concerning analysis that holds nothing (a warn
+// verdict, a credential in the output): to the audit log and the console.
+func (v *Supervisor) finding(src Source, cmd string, res detect.Result, uses []string) {
+	if top := res.Top(); top != nil {
+		pid := 0
+		if v.s != nil {
+			pid = v.s.pid
+		}
+		v.audit(audit.Record{Kind: audit.KindFinding, Source: auditSource(src), Command: detect.MaskCredentials(cmd), Pid: pid,
+			Rule: top.Rule, Severity: top.Severity.String(), Verdict: res.Verdict.String(), Reason: top.Reason, Note: strings.Join(uses, "; ")})
+	}
+	if v.opts.OnFinding != nil {
+		v.opts.OnFinding(src, cmd, res, uses)
+	}
+}
+
+// audit appends a record to the audit log, if there is one.
+func (v *Supervisor) audit(r audit.Record) error {
+	if v.opts.Audit == nil {
+		return nil
+	}
+	if v.s != nil {
+		r.Session = v.s.ID
+	}
+	_, err := v.opts.Audit.Append(r)
+	if err != nil && v.s != nil {
+		v.s.emit(EventError, err.Error())
+	}
+	return err
+}
+
+func auditSource(s Source) string {
+	switch s {
+	case SourceHook:
+		return "hook"
+	case SourceExec:
+		return "exec"
+	}
+	return "stream"
+}
+
+// auditRecord describes a held action, or its decision when d is set.
+func auditRecord(a *Action, d *Decision) audit.Record {
+	top := a.Top()
+	r := audit.Record{Kind: audit.KindFinding, Source: auditSource(a.Source), Command: detect.MaskCredentials(a.Command),
+		Cwd: a.Cwd, Pid: a.Pid, Rule: top.Rule, Severity: top.Severity.String(), Verdict: a.Result.Verdict.String(),
+		Reason: top.Reason, Note: strings.Join(a.Uses, "; ")}
+	if d == nil {
+		return r
+	}
+	r.Kind, r.Reason, r.Note = audit.KindDecision, "", d.By
+	r.Decision = d.Kind.String()
+	switch d.By {
+	case "timeout":
+		r.Decision = "timeout-deny"
+	case "unattended":
+		r.Decision = "unattended-" + d.Kind.String()
+	}
+	r.Operator = d.Operator
+	if d.Kind == Edit {
+		r.Edit = detect.MaskCredentials(d.Edit)
+	}
+	return r
 }
 
 // usesOf lists the credentials the agent's output revealed that cmd carries.
@@ -440,6 +508,8 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 	if auto != nil {
 		v.mu.Unlock()
 		a.Held = now
+		_ = v.audit(auditRecord(a, nil))
+		_ = v.audit(auditRecord(a, auto))
 		a.decision = *auto
 		close(a.done)
 		v.record(a, true)
@@ -513,6 +583,10 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 	}
 	a := v.pending[idx]
 	v.pending = append(v.pending[:idx], v.pending[idx+1:]...)
+	if err := v.audit(auditRecord(a, &d)); err != nil && (d.Kind == Approve || d.Kind == ApproveSession) {
+		d = Decision{Kind: Deny, Operator: d.Operator, By: "approval could not be recorded in the audit log"}
+		_ = v.audit(auditRecord(a, &d))
+	}
 	now := time.Now()
 	var also []*Action
 	switch d.Kind {
@@ -563,6 +637,7 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 		if d.Kind == ApproveSession {
 			pd.By = "session rule"
 		}
+		_ = v.audit(auditRecord(p, &pd))
 		p.decision = pd
 		close(p.done)
 		v.record(p, true)
@@ -634,6 +709,9 @@ func (v *Supervisor) decided(a *Action, d Decision) {
 
 // record writes the finding or the decision to the recording as a marker.
 func (v *Supervisor) record(a *Action, decision bool) {
+	if !decision {
+		_ = v.audit(auditRecord(a, nil))
+	}
 	if v.s == nil || v.s.opts.Recorder == nil {
 		return
 	}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
+	"github.com/sentinel-console/sentinel/session/audit"
 	"github.com/sentinel-console/sentinel/session/cast"
 	"github.com/sentinel-console/sentinel/themes"
 	"github.com/sentinel-console/sentinel/ui"
@@ -230,6 +231,25 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 		}
 	}
 
+	// The audit log is opened before the agent starts: a session whose
+	// decisions could not be recorded must not begin.
+	auditLog, err := audit.Open(session.AuditPath())
+	if err != nil {
+		if rec != nil {
+			rec.Close()
+		}
+		return fail(1, "%v", err)
+	}
+	defer auditLog.Close()
+	_, err = auditLog.Append(audit.Record{Kind: audit.KindSession, Session: id, Command: detect.MaskCredentials(strings.Join(sp.argv, " ")),
+		Cwd: sp.dir, Operator: operatorName(), Note: "start; recording " + recordingNote(recPath)})
+	if err != nil {
+		if rec != nil {
+			rec.Close()
+		}
+		return fail(1, "%v", err)
+	}
+
 	display := sp.display
 	if display == "" {
 		display = strings.Join(sp.argv, " ")
@@ -238,6 +258,7 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 		id: id, argv: sp.argv, display: display, env: sp.env, dir: sp.dir, start: start,
 		cols: cols, rows: rows, rec: rec, recPath: recPath, recordInput: o.recordInput, recAlarm: recAlarm,
 		detect: sp.cfg.detect, unattended: unattended, decisionTimeout: o.decisionTimeout, notify: !o.noNotify,
+		audit: auditLog,
 	}
 	var st session.ExitStatus
 	var blocked int
@@ -248,6 +269,10 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	}
 	if sp.onEnd != nil {
 		sp.onEnd()
+	}
+	if err == nil {
+		_, _ = auditLog.Append(audit.Record{Kind: audit.KindSession, Session: id,
+			Note: fmt.Sprintf("end: agent %s; %d action(s) blocked", st, blocked)})
 	}
 	if err != nil {
 		return err
@@ -285,6 +310,14 @@ type sessionSpec struct {
 	unattended      *session.DecisionKind
 	decisionTimeout time.Duration
 	notify          bool
+	audit           *audit.Log
+}
+
+func recordingNote(path string) string {
+	if path == "" {
+		return "off"
+	}
+	return path
 }
 
 // alarm passes an error to whoever listens, now or once they start

@@ -48,6 +48,7 @@ func (sp sessionSpec) supervisorOptions() session.SupervisorOptions {
 		Unattended:      sp.unattended,
 		DecisionTimeout: sp.decisionTimeout,
 		Operator:        operatorName(),
+		Audit:           sp.audit,
 	}
 }
 
