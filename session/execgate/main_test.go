@@ -5,9 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // The test binary is its own trampoline (as sentinel is), and a supervisor
@@ -46,6 +46,12 @@ func (r *recorder) paths() []string {
 	return out
 }
 
+func (r *recorder) all() []*Exec {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*Exec(nil), r.execs...)
+}
+
 func (r *recorder) find(path string) *Exec {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -73,6 +79,13 @@ func startGated(t *testing.T, opts Options, argv ...string) *run {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startGatedWith(t, self, opts, nil, argv...)
+}
+
+// startGatedWith lets the caller choose the trampoline and change the
+// command before it starts.
+func startGatedWith(t *testing.T, self string, opts Options, setup func(*exec.Cmd), argv ...string) *run {
+	t.Helper()
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
 		t.Fatal(err)
@@ -86,6 +99,9 @@ func startGated(t *testing.T, opts Options, argv ...string) *run {
 	r.cmd.ExtraFiles = p.ExtraFiles
 	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
 	r.cmd.Dir = r.dir
+	if setup != nil {
+		setup(r.cmd)
+	}
 	if err := r.cmd.Start(); err != nil {
 		p.Abort()
 		t.Fatal(err)
@@ -123,4 +139,40 @@ func exists(path string) bool {
 	return err == nil
 }
 
-func lines(s string) []string { return strings.Split(strings.TrimSpace(s), "\n") }
+// waitFor waits until cond holds; the deadline only keeps a broken test
+// from hanging.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func readFile(path string) string {
+	b, _ := os.ReadFile(path)
+	return string(b)
+}
+
+// held is a Decide that holds the execs of one path until released, and
+// allows everything else.
+type held struct {
+	path    string
+	arrived chan *Exec
+	answer  chan bool
+}
+
+func newHeld(path string) *held {
+	return &held{path: path, arrived: make(chan *Exec, 8), answer: make(chan bool, 8)}
+}
+
+func (h *held) decide(ex *Exec) bool {
+	if ex.Path != h.path {
+		return true
+	}
+	h.arrived <- ex
+	return <-h.answer
+}
