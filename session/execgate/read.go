@@ -91,7 +91,7 @@ func (g *Gate) inspect(n *notif, dir int) (*Exec, error) {
 	}
 	m := memReader{fd: memfd}
 	defer unix.Close(memfd)
-	name, cut, err := m.str(pathPtr, maxPath)
+	name, cut, err := m.str(pathPtr, maxPath-1)
 	if err != nil {
 		return nil, err
 	}
@@ -180,8 +180,9 @@ func (m *memReader) fill(addr uint64) error {
 	return nil
 }
 
-// str reads the NUL-terminated string at addr, at most max bytes; cut
-// reports that there was no NUL within them.
+// str reads the NUL-terminated string at addr, at most max bytes before
+// the NUL; cut reports that there was no NUL within max+1 bytes (the
+// string returned is then the first max bytes).
 func (m *memReader) str(addr uint64, max int) (s string, cut bool, err error) {
 	var long []byte
 	for {

@@ -118,50 +118,54 @@ func (g *Gate) settle(tgid int) {
 	}
 }
 
-// Polling schedule: about 50 ms in all, most tries early (an exec takes a
-// fraction of a millisecond).
-var verifyDelays = []time.Duration{
-	0, 50 * time.Microsecond, 100 * time.Microsecond, 200 * time.Microsecond,
-	300 * time.Microsecond, 500 * time.Microsecond, 700 * time.Microsecond, time.Millisecond,
-	1500 * time.Microsecond, 2 * time.Millisecond, 3 * time.Millisecond, 4 * time.Millisecond,
-	6 * time.Millisecond, 8 * time.Millisecond, 10 * time.Millisecond, 12 * time.Millisecond,
-}
+// Polling: an exec normally finishes within a fraction of a millisecond,
+// so the first tries come quickly; the interval then grows, up to
+// verifyWindow in all, because a loaded machine can take much longer
+// (an exec first ends the caller's other threads and frees its old memory
+// map). An exec that failed changes nothing and is given up on at the end
+// of the window, or as soon as the process execs again (settle).
+const (
+	verifyFirst  = 50 * time.Microsecond
+	verifyMax    = 250 * time.Millisecond
+	verifyWindow = 3 * time.Second
+)
 
 // run polls until the exec has visibly finished, the process is gone or
-// the time is up (the exec failed, or left nothing to tell it by).
+// the window has passed.
 func (v *verification) run() {
 	defer v.g.wg.Done()
+	defer v.close()
 	var t *time.Timer
-	for _, d := range verifyDelays {
-		if d > 0 {
-			if t == nil {
-				t = time.NewTimer(d)
-			} else {
-				t.Reset(d)
-			}
-			select {
-			case <-t.C:
-			case <-v.g.closed:
-				t.Stop()
-				v.close()
-				return
-			}
+	defer func() {
+		if t != nil {
+			t.Stop()
 		}
+	}()
+	d, waited := verifyFirst, time.Duration(0)
+	for {
 		v.mu.Lock()
 		if v.done || v.check() {
 			v.finish()
 			v.mu.Unlock()
-			if t != nil {
-				t.Stop()
-			}
 			return
 		}
 		v.mu.Unlock()
+		if waited >= verifyWindow {
+			return
+		}
+		if t == nil {
+			t = time.NewTimer(d)
+		} else {
+			t.Reset(d)
+		}
+		select {
+		case <-t.C:
+		case <-v.g.closed:
+			return
+		}
+		waited += d
+		d = min(d*3/2, verifyMax)
 	}
-	if t != nil {
-		t.Stop()
-	}
-	v.close()
 }
 
 // check reports whether it could conclude: the exec finished (and any
