@@ -183,12 +183,21 @@ func (v *verification) check() bool {
 		return true
 	}
 	argv, err := readCmdline(v.dir)
+	if err != nil || len(argv) == 0 {
+		return true // exiting: its memory is gone
+	}
+	exe, err := readlinkat(v.dir, "exe")
 	if err != nil {
+		return true
+	}
+	// Still the same program, so all of the above describes it: the
+	// process did not exit meanwhile (that zeroes these fields), and it
+	// cannot exec again before settle has taken v.mu.
+	if again, err := readImage(v.dir); err != nil || again != im {
 		return true
 	}
 	ok := matches(v.ex, fileID{dev: uint64(st.Dev), ino: st.Ino}, argv, isScript)
 	if !ok {
-		exe, _ := readlinkat(v.dir, "exe")
 		v.g.opts.OnMismatch(v.ex, exe, argv)
 	}
 	if v.g.opts.verified != nil {
