@@ -1,0 +1,119 @@
+package execgate
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// helperMain runs the test binary as something other than a test.
+func helperMain(mode string, args []string) int {
+	switch mode {
+	case "supervise":
+		return supervise(args[0])
+	case "execveat-dir", "execveat-fd", "rewrite":
+		return execHelper(mode)
+	default:
+		fmt.Println("unknown helper mode", mode)
+		return 2
+	}
+}
+
+// supervise runs an agent in dir behind a gate that holds /bin/rm forever,
+// and says "held" on stdout when it does. The agent writes to dir/out.
+func supervise(dir string) int {
+	self, _ := os.Executable()
+	p, err := Prepare(self, "/bin/sh", []string{"sh", "-c", "/bin/rm victim; echo rm:$?; /bin/true; echo true:$?; echo done"})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	out, err := os.Create(filepath.Join(dir, "out"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	cmd := exec.Command(p.Command[0], p.Command[1:]...)
+	cmd.ExtraFiles = p.ExtraFiles
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, out, out
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, helperEnv+"=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	_, err = p.Start(Options{Decide: func(ex *Exec) bool {
+		if ex.Path == "/bin/rm" {
+			fmt.Println("held")
+			select {}
+		}
+		return true
+	}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	cmd.Wait()
+	return 0
+}
+
+// execHelper execs /bin/sleep 30 in the ways the shell does not:
+// execveat with a directory descriptor, fexecve, or execve with argv that
+// another thread rewrites to "31" when told to (fd 4) and reports having
+// done so (fd 5).
+func execHelper(mode string) int {
+	runtime.LockOSThread()
+	env := []string{"PATH=/usr/bin:/bin"}
+	var err error
+	switch mode {
+	case "execveat-dir":
+		dir, _ := unix.Open("/bin", unix.O_RDONLY|unix.O_DIRECTORY, 0)
+		err = execveat(dir, "sleep", []string{"sleep", "30"}, env, 0)
+	case "execveat-fd":
+		fd, _ := unix.Open("/bin/sleep", unix.O_RDONLY, 0)
+		err = execveat(fd, "", []string{"sleep", "30"}, env, unix.AT_EMPTY_PATH)
+	case "rewrite":
+		buf := []byte("/bin/sleep\x0030\x00")
+		argv := []uintptr{uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&buf[11])), 0}
+		envp := []uintptr{0}
+		go func() {
+			var b [1]byte
+			unix.Read(4, b[:])
+			buf[12] = '1'
+			unix.Write(5, b[:])
+		}()
+		_, _, e := unix.Syscall(unix.SYS_EXECVE, uintptr(unsafe.Pointer(&buf[0])), uintptr(unsafe.Pointer(&argv[0])), uintptr(unsafe.Pointer(&envp[0])))
+		runtime.KeepAlive(buf)
+		err = e
+	}
+	fmt.Fprintln(os.Stderr, mode, err)
+	return 1
+}
+
+func execveat(dirfd int, path string, argv, env []string, flags int) error {
+	p, err := unix.BytePtrFromString(path)
+	if err != nil {
+		return err
+	}
+	a, err := syscall.SlicePtrFromStrings(argv)
+	if err != nil {
+		return err
+	}
+	e, err := syscall.SlicePtrFromStrings(env)
+	if err != nil {
+		return err
+	}
+	_, _, errno := unix.Syscall6(unix.SYS_EXECVEAT, uintptr(dirfd), uintptr(unsafe.Pointer(p)),
+		uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&e[0])), uintptr(flags), 0)
+	return errno
+}
