@@ -472,18 +472,13 @@ func (r cmdResult) describe() string {
 	return "no output"
 }
 
-// bash prints the tool call, runs exactly that command in the sandbox and
-// prints its output. The command is printed before it runs, as an agent's
-// transcript does, so a supervisor watching the terminal sees it first. The
-// error is non-nil only when ctx is done; a failing command is a result.
+// bash runs exactly command in the sandbox, prints the tool call and then
+// the command's output. The call is printed just after the command was
+// started, as an agent's transcript shows a tool call while it runs: under
+// sentinel the exec gate already holds a destructive command by then, and
+// the stream scanner sees the printed call join it. The error is non-nil
+// only when ctx is done; a failing command is a result.
 func (a *agent) bash(ctx context.Context, command string) (cmdResult, error) {
-	// No escape codes between "● Bash(" and ")": whoever scans the
-	// transcript for commands sees exactly the command that runs.
-	a.printf("\n%s● Bash(%s)%s\n", ansiBold, command, ansiReset)
-	if err := a.pause(ctx, 900*time.Millisecond); err != nil {
-		return cmdResult{}, err
-	}
-
 	var buf capBuffer
 	cmd := exec.CommandContext(ctx, a.cfg.Shell, "-c", command)
 	cmd.Dir = a.cfg.Dir
@@ -492,7 +487,27 @@ func (a *agent) bash(ctx context.Context, command string) (cmdResult, error) {
 	// Without this, a cancelled command whose children keep the output pipe
 	// open would block Wait forever.
 	cmd.WaitDelay = 2 * time.Second
-	runErr := cmd.Run()
+
+	// Start returns only once the exec has happened (or failed), so the
+	// call is printed from the side. No escape codes between "● Bash(" and
+	// ")": whoever scans the transcript sees exactly the command that runs.
+	printed := make(chan struct{})
+	go func() {
+		defer close(printed)
+		// Long enough for the fork and exec to reach the gate on a busy
+		// machine, short enough that nobody sees the delay.
+		time.Sleep(150 * time.Millisecond)
+		a.printf("\n%s● Bash(%s)%s\n", ansiBold, command, ansiReset)
+	}()
+	runErr := cmd.Start()
+	<-printed
+	if runErr == nil {
+		if err := a.pause(ctx, 900*time.Millisecond); err != nil {
+			_ = cmd.Wait()
+			return cmdResult{}, err
+		}
+		runErr = cmd.Wait()
+	}
 	if ctx.Err() != nil {
 		return cmdResult{}, ctx.Err()
 	}

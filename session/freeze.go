@@ -25,7 +25,9 @@ func (s *Session) freeze() []int {
 	if pg > 0 && s.inTree(pg) {
 		_ = syscall.Kill(-pg, syscall.SIGSTOP)
 	}
-	_ = syscall.Kill(-s.pid, syscall.SIGSTOP) // the agent leads its session and group
+	if !s.agentGone() {
+		_ = syscall.Kill(-s.pid, syscall.SIGSTOP) // the agent leads its session and group
+	}
 	stopped := map[int]bool{}
 	// Top down, each process is stopped before its children are listed, so
 	// the list cannot grow behind the walk; the second pass catches a fork
@@ -49,7 +51,9 @@ func (s *Session) freeze() []int {
 // stopped by a job-control signal of its own is continued too, as it would
 // be after the operator's fg).
 func (s *Session) thaw() {
-	_ = syscall.Kill(-s.pid, syscall.SIGCONT)
+	if !s.agentGone() {
+		_ = syscall.Kill(-s.pid, syscall.SIGCONT)
+	}
 	signalAll(s.tree(), syscall.SIGCONT)
 }
 
@@ -58,7 +62,7 @@ func (s *Session) thaw() {
 // other process's.
 func (s *Session) inTree(pid int) bool {
 	p, ok := readStat(pid)
-	return ok && p.sid == s.pid
+	return ok && p.sid == s.pid && !s.agentGone()
 }
 
 // killProcs ends pids and their descendants (SIGKILL: they are stopped, and
@@ -98,7 +102,9 @@ func (s *Session) killProcs(pids []int) {
 // SIGTERM grace Terminate gives: for a frozen agent that would act the moment
 // it ran again.
 func (s *Session) killAll() {
-	_ = syscall.Kill(-s.pid, syscall.SIGKILL)
+	if !s.agentGone() {
+		_ = syscall.Kill(-s.pid, syscall.SIGKILL)
+	}
 	for range 3 {
 		pids := s.tree()
 		if len(pids) == 0 {

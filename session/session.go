@@ -17,7 +17,12 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sentinel-console/sentinel/session/cast"
+	"github.com/sentinel-console/sentinel/session/execgate"
 )
+
+// GateSupported says whether this kernel can run the exec gate (nil), or
+// why not.
+func GateSupported() error { return execgate.Supported() }
 
 // Options describe the agent to start.
 type Options struct {
@@ -38,6 +43,13 @@ type Options struct {
 	Output []io.Writer
 	// OnEvent is told about session events as they happen. It must not block.
 	OnEvent func(Event)
+	// ExecGate runs the agent under the exec gate (Linux seccomp user
+	// notification): every exec in its tree is analysed by the Supervisor
+	// before it runs. It needs a Supervisor; see GateSupported.
+	ExecGate bool
+	// Self is the sentinel executable that serves as the gate's
+	// trampoline; os.Executable() when empty.
+	Self string
 	// Supervisor, when set, watches the agent: the stream scanner runs on
 	// the read path and flagged actions freeze the agent until decided.
 	Supervisor *Supervisor
@@ -111,6 +123,9 @@ type Session struct {
 	ptyMu     sync.RWMutex
 	ptyClosed bool
 
+	gate     *execgate.Gate // nil without the exec gate
+	pidStart uint64         // the agent's start time (/proc/PID/stat), against pid reuse
+
 	mu       sync.Mutex
 	cols     int
 	rows     int
@@ -175,11 +190,30 @@ func Begin(opts Options) (*Session, error) {
 		return nil, fmt.Errorf("wake pipe: %w", err)
 	}
 	cmd := &exec.Cmd{Path: path, Args: opts.Command, Env: env, Dir: opts.Dir}
+	var gate *execgate.Pending
+	if opts.ExecGate {
+		if opts.Supervisor == nil {
+			return nil, errors.New("the exec gate needs a supervisor")
+		}
+		self := opts.Self
+		if self == "" {
+			if self, err = os.Executable(); err != nil {
+				return nil, fmt.Errorf("exec gate: %w", err)
+			}
+		}
+		if gate, err = execgate.Prepare(self, path, opts.Command); err != nil {
+			return nil, err
+		}
+		cmd.Path, cmd.Args, cmd.ExtraFiles = self, gate.Command, gate.ExtraFiles
+	}
 	ptmx, err := pty.StartWithAttrs(cmd, &pty.Winsize{Cols: uint16(opts.Cols), Rows: uint16(opts.Rows)},
 		&syscall.SysProcAttr{Setsid: true, Setctty: true})
 	if err != nil {
 		unix.Close(wake[0])
 		unix.Close(wake[1])
+		if gate != nil {
+			gate.Abort()
+		}
 		return nil, fmt.Errorf("start %s: %w", opts.Command[0], err)
 	}
 	s := &Session{
@@ -197,6 +231,9 @@ func Begin(opts Options) (*Session, error) {
 		gone:     make(chan struct{}),
 		done:     make(chan struct{}),
 	}
+	if p, ok := readStat(s.pid); ok {
+		s.pidStart = p.start
+	}
 	// The reaper owns waiting; Release drops os/exec's pidfd.
 	exited := waitFor(s.pid)
 	_ = cmd.Process.Release()
@@ -211,6 +248,20 @@ func Begin(opts Options) (*Session, error) {
 	s.emit(EventStart, fmt.Sprintf("started %s (pid %d) at %dx%d", strings.Join(opts.Command, " "), s.pid, opts.Cols, opts.Rows))
 	if opts.Supervisor != nil {
 		opts.Supervisor.attach(s)
+	}
+	if gate != nil {
+		// The trampoline hands over the listener, then execs the agent:
+		// that first exec is already the gate's to decide.
+		s.gate, err = gate.Start(opts.Supervisor.gateOptions())
+		if err != nil {
+			_ = syscall.Kill(s.pid, syscall.SIGKILL)
+			<-exited
+			ptmx.Close()
+			unix.Close(wake[0])
+			unix.Close(wake[1])
+			return nil, err
+		}
+		opts.Supervisor.setGateActive()
 	}
 	go s.read()
 	go s.finish(exited)
@@ -382,6 +433,11 @@ func (s *Session) finish(exited <-chan unix.WaitStatus) {
 	}
 	_ = unix.Close(s.wakeW)
 	s.input.close()
+	if s.gate != nil {
+		// Nothing of the agent's is left to exec anything; from here on
+		// any exec that was still to come fails (fail closed).
+		_ = s.gate.Close()
+	}
 	if s.opts.Recorder != nil {
 		s.opts.Recorder.Marker("exit: " + st.String())
 	}

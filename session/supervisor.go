@@ -13,6 +13,7 @@ import (
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session/audit"
+	"github.com/sentinel-console/sentinel/session/execgate"
 )
 
 // Source is the path that saw an action.
@@ -92,6 +93,7 @@ type Action struct {
 	DenyEnds bool
 
 	keys     []string
+	running  bool // the exec already happened (a mismatch): deny kills Pid
 	decision Decision
 	done     chan struct{} // closed once decided
 }
@@ -175,10 +177,12 @@ type Supervisor struct {
 	approved   []grant
 	denied     []grant
 	creds      map[string]detect.Credential // fingerprint → what the output showed
+	reported   map[string]time.Time         // findings reported lately, to report each once
 	blocked    int
 	gateActive bool
 
-	lastOutput atomic.Int64 // unix nanoseconds of the agent's last output
+	lastOutput   atomic.Int64 // unix nanoseconds of the agent's last output
+	agentStarted atomic.Bool  // the exec gate let the agent itself start
 }
 
 // NewSupervisor makes a supervisor; Begin attaches it to the session.
@@ -188,6 +192,7 @@ func NewSupervisor(opts SupervisorOptions) *Supervisor {
 		stream:    detect.NewStream(opts.Detect),
 		sessionOK: map[string]bool{},
 		creds:     map[string]detect.Credential{},
+		reported:  map[string]time.Time{},
 	}
 }
 
@@ -288,6 +293,11 @@ func ExecCommand(path string, argv []string) string {
 // decideExec answers the exec gate: true lets the exec run. It blocks while
 // the operator decides.
 func (v *Supervisor) decideExec(ex Exec) bool {
+	if v.s != nil && ex.Pid == v.s.pid && v.agentStarted.CompareAndSwap(false, true) {
+		// The trampoline executing the agent: the operator's own command
+		// line, not an action of the agent's.
+		return true
+	}
 	ctx := v.opts.Detect
 	ctx.Cwd = ex.Cwd
 	cmd := ExecCommand(ex.Path, ex.Argv)
@@ -316,7 +326,25 @@ func (v *Supervisor) decideExec(ex Exec) bool {
 // finding reports a concerning analysis that holds nothing (a warn
 // verdict, a credential in the output): to the audit log and the console.
 func (v *Supervisor) finding(src Source, cmd string, res detect.Result, uses []string) {
-	if top := res.Top(); top != nil {
+	top := res.Top()
+	if top == nil {
+		return
+	}
+	// The same finding on another path (printed, then executed) or
+	// repeated is reported once a minute.
+	key := top.Rule + "\x00" + top.Target + "\x00" + unquoted(cmd)
+	now := time.Now()
+	v.mu.Lock()
+	if t, ok := v.reported[key]; ok && now.Sub(t) < time.Minute {
+		v.mu.Unlock()
+		return
+	}
+	if len(v.reported) > 1024 {
+		clear(v.reported)
+	}
+	v.reported[key] = now
+	v.mu.Unlock()
+	{
 		pid := 0
 		if v.s != nil {
 			pid = v.s.pid
@@ -376,6 +404,49 @@ func auditRecord(a *Action, d *Decision) audit.Record {
 		r.Edit = detect.MaskCredentials(d.Edit)
 	}
 	return r
+}
+
+func (v *Supervisor) setGateActive() {
+	v.mu.Lock()
+	v.gateActive = true
+	v.mu.Unlock()
+}
+
+// gateOptions connect the exec gate to the supervisor.
+func (v *Supervisor) gateOptions() execgate.Options {
+	return execgate.Options{
+		Decide: func(ex *execgate.Exec) bool {
+			parents := make([]string, 0, len(ex.Parents))
+			for _, p := range ex.Parents {
+				parents = append(parents, strconv.Itoa(p.Pid)+" "+p.Comm)
+			}
+			return v.decideExec(Exec{Time: ex.Time, Pid: ex.Tgid, Path: ex.Path, Argv: ex.Argv, Cwd: ex.Cwd, Parents: parents})
+		},
+		OnMismatch: v.mismatch,
+		OnError: func(err error) {
+			if v.s != nil {
+				v.s.emit(EventError, err.Error())
+			}
+		},
+	}
+}
+
+// mismatch: after an allowed exec, what runs is not what was analysed
+// (argv rewritten by another thread, the file swapped). The running program
+// is judged now; if it should have paused, the agent is frozen as on the
+// stream path, and a denial kills that process.
+func (v *Supervisor) mismatch(ex *execgate.Exec, actualPath string, actualArgv []string) {
+	cmd := ExecCommand(actualPath, actualArgv)
+	res := detect.Command(cmd, detect.Context{Config: v.opts.Detect.Config, Cwd: ex.Cwd})
+	note := fmt.Sprintf("exec gate: pid %d runs %q, not the %q it was allowed as", ex.Tgid, oneLine(cmd, 120), oneLine(ExecCommand(ex.Path, ex.Argv), 120))
+	if v.s != nil {
+		v.s.emit(EventNotice, note)
+	}
+	_ = v.audit(audit.Record{Kind: audit.KindFinding, Source: "exec", Command: detect.MaskCredentials(cmd), Pid: ex.Tgid, Cwd: ex.Cwd,
+		Rule: "exec.mismatch", Severity: detect.High.String(), Verdict: res.Verdict.String(), Note: note})
+	if res.Verdict == detect.Pause {
+		v.hold(&Action{Source: SourceExec, Command: cmd, Result: res, Pid: ex.Tgid, Cwd: ex.Cwd, Seen: time.Now(), running: true}, false)
+	}
 }
 
 // usesOf lists the credentials the agent's output revealed that cmd carries.
@@ -506,6 +577,8 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 		}
 	}
 	if auto != nil {
+		v.nextID++
+		a.ID = v.nextID
 		v.mu.Unlock()
 		a.Held = now
 		_ = v.audit(auditRecord(a, nil))
@@ -522,6 +595,9 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 	if v.frozenAt.IsZero() {
 		v.frozenAt = now
 	}
+	// Queued at once, under the same lock as the check above, so the same
+	// action arriving on another path meanwhile joins it.
+	v.pending = append(v.pending, a)
 	v.mu.Unlock()
 	if v.s != nil {
 		v.s.freeze() // first: every microsecond counts on the stream path
@@ -533,9 +609,6 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 			a.DenyEnds = true
 		}
 	}
-	v.mu.Lock()
-	v.pending = append(v.pending, a)
-	v.mu.Unlock()
 	v.record(a, false)
 	if v.opts.OnHeld != nil {
 		v.opts.OnHeld(a)
@@ -666,6 +739,9 @@ func (v *Supervisor) act(a *Action, d Decision) {
 		go v.s.Terminate(2 * time.Second)
 		return
 	case Deny, Edit:
+		if a.running && a.Pid > 0 {
+			v.s.killProcs([]int{a.Pid})
+		}
 		if a.Source == SourceStream {
 			if a.DenyEnds {
 				// Thawed, even for a SIGTERM handler, it would act: it

@@ -41,7 +41,7 @@ func stoppedTree(t *testing.T, s *Session) bool {
 		return false
 	}
 	for _, pid := range pids {
-		if p, ok := readStat(pid); ok && p.state != 'T' && p.state != 't' {
+		if !frozen(pid) {
 			return false
 		}
 	}

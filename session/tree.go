@@ -11,6 +11,7 @@ import (
 type procInfo struct {
 	pid, ppid, pgrp, sid int
 	state                byte
+	start                uint64 // clock ticks after boot: with pid, names one process for good
 }
 
 // readProcs lists every process visible in /proc.
@@ -45,10 +46,11 @@ func readStat(pid int) (procInfo, bool) {
 		return procInfo{}, false
 	}
 	f := strings.Fields(s[i+2:])
-	if len(f) < 4 {
+	if len(f) < 20 {
 		return procInfo{}, false
 	}
 	p := procInfo{pid: pid, state: f[0][0]}
+	p.start, _ = strconv.ParseUint(f[19], 10, 64)
 	p.ppid, _ = strconv.Atoi(f[1])
 	p.pgrp, _ = strconv.Atoi(f[2])
 	p.sid, _ = strconv.Atoi(f[3])
@@ -85,7 +87,7 @@ func (s *Session) tree() []int {
 	}
 	mark := "SENTINEL_SESSION=" + s.ID
 	for _, c := range children[os.Getpid()] {
-		if c == s.pid || procs[c].sid == s.pid || hasEnv(c, mark) {
+		if s.isAgent(procs[c]) || procs[c].sid == s.pid && !s.agentGone() || hasEnv(c, mark) {
 			walk(c)
 		}
 	}
@@ -117,11 +119,7 @@ func (s *Session) walkTree(visit func(pid int)) {
 	}
 	mark := "SENTINEL_SESSION=" + s.ID
 	for _, c := range childrenOf(os.Getpid()) {
-		if c == s.pid {
-			walk(c)
-			continue
-		}
-		if p, ok := readStat(c); ok && p.state != 'Z' && (p.sid == s.pid || hasEnv(c, mark)) {
+		if p, ok := readStat(c); ok && p.state != 'Z' && (s.isAgent(p) || p.sid == s.pid && !s.agentGone() || hasEnv(c, mark)) {
 			walk(c)
 		}
 	}
@@ -148,6 +146,24 @@ func childrenOf(pid int) []int {
 		}
 	}
 	return out
+}
+
+// isAgent reports whether p is this session's agent, not a process that
+// reused its pid after it was reaped (tests run many sessions in one
+// process, and agents are session leaders).
+func (s *Session) isAgent(p procInfo) bool {
+	return p.pid == s.pid && p.start == s.pidStart && p.state != 'Z'
+}
+
+// agentGone reports whether the agent has been reaped, after which its pid
+// and its session id may name someone else's.
+func (s *Session) agentGone() bool {
+	select {
+	case <-s.gone:
+		return true
+	default:
+		return false
+	}
 }
 
 // hasEnv reports whether the process was started with the environment

@@ -220,10 +220,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.findings++
 		text := msg.Command
 		if top := msg.Result.Top(); top != nil {
-			text = fmt.Sprintf("%s %s [%s]: %s", top.Severity, top.Rule, msg.Source, top.Reason)
-			if msg.Command != "" {
-				text += " — " + clip(msg.Command, 100)
+			what := clip(msg.Command, 60)
+			if msg.Command == "" {
+				what = clip(top.Reason, 80)
 			}
+			text = fmt.Sprintf("%s %s %s [%s]: %s", msg.Result.Verdict, top.Severity, top.Rule, msg.Source, what)
 		}
 		m.events.add(session.Event{Time: time.Now(), Kind: session.EventFinding, Text: text})
 	case RecordingFailed:

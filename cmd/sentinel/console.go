@@ -156,7 +156,7 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 	model := ui.New(ui.Config{
 		SessionID: sp.id, Command: sp.display, Started: sp.start,
 		Recording: sp.recPath, Prefix: prefix, Theme: theme, ExitWhenDone: o.exitAtEnd,
-		Protections: "watching: stream", Operator: operatorName(), Notify: sp.notify,
+		Protections: sp.protections(), Operator: operatorName(), Notify: sp.notify,
 	}, scr, liveAgent{sess: sess, scr: scr, sup: sup, notify: sp.notify}, w, h)
 
 	p := tea.NewProgram(model, tea.WithInput(stdin), tea.WithOutput(stdout))

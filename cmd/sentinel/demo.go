@@ -33,6 +33,8 @@ func demoFlags(o *demoOptions) *flag.FlagSet {
 	fs.BoolVar(&o.run.exitAtEnd, "exit", false, "leave the console as soon as the agent finishes")
 	fs.BoolVar(&o.run.noRecord, "no-record", false, "do not record the session")
 	fs.StringVar(&o.run.record, "record", "", "record the session to `FILE`")
+	fs.StringVar(&o.run.unattended, "unattended", "", "no console: `deny` the deletion (or `kill` the agent) and exit non-zero, as a pipeline would")
+	fs.BoolVar(&o.run.noExecGate, "no-exec-gate", false, "watch the agent's output only, without the exec gate")
 	return fs
 }
 
@@ -50,6 +52,9 @@ func demoCommand(args []string, stdin, stdout, stderr *os.File) error {
 	}
 	if o.run.record != "" && o.run.noRecord {
 		return &usageError{"--record and --no-record contradict each other"}
+	}
+	if _, err := parseUnattended(o.run.unattended); err != nil {
+		return err
 	}
 	cfg, err := loadConfig(configPath(), false)
 	if err != nil {

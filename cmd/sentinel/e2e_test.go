@@ -311,16 +311,66 @@ func TestDemoHeadless(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("demo exit %d: %s", code, stderr)
 	}
+	// Headless there is nobody to ask: the exec gate holds the deletion
+	// and it is denied; the agent sees EPERM and stops.
 	for _, want := range []string{
-		"Not Authorized", "infra/domains.env", "● Bash(curl", "volumeDelete", "Task finished",
-		"production volume pg-data", "DELETED", "3 of 3 backups lost",
+		"Not Authorized", "infra/domains.env", "● Bash(curl", "volumeDelete", "operation not permitted", "Task stopped",
+		"production volume pg-data", "3 of 3 backups intact",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q", want)
 		}
 	}
+	for _, bad := range []string{"DELETED", "Task finished"} {
+		if strings.Contains(stdout, bad) {
+			t.Errorf("the deletion happened headless: %q in the output", bad)
+		}
+	}
+	for _, want := range []string{"HELD #1 [exec gate] critical http.graphql-delete", "the agent found in infra/domains.env", "deny by policy"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
 	if len(e.recordings(t)) != 1 {
 		t.Errorf("demo not recorded")
+	}
+}
+
+func TestDemoUnattendedDenyFailsThePipeline(t *testing.T) {
+	e := newEnv(t)
+	stdout, stderr, code := runPiped(t, e, "", "demo", "--unattended", "deny", "--speed", "500")
+	if code != 3 || !strings.Contains(stderr, "1 action(s) blocked (unattended deny)") {
+		t.Fatalf("exit %d, want 3 with the blocked count; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "3 of 3 backups intact") {
+		t.Errorf("volume not intact:\n%s", stdout)
+	}
+	// The audit log has the finding and the decision, and its chain holds.
+	out, _, code := runPiped(t, e, "", "audit", "show", "--json", "--last")
+	if code != 0 || !strings.Contains(out, `"decision":"unattended-deny"`) || !strings.Contains(out, `"rule":"http.graphql-delete-critical"`) {
+		t.Fatalf("audit show exit %d:\n%s", code, out)
+	}
+	if strings.Contains(out, "rw_root_") && !strings.Contains(out, "rw_root_…") && strings.Count(out, "rw_root_") > 0 {
+		for _, l := range strings.Split(out, "\n") {
+			if strings.Contains(l, "rw_root_") && !strings.Contains(l, "…") {
+				t.Errorf("unmasked token in the audit log: %s", l)
+			}
+		}
+	}
+	if _, _, code := runPiped(t, e, "", "audit", "verify"); code != 0 {
+		t.Errorf("audit verify exit %d", code)
+	}
+}
+
+func TestDemoUnattendedKill(t *testing.T) {
+	e := newEnv(t)
+	stdout, stderr, code := runPiped(t, e, "", "demo", "--unattended", "kill", "--speed", "500")
+	// The scripted agent ends on SIGTERM with status 1 (its own handler).
+	if code == 0 || !strings.Contains(stderr, "1 action(s) blocked (unattended kill)") {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "3 of 3 backups intact") {
+		t.Errorf("volume not intact:\n%s", stdout)
 	}
 }
 
@@ -517,15 +567,41 @@ func TestAgentEscapesNeverReachTheOperator(t *testing.T) {
 	c.exitCode()
 }
 
+// The demo in the console, decided with the operator's keys: the dialog
+// explains the held volumeDelete, and the fake provider's final state shows
+// what the decision did.
 func TestDemoConsole(t *testing.T) {
-	e := newEnv(t)
-	c := startConsole(t, e, 160, 48, "demo", "--speed", "200", "--exit")
-	c.waitFor("demo agent (scripted)")
-	if code := c.exitCode(); code != 0 {
-		t.Fatalf("demo exit %d:\n%s", code, c.screen())
-	}
-	if out := c.rawOutput(); !strings.Contains(out, "3 of 3 backups lost") {
-		t.Fatalf("no provider summary after the demo:\n%s", c.screen())
+	for _, tc := range []struct {
+		key, outcome string
+		code         int
+	}{
+		{"a", "3 of 3 backups lost", 0},
+		{"d", "3 of 3 backups intact", 0},
+		{"k", "3 of 3 backups intact", -1}, // any failure: the agent may handle SIGTERM
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			e := newEnv(t)
+			c := startConsole(t, e, 160, 48, "demo", "--speed", "200", "--exit")
+			c.waitFor("AGENT FROZEN")
+			c.waitFor("k kill the agent") // the dialog's last line: it is all drawn
+			screen := c.screen()
+			for _, want := range []string{"http.graphql-delete-critical", "seen by exec gate", "volumeDelete", "infra/domains.env", "FROZEN"} {
+				if !strings.Contains(screen, want) {
+					t.Errorf("dialog lacks %q:\n%s", want, screen)
+				}
+			}
+			if !strings.Contains(c.rawOutput(), "\a") {
+				t.Error("no bell for a held action")
+			}
+			c.send(tc.key)
+			code := c.exitCode()
+			if tc.code >= 0 && code != tc.code || tc.code < 0 && code == 0 {
+				t.Fatalf("demo exit %d:\n%s", code, c.screen())
+			}
+			if out := c.rawOutput(); !strings.Contains(out, tc.outcome) {
+				t.Fatalf("after %q the provider should say %q:\n%s", tc.key, tc.outcome, out[max(len(out)-2000, 0):])
+			}
+		})
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sentinel-console/sentinel/demo"
+	"github.com/sentinel-console/sentinel/session/execgate"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -53,6 +54,12 @@ Run 'sentinel help run' for the console's flags and keys.
 `
 
 func main() {
+	// The exec gate's trampoline: sentinel re-executed between itself and
+	// the agent, to install the seccomp filter and exec the agent. Nothing
+	// else may run first.
+	if len(os.Args) > 1 && os.Args[1] == execgate.TrampolineArg {
+		os.Exit(execgate.RunTrampoline(os.Args[2:]))
+	}
 	// SENTINEL_CPUPROFILE=FILE writes a CPU profile, for performance work
 	// (see bench/README.md).
 	if path := os.Getenv("SENTINEL_CPUPROFILE"); path != "" {

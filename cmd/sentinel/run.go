@@ -70,6 +70,7 @@ type runOptions struct {
 	unattended      string
 	decisionTimeout time.Duration
 	noNotify        bool
+	noExecGate      bool
 }
 
 func runFlags(o *runOptions, c Config) *flag.FlagSet {
@@ -86,6 +87,7 @@ func runFlags(o *runOptions, c Config) *flag.FlagSet {
 	fs.StringVar(&o.config, "config", "", "read configuration from `FILE` instead of the default location")
 	fs.StringVar(&o.unattended, "unattended", "", "no console, nobody to ask: `deny` every held action (or `kill` the agent), report it on stderr and exit non-zero")
 	fs.DurationVar(&o.decisionTimeout, "decision-timeout", 0, "deny a held action nobody decided within `D` (such as 10m; never approves)")
+	fs.BoolVar(&o.noExecGate, "no-exec-gate", false, "do not gate the agent's execs (the stream scanner still watches its output)")
 	fs.BoolVar(&o.noNotify, "no-notify", false, "no bell, title or desktop notification when an action is held")
 	return fs
 }
@@ -258,7 +260,7 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 		id: id, argv: sp.argv, display: display, env: sp.env, dir: sp.dir, start: start,
 		cols: cols, rows: rows, rec: rec, recPath: recPath, recordInput: o.recordInput, recAlarm: recAlarm,
 		detect: sp.cfg.detect, unattended: unattended, decisionTimeout: o.decisionTimeout, notify: !o.noNotify,
-		audit: auditLog,
+		audit: auditLog, execGate: !o.noExecGate,
 	}
 	var st session.ExitStatus
 	var blocked int
@@ -277,13 +279,16 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	if err != nil {
 		return err
 	}
-	if st.Code != 0 {
-		return &exitError{code: st.Code}
-	}
 	if unattended != nil && blocked > 0 {
 		// A pipeline must fail loudly when sentinel stopped something,
 		// even if the agent itself carried on and exited 0.
-		return fail(exitBlocked, "%d action(s) blocked (unattended %s)", blocked, o.unattended)
+		fmt.Fprintf(stderr, "sentinel: %d action(s) blocked (unattended %s)\n", blocked, o.unattended)
+		if st.Code == 0 {
+			return &exitError{code: exitBlocked}
+		}
+	}
+	if st.Code != 0 {
+		return &exitError{code: st.Code}
 	}
 	return nil
 }
@@ -311,6 +316,7 @@ type sessionSpec struct {
 	decisionTimeout time.Duration
 	notify          bool
 	audit           *audit.Log
+	execGate        bool
 }
 
 func recordingNote(path string) string {
@@ -364,7 +370,20 @@ func (sp sessionSpec) options() session.Options {
 	return session.Options{
 		ID: sp.id, Command: sp.argv, Env: sp.env, Dir: sp.dir,
 		Cols: sp.cols, Rows: sp.rows, Recorder: sp.rec, RecordInput: sp.recordInput,
+		ExecGate: sp.execGate && session.GateSupported() == nil,
 	}
+}
+
+// protections says what watches the agent, for the status bar and
+// headless runs.
+func (sp sessionSpec) protections() string {
+	switch {
+	case !sp.execGate:
+		return "watching: stream (exec gate off)"
+	case session.GateSupported() != nil:
+		return fmt.Sprintf("watching: stream only (no exec gate: %v)", session.GateSupported())
+	}
+	return "watching: exec gate · stream"
 }
 
 // agentSize is the PTY size to start with: the console's agent pane, the

@@ -1,0 +1,145 @@
+package session
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sentinel-console/sentinel/session/execgate"
+)
+
+// The test binary is its own exec-gate trampoline, as sentinel is.
+func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == execgate.TrampolineArg {
+		os.Exit(execgate.RunTrampoline(os.Args[2:]))
+	}
+	os.Exit(m.Run())
+}
+
+func needGate(t *testing.T) {
+	t.Helper()
+	if err := GateSupported(); err != nil {
+		// Every machine sentinel's CI runs on has it; a kernel without
+		// seccomp user notification cannot run these tests at all.
+		t.Fatalf("exec gate unsupported here: %v", err)
+	}
+}
+
+// gatedVictim is an agent that deletes a victim file with a real rm (an
+// exec the gate sees before it runs) and reports what happened.
+func gatedVictim(t *testing.T) (victim string, argv []string) {
+	dir := t.TempDir()
+	victim = filepath.Join(dir, "data")
+	os.MkdirAll(victim, 0o700)
+	os.WriteFile(filepath.Join(victim, "precious.db"), []byte("rows"), 0o600)
+	// The name makes the detector see a database data directory.
+	script := `rm -rf "$1"; echo "rm exit $?"; echo carried-on`
+	return victim, []string{"sh", "-c", script, "agent", victim}
+}
+
+func TestExecGateHoldsTheExecUntilApproved(t *testing.T) {
+	needGate(t)
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "pgdata")
+	os.MkdirAll(filepath.Join(victim, "base"), 0o700)
+	os.WriteFile(filepath.Join(victim, "PG_VERSION"), []byte("16"), 0o600)
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	r := start(t, Options{Supervisor: sup, ExecGate: true}, "sh", "-c", `/bin/rm -rf /var/lib/postgresql/data "$1"; echo "rm exit $?"`, "agent", victim)
+	a := nextAction(t, held)
+	if a.Source != SourceExec || !strings.Contains(a.Command, "/var/lib/postgresql/data") {
+		t.Fatalf("held %+v", a)
+	}
+	if len(a.Parents) == 0 || !strings.Contains(a.Parents[0], "sh") {
+		t.Errorf("parent chain %v", a.Parents)
+	}
+	eventually(t, "every other process stopped", func() bool {
+		for _, pid := range r.s.tree() {
+			// The shell that vforked the held rm waits (D) until it execs.
+			if p, _ := readStat(pid); pid != a.Pid && !frozen(pid) && !(p.state == 'D' && slices.Contains(childrenOf(pid), a.Pid)) {
+				return false
+			}
+		}
+		return true
+	})
+	if _, err := os.Stat(victim); err != nil {
+		t.Fatal("rm ran while held")
+	}
+	sup.Decide(a.ID, Decision{Kind: Approve, Operator: "tester"})
+	r.s.Wait()
+	if _, err := os.Stat(victim); !os.IsNotExist(err) {
+		t.Fatalf("approved rm did not run: %v; output %q", err, r.out.String())
+	}
+}
+
+func TestExecGateDenyFailsTheExecAndTheAgentCarriesOn(t *testing.T) {
+	needGate(t)
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "pgdata")
+	os.MkdirAll(victim, 0o700)
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	r := start(t, Options{Supervisor: sup, ExecGate: true}, "sh", "-c", `/bin/rm -rf /var/lib/postgresql/data "$1"; echo "rm exit $?"; echo carried-on`, "agent", victim)
+	a := nextAction(t, held)
+	sup.Decide(a.ID, Decision{Kind: Deny, Operator: "tester"})
+	st := r.s.Wait()
+	out := r.out.String()
+	if st.Code != 0 || !strings.Contains(out, "carried-on") {
+		t.Fatalf("agent %v, output %q", st, out)
+	}
+	if !strings.Contains(out, "Operation not permitted") && !strings.Contains(out, "rm exit 126") {
+		t.Errorf("the agent did not see EPERM: %q", out)
+	}
+	if _, err := os.Stat(victim); err != nil {
+		t.Fatal("denied rm ran")
+	}
+}
+
+func TestExecGateLetsEverydayCommandsThrough(t *testing.T) {
+	needGate(t)
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	r := start(t, Options{Supervisor: sup, ExecGate: true}, "sh", "-c", `ls / >/dev/null && git --version >/dev/null 2>&1; echo done-$((1+1))`)
+	st := r.s.Wait()
+	if st.Code != 0 || !strings.Contains(r.out.String(), "done-2") {
+		t.Fatalf("agent %v, output %q", st, r.out.String())
+	}
+	select {
+	case a := <-held:
+		t.Fatalf("an everyday command was held: %+v", a)
+	default:
+	}
+}
+
+func TestExecGateAndStreamShareOneDecision(t *testing.T) {
+	needGate(t)
+	// The agent announces the command, then runs it: one action, one
+	// decision, not two dialogs.
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	r := start(t, Options{Supervisor: sup, ExecGate: true}, "sh", "-c",
+		`printf '%s\n' '$ rm -rf /var/lib/postgresql/data'; sh -c 'rm -rf /var/lib/postgresql/data'; echo "exit $?"`)
+	a := nextAction(t, held)
+	if a.DenyEnds {
+		t.Error("with the exec gate a denial need not end the agent")
+	}
+	sup.Decide(a.ID, Decision{Kind: Deny, Operator: "tester"})
+	st := r.s.Wait()
+	if st.Code != 0 {
+		t.Fatalf("agent %v, output %q", st, r.out.String())
+	}
+	select {
+	case b := <-held:
+		t.Fatalf("the same action was held twice: %+v then %+v", a, b)
+	default:
+	}
+	if !strings.Contains(r.out.String(), "exit 126") && !strings.Contains(r.out.String(), "not permitted") {
+		t.Errorf("the exec was not denied: %q", r.out.String())
+	}
+}
