@@ -10,6 +10,8 @@ import (
 	"runtime/pprof"
 	"strings"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/sentinel-console/sentinel/demo"
 	"github.com/sentinel-console/sentinel/session/execgate"
 )
@@ -60,6 +62,9 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == execgate.TrampolineArg {
 		os.Exit(execgate.RunTrampoline(os.Args[2:]))
 	}
+	// Descriptors sentinel inherited beyond stdin, stdout and stderr are
+	// none of the agent's business: they close when anything is executed.
+	_ = unix.CloseRange(3, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	// SENTINEL_CPUPROFILE=FILE writes a CPU profile, for performance work
 	// (see bench/README.md).
 	if path := os.Getenv("SENTINEL_CPUPROFILE"); path != "" {
