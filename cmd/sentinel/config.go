@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/pelletier/go-toml/v2"
 
@@ -30,6 +31,11 @@ type Config struct {
 		Dir     string `toml:"dir"`
 		Input   bool   `toml:"input"`
 	} `toml:"record"`
+	Supervise struct {
+		Notify          *bool  `toml:"notify"`           // bell, title and desktop notification on a held action
+		ExecGate        *bool  `toml:"exec_gate"`        // gate the agent's execs (Linux)
+		DecisionTimeout string `toml:"decision_timeout"` // deny a held action after this long ("" never)
+	} `toml:"supervise"`
 	Detect detect.ConfigFile `toml:"detect"`
 
 	// detect is Detect, compiled.
@@ -94,6 +100,11 @@ func parseConfig(data []byte, path string) (Config, error) {
 	}
 	if c.Record.Dir != "" && !filepath.IsAbs(c.Record.Dir) {
 		return c, fmt.Errorf("%s:%d: record.dir: %q must be an absolute path", path, lineOf(data, "dir"), c.Record.Dir)
+	}
+	if d := c.Supervise.DecisionTimeout; d != "" {
+		if v, err := time.ParseDuration(d); err != nil || v <= 0 {
+			return c, fmt.Errorf("%s:%d: supervise.decision_timeout: %q is not a positive duration such as 10m", path, lineOf(data, "decision_timeout"), d)
+		}
 	}
 	dc, err := detect.Compile(c.Detect)
 	if err != nil {

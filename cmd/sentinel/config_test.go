@@ -23,3 +23,14 @@ func FuzzConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestSuperviseConfig(t *testing.T) {
+	c, err := parseConfig([]byte("[supervise]\nnotify = false\ndecision_timeout = \"2m\"\n"), "config.toml")
+	if err != nil || c.Supervise.Notify == nil || *c.Supervise.Notify || c.Supervise.DecisionTimeout != "2m" {
+		t.Fatalf("%+v %v", c.Supervise, err)
+	}
+	_, err = parseConfig([]byte("[supervise]\n\ndecision_timeout = \"soon\"\n"), "config.toml")
+	if err == nil || !strings.Contains(err.Error(), "config.toml:3: supervise.decision_timeout") {
+		t.Fatalf("bad timeout: %v", err)
+	}
+}

@@ -122,6 +122,15 @@ func parseRun(args []string) (runOptions, Config, []string, error) {
 	if !set["record-input"] {
 		o.recordInput = cfg.Record.Input
 	}
+	if !set["no-notify"] && cfg.Supervise.Notify != nil {
+		o.noNotify = !*cfg.Supervise.Notify
+	}
+	if !set["no-exec-gate"] && cfg.Supervise.ExecGate != nil {
+		o.noExecGate = !*cfg.Supervise.ExecGate
+	}
+	if !set["decision-timeout"] && cfg.Supervise.DecisionTimeout != "" {
+		o.decisionTimeout, _ = time.ParseDuration(cfg.Supervise.DecisionTimeout) // checked when loaded
+	}
 	if !set["no-record"] && cfg.Record.Enabled != nil && !*cfg.Record.Enabled && o.record == "" {
 		o.noRecord = true
 	}
