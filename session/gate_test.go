@@ -143,3 +143,21 @@ func TestExecGateAndStreamShareOneDecision(t *testing.T) {
 		t.Errorf("the exec was not denied: %q", r.out.String())
 	}
 }
+
+// Edit on the exec gate: the original is denied and the operator's text
+// reaches the agent as typed input once the agent is quiet.
+func TestExecGateEditDeniesAndHandsTheOperatorsText(t *testing.T) {
+	needGate(t)
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	r := start(t, Options{Supervisor: sup, ExecGate: true}, "sh", "-c",
+		`rm -rf /var/lib/postgresql/data; echo "rm status $?"; read line; echo "operator said: $line"`)
+	a := nextAction(t, held)
+	sup.Decide(a.ID, Decision{Kind: Edit, Edit: "use the staging volume instead", Operator: "tester"})
+	st := r.s.Wait()
+	out := r.out.String()
+	if st.Code != 0 || !strings.Contains(out, "operator said: use the staging volume instead") || !strings.Contains(out, "rm status 126") {
+		t.Fatalf("agent %v, output %q", st, out)
+	}
+}
