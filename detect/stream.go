@@ -227,6 +227,19 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 				s.control(c)
 			}
 		case sCSI:
+			if s.nparam == 0 && s.priv == 0 {
+				// SGR (colours, bold…) is most of what agents send and
+				// changes no text: skip a whole one in one scan.
+				j := i
+				for j < len(p) && (p[j] >= '0' && p[j] <= '9' || p[j] == ';' || p[j] == ':') {
+					j++
+				}
+				if j < len(p) && p[j] == 'm' {
+					s.state = sGround
+					i = j + 1
+					continue
+				}
+			}
 			s.csiByte(p[i])
 		case sOSC, sStr:
 			// Skip to the terminator in one scan.
@@ -750,7 +763,7 @@ func (s *Stream) commit(newline bool) {
 	}
 	s.commits++
 	text := string(line)
-	if strings.Contains(text, "\u00a0") {
+	if bytes.IndexByte(line, 0xc2) >= 0 && strings.Contains(text, "\u00a0") {
 		// Claude Code pads its ⎿ gutter with a no-break space.
 		text = strings.ReplaceAll(text, "\u00a0", " ")
 	}
@@ -2086,7 +2099,9 @@ func (s *Stream) setHint(file string) {
 // key's header starts collecting its block, so the key is fingerprinted by
 // its body.
 func (s *Stream) scanCredentials(t string, lineNo int) {
-	if i := strings.Index(t, "-----BEGIN "); i >= 0 && strings.Contains(t[i:], "PRIVATE KEY-----") && !strings.Contains(t[i:], "-----END ") {
+	if strings.IndexByte(t, '-') < 0 {
+		// no key block can start here
+	} else if i := strings.Index(t, "-----BEGIN "); i >= 0 && strings.Contains(t[i:], "PRIVATE KEY-----") && !strings.Contains(t[i:], "-----END ") {
 		s.keyRows, s.keyLine = []string{t[i:]}, lineNo
 		return
 	}

@@ -321,7 +321,7 @@ func (s *Session) read() {
 				unflushed = true
 			}
 			if sup != nil {
-				sup.scan(data) // freezes the agent itself on a pause verdict
+				sup.scan(data) // queued for the scanner, which freezes on a pause verdict
 			}
 			for _, w := range s.opts.Output {
 				_, _ = w.Write(data)
@@ -433,6 +433,9 @@ func (s *Session) finish(exited <-chan unix.WaitStatus) {
 	}
 	_ = unix.Close(s.wakeW)
 	s.input.close()
+	if s.opts.Supervisor != nil {
+		s.opts.Supervisor.closeScan() // the last output is judged too
+	}
 	if s.gate != nil {
 		// Nothing of the agent's is left to exec anything; from here on
 		// any exec that was still to come fails (fail closed).

@@ -181,6 +181,7 @@ type Supervisor struct {
 	blocked    int
 	gateActive bool
 
+	scanQ        scanQueue
 	lastOutput   atomic.Int64 // unix nanoseconds of the agent's last output
 	agentStarted atomic.Bool  // the exec gate let the agent itself start
 }
@@ -200,6 +201,10 @@ func (v *Supervisor) attach(s *Session) {
 	v.s = s
 	v.stream.SetWidth(s.opts.Cols)
 	v.lastOutput.Store(time.Now().UnixNano())
+	v.scanQ.cond = sync.NewCond(&v.scanQ.mu)
+	v.scanQ.done = make(chan struct{})
+	v.scanQ.started = true
+	go v.scanLoop()
 }
 
 // Blocked counts actions that were denied or ended the agent.
@@ -223,15 +228,79 @@ func (v *Supervisor) FrozenSince() time.Time {
 	return v.frozenAt
 }
 
-// scan is the stream path: called on the PTY read path with each chunk. It
-// only analyses and, on a pause verdict, freezes at once; the decision is
-// waited for elsewhere.
+// scanQueueLimit bounds output waiting for the scanner: past it the PTY
+// reader waits (and with it the agent), so detection never falls behind by
+// more than this.
+const scanQueueLimit = 4 << 20
+
+// scan is the stream path's entry on the PTY read loop: it queues the
+// chunk for the scanner goroutine and returns (the read loop never runs
+// the analysis itself, so the agent is not slowed by it on a machine with
+// a core to spare).
 func (v *Supervisor) scan(p []byte) {
 	now := time.Now()
 	v.lastOutput.Store(now.UnixNano())
-	for _, ev := range v.stream.Write(p) {
-		v.streamEvent(ev, now)
+	q := &v.scanQ
+	q.mu.Lock()
+	for len(q.buf) >= scanQueueLimit && !q.closed {
+		q.cond.Wait()
 	}
+	if len(q.buf) == 0 {
+		q.since = now
+	}
+	q.buf = append(q.buf, p...)
+	q.cond.Broadcast()
+	q.mu.Unlock()
+}
+
+// scanLoop runs the stream scanner over queued output and, on a pause
+// verdict, freezes the agent at once.
+func (v *Supervisor) scanLoop() {
+	q := &v.scanQ
+	var chunk []byte
+	for {
+		q.mu.Lock()
+		for len(q.buf) == 0 && !q.closed {
+			q.cond.Wait()
+		}
+		if len(q.buf) == 0 && q.closed {
+			q.mu.Unlock()
+			close(q.done)
+			return
+		}
+		chunk, q.buf = q.buf, chunk[:0]
+		seen := q.since
+		q.cond.Broadcast()
+		q.mu.Unlock()
+		for _, ev := range v.stream.Write(chunk) {
+			v.streamEvent(ev, seen)
+		}
+	}
+}
+
+// closeScan ends the scanner once everything queued has been scanned.
+func (v *Supervisor) closeScan() {
+	q := &v.scanQ
+	q.mu.Lock()
+	if !q.started || q.closed {
+		q.mu.Unlock()
+		return
+	}
+	q.closed = true
+	q.cond.Broadcast()
+	q.mu.Unlock()
+	<-q.done
+}
+
+// scanQueue is output on its way from the read loop to the scanner.
+type scanQueue struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	buf     []byte
+	since   time.Time // when the oldest queued byte arrived
+	started bool
+	closed  bool
+	done    chan struct{}
 }
 
 func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time) {
