@@ -417,6 +417,13 @@ func (v *Supervisor) finding(src Source, cmd string, res detect.Result, uses []s
 		pid := 0
 		if v.s != nil {
 			pid = v.s.pid
+			if rec := v.s.opts.Recorder; rec != nil {
+				what := oneLine(detect.MaskCredentials(cmd), 200)
+				if cmd == "" {
+					what = oneLine(top.Reason, 200)
+				}
+				rec.Marker(fmt.Sprintf("%s [%s] %s %s: %s", res.Verdict, src, top.Severity, top.Rule, what))
+			}
 		}
 		v.audit(audit.Record{Kind: audit.KindFinding, Source: auditSource(src), Command: detect.MaskCredentials(cmd), Pid: pid,
 			Rule: top.Rule, Severity: top.Severity.String(), Verdict: res.Verdict.String(), Reason: top.Reason, Note: strings.Join(uses, "; ")})
@@ -862,13 +869,13 @@ func (v *Supervisor) record(a *Action, decision bool) {
 	}
 	top := a.Top()
 	if !decision {
-		v.s.opts.Recorder.Marker(fmt.Sprintf("pause #%d [%s] %s %s: %s", a.ID, a.Source, top.Severity, top.Rule, oneLine(a.Command, 200)))
+		v.s.opts.Recorder.Marker(fmt.Sprintf("pause #%d [%s] %s %s: %s", a.ID, a.Source, top.Severity, top.Rule, oneLine(detect.MaskCredentials(a.Command), 200)))
 		return
 	}
 	d := a.decision
-	label := fmt.Sprintf("decision #%d: %s %s: %s", a.ID, d.Label(), top.Rule, oneLine(a.Command, 200))
+	label := fmt.Sprintf("decision #%d: %s %s: %s", a.ID, d.Label(), top.Rule, oneLine(detect.MaskCredentials(a.Command), 200))
 	if d.Kind == Edit {
-		label += " → " + oneLine(d.Edit, 200)
+		label += " → " + oneLine(detect.MaskCredentials(d.Edit), 200)
 	}
 	v.s.opts.Recorder.Marker(label)
 }

@@ -129,3 +129,34 @@ func TestConsoleApproveAndDenyOnTheExecGate(t *testing.T) {
 		})
 	}
 }
+
+// The recording has a marker for the held action and its decision, with the
+// token the agent used masked.
+func TestRecordingMarksHeldActionsWithTokensMasked(t *testing.T) {
+	e := newEnv(t)
+	rec := filepath.Join(e.home, "demo.cast")
+	if _, stderr, code := runPiped(t, e, "", "demo", "--headless", "--speed", "500", "--record", rec); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	b, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var markers []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, `, "m", `) || strings.Contains(l, `,"m",`) {
+			markers = append(markers, l)
+		}
+	}
+	joined := strings.Join(markers, "\n")
+	for _, want := range []string{"pause #1 [exec gate] critical http.graphql-delete-critical", "decision #1: deny by policy (unattended)"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no marker %q in:\n%s", want, joined)
+		}
+	}
+	for _, m := range markers {
+		if i := strings.Index(m, "rw_root_"); i >= 0 && !strings.Contains(m[i:min(i+20, len(m))], "…") {
+			t.Errorf("unmasked token in a marker: %s", m)
+		}
+	}
+}
