@@ -43,9 +43,11 @@ func TestAllowedExecRuns(t *testing.T) {
 	}
 	// The caller is sh's child (dash forks for /bin/true), whose parent is
 	// the agent's sh, whose parent is this test: the chain stops there.
-	if ex.Proc.Comm != "sh" || len(ex.Parents) != 1 || ex.Parents[0].Pid != r.cmd.Process.Pid ||
-		ex.Parents[0].Comm != "sh" || ex.Parents[0].Cmdline != "sh -c /bin/true; echo ok" {
-		t.Errorf("caller %+v, parents %+v (agent pid %d)", ex.Proc, ex.Parents, r.cmd.Process.Pid)
+	caller, parents := ex.Caller(), ex.Parents()
+	if caller.Comm != "sh" || caller.Pid != ex.Tgid || caller.Cmdline != "sh -c /bin/true; echo ok" ||
+		len(parents) != 1 || parents[0].Pid != r.cmd.Process.Pid ||
+		parents[0].Comm != "sh" || parents[0].Cmdline != "sh -c /bin/true; echo ok" {
+		t.Errorf("caller %+v, parents %+v (agent pid %d)", caller, parents, r.cmd.Process.Pid)
 	}
 }
 
@@ -147,11 +149,12 @@ func TestSetsidGrandchildIsGated(t *testing.T) {
 		t.Fatalf("Decide never saw /bin/rm: %q", rec.paths())
 	}
 	agentSid, _ := unix.Getsid(0) // the agent runs in the test's session
-	if s := <-sid; s == agentSid || s != ex.Parents[0].Pid {
-		t.Errorf("rm ran in session %d; want the setsid'd shell's (%d), not the agent's (%d)", s, ex.Parents[0].Pid, agentSid)
+	parents := ex.Parents()
+	if len(parents) < 2 || parents[len(parents)-1].Pid != r.cmd.Process.Pid {
+		t.Fatalf("parents %+v do not lead to the agent %d", parents, r.cmd.Process.Pid)
 	}
-	if len(ex.Parents) < 2 || ex.Parents[len(ex.Parents)-1].Pid != r.cmd.Process.Pid {
-		t.Errorf("parents %+v do not lead to the agent %d", ex.Parents, r.cmd.Process.Pid)
+	if s := <-sid; s == agentSid || s != parents[0].Pid {
+		t.Errorf("rm ran in session %d; want the setsid'd shell's (%d), not the agent's (%d)", s, parents[0].Pid, agentSid)
 	}
 }
 

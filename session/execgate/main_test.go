@@ -30,7 +30,10 @@ type recorder struct {
 	execs []*Exec
 }
 
+// add records ex, reading its caller and parents while it is held.
 func (r *recorder) add(ex *Exec) {
+	ex.Caller()
+	ex.Parents()
 	r.mu.Lock()
 	r.execs = append(r.execs, ex)
 	r.mu.Unlock()
