@@ -15,43 +15,47 @@ import (
 )
 
 // BenchmarkExecGate measures what the gate adds to each exec: a shell loop
-// runs /bin/true 1,000 times, plain and behind a gate whose Decide runs the
-// real detector (allowing unless it pauses), with post-exec verification
-// on. The shell times each exec itself (bash's $EPOCHREALTIME), so neither
-// the trampoline's start-up nor the benchmark's own waiting counts, and a
-// run's figure is the median exec. Plain and gated runs alternate,
-// EXECGATE_BENCH_RUNS pairs (default 9) of EXECGATE_BENCH_EXECS execs
-// (default 1,000); the metrics are medians over the runs:
+// runs /bin/true 1,000 times, plain and behind two gates: "full", whose
+// Decide runs the real detector (allowing unless it pauses) with the
+// post-exec verification on, and "bare", which allows everything without
+// a Decide or a verification (the mechanism alone: notification, reading
+// path and argv, answer). The shell times each exec itself (bash's
+// $EPOCHREALTIME around it), so neither the trampoline's start-up nor the
+// benchmark's own waiting counts, and a burst of noise from elsewhere on
+// the machine moves a few samples, not a run's median exec. Runs rotate
+// plain, bare, full, EXECGATE_BENCH_RUNS times (default 9), of
+// EXECGATE_BENCH_EXECS execs each (default 1,000). Metrics, medians over
+// the runs:
 //
-//	plain-µs/exec, gated-µs/exec   one exec (fork, exec, exit, wait)
-//	added-µs/exec                  the pairs' differences (target <= 100)
-//	ratio                          gated / plain
+//	plain-µs/exec              one exec (fork, exec, exit, wait) without a gate
+//	full-µs/exec, bare-µs/exec the same behind each gate
+//	added-µs/exec              full - plain, run by run (target <= 100)
+//	bare-added-µs/exec         bare - plain, run by run
+//	ratio                      full / plain
 func BenchmarkExecGate(b *testing.B) {
 	if err := Supported(); err != nil {
 		b.Skip(err)
 	}
 	runs, n := envInt("EXECGATE_BENCH_RUNS", 9), envInt("EXECGATE_BENCH_EXECS", 1000)
-	// Each exec is timed on its own (bash's $EPOCHREALTIME around it), so a
-	// burst of noise from elsewhere on the machine moves a few samples, not
-	// the median.
 	script := `i=0; out=; while [ $i -lt ` + strconv.Itoa(n) + ` ]; do t=$EPOCHREALTIME; /bin/true; out+="$t $EPOCHREALTIME "; i=$((i+1)); done; echo $out`
 	var decided, mismatched atomic.Int64
-	opts := Options{
+	full := Options{
 		Decide: func(ex *Exec) bool {
 			decided.Add(1)
-			return detect.Command(shellJoin(ex.Argv), detect.Context{}).Verdict != detect.Pause
+			return detect.Command(shellJoin(ex.Argv), detect.Context{Cwd: ex.Cwd}).Verdict != detect.Pause
 		},
 		OnMismatch: func(*Exec, string, []string) { mismatched.Add(1) },
 		OnError:    func(err error) { b.Error(err) },
 	}
-	var plain, gated, added []float64
+	bare := Options{OnError: func(err error) { b.Error(err) }}
+	var plain, gated, stripped, added, bareAdded []float64
 	for b.Loop() {
 		for range runs {
 			p := timeLoop(b, nil, script)
-			g := timeLoop(b, &opts, script)
-			plain = append(plain, p)
-			gated = append(gated, g)
-			added = append(added, g-p)
+			s := timeLoop(b, &bare, script)
+			g := timeLoop(b, &full, script)
+			plain, stripped, gated = append(plain, p), append(stripped, s), append(gated, g)
+			added, bareAdded = append(added, g-p), append(bareAdded, s-p)
 		}
 	}
 	if got := decided.Load(); got < int64(n*runs) {
@@ -62,7 +66,9 @@ func BenchmarkExecGate(b *testing.B) {
 	}
 	mp, mg := median(plain), median(gated)
 	b.ReportMetric(mp, "plain-µs/exec")
-	b.ReportMetric(mg, "gated-µs/exec")
+	b.ReportMetric(median(stripped), "bare-µs/exec")
+	b.ReportMetric(mg, "full-µs/exec")
+	b.ReportMetric(median(bareAdded), "bare-added-µs/exec")
 	b.ReportMetric(median(added), "added-µs/exec")
 	b.ReportMetric(mg/mp, "ratio")
 	b.ReportMetric(0, "ns/op")
