@@ -20,7 +20,9 @@ type Options struct {
 	Decide func(*Exec) bool
 	// OnMismatch is called when, after an allowed exec, the program that
 	// actually runs differs from what was analysed (argv rewritten by
-	// another thread after it was read, the file replaced, …).
+	// another thread after it was read, the file replaced, …). It should
+	// return quickly: the process's next exec waits for it. Nil turns the
+	// verification off.
 	OnMismatch func(ex *Exec, actualPath string, actualArgv []string)
 	// OnError is told about the supervisor's own failures: an exec it could
 	// not read, which it failed with EPERM, or a broken listener, after
