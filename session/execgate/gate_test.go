@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -384,5 +386,67 @@ func TestSupervisorKilledFailsClosed(t *testing.T) {
 	}
 	if !exists(filepath.Join(dir, "victim")) {
 		t.Error("the held rm ran after the supervisor died")
+	}
+}
+
+// Pointers the kernel could not read either fail with EFAULT, without
+// bothering Decide.
+func TestBadPointersFailWithEFAULT(t *testing.T) {
+	requireGate(t)
+	self, _ := os.Executable()
+	var rec recorder
+	r := startGatedWith(t, self, Options{Decide: func(ex *Exec) bool { rec.add(ex); return true }},
+		func(c *exec.Cmd) { c.Env = append(os.Environ(), helperEnv+"=bad-pointers") }, self)
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, r.stderr.String())
+	}
+	if got, want := r.stdout.String(), "path: bad address\nargv: bad address\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	if p := rec.paths(); len(p) != 1 {
+		t.Errorf("Decide saw %q, want only the helper's own start", p)
+	}
+}
+
+// Many execs at once, each on its own goroutine: all answered, none lost.
+func TestManyConcurrentExecs(t *testing.T) {
+	requireGate(t)
+	var n atomic.Int64
+	r := startGated(t, Options{Decide: func(ex *Exec) bool {
+		if ex.Path == "/bin/echo" {
+			n.Add(1)
+		}
+		return true
+	}}, "sh", "-c", "i=0; while [ $i -lt 64 ]; do /bin/echo x > /dev/null & i=$((i+1)); done; wait; echo done")
+	if code := r.wait(t); code != 0 || r.stdout.String() != "done\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, r.stdout.String(), r.stderr.String())
+	}
+	if got := n.Load(); got != 64 {
+		t.Errorf("Decide saw %d execs of /bin/echo, want 64", got)
+	}
+}
+
+// Caller and Parents are read only while the exec is held: asked for
+// afterwards, they are empty rather than describing whatever runs then.
+func TestCallerOnlyWhileHeld(t *testing.T) {
+	requireGate(t)
+	var mu sync.Mutex
+	var late *Exec
+	r := startGated(t, Options{Decide: func(ex *Exec) bool {
+		if ex.Path == "/bin/true" {
+			mu.Lock()
+			late = ex
+			mu.Unlock()
+		}
+		return true
+	}}, "sh", "-c", "/bin/true")
+	r.wait(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if late == nil {
+		t.Fatal("no exec of /bin/true")
+	}
+	if c, p := late.Caller(), late.Parents(); c != (Proc{}) || p != nil {
+		t.Errorf("after the answer: caller %+v, parents %+v", c, p)
 	}
 }
