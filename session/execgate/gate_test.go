@@ -450,3 +450,30 @@ func TestCallerOnlyWhileHeld(t *testing.T) {
 		t.Errorf("after the answer: caller %+v, parents %+v", c, p)
 	}
 }
+
+// A gate leaves no descriptor behind once closed (listener, wake pipe,
+// verification directories, the socket).
+func TestNoDescriptorLeak(t *testing.T) {
+	requireGate(t)
+	count := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ents)
+	}
+	before := count()
+	for range 3 {
+		v := newVerifications()
+		r := startGated(t, v.options(nil), "sh", "-c", "/bin/true; exec /bin/sleep 30")
+		v.waitPath(t, "/bin/sleep")
+		r.cmd.Process.Kill()
+		r.wait(t)
+		if err := r.gate.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("%d descriptors open before, %d after", before, after)
+	}
+}
