@@ -492,8 +492,9 @@ func (v *Supervisor) setGateActive() {
 func (v *Supervisor) gateOptions() execgate.Options {
 	return execgate.Options{
 		Decide: func(ex *execgate.Exec) bool {
-			parents := make([]string, 0, len(ex.Parents))
-			for _, p := range ex.Parents {
+			chain := ex.Parents()
+			parents := make([]string, 0, len(chain))
+			for _, p := range chain {
 				parents = append(parents, strconv.Itoa(p.Pid)+" "+p.Comm)
 			}
 			return v.decideExec(Exec{Time: ex.Time, Pid: ex.Tgid, Path: ex.Path, Argv: ex.Argv, Cwd: ex.Cwd, Parents: parents})

@@ -13,10 +13,13 @@
 //
 // The supervisor side is Prepare (the socket and the command to start),
 // Pending.Start (receive the listener, serve) and Gate.Close. For each exec
-// the gate reads the path and argv from /proc/PID/mem, checks the
-// notification is still live, asks Options.Decide, and lets the exec
-// continue or fails it with EPERM. After an allowed exec it checks that the
-// program that runs is the one analysed (Options.OnMismatch).
+// the gate reads the path and argv from the caller's memory
+// (process_vm_readv) and its working directory, checks the notification is
+// still live, asks Options.Decide, and lets the exec continue or fails it
+// with EPERM. Who is asking (Exec.Caller, Exec.Parents) is read only when
+// Decide wants it: everything read before the answer delays the exec.
+// After an allowed exec the gate checks that the program that runs is the
+// one analysed (Options.OnMismatch).
 //
 // Fail closed: when the listener closes (Gate.Close, or the supervisor
 // dies), every held and later exec in the tree fails with ENOSYS. An exec

@@ -6,7 +6,6 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -21,7 +20,9 @@ type Options struct {
 	Decide func(*Exec) bool
 	// OnMismatch is called when, after an allowed exec, the program that
 	// actually runs differs from what was analysed (argv rewritten by
-	// another thread after it was read, the file replaced, …).
+	// another thread after it was read, the file replaced, …). It should
+	// return quickly: the process's next exec waits for it. Nil turns the
+	// verification off.
 	OnMismatch func(ex *Exec, actualPath string, actualArgv []string)
 	// OnError is told about the supervisor's own failures: an exec it could
 	// not read, which it failed with EPERM, or a broken listener, after
@@ -98,20 +99,16 @@ func (p *Pending) Start(opts Options) (*Gate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("exec gate: %w", err)
 	}
-	if err := unix.SetNonblock(fd, true); err != nil {
+	var wake [2]int
+	if err := unix.Pipe2(wake[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
 		unix.Close(fd)
-		return nil, fmt.Errorf("exec gate: %w", err)
-	}
-	f := os.NewFile(uintptr(fd), "seccomp-notify")
-	conn, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("exec gate: %w", err)
+		return nil, fmt.Errorf("exec gate: wake pipe: %w", err)
 	}
 	g := &Gate{
 		opts:    opts,
-		file:    f,
-		conn:    conn,
+		fd:      fd,
+		wakeR:   wake[0],
+		wakeW:   wake[1],
 		self:    os.Getpid(),
 		pending: map[int]*verification{},
 		closed:  make(chan struct{}),
@@ -179,32 +176,45 @@ func receiveListener(sock int, timeout time.Duration) (int, error) {
 // Gate answers the execs of one process tree.
 type Gate struct {
 	opts Options
-	file *os.File // the listener; closing it fails every held and later exec
-	conn syscall.RawConn
 	self int
 
-	mu      sync.Mutex
-	closing bool
-	wg      sync.WaitGroup        // the loop, inspections and verifications (not Decide calls)
-	pending map[int]*verification // by tgid: the last allowed exec not yet verified
-	closeMu sync.Once
-	closed  chan struct{}
-	err     error
+	// fdMu guards the listener's number: every use holds it for reading,
+	// so Close (which holds it for writing) never closes it under a user,
+	// and it is never used once closed (fd < 0) or reused for another
+	// file. The receiver polls wakeR with it, so Close can wake it first.
+	fdMu         sync.RWMutex
+	fd           int
+	wakeR, wakeW int
+
+	mu       sync.Mutex
+	closing  bool
+	wg       sync.WaitGroup        // receivers, handlers and verifications (not Decide calls)
+	pending  map[int]*verification // by tgid: the last allowed exec not yet verified
+	cmdlines cmdlineCache
+	closeMu  sync.Once
+	closed   chan struct{}
 }
 
 // Close closes the listener: every held and later exec fails (ENOSYS).
 // Decide calls still running are not waited for; their answers are
 // dropped.
 func (g *Gate) Close() error {
+	var err error
 	g.closeMu.Do(func() {
 		g.mu.Lock()
 		g.closing = true
 		g.mu.Unlock()
 		close(g.closed)
-		g.err = g.file.Close()
+		unix.Write(g.wakeW, []byte{1})
+		g.fdMu.Lock()
+		err = unix.Close(g.fd)
+		g.fd = -1
+		g.fdMu.Unlock()
 		g.wg.Wait()
+		unix.Close(g.wakeR)
+		unix.Close(g.wakeW)
 	})
-	return g.err
+	return err
 }
 
 // enter counts a goroutine Close must wait for; false once closing.
@@ -224,71 +234,84 @@ func (g *Gate) report(err error) {
 	}
 }
 
-// loop receives notifications, each handled on its own goroutine. It waits
-// through the netpoller, so Close wakes it by closing the file.
+// loop receives one notification, hands the listener to a new receiver
+// and handles the exec itself: the goroutine that was woken for the exec
+// answers it, with no hand-off to another thread before the answer (which
+// costs a wake-up on the exec's path), and the next receiver starts
+// meanwhile. It blocks in poll(2) rather than in the netpoller, which
+// measured faster here.
 func (g *Gate) loop() {
-	defer g.wg.Done()
+	n, err := g.receive()
+	switch {
+	case err == errClosed:
+		g.wg.Done()
+		return
+	case err != nil:
+		g.report(fmt.Errorf("receive: %w; failing every exec from now on", err))
+		g.wg.Done()
+		go g.Close()
+		return
+	}
+	if g.enter() {
+		go g.loop()
+	}
+	g.handle(n) // takes over this goroutine's count
+}
+
+var errClosed = errors.New("closed")
+
+// receive waits for the next notification. errClosed means there will be
+// none: the gate is closing, or no process is left to send one.
+func (g *Gate) receive() (notif, error) {
+	g.fdMu.RLock()
+	defer g.fdMu.RUnlock()
 	for {
-		var n notif
-		var rerr error
-		hup := false
-		err := g.conn.Read(func(fd uintptr) bool {
-			for {
-				pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
-				k, err := unix.Poll(pfd, 0)
-				switch {
-				case err == unix.EINTR:
-					continue
-				case err != nil:
-					rerr = err
-					return true
-				case k == 0:
-					return false // wait for the netpoller
-				case pfd[0].Revents&unix.POLLIN != 0:
-					// Pending, so this does not block (a notification
-					// withdrawn meanwhile makes it fail with ENOENT).
-					rerr = recvNotif(int(fd), &n)
-					return true
-				default: // POLLHUP: no process is left to notify
-					hup = true
-					return true
-				}
-			}
-		})
+		if g.fd < 0 {
+			return notif{}, errClosed
+		}
+		pfd := []unix.PollFd{{Fd: int32(g.fd), Events: unix.POLLIN}, {Fd: int32(g.wakeR), Events: unix.POLLIN}}
+		_, err := unix.Poll(pfd, -1)
 		switch {
-		case err != nil: // closed
-			return
-		case hup:
-			return
-		case rerr == unix.EINTR || rerr == unix.ENOENT:
+		case err == unix.EINTR:
 			continue
-		case rerr != nil:
-			g.report(fmt.Errorf("receive: %w; failing every exec from now on", rerr))
-			go g.Close()
-			return
+		case err != nil:
+			return notif{}, err
+		case pfd[1].Revents != 0:
+			return notif{}, errClosed
+		case pfd[0].Revents&unix.POLLIN != 0:
+			// Pending, so this does not block (a notification withdrawn
+			// meanwhile fails with ENOENT).
+			var n notif
+			switch err := recvNotif(g.fd, &n); err {
+			case nil:
+				return n, nil
+			case unix.EINTR, unix.ENOENT:
+				continue
+			default:
+				return notif{}, err
+			}
+		case pfd[0].Revents != 0: // POLLHUP: no process is left to notify
+			return notif{}, errClosed
 		}
-		if !g.enter() {
-			return
-		}
-		go g.handle(n)
 	}
 }
 
 // send answers a notification: errno 0 lets it run.
 func (g *Gate) send(id uint64, errno unix.Errno) error {
-	var serr error
-	if err := g.conn.Control(func(fd uintptr) { serr = sendResp(int(fd), id, errno) }); err != nil {
-		return err
+	g.fdMu.RLock()
+	defer g.fdMu.RUnlock()
+	if g.fd < 0 {
+		return errClosed
 	}
-	return serr
+	return sendResp(g.fd, id, errno)
 }
 
+// valid reports whether notification id is still pending: its caller is
+// alive and waiting, so its pid names it.
 func (g *Gate) valid(id uint64) bool {
-	var verr error
-	if err := g.conn.Control(func(fd uintptr) { verr = idValid(int(fd), id) }); err != nil {
-		return false
-	}
-	return verr == nil
+	g.fdMu.RLock()
+	defer g.fdMu.RUnlock()
+	return g.fd >= 0 && idValid(g.fd, id) == nil
 }
 
 // handle answers one notification. It runs counted (see enter) except
@@ -300,16 +323,7 @@ func (g *Gate) handle(n notif) {
 			g.wg.Done()
 		}
 	}()
-	dir, err := unix.Open("/proc/"+strconv.Itoa(int(n.pid)), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		if g.valid(n.id) {
-			g.report(fmt.Errorf("pid %d: %w; exec refused", n.pid, err))
-			g.answer(n.id, unix.EPERM)
-		}
-		return
-	}
-	defer unix.Close(dir)
-	ex, err := g.inspect(&n, dir)
+	ex, err := g.inspect(&n)
 	// Only now is it known that what was read belongs to the caller: its
 	// notification is still live, so the thread did not exit and its pid
 	// was not reused.
@@ -336,20 +350,25 @@ func (g *Gate) handle(n notif) {
 		g.wg.Done()
 		allow = g.opts.Decide(ex)
 		if !g.enter() {
+			ex.held.answered()
 			return
 		}
 		counted = true
 	}
+	var v *verification
+	if allow {
+		v = g.prepareVerify(ex)
+	}
+	ex.held.answered()
 	if !allow {
 		g.answer(n.id, unix.EPERM)
 		return
 	}
-	v := g.prepareVerify(ex)
 	if err := g.send(n.id, 0); err != nil {
 		if v != nil {
 			v.close()
 		}
-		if err != unix.ENOENT && !g.isClosing() {
+		if err != unix.ENOENT && err != errClosed {
 			g.report(fmt.Errorf("answer pid %d: %w", n.pid, err))
 		}
 		return
@@ -362,16 +381,7 @@ func (g *Gate) handle(n notif) {
 }
 
 func (g *Gate) answer(id uint64, errno unix.Errno) {
-	if err := g.send(id, errno); err != nil && err != unix.ENOENT && !g.isClosing() {
+	if err := g.send(id, errno); err != nil && err != unix.ENOENT && err != errClosed {
 		g.report(fmt.Errorf("answer: %w", err))
-	}
-}
-
-func (g *Gate) isClosing() bool {
-	select {
-	case <-g.closed:
-		return true
-	default:
-		return false
 	}
 }

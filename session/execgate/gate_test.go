@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 
@@ -43,9 +45,11 @@ func TestAllowedExecRuns(t *testing.T) {
 	}
 	// The caller is sh's child (dash forks for /bin/true), whose parent is
 	// the agent's sh, whose parent is this test: the chain stops there.
-	if ex.Proc.Comm != "sh" || len(ex.Parents) != 1 || ex.Parents[0].Pid != r.cmd.Process.Pid ||
-		ex.Parents[0].Comm != "sh" || ex.Parents[0].Cmdline != "sh -c /bin/true; echo ok" {
-		t.Errorf("caller %+v, parents %+v (agent pid %d)", ex.Proc, ex.Parents, r.cmd.Process.Pid)
+	caller, parents := ex.Caller(), ex.Parents()
+	if caller.Comm != "sh" || caller.Pid != ex.Tgid || caller.Cmdline != "sh -c /bin/true; echo ok" ||
+		len(parents) != 1 || parents[0].Pid != r.cmd.Process.Pid ||
+		parents[0].Comm != "sh" || parents[0].Cmdline != "sh -c /bin/true; echo ok" {
+		t.Errorf("caller %+v, parents %+v (agent pid %d)", caller, parents, r.cmd.Process.Pid)
 	}
 }
 
@@ -147,11 +151,12 @@ func TestSetsidGrandchildIsGated(t *testing.T) {
 		t.Fatalf("Decide never saw /bin/rm: %q", rec.paths())
 	}
 	agentSid, _ := unix.Getsid(0) // the agent runs in the test's session
-	if s := <-sid; s == agentSid || s != ex.Parents[0].Pid {
-		t.Errorf("rm ran in session %d; want the setsid'd shell's (%d), not the agent's (%d)", s, ex.Parents[0].Pid, agentSid)
+	parents := ex.Parents()
+	if len(parents) < 2 || parents[len(parents)-1].Pid != r.cmd.Process.Pid {
+		t.Fatalf("parents %+v do not lead to the agent %d", parents, r.cmd.Process.Pid)
 	}
-	if len(ex.Parents) < 2 || ex.Parents[len(ex.Parents)-1].Pid != r.cmd.Process.Pid {
-		t.Errorf("parents %+v do not lead to the agent %d", ex.Parents, r.cmd.Process.Pid)
+	if s := <-sid; s == agentSid || s != parents[0].Pid {
+		t.Errorf("rm ran in session %d; want the setsid'd shell's (%d), not the agent's (%d)", s, parents[0].Pid, agentSid)
 	}
 }
 
@@ -381,5 +386,94 @@ func TestSupervisorKilledFailsClosed(t *testing.T) {
 	}
 	if !exists(filepath.Join(dir, "victim")) {
 		t.Error("the held rm ran after the supervisor died")
+	}
+}
+
+// Pointers the kernel could not read either fail with EFAULT, without
+// bothering Decide.
+func TestBadPointersFailWithEFAULT(t *testing.T) {
+	requireGate(t)
+	self, _ := os.Executable()
+	var rec recorder
+	r := startGatedWith(t, self, Options{Decide: func(ex *Exec) bool { rec.add(ex); return true }},
+		func(c *exec.Cmd) { c.Env = append(os.Environ(), helperEnv+"=bad-pointers") }, self)
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, r.stderr.String())
+	}
+	if got, want := r.stdout.String(), "path: bad address\nargv: bad address\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	if p := rec.paths(); len(p) != 1 {
+		t.Errorf("Decide saw %q, want only the helper's own start", p)
+	}
+}
+
+// Many execs at once, each on its own goroutine: all answered, none lost.
+func TestManyConcurrentExecs(t *testing.T) {
+	requireGate(t)
+	var n atomic.Int64
+	r := startGated(t, Options{Decide: func(ex *Exec) bool {
+		if ex.Path == "/bin/echo" {
+			n.Add(1)
+		}
+		return true
+	}}, "sh", "-c", "i=0; while [ $i -lt 64 ]; do /bin/echo x > /dev/null & i=$((i+1)); done; wait; echo done")
+	if code := r.wait(t); code != 0 || r.stdout.String() != "done\n" {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, r.stdout.String(), r.stderr.String())
+	}
+	if got := n.Load(); got != 64 {
+		t.Errorf("Decide saw %d execs of /bin/echo, want 64", got)
+	}
+}
+
+// Caller and Parents are read only while the exec is held: asked for
+// afterwards, they are empty rather than describing whatever runs then.
+func TestCallerOnlyWhileHeld(t *testing.T) {
+	requireGate(t)
+	var mu sync.Mutex
+	var late *Exec
+	r := startGated(t, Options{Decide: func(ex *Exec) bool {
+		if ex.Path == "/bin/true" {
+			mu.Lock()
+			late = ex
+			mu.Unlock()
+		}
+		return true
+	}}, "sh", "-c", "/bin/true")
+	r.wait(t)
+	mu.Lock()
+	defer mu.Unlock()
+	if late == nil {
+		t.Fatal("no exec of /bin/true")
+	}
+	if c, p := late.Caller(), late.Parents(); c != (Proc{}) || p != nil {
+		t.Errorf("after the answer: caller %+v, parents %+v", c, p)
+	}
+}
+
+// A gate leaves no descriptor behind once closed (listener, wake pipe,
+// verification directories, the socket).
+func TestNoDescriptorLeak(t *testing.T) {
+	requireGate(t)
+	count := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ents)
+	}
+	before := count()
+	for range 3 {
+		v := newVerifications()
+		r := startGated(t, v.options(nil), "sh", "-c", "/bin/true; exec /bin/sleep 30")
+		v.waitPath(t, "/bin/sleep")
+		r.cmd.Process.Kill()
+		r.wait(t)
+		if err := r.gate.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after := count(); after != before {
+		t.Errorf("%d descriptors open before, %d after", before, after)
 	}
 }

@@ -20,6 +20,8 @@ func helperMain(mode string, args []string) int {
 		return supervise(args[0])
 	case "execveat-dir", "execveat-fd", "rewrite":
 		return execHelper(mode)
+	case "bad-pointers":
+		return badPointers()
 	default:
 		fmt.Println("unknown helper mode", mode)
 		return 2
@@ -116,4 +118,25 @@ func execveat(dirfd int, path string, argv, env []string, flags int) error {
 	_, _, errno := unix.Syscall6(unix.SYS_EXECVEAT, uintptr(dirfd), uintptr(unsafe.Pointer(p)),
 		uintptr(unsafe.Pointer(&a[0])), uintptr(unsafe.Pointer(&e[0])), uintptr(flags), 0)
 	return errno
+}
+
+// badPointers calls execve with a path and an argv the kernel cannot read,
+// and prints the errors it gets.
+func badPointers() int {
+	path, _ := unix.BytePtrFromString("/bin/true")
+	argv, _ := syscall.SlicePtrFromStrings([]string{"true"})
+	env := []*byte{nil}
+	for _, c := range []struct {
+		name       string
+		path, argv uintptr
+	}{
+		{"path", 8, uintptr(unsafe.Pointer(&argv[0]))},
+		{"argv", uintptr(unsafe.Pointer(path)), 8},
+	} {
+		_, _, e := unix.Syscall(unix.SYS_EXECVE, c.path, c.argv, uintptr(unsafe.Pointer(&env[0])))
+		fmt.Printf("%s: %v\n", c.name, e)
+	}
+	runtime.KeepAlive(path)
+	runtime.KeepAlive(argv)
+	return 0
 }

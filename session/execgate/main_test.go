@@ -19,6 +19,11 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(helperEnv); mode != "" {
 		os.Exit(helperMain(mode, os.Args[1:]))
 	}
+	// Helpers and trampolines that exit are this binary: under -race it
+	// would wait a second at each exit.
+	if os.Getenv("GORACE") == "" {
+		os.Setenv("GORACE", "atexit_sleep_ms=0")
+	}
 	os.Exit(m.Run())
 }
 
@@ -30,7 +35,10 @@ type recorder struct {
 	execs []*Exec
 }
 
+// add records ex, reading its caller and parents while it is held.
 func (r *recorder) add(ex *Exec) {
+	ex.Caller()
+	ex.Parents()
 	r.mu.Lock()
 	r.execs = append(r.execs, ex)
 	r.mu.Unlock()

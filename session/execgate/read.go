@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -22,18 +23,40 @@ type Exec struct {
 	// descriptor's file (/proc/PID/fd/N's link, e.g. "/memfd:x (deleted)").
 	Path string
 	// Argv is the argument vector. Past 4,096 arguments or 1 MiB it is cut
-	// and its last element is "…".
-	Argv    []string
-	Cwd     string // the caller's working directory
-	Proc    Proc   // the calling process, as it was before the exec
-	Parents []Proc // its parent, grandparent, … up to but not including the supervisor
-	Time    time.Time
+	// and its last element is Truncated.
+	Argv []string
+	Cwd  string // the caller's working directory
+	Time time.Time
 
 	// What the verification after the exec compares with.
 	kernelName string // the name binfmt_script puts in a script's argv
 	target     fileID // the file Path named when it was analysed
 	at         string // where to open that file (through /proc/PID/…)
 	truncated  bool   // Argv was cut
+
+	held *holdState
+}
+
+// Caller is the calling process as it was before the exec. Like Parents it
+// is read from /proc on first use, which must be during Decide, while the
+// exec is held; once the exec has been answered the process may be running
+// something else, and both return what was read before, or nothing.
+func (ex *Exec) Caller() Proc {
+	ex.describe()
+	if ex.held == nil {
+		return Proc{}
+	}
+	return ex.held.caller
+}
+
+// Parents is the caller's parent, grandparent, … up to but not including
+// the supervisor (or init). See Caller for when to call it.
+func (ex *Exec) Parents() []Proc {
+	ex.describe()
+	if ex.held == nil {
+		return nil
+	}
+	return ex.held.parents
 }
 
 // Proc is a process in an exec's ancestry.
@@ -41,6 +64,55 @@ type Proc struct {
 	Pid     int
 	Comm    string // the kernel's short name (at most 15 bytes)
 	Cmdline string // its arguments joined by spaces, cut at 256 bytes
+}
+
+// holdState lets Caller and Parents read /proc while the exec is held.
+// They are not read eagerly: most execs are allowed without anyone looking
+// at them, and every read of a new process's /proc files is on the exec's
+// path.
+type holdState struct {
+	g  *Gate
+	id uint64
+
+	mu      sync.Mutex
+	done    bool // answered
+	read    bool
+	caller  Proc
+	parents []Proc
+}
+
+func (h *holdState) answered() {
+	h.mu.Lock()
+	h.done = true
+	h.mu.Unlock()
+}
+
+func (ex *Exec) describe() {
+	h := ex.held
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.read || h.done {
+		return
+	}
+	h.read = true
+	var buf [1024]byte
+	b, err := readFileAt(unix.AT_FDCWD, "/proc/"+strconv.Itoa(ex.Pid)+"/stat", buf[:])
+	if err != nil {
+		return
+	}
+	st, ok := parseStat(b)
+	if !ok {
+		return
+	}
+	caller := Proc{Pid: ex.Tgid, Comm: st.comm, Cmdline: readCmdlineShort(ex.Tgid)}
+	parents := h.g.parents(st.ppid)
+	// The caller is still waiting, so the pid read was its own.
+	if h.g.valid(h.id) {
+		h.caller, h.parents = caller, parents
+	}
 }
 
 // fileID identifies a file independently of its name.
@@ -70,9 +142,11 @@ type errUnanswerable struct{ errno unix.Errno }
 func (e errUnanswerable) Error() string { return e.errno.Error() }
 
 // inspect reads what a notification is about: path, argv, working
-// directory, ancestry. An errUnanswerable error carries the errno to fail
-// the exec with; any other error is the supervisor's failure.
-func (g *Gate) inspect(n *notif, dir int) (*Exec, error) {
+// directory. An errUnanswerable error carries the errno to fail the exec
+// with; any other error is the supervisor's failure. Everything here is on
+// the exec's path, so it reads as few /proc files as it can (the first
+// read of each file of a new process is the expensive part).
+func (g *Gate) inspect(n *notif) (*Exec, error) {
 	ex := &Exec{Pid: int(n.pid), Time: time.Now()}
 	var pathPtr, argvPtr uint64
 	dirfd, flags := int32(unix.AT_FDCWD), uint64(0)
@@ -84,13 +158,9 @@ func (g *Gate) inspect(n *notif, dir int) (*Exec, error) {
 	default:
 		return nil, fmt.Errorf("notification for syscall %d (arch %#x)", n.data.nr, n.data.arch)
 	}
+	proc := "/proc/" + strconv.Itoa(ex.Pid)
 
-	memfd, err := unix.Openat(dir, "mem", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return nil, fmt.Errorf("pid %d: open mem: %w", ex.Pid, err)
-	}
-	m := memReader{fd: memfd}
-	defer unix.Close(memfd)
+	m := memReader{pid: ex.Pid}
 	name, cut, err := m.str(pathPtr, maxPath-1)
 	if err != nil {
 		return nil, err
@@ -101,43 +171,37 @@ func (g *Gate) inspect(n *notif, dir int) (*Exec, error) {
 	if ex.Argv, ex.truncated, err = m.argv(argvPtr); err != nil {
 		return nil, err
 	}
-
-	if ex.Cwd, err = readlinkat(dir, "cwd"); err != nil {
+	if ex.Cwd, err = readlink(proc + "/cwd"); err != nil {
 		return nil, fmt.Errorf("pid %d: cwd: %w", ex.Pid, err)
 	}
-	st, err := readStatus(dir)
-	if err != nil {
+	if ex.Tgid, err = tgidOf(proc, ex.Pid); err != nil {
 		return nil, fmt.Errorf("pid %d: status: %w", ex.Pid, err)
 	}
-	ex.Tgid = st.tgid
-	ex.Proc = Proc{Pid: st.tgid, Comm: st.name, Cmdline: g.cmdline(st.tgid)}
-	ex.Parents = g.parents(st.ppid)
 
 	// Where the file is, for the existence check and the verification:
 	// through the caller's root, cwd or descriptor, as the kernel looks.
-	procPath := "/proc/" + strconv.Itoa(ex.Pid)
 	var at string
 	switch {
 	case flags&unix.AT_EMPTY_PATH != 0 && name == "":
 		fd := strconv.Itoa(int(dirfd))
-		link, err := readlinkat(dir, "fd/"+fd)
+		link, err := readlink(proc + "/fd/" + fd)
 		if err != nil {
 			return nil, errUnanswerable{unix.EBADF}
 		}
-		ex.Path, ex.kernelName, at = link, "/dev/fd/"+fd, procPath+"/fd/"+fd
+		ex.Path, ex.kernelName, at = link, "/dev/fd/"+fd, proc+"/fd/"+fd
 	case name == "":
 		return nil, errUnanswerable{unix.ENOENT}
 	case strings.HasPrefix(name, "/"):
-		ex.Path, ex.kernelName, at = name, name, procPath+"/root"+name
+		ex.Path, ex.kernelName, at = name, name, proc+"/root"+name
 	case dirfd == unix.AT_FDCWD:
-		ex.Path, ex.kernelName, at = name, name, procPath+"/cwd/"+name
+		ex.Path, ex.kernelName, at = name, name, proc+"/cwd/"+name
 	default:
 		fd := strconv.Itoa(int(dirfd))
-		link, err := readlinkat(dir, "fd/"+fd)
+		link, err := readlink(proc + "/fd/" + fd)
 		if err != nil {
 			return nil, errUnanswerable{unix.EBADF}
 		}
-		ex.Path, ex.kernelName, at = strings.TrimSuffix(link, "/")+"/"+name, "/dev/fd/"+fd+"/"+name, procPath+"/fd/"+fd+"/"+name
+		ex.Path, ex.kernelName, at = strings.TrimSuffix(link, "/")+"/"+name, "/dev/fd/"+fd+"/"+name, proc+"/fd/"+fd+"/"+name
 	}
 	ex.at = at
 	var s unix.Stat_t
@@ -149,32 +213,63 @@ func (g *Gate) inspect(n *notif, dir int) (*Exec, error) {
 		// execvp's PATH searches try many such names.
 		return nil, errUnanswerable{err.(unix.Errno)}
 	}
+	ex.held = &holdState{g: g, id: n.id}
 	return ex, nil
 }
 
-// memReader reads strings and pointers from a process's memory through
-// /proc/PID/mem, keeping the last page-sized window read (argv strings are
-// usually next to each other).
+// memReader reads strings and pointers from a process's memory with
+// process_vm_readv (no /proc file to open: the first open of a new
+// process's /proc files is costly, and this is on the exec's path). It
+// keeps the last window read (argv strings are usually next to each
+// other).
 type memReader struct {
-	fd   int
+	pid  int
 	base uint64
 	n    int
-	win  [4096]byte
+	win  [2 * pageSize]byte
 }
 
-// fill reads the window at addr. A read that runs into unmapped memory
-// returns what it got; nothing at all is the caller's bad pointer.
-func (m *memReader) fill(addr uint64) error {
-	if addr == 0 || addr > 1<<63-1 {
-		return errUnanswerable{unix.EFAULT}
+const pageSize = 4096
+
+// readAt reads len(buf) bytes at addr, page by page so that a read
+// running into unmapped memory returns the pages before it. Nothing at all
+// is the caller's bad pointer.
+func (m *memReader) readAt(buf []byte, addr uint64) (int, error) {
+	if addr == 0 || addr > 1<<63-1-uint64(len(buf)) {
+		return 0, errUnanswerable{unix.EFAULT}
 	}
-	n, err := unix.Pread(m.fd, m.win[:], int64(addr))
-	if n <= 0 {
-		m.n = 0
-		if err == nil || err == unix.EIO || err == unix.EFAULT {
-			return errUnanswerable{unix.EFAULT}
+	var local [4]unix.Iovec
+	var remote [4]unix.RemoteIovec
+	k, off := 0, 0
+	for off < len(buf) && k < len(local) {
+		a := addr + uint64(off)
+		n := min(len(buf)-off, pageSize-int(a%pageSize))
+		local[k].Base = &buf[off]
+		local[k].SetLen(n)
+		remote[k] = unix.RemoteIovec{Base: uintptr(a), Len: n}
+		k, off = k+1, off+n
+	}
+	for {
+		n, err := unix.ProcessVMReadv(m.pid, local[:k], remote[:k], 0)
+		switch {
+		case n > 0:
+			return n, nil
+		case err == unix.EINTR:
+			continue
+		case err == nil || err == unix.EFAULT || err == unix.EIO:
+			return 0, errUnanswerable{unix.EFAULT}
+		default:
+			return 0, fmt.Errorf("read memory of %d at %#x: %w", m.pid, addr, err)
 		}
-		return fmt.Errorf("read memory at %#x: %w", addr, err)
+	}
+}
+
+// fill reads the window at addr.
+func (m *memReader) fill(addr uint64) error {
+	m.n = 0
+	n, err := m.readAt(m.win[:], addr)
+	if err != nil {
+		return err
 	}
 	m.base, m.n = addr, n
 	return nil
@@ -215,15 +310,12 @@ func (m *memReader) argv(addr uint64) (argv []string, truncated bool, err error)
 	var raw [len(ptrs) * 8]byte
 	total := 0
 	for {
-		if addr > 1<<63-1 {
-			return nil, false, errUnanswerable{unix.EFAULT}
+		n, err := m.readAt(raw[:], addr)
+		if err != nil {
+			return nil, false, err
 		}
-		n, rerr := unix.Pread(m.fd, raw[:], int64(addr))
 		if n < 8 {
-			if rerr == nil || rerr == unix.EIO || rerr == unix.EFAULT {
-				return nil, false, errUnanswerable{unix.EFAULT}
-			}
-			return nil, false, fmt.Errorf("read argv at %#x: %w", addr, rerr)
+			return nil, false, errUnanswerable{unix.EFAULT}
 		}
 		for i := range n / 8 {
 			ptrs[i] = binary.NativeEndian.Uint64(raw[i*8:])
@@ -249,85 +341,152 @@ func (m *memReader) argv(addr uint64) (argv []string, truncated bool, err error)
 	}
 }
 
-type status struct {
-	name       string
-	tgid, ppid int
+// tgidOf finds the process of thread tid: itself when it leads its thread
+// group, which is cheaper to learn than reading /proc/TID/status.
+func tgidOf(proc string, tid int) (int, error) {
+	// Signal 0 to thread tid of process tid: no such thread (ESRCH) unless
+	// tid leads its process.
+	if err := unix.Tgkill(tid, tid, 0); err == nil || err == unix.EPERM {
+		return tid, nil
+	}
+	var buf [2048]byte
+	b, err := readFileAt(unix.AT_FDCWD, proc+"/status", buf[:])
+	if err != nil {
+		return 0, err
+	}
+	for line := range bytes.Lines(b) {
+		if v, ok := bytes.CutPrefix(line, []byte("Tgid:")); ok {
+			return strconv.Atoi(string(bytes.TrimSpace(v)))
+		}
+	}
+	return 0, errors.New("no Tgid")
 }
 
-func readStatus(dir int) (status, error) {
-	var buf [2048]byte
-	b, err := readFileAt(dir, "status", buf[:])
+// procStat is what the gate uses of /proc/PID/stat.
+type procStat struct {
+	comm      string
+	ppid      int
+	startTime uint64
+	image     image
+}
+
+// Fields of /proc/PID/stat (1-based, as in proc(5)).
+const (
+	statState      = 3
+	statPpid       = 4
+	statStartTime  = 22
+	statStartCode  = 26
+	statEndCode    = 27
+	statStartStack = 28
+	statArgStart   = 48
+	statArgEnd     = 49
+)
+
+// parseStat parses /proc/PID/stat. The name is in parentheses and may
+// itself hold them.
+func parseStat(b []byte) (procStat, bool) {
+	open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
+	if open < 0 || end < open {
+		return procStat{}, false
+	}
+	f := bytes.Fields(b[end+1:])
+	if len(f) < statPpid-statState+1 {
+		return procStat{}, false
+	}
+	field := func(n int) uint64 {
+		if i := n - statState; i < len(f) {
+			v, _ := strconv.ParseUint(string(f[i]), 10, 64)
+			return v
+		}
+		return 0
+	}
+	ppid, err := strconv.Atoi(string(f[statPpid-statState]))
 	if err != nil {
-		return status{}, err
+		return procStat{}, false
 	}
-	var st status
-	seen := 0
-	for line := range bytes.Lines(b) {
-		k, v, ok := bytes.Cut(line, []byte(":"))
-		if !ok {
-			continue
-		}
-		v = bytes.TrimSpace(v)
-		switch string(k) {
-		case "Name":
-			st.name = string(v)
-			seen++
-		case "Tgid":
-			st.tgid, _ = strconv.Atoi(string(v))
-			seen++
-		case "PPid":
-			st.ppid, _ = strconv.Atoi(string(v))
-			seen++
-		}
-		if seen == 3 {
-			return st, nil
-		}
-	}
-	return st, errors.New("no Name, Tgid and PPid")
+	return procStat{
+		comm:      string(b[open+1 : end]),
+		ppid:      ppid,
+		startTime: field(statStartTime),
+		image: image{
+			startCode: field(statStartCode), endCode: field(statEndCode), startStack: field(statStartStack),
+			argStart: field(statArgStart), argEnd: field(statArgEnd),
+			gone: f[0][0] == 'Z' || f[0][0] == 'X',
+		},
+	}, true
 }
 
 // parents walks up from pid until the supervisor, init or a process that
-// is gone.
+// is gone. Command lines come from a cache: the same shell is the parent
+// of many execs.
 func (g *Gate) parents(pid int) []Proc {
 	var out []Proc
-	var buf [512]byte
+	var buf [1024]byte
 	for pid > 1 && pid != g.self && len(out) < maxParents {
 		b, err := readFileAt(unix.AT_FDCWD, "/proc/"+strconv.Itoa(pid)+"/stat", buf[:])
 		if err != nil {
 			break
 		}
-		comm, ppid, ok := parseStat(b)
+		st, ok := parseStat(b)
 		if !ok {
 			break
 		}
-		out = append(out, Proc{Pid: pid, Comm: comm, Cmdline: g.cmdline(pid)})
-		pid = ppid
+		out = append(out, Proc{Pid: pid, Comm: st.comm, Cmdline: g.cmdlines.get(pid, st)})
+		pid = st.ppid
 	}
 	return out
 }
 
-// parseStat takes the name and parent out of /proc/PID/stat. The name is
-// in parentheses and may itself hold them.
-func parseStat(b []byte) (comm string, ppid int, ok bool) {
-	open, end := bytes.IndexByte(b, '('), bytes.LastIndexByte(b, ')')
-	if open < 0 || end < open {
-		return "", 0, false
-	}
-	f := bytes.Fields(b[end+1:])
-	if len(f) < 2 {
-		return "", 0, false
-	}
-	ppid, err := strconv.Atoi(string(f[1]))
-	return string(b[open+1 : end]), ppid, err == nil
+// cmdlineCache holds parents' short command lines. An entry is keyed by
+// what identifies one program in one process: pid, start time (pid reuse)
+// and the stack address (an exec moves it; when it reads as 0, nothing is
+// cached).
+type cmdlineCache struct {
+	mu sync.Mutex
+	m  map[cmdlineKey]string
 }
 
-// cmdline is a process's arguments joined by spaces, cut at cmdlineCut.
-func (g *Gate) cmdline(pid int) string {
+type cmdlineKey struct {
+	pid             int
+	start, stackTop uint64
+}
+
+const cmdlineCacheSize = 1024
+
+func (c *cmdlineCache) get(pid int, st procStat) string {
+	key := cmdlineKey{pid, st.startTime, st.image.startStack}
+	if key.stackTop != 0 {
+		c.mu.Lock()
+		s, ok := c.m[key]
+		c.mu.Unlock()
+		if ok {
+			return s
+		}
+	}
+	s := readCmdlineShort(pid)
+	if key.stackTop != 0 {
+		c.mu.Lock()
+		if c.m == nil || len(c.m) >= cmdlineCacheSize {
+			c.m = map[cmdlineKey]string{}
+		}
+		c.m[key] = s
+		c.mu.Unlock()
+	}
+	return s
+}
+
+// readCmdlineShort is a process's arguments joined by spaces, cut at
+// cmdlineCut.
+func readCmdlineShort(pid int) string {
 	var buf [cmdlineCut + 1]byte
 	b, err := readFileAt(unix.AT_FDCWD, "/proc/"+strconv.Itoa(pid)+"/cmdline", buf[:])
 	if err != nil {
 		return ""
 	}
+	return shortCmdline(b)
+}
+
+func shortCmdline(b []byte) string {
 	cut := len(b) > cmdlineCut
 	if cut {
 		b = b[:cmdlineCut]
@@ -363,6 +522,8 @@ func readFileAt(dir int, name string, buf []byte) ([]byte, error) {
 	}
 	return buf[:n], nil
 }
+
+func readlink(path string) (string, error) { return readlinkat(unix.AT_FDCWD, path) }
 
 func readlinkat(dir int, name string) (string, error) {
 	var buf [unix.PathMax]byte

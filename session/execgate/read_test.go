@@ -29,11 +29,7 @@ func cArgv(args []string) (ptr uint64, keep [][]byte) {
 }
 
 func TestMemReader(t *testing.T) {
-	fd, err := unix.Open("/proc/self/mem", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(fd)
+	pid := os.Getpid()
 	long := strings.Repeat("x", 10000)
 	many := make([]string, maxArgs+10)
 	for i := range many {
@@ -58,7 +54,7 @@ func TestMemReader(t *testing.T) {
 				want = tc.args
 			}
 			ptr, keep := cArgv(tc.args)
-			m := memReader{fd: fd}
+			m := memReader{pid: pid}
 			got, truncated, err := m.argv(ptr)
 			runtime.KeepAlive(keep)
 			if err != nil {
@@ -70,7 +66,7 @@ func TestMemReader(t *testing.T) {
 		})
 	}
 
-	m := memReader{fd: fd}
+	m := memReader{pid: pid}
 	if argv, _, err := m.argv(0); err != nil || argv != nil {
 		t.Errorf("NULL argv: %q, %v", argv, err)
 	}
@@ -103,7 +99,7 @@ func TestMemReader(t *testing.T) {
 		t.Errorf("a page without NUL: %d bytes, cut %v, %v", len(s), cut, err)
 	}
 	mem[page-1] = 0
-	m = memReader{fd: fd} // forget the window read before the change
+	m = memReader{pid: pid} // forget the window read before the change
 	if s, cut, err := m.str(uint64(base), page-1); err != nil || cut || len(s) != page-1 {
 		t.Errorf("a string filling a page: %d bytes, cut %v, %v", len(s), cut, err)
 	}
@@ -123,10 +119,11 @@ func TestParseStat(t *testing.T) {
 		{"42 (a) b) (c) R 9 1", "a) b) (c", 9, true},
 		{"42 (x", "", 0, false},
 		{"42 (x) S", "", 0, false},
+		{"42 (x) S y", "", 0, false},
 	} {
-		comm, ppid, ok := parseStat([]byte(tc.in))
-		if comm != tc.comm || ppid != tc.ppid || ok != tc.ok {
-			t.Errorf("%q: %q %d %v", tc.in, comm, ppid, ok)
+		st, ok := parseStat([]byte(tc.in))
+		if st.comm != tc.comm || st.ppid != tc.ppid || ok != tc.ok {
+			t.Errorf("%q: %q %d %v", tc.in, st.comm, st.ppid, ok)
 		}
 	}
 	dir, err := unix.Open("/proc/self", unix.O_RDONLY|unix.O_DIRECTORY, 0)

@@ -71,7 +71,7 @@ func install(prog []unix.SockFilter) (int, error) {
 		unix.SECCOMP_FILTER_FLAG_NEW_LISTENER,
 	}
 	nnp := false
-	for i := 0; i < len(flagSets); {
+	for i := 0; ; {
 		fd, err := seccomp(unix.SECCOMP_SET_MODE_FILTER, flagSets[i], unsafe.Pointer(&fprog))
 		runtime.KeepAlive(prog)
 		switch {
@@ -88,5 +88,4 @@ func install(prog []unix.SockFilter) (int, error) {
 			return -1, fmt.Errorf("installing the seccomp filter: %w", err)
 		}
 	}
-	panic("unreachable")
 }

@@ -40,41 +40,17 @@ type image struct {
 
 func (i image) ready() bool { return i.startCode != 0 && i.argEnd != 0 }
 
-// Stat fields (1-based, as in proc(5)).
-const (
-	statState      = 3
-	statStartCode  = 26
-	statEndCode    = 27
-	statStartStack = 28
-	statArgStart   = 48
-	statArgEnd     = 49
-)
-
 func readImage(dir int) (image, error) {
 	var buf [1024]byte
 	b, err := readFileAt(dir, "stat", buf[:])
 	if err != nil {
 		return image{}, err
 	}
-	end := bytes.LastIndexByte(b, ')')
-	if end < 0 {
+	st, ok := parseStat(b)
+	if !ok {
 		return image{gone: true}, nil
 	}
-	f := bytes.Fields(b[end+1:])
-	field := func(n int) uint64 {
-		if i := n - statState; i < len(f) {
-			v, _ := strconv.ParseUint(string(f[i]), 10, 64)
-			return v
-		}
-		return 0
-	}
-	var im image
-	if len(f) > 0 && (f[0][0] == 'Z' || f[0][0] == 'X') {
-		im.gone = true
-	}
-	im.startCode, im.endCode, im.startStack = field(statStartCode), field(statEndCode), field(statStartStack)
-	im.argStart, im.argEnd = field(statArgStart), field(statArgEnd)
-	return im, nil
+	return st.image, nil
 }
 
 // prepareVerify records the caller's program before its exec is let go;
@@ -118,14 +94,16 @@ func (g *Gate) settle(tgid int) {
 	}
 }
 
-// Polling: an exec normally finishes within a fraction of a millisecond,
-// so the first tries come quickly; the interval then grows, up to
-// verifyWindow in all, because a loaded machine can take much longer
-// (an exec first ends the caller's other threads and frees its old memory
-// map). An exec that failed changes nothing and is given up on at the end
-// of the window, or as soon as the process execs again (settle).
+// Polling: the first look is after verifyFirst (an exec normally takes
+// a fraction of that, and looking while it runs only competes with it for
+// the CPU); the interval then doubles, up to verifyWindow in all, because a
+// loaded machine can take much longer (an exec first ends the caller's
+// other threads and frees its old memory map). An exec that failed changes
+// nothing and is given up on at the end of the window, or as soon as the
+// process execs again (settle). A program that has already exited by the
+// first look is not verified.
 const (
-	verifyFirst  = 50 * time.Microsecond
+	verifyFirst  = time.Millisecond
 	verifyMax    = 250 * time.Millisecond
 	verifyWindow = 3 * time.Second
 )
@@ -135,14 +113,15 @@ const (
 func (v *verification) run() {
 	defer v.g.wg.Done()
 	defer v.close()
-	var t *time.Timer
-	defer func() {
-		if t != nil {
-			t.Stop()
+	t := time.NewTimer(verifyFirst)
+	defer t.Stop()
+	for d, waited := verifyFirst, time.Duration(0); ; {
+		select {
+		case <-t.C:
+		case <-v.g.closed:
+			return
 		}
-	}()
-	d, waited := verifyFirst, time.Duration(0)
-	for {
+		waited += d
 		v.mu.Lock()
 		if v.done || v.check() {
 			v.finish()
@@ -153,18 +132,8 @@ func (v *verification) run() {
 		if waited >= verifyWindow {
 			return
 		}
-		if t == nil {
-			t = time.NewTimer(d)
-		} else {
-			t.Reset(d)
-		}
-		select {
-		case <-t.C:
-		case <-v.g.closed:
-			return
-		}
-		waited += d
-		d = min(d*3/2, verifyMax)
+		d = min(d*2, verifyMax)
+		t.Reset(d)
 	}
 }
 
