@@ -314,8 +314,9 @@ func (g *Gate) valid(id uint64) bool {
 	return g.fd >= 0 && idValid(g.fd, id) == nil
 }
 
-// handle answers one notification. It runs counted (see enter) except
-// while Decide runs.
+// handle answers one notification and then, if it let the exec run,
+// verifies what runs. It runs counted (see enter) except while Decide
+// runs.
 func (g *Gate) handle(n notif) {
 	counted := true
 	defer func() {
@@ -373,10 +374,11 @@ func (g *Gate) handle(n notif) {
 		}
 		return
 	}
-	if v != nil && g.enter() {
-		go v.run()
-	} else if v != nil {
-		v.close()
+	if v != nil {
+		// On this goroutine: starting another one here would wake a thread
+		// just as the exec resumes, and on a small machine the two compete
+		// (measured: 80-160 µs per exec on 2 vCPUs).
+		v.run()
 	}
 }
 

@@ -160,7 +160,9 @@ func (g *Gate) inspect(n *notif) (*Exec, error) {
 	}
 	proc := "/proc/" + strconv.Itoa(ex.Pid)
 
-	m := memReader{pid: ex.Pid}
+	m := memReaders.Get().(*memReader)
+	defer memReaders.Put(m)
+	*m = memReader{pid: ex.Pid}
 	name, cut, err := m.str(pathPtr, maxPath-1)
 	if err != nil {
 		return nil, err
@@ -230,6 +232,10 @@ type memReader struct {
 }
 
 const pageSize = 4096
+
+// memReaders keeps readers (and their windows) off the handling
+// goroutine's stack, which is new for every exec.
+var memReaders = sync.Pool{New: func() any { return new(memReader) }}
 
 // readAt reads len(buf) bytes at addr, page by page so that a read
 // running into unmapped memory returns the pages before it. Nothing at all

@@ -111,7 +111,6 @@ const (
 // run polls until the exec has visibly finished, the process is gone or
 // the window has passed.
 func (v *verification) run() {
-	defer v.g.wg.Done()
 	defer v.close()
 	t := time.NewTimer(verifyFirst)
 	defer t.Stop()
