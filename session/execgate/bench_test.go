@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/sentinel-console/sentinel/detect"
@@ -32,6 +33,9 @@ import (
 //	added-µs/exec              full - plain, run by run (target <= 100)
 //	bare-added-µs/exec         bare - plain, run by run
 //	ratio                      full / plain
+//	bare-cpu-µs/exec, full-cpu-µs/exec
+//	                           CPU time of this process (the supervisor, and
+//	                           the benchmark's own waiting) per exec
 func BenchmarkExecGate(b *testing.B) {
 	if err := Supported(); err != nil {
 		b.Skip(err)
@@ -48,12 +52,21 @@ func BenchmarkExecGate(b *testing.B) {
 		OnError:    func(err error) { b.Error(err) },
 	}
 	bare := Options{OnError: func(err error) { b.Error(err) }}
-	var plain, gated, stripped, added, bareAdded []float64
+	var plain, gated, stripped, added, bareAdded, bareCPU, fullCPU []float64
+	cpu := func() float64 {
+		var ru unix.Rusage
+		unix.Getrusage(unix.RUSAGE_SELF, &ru)
+		return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e3
+	}
 	for b.Loop() {
 		for range runs {
 			p := timeLoop(b, nil, script)
+			c0 := cpu()
 			s := timeLoop(b, &bare, script)
+			c1 := cpu()
 			g := timeLoop(b, &full, script)
+			c2 := cpu()
+			bareCPU, fullCPU = append(bareCPU, (c1-c0)/float64(n)), append(fullCPU, (c2-c1)/float64(n))
 			plain, stripped, gated = append(plain, p), append(stripped, s), append(gated, g)
 			added, bareAdded = append(added, g-p), append(bareAdded, s-p)
 		}
@@ -71,6 +84,8 @@ func BenchmarkExecGate(b *testing.B) {
 	b.ReportMetric(median(bareAdded), "bare-added-µs/exec")
 	b.ReportMetric(median(added), "added-µs/exec")
 	b.ReportMetric(mg/mp, "ratio")
+	b.ReportMetric(median(bareCPU), "bare-cpu-µs/exec")
+	b.ReportMetric(median(fullCPU), "full-cpu-µs/exec")
 	b.ReportMetric(0, "ns/op")
 }
 

@@ -228,7 +228,7 @@ type memReader struct {
 	pid  int
 	base uint64
 	n    int
-	win  [2 * pageSize]byte
+	win  [pageSize]byte
 }
 
 const pageSize = 4096
@@ -270,10 +270,11 @@ func (m *memReader) readAt(buf []byte, addr uint64) (int, error) {
 	}
 }
 
-// fill reads the window at addr.
+// fill reads the window at addr, to the end of its page: each page read
+// costs, and most strings are short.
 func (m *memReader) fill(addr uint64) error {
 	m.n = 0
-	n, err := m.readAt(m.win[:], addr)
+	n, err := m.readAt(m.win[:pageSize-addr%pageSize], addr)
 	if err != nil {
 		return err
 	}
