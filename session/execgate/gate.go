@@ -15,8 +15,9 @@ import (
 type Options struct {
 	// Decide is called for every exec, each in its own goroutine (so one
 	// held exec never blocks others). Return true to let it run, false to
-	// fail it with EPERM. It may block for as long as the operator takes.
-	// Nil allows everything.
+	// fail it with EPERM. It may block for as long as the operator takes;
+	// Gate.Close does not wait for it (the exec fails). Exec.Caller and
+	// Exec.Parents may be called while it runs. Nil allows everything.
 	Decide func(*Exec) bool
 	// OnMismatch is called when, after an allowed exec, the program that
 	// actually runs differs from what was analysed (argv rewritten by
