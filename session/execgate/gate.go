@@ -15,8 +15,9 @@ import (
 type Options struct {
 	// Decide is called for every exec, each in its own goroutine (so one
 	// held exec never blocks others). Return true to let it run, false to
-	// fail it with EPERM. It may block for as long as the operator takes.
-	// Nil allows everything.
+	// fail it with EPERM. It may block for as long as the operator takes;
+	// Gate.Close does not wait for it (the exec fails). Exec.Caller and
+	// Exec.Parents may be called while it runs. Nil allows everything.
 	Decide func(*Exec) bool
 	// OnMismatch is called when, after an allowed exec, the program that
 	// actually runs differs from what was analysed (argv rewritten by
@@ -112,9 +113,10 @@ func (p *Pending) Start(opts Options) (*Gate, error) {
 		self:    os.Getpid(),
 		pending: map[int]*verification{},
 		closed:  make(chan struct{}),
+		turn:    make(chan struct{}),
 	}
 	g.wg.Add(1)
-	go g.loop()
+	go g.worker()
 	return g, nil
 }
 
@@ -193,6 +195,8 @@ type Gate struct {
 	cmdlines cmdlineCache
 	closeMu  sync.Once
 	closed   chan struct{}
+	turn     chan struct{} // passes the receiving to an idle worker
+	idle     int           // workers waiting on turn
 }
 
 // Close closes the listener: every held and later exec fails (ENOSYS).
@@ -234,28 +238,70 @@ func (g *Gate) report(err error) {
 	}
 }
 
-// loop receives one notification, hands the listener to a new receiver
-// and handles the exec itself: the goroutine that was woken for the exec
-// answers it, with no hand-off to another thread before the answer (which
-// costs a wake-up on the exec's path), and the next receiver starts
-// meanwhile. It blocks in poll(2) rather than in the netpoller, which
-// measured faster here.
-func (g *Gate) loop() {
-	n, err := g.receive()
-	switch {
-	case err == errClosed:
-		g.wg.Done()
-		return
-	case err != nil:
-		g.report(fmt.Errorf("receive: %w; failing every exec from now on", err))
-		g.wg.Done()
-		go g.Close()
-		return
+// worker receives one notification, passes the receiving on and handles
+// the exec itself: the goroutine that was woken for the exec answers it,
+// with no hand-off to another thread before the answer (which costs a
+// wake-up on the exec's path), while the next receiver takes over. It
+// blocks in poll(2) rather than in the netpoller, which measured faster
+// here. Done, it waits to be handed the receiving again (a new goroutine
+// would grow its stack again for every exec; at most maxIdle wait).
+func (g *Gate) worker() {
+	for {
+		n, err := g.receive()
+		switch {
+		case err == errClosed:
+			g.wg.Done()
+			return
+		case err != nil:
+			g.report(fmt.Errorf("receive: %w; failing every exec from now on", err))
+			g.wg.Done()
+			go g.Close()
+			return
+		}
+		g.passOn()
+		if !g.handle(n) || !g.park() {
+			return
+		}
 	}
-	if g.enter() {
-		go g.loop()
+}
+
+const maxIdle = 4
+
+// passOn makes another worker the receiver: an idle one, or a new one.
+func (g *Gate) passOn() {
+	select {
+	case g.turn <- struct{}{}:
+		g.mu.Lock()
+		g.idle--
+		g.mu.Unlock()
+	default:
+		if g.enter() {
+			go g.worker()
+		}
 	}
-	g.handle(n) // takes over this goroutine's count
+}
+
+// park waits for the receiving to be passed on to this worker; false
+// (and uncounted) when it should end instead.
+func (g *Gate) park() bool {
+	g.mu.Lock()
+	if g.closing || g.idle >= maxIdle {
+		g.mu.Unlock()
+		g.wg.Done()
+		return false
+	}
+	g.idle++
+	g.mu.Unlock()
+	select {
+	case <-g.turn:
+		return true
+	case <-g.closed:
+		g.mu.Lock()
+		g.idle--
+		g.mu.Unlock()
+		g.wg.Done()
+		return false
+	}
 }
 
 var errClosed = errors.New("closed")
@@ -315,31 +361,26 @@ func (g *Gate) valid(id uint64) bool {
 }
 
 // handle answers one notification and then, if it let the exec run,
-// verifies what runs. It runs counted (see enter) except while Decide
-// runs.
-func (g *Gate) handle(n notif) {
-	counted := true
-	defer func() {
-		if counted {
-			g.wg.Done()
-		}
-	}()
+// verifies what runs. It is called counted (see enter) and runs so except
+// while Decide runs; it reports whether it still is (not when the gate
+// closed during Decide).
+func (g *Gate) handle(n notif) bool {
 	ex, err := g.inspect(&n)
 	// Only now is it known that what was read belongs to the caller: its
 	// notification is still live, so the thread did not exit and its pid
 	// was not reused.
 	if !g.valid(n.id) {
-		return
+		return true
 	}
 	var una errUnanswerable
 	switch {
 	case errors.As(err, &una):
 		g.answer(n.id, una.errno)
-		return
+		return true
 	case err != nil:
 		g.report(fmt.Errorf("%w; exec refused", err))
 		g.answer(n.id, unix.EPERM)
-		return
+		return true
 	}
 	// The process is held in a new exec, so the one before it has finished
 	// (or failed): verify it now, before it can be replaced.
@@ -347,14 +388,12 @@ func (g *Gate) handle(n notif) {
 
 	allow := true
 	if g.opts.Decide != nil {
-		counted = false
 		g.wg.Done()
 		allow = g.opts.Decide(ex)
 		if !g.enter() {
 			ex.held.answered()
-			return
+			return false
 		}
-		counted = true
 	}
 	var v *verification
 	if allow {
@@ -363,7 +402,7 @@ func (g *Gate) handle(n notif) {
 	ex.held.answered()
 	if !allow {
 		g.answer(n.id, unix.EPERM)
-		return
+		return true
 	}
 	if err := g.send(n.id, 0); err != nil {
 		if v != nil {
@@ -372,7 +411,7 @@ func (g *Gate) handle(n notif) {
 		if err != unix.ENOENT && err != errClosed {
 			g.report(fmt.Errorf("answer pid %d: %w", n.pid, err))
 		}
-		return
+		return true
 	}
 	if v != nil {
 		// On this goroutine: starting another one here would wake a thread
@@ -380,6 +419,7 @@ func (g *Gate) handle(n notif) {
 		// (measured: 80-160 µs per exec on 2 vCPUs).
 		v.run()
 	}
+	return true
 }
 
 func (g *Gate) answer(id uint64, errno unix.Errno) {
