@@ -383,7 +383,9 @@ func (v *Supervisor) decideExec(ex Exec) bool {
 	raise(&res, uses)
 	if res.Verdict < detect.Pause {
 		if res.Verdict == detect.Warn {
-			v.finding(SourceExec, cmd, res, uses)
+			// Recorded off the exec's path: the audit log and the marker
+			// are synced to disk, and the exec goes ahead regardless.
+			go v.finding(SourceExec, cmd, res, uses)
 		}
 		return true
 	}
