@@ -337,6 +337,7 @@ type Exec struct {
 	Argv    []string
 	Cwd     string
 	Parents []string
+	parents func() []string // read on demand when Parents is nil
 }
 
 // ExecCommand is the exec as one shell command line, quoted so that the
@@ -388,6 +389,9 @@ func (v *Supervisor) decideExec(ex Exec) bool {
 			go v.finding(SourceExec, cmd, res, uses)
 		}
 		return true
+	}
+	if ex.Parents == nil && ex.parents != nil {
+		ex.Parents = ex.parents()
 	}
 	a := &Action{Source: SourceExec, Command: cmd, Result: res, Uses: uses, Pid: ex.Pid, Cwd: ex.Cwd, Parents: ex.Parents, Seen: ex.Time}
 	d := v.hold(a, true)
@@ -494,12 +498,17 @@ func (v *Supervisor) setGateActive() {
 func (v *Supervisor) gateOptions() execgate.Options {
 	return execgate.Options{
 		Decide: func(ex *execgate.Exec) bool {
-			chain := ex.Parents()
-			parents := make([]string, 0, len(chain))
-			for _, p := range chain {
-				parents = append(parents, strconv.Itoa(p.Pid)+" "+p.Comm)
+			// The parent chain is read from /proc only for an exec that
+			// is held: every read before the answer delays the exec.
+			parents := func() []string {
+				chain := ex.Parents()
+				out := make([]string, 0, len(chain))
+				for _, p := range chain {
+					out = append(out, strconv.Itoa(p.Pid)+" "+p.Comm)
+				}
+				return out
 			}
-			return v.decideExec(Exec{Time: ex.Time, Pid: ex.Tgid, Path: ex.Path, Argv: ex.Argv, Cwd: ex.Cwd, Parents: parents})
+			return v.decideExec(Exec{Time: ex.Time, Pid: ex.Tgid, Path: ex.Path, Argv: ex.Argv, Cwd: ex.Cwd, parents: parents})
 		},
 		OnMismatch: v.mismatch,
 		OnError: func(err error) {
