@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 
+	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
 	"github.com/sentinel-console/sentinel/session/screen"
 	"github.com/sentinel-console/sentinel/themes"
@@ -200,7 +201,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.prefixOn = false
 		top := a.Top()
 		m.events.add(session.Event{Time: a.Held, Kind: session.EventFinding,
-			Text: fmt.Sprintf("#%d %s %s [%s]: %s", a.ID, top.Severity, top.Rule, a.Source, clip(a.Command, 100))})
+			Text: fmt.Sprintf("#%d %s %s [%s]: %s", a.ID, top.Severity, top.Rule, a.Source, clip(detect.MaskCredentials(a.Command), 100))})
 		summary := fmt.Sprintf("%s %s: %s", top.Severity, top.Rule, oneLine(a.Command))
 		if !m.cfg.Notify {
 			return m, nil
@@ -212,7 +213,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.decisions++
 		text := fmt.Sprintf("#%d %s", msg.Action.ID, msg.Decision.Label())
 		if msg.Decision.Kind == session.Edit {
-			text += " → " + clip(msg.Decision.Edit, 100)
+			text += " → " + clip(detect.MaskCredentials(msg.Decision.Edit), 100)
 		}
 		m.events.add(session.Event{Time: time.Now(), Kind: session.EventDecision, Text: text})
 		m.frameValid = false
@@ -220,7 +221,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.findings++
 		text := msg.Command
 		if top := msg.Result.Top(); top != nil {
-			what := clip(msg.Command, 60)
+			what := clip(detect.MaskCredentials(msg.Command), 60)
 			if msg.Command == "" {
 				what = clip(top.Reason, 80)
 			}
