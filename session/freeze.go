@@ -68,33 +68,24 @@ func (s *Session) inTree(pid int) bool {
 // killProcs ends pids and their descendants (SIGKILL: they are stopped, and
 // a stopped process cannot run a SIGTERM handler until continued).
 func (s *Session) killProcs(pids []int) {
-	procs := readProcs()
-	children := map[int][]int{}
-	for _, p := range procs {
-		children[p.ppid] = append(children[p.ppid], p.pid)
+	tree := map[int]bool{}
+	for _, pid := range s.tree() {
+		tree[pid] = true
 	}
-	var walk func(int)
 	seen := map[int]bool{}
+	var walk func(int)
 	walk = func(pid int) {
-		if seen[pid] || pid == s.pid {
+		if seen[pid] || pid == s.pid || !tree[pid] {
 			return
 		}
 		seen[pid] = true
-		for _, c := range children[pid] {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+		for _, c := range childrenOf(pid) {
 			walk(c)
 		}
 	}
 	for _, pid := range pids {
 		walk(pid)
-	}
-	tree := map[int]bool{}
-	for _, pid := range s.tree() {
-		tree[pid] = true
-	}
-	for pid := range seen {
-		if tree[pid] {
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-		}
 	}
 }
 

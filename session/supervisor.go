@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -140,8 +141,6 @@ type SupervisorOptions struct {
 	OnHeld    func(*Action)
 	OnDecided func(*Action, Decision)
 	OnFinding func(src Source, command string, r detect.Result, uses []string)
-	// OnThaw is told when the agent runs again after a freeze.
-	OnThaw func()
 	// Audit, when set, receives a record of every finding and decision.
 	// An approval that cannot be recorded there is not carried out: it
 	// becomes a denial (nobody could show later who allowed it).
@@ -171,7 +170,6 @@ type Supervisor struct {
 	mu         sync.Mutex
 	pending    []*Action
 	nextID     int
-	frozenAt   time.Time
 	killed     bool
 	sessionOK  map[string]bool
 	approved   []grant
@@ -219,13 +217,6 @@ func (v *Supervisor) Pending() []*Action {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return append([]*Action(nil), v.pending...)
-}
-
-// FrozenSince is when the agent was frozen, or zero when it runs.
-func (v *Supervisor) FrozenSince() time.Time {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.frozenAt
 }
 
 // scanQueueLimit bounds output waiting for the scanner: past it the PTY
@@ -652,7 +643,7 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 		// The same action seen on another path while it waits (the agent
 		// printed the command, then executed it) shares its decision.
 		for _, p := range v.pending {
-			if p.Source != a.Source && covered(a.keys, func(k string) bool { return contains(p.keys, k) }) {
+			if p.Source != a.Source && covered(a.keys, func(k string) bool { return slices.Contains(p.keys, k) }) {
 				p.Also = append(p.Also, a.Source)
 				v.mu.Unlock()
 				if !wait {
@@ -680,9 +671,6 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 	v.nextID++
 	a.ID = v.nextID
 	a.Held = now
-	if v.frozenAt.IsZero() {
-		v.frozenAt = now
-	}
 	// Queued at once, under the same lock as the check above, so the same
 	// action arriving on another path meanwhile joins it.
 	v.pending = append(v.pending, a)
@@ -716,15 +704,6 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 		return Decision{}
 	}
 	return a.Wait()
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Decide answers a held action. It is called by the console for the
@@ -784,9 +763,6 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 		v.pending = nil
 	}
 	thaw := len(v.pending) == 0 && !v.killed
-	if thaw {
-		v.frozenAt = time.Time{}
-	}
 	v.mu.Unlock()
 
 	a.decision = d
@@ -812,9 +788,6 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 		v.s.input.hold(false)
 		v.s.thaw()
 		v.s.nudge()
-		if v.opts.OnThaw != nil {
-			v.opts.OnThaw()
-		}
 	}
 	return nil
 }

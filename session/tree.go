@@ -14,25 +14,6 @@ type procInfo struct {
 	start                uint64 // clock ticks after boot: with pid, names one process for good
 }
 
-// readProcs lists every process visible in /proc.
-func readProcs() map[int]procInfo {
-	out := map[int]procInfo{}
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		return out
-	}
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if p, ok := readStat(pid); ok {
-			out[pid] = p
-		}
-	}
-	return out
-}
-
 func readStat(pid int) (procInfo, bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
@@ -69,41 +50,19 @@ func readStat(pid int) (procInfo, bool) {
 // signalled, even if it reuses the pid of an agent already reaped. Zombies
 // are left out: they cannot be signalled and the reaper collects them.
 func (s *Session) tree() []int {
-	procs := readProcs()
-	children := map[int][]int{}
-	for _, p := range procs {
-		children[p.ppid] = append(children[p.ppid], p.pid)
-	}
-	in := map[int]bool{}
-	var walk func(int)
-	walk = func(pid int) {
-		if in[pid] {
-			return
-		}
-		in[pid] = true
-		for _, c := range children[pid] {
-			walk(c)
-		}
-	}
-	mark := "SENTINEL_SESSION=" + s.ID
-	for _, c := range children[os.Getpid()] {
-		if s.isAgent(procs[c]) || procs[c].sid == s.pid && !s.agentGone() || hasEnv(c, mark) {
-			walk(c)
-		}
-	}
 	var out []int
-	for pid := range in {
-		if p, ok := procs[pid]; ok && p.state != 'Z' {
+	s.walkTree(func(pid int) {
+		if p, ok := readStat(pid); ok && p.state != 'Z' {
 			out = append(out, pid)
 		}
-	}
+	})
 	return out
 }
 
-// walkTree visits the agent's tree (the same processes as tree) top down,
-// calling visit on each process before listing its children. It reads only
-// the tree's own /proc entries (the kernel's per-task children lists), not
-// every process on the machine: the freeze runs on the PTY read path.
+// walkTree visits the agent's tree top down, calling visit on each process
+// before listing its children. It reads only the tree's own /proc entries
+// (the kernel's per-task children lists), not every process on the
+// machine: a freeze must take hold within milliseconds.
 func (s *Session) walkTree(visit func(pid int)) {
 	seen := map[int]bool{}
 	var walk func(pid int)
