@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
@@ -159,14 +160,24 @@ func attention(a *session.Action) tea.Cmd {
 }
 
 // sanitize keeps text safe to put inside an escape sequence or the
-// console: no control characters.
+// console: each control character becomes as many spaces as it had bytes,
+// so the detector's byte spans still fit the text.
 func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
+	out := []byte(nil)
+	for i, r := range s {
 		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
-			return ' '
+			if out == nil {
+				out = []byte(s)
+			}
+			for j := range utf8.RuneLen(r) {
+				out[i+j] = ' '
+			}
 		}
-		return r
-	}, s)
+	}
+	if out == nil {
+		return s
+	}
+	return string(out)
 }
 
 func (m *Model) dialogWidth() int {

@@ -147,3 +147,11 @@ func TestPolicyDecisionClosesTheDialog(t *testing.T) {
 		t.Errorf("events lack the decision: %+v", last)
 	}
 }
+
+func TestSanitizeKeepsByteOffsets(t *testing.T) {
+	in := "rm\x1b[2J -rf \u0085/data"
+	out := sanitize(in)
+	if len(out) != len(in) || strings.ContainsAny(out, "\x1b\u0085") || !strings.HasSuffix(out, "/data") {
+		t.Fatalf("sanitize(%q) = %q", in, out)
+	}
+}
