@@ -111,6 +111,9 @@ func (m *Model) helpSections() []helpSection {
 		{"Scrollback", []key.Help{k.LineUp.Help(), k.PageUp.Help(), k.Top.Help(),
 			{Key: "q  esc", Desc: "back to live; other keys go to the agent"}}},
 		{"Events pane", []key.Help{{Key: "↑ ↓  pgup pgdn  g G", Desc: "scroll"}, k.Back.Help()}},
+		{"When an action is held", []key.Help{
+			{Key: "a A e d k ?", Desc: "approve · for the session · edit · deny · kill · details"},
+		}},
 	}
 }
 

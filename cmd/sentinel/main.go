@@ -38,11 +38,11 @@ type usageError struct{ msg string }
 func (e *usageError) Error() string { return e.msg }
 
 const usage = `sentinel supervises AI coding agents: it runs one in a console it owns,
-records everything it does, and (soon) stops destructive actions until you decide.
+records everything it does, and freezes it on a destructive action until you decide.
 
 Usage:
   sentinel run [flags] -- COMMAND [ARGS...]   run an agent (or any command) in the console
-  sentinel demo [--speed N] [--headless]      watch a scripted agent re-enact a real incident
+  sentinel demo [--speed N] [--headless]      watch sentinel stop a scripted agent re-enacting a real incident
   sentinel check [--json] COMMAND             what sentinel would do about a command (allow, warn, pause)
   sentinel check --json --stdin               the same for JSON Lines of commands
   sentinel scan [--json] FILE|-               find what an agent's output or a recording shows it ran

@@ -50,9 +50,18 @@ Keys (the prefix is ctrl-] unless configured):
   prefix q            quit; asks first while the agent runs, then ends it
   mouse wheel         scrolls the pane under the pointer
 
+When an action is held (the agent is frozen, a dialog explains it):
+  a                   approve once
+  A                   approve this rule for this target for the session
+  e                   edit: your command or message instead (enter sends, esc back)
+  d                   deny (the exec fails with EPERM; the agent carries on)
+  k                   kill the agent's whole process tree
+  ?                   details
+
 Files:
   config      $XDG_CONFIG_HOME/sentinel/config.toml (~/.config/sentinel/config.toml)
   recordings  $XDG_STATE_HOME/sentinel/sessions/ (~/.local/state/sentinel/sessions/)
+  audit log   $XDG_STATE_HOME/sentinel/audit.jsonl
 `
 
 type runOptions struct {
