@@ -155,3 +155,19 @@ func TestSanitizeKeepsByteOffsets(t *testing.T) {
 		t.Fatalf("sanitize(%q) = %q", in, out)
 	}
 }
+
+func TestAgentBytesInEventsNeverReachTheTerminal(t *testing.T) {
+	m, _, _ := newTestModel(120, 40)
+	cmd := "printf '\x1b]52;c;cHduZWQ=\x07' && rm -rf /var/lib/postgresql/data"
+	res := detect.Command(cmd, detect.Context{})
+	m.Update(FindingSeen{Source: session.SourceExec, Command: cmd, Result: res})
+	a := &session.Action{ID: 1, Source: session.SourceExec, Command: cmd, Result: res}
+	m.Update(ActionHeld{Action: a})
+	m.Update(ActionDecided{Action: a, Decision: session.Decision{Kind: session.Edit, Edit: "echo \x1b]0;title\x07"}})
+	out := m.View().Content
+	for _, bad := range []string{"\x1b]52", "\x1b]0;", "\x07"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("%q reached the console's output", bad)
+		}
+	}
+}

@@ -16,6 +16,9 @@ type eventList struct {
 }
 
 func (l *eventList) add(e session.Event) {
+	// Event texts can carry the agent's bytes (a command it ran): no
+	// control character of theirs may reach the operator's terminal.
+	e.Text = sanitize(e.Text)
 	l.items = append(l.items, e)
 	if len(l.items) > maxEvents {
 		l.items = append(l.items[:0], l.items[len(l.items)-maxEvents:]...)
