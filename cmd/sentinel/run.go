@@ -451,7 +451,7 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 	opts.Output = []io.Writer{stdout}
 	opts.OnEvent = func(e session.Event) {
 		if e.Kind == session.EventError || e.Kind == session.EventNotice {
-			fmt.Fprintf(stderr, "\r\nsentinel: %s\r\n", e.Text)
+			fmt.Fprintf(stderr, "\r\nsentinel: %s\r\n", oneLine(e.Text))
 		}
 	}
 	sp.recAlarm.onFire(func(err error) {

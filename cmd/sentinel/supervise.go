@@ -10,6 +10,7 @@ import (
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
+	"github.com/sentinel-console/sentinel/session/screen"
 )
 
 // operatorName is the OS user whose keyboard decides: recorded with every
@@ -58,15 +59,17 @@ func reportHeadless(opts *session.SupervisorOptions, stderr io.Writer) {
 	opts.OnHeld = func(a *session.Action) {
 		top := a.Top()
 		fmt.Fprintf(stderr, "\r\nsentinel: HELD #%d [%s] %s %s: %s\r\nsentinel:   %s\r\n", a.ID, a.Source, top.Severity, top.Rule,
-			oneLine(detect.MaskCredentials(a.Command)), top.Reason)
+			oneLine(detect.MaskCredentials(a.Command)), oneLine(top.Reason))
 	}
 	opts.OnDecided = func(a *session.Action, d session.Decision) {
 		fmt.Fprintf(stderr, "sentinel: #%d %s: %s\r\n", a.ID, d.Label(), oneLine(detect.MaskCredentials(a.Command)))
 	}
 }
 
+// oneLine shortens s to one line for stderr, without the agent's control
+// characters: nothing the agent wrote may reach the operator's terminal raw.
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = screen.SanitizeText(strings.Join(strings.Fields(s), " "))
 	if r := []rune(s); len(r) > 300 {
 		return string(r[:299]) + "…"
 	}

@@ -160,3 +160,17 @@ func TestRecordingMarksHeldActionsWithTokensMasked(t *testing.T) {
 		}
 	}
 }
+
+// Headless, held actions are reported on stderr: the agent's escape
+// sequences in its command must not reach the operator's terminal there.
+func TestHeadlessReportsCarryNoAgentEscapes(t *testing.T) {
+	e := newEnv(t)
+	_, stderr, _ := runPiped(t, e, "", "run", "--headless", "--", "sh", "-c",
+		`rm -rf /var/lib/postgresql/data "$(printf 'x\033]52;c;cHduZWQ=\007')"`)
+	if !strings.Contains(stderr, "HELD #1") {
+		t.Fatalf("nothing held:\n%q", stderr)
+	}
+	if strings.Contains(stderr, "\x1b]52") || strings.Contains(stderr, "\x07") {
+		t.Errorf("the agent's escape sequence reached stderr: %q", stderr)
+	}
+}

@@ -84,9 +84,9 @@ func appendSanitized(dst []byte, s string) []byte {
 	return dst
 }
 
-// sanitizeText returns s without control characters, for titles and plain
+// SanitizeText returns s without control characters, for titles and plain
 // text.
-func sanitizeText(s string) string {
+func SanitizeText(s string) string {
 	clean := true
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == utf8.RuneError {

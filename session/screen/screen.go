@@ -124,7 +124,7 @@ func New(opts Options) *Screen {
 func (s *Screen) newEmulator(w, h int) *vt.Emulator {
 	e := vt.NewEmulator(w, h)
 	e.SetCallbacks(vt.Callbacks{
-		Title:       func(t string) { s.title = sanitizeText(t) },
+		Title:       func(t string) { s.title = SanitizeText(t) },
 		Bell:        func() { s.bells++ },
 		EnableMode:  func(m ansi.Mode) { s.setMode(m, true) },
 		DisableMode: func(m ansi.Mode) { s.setMode(m, false) },
@@ -753,7 +753,7 @@ func (s *Screen) Text() string {
 				line.WriteByte(' ')
 				continue
 			}
-			line.WriteString(sanitizeText(c.Content))
+			line.WriteString(SanitizeText(c.Content))
 		}
 		sb.WriteString(strings.TrimRight(line.String(), " "))
 		if y < s.height-1 {

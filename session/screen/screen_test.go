@@ -28,7 +28,7 @@ func reference(t *testing.T, w, h int, p []byte) (rows []string, title string, c
 		rows = append(rows, string(renderCells(nil, w, func(x int) *uv.Cell { return e.CellAt(x, y) })))
 	}
 	pos := e.CursorPosition()
-	return rows, sanitizeText(title), pos.X, pos.Y
+	return rows, SanitizeText(title), pos.X, pos.Y
 }
 
 var (
