@@ -92,6 +92,12 @@ type Action struct {
 	// and no separate process is acting it out, and no exec gate can stop
 	// it later), so denying it ends the agent.
 	DenyEnds bool
+	// Agent, AgentSession and Description come from the agent's hook:
+	// which agent asked, its own session id, and its own words about the
+	// command (which may be wrong: they are the agent's).
+	Agent        string
+	AgentSession string
+	Description  string
 
 	keys     []string
 	running  bool // the exec already happened (a mismatch): deny kills Pid
@@ -460,7 +466,7 @@ func auditRecord(a *Action, d *Decision) audit.Record {
 	top := a.Top()
 	r := audit.Record{Kind: audit.KindFinding, Source: auditSource(a.Source), Command: detect.MaskCredentials(a.Command),
 		Cwd: a.Cwd, Pid: a.Pid, Rule: top.Rule, Severity: top.Severity.String(), Verdict: a.Result.Verdict.String(),
-		Reason: top.Reason, Note: strings.Join(a.Uses, "; ")}
+		Reason: top.Reason, Note: strings.Join(a.Uses, "; "), Agent: a.Agent, AgentSession: a.AgentSession}
 	if d == nil {
 		return r
 	}
@@ -710,6 +716,14 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 // operator's keys (and by the unattended and timeout policies); nothing the
 // agent can reach calls it.
 func (v *Supervisor) Decide(id int, d Decision) error {
+	// The operator's edit, run in place of the original by an agent hook,
+	// is the operator's own command: the exec gate lets it through rather
+	// than asking about it again.
+	var edited []string
+	if d.Kind == Edit && strings.TrimSpace(d.Edit) != "" {
+		ctx := v.opts.Detect
+		edited = keysOf(detect.Command(d.Edit, ctx))
+	}
 	v.mu.Lock()
 	idx := -1
 	for i, p := range v.pending {
@@ -728,6 +742,14 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 		_ = v.audit(auditRecord(a, &d))
 	}
 	now := time.Now()
+	// An agent hook that joined the action will carry the decision out
+	// itself: a denial then fails the tool call instead of ending the
+	// agent, and an edit is run by the agent instead of being typed.
+	hooked := slices.Contains(a.Also, SourceHook)
+	denyEnds := a.DenyEnds && !hooked
+	if d.Kind == Edit && edited != nil {
+		v.approved = append(v.approved, grant{edited, now.Add(grantTTL)})
+	}
 	var also []*Action
 	switch d.Kind {
 	case Approve:
@@ -749,8 +771,14 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 		v.pending = rest
 	case Deny, Edit:
 		v.blocked++
-		v.denied = append(v.denied, grant{a.keys, now.Add(grantTTL)})
-		if a.DenyEnds {
+		// The operator's edit may share a rule and target with the
+		// original (the same directory, more carefully): the edit is
+		// what they asked for, so it is not denied with the original.
+		keys := slices.DeleteFunc(slices.Clone(a.keys), func(k string) bool { return slices.Contains(edited, k) })
+		if len(keys) > 0 {
+			v.denied = append(v.denied, grant{keys, now.Add(grantTTL)})
+		}
+		if denyEnds {
 			v.killed = true
 			also = append(also, v.pending...)
 			v.pending = nil
@@ -783,7 +811,7 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 	if v.s == nil {
 		return nil
 	}
-	v.act(a, d)
+	v.act(a, d, denyEnds, a.CanRewrite || hooked)
 	if thaw {
 		v.s.input.hold(false)
 		v.s.thaw()
@@ -792,9 +820,9 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 	return nil
 }
 
-// act carries out a decision on the processes (the exec gate's answer is
-// given by decideExec, which is waiting on the action).
-func (v *Supervisor) act(a *Action, d Decision) {
+// act carries out a decision on the processes (the exec gate's and the
+// hooks' answers are given by whoever waits on the action).
+func (v *Supervisor) act(a *Action, d Decision, denyEnds, rewrites bool) {
 	switch d.Kind {
 	case Kill:
 		go v.s.Terminate(2 * time.Second)
@@ -804,7 +832,7 @@ func (v *Supervisor) act(a *Action, d Decision) {
 			v.s.killProcs([]int{a.Pid})
 		}
 		if a.Source == SourceStream {
-			if a.DenyEnds {
+			if denyEnds {
 				// Thawed, even for a SIGTERM handler, it would act: it
 				// ends frozen.
 				v.s.killAll()
@@ -814,7 +842,7 @@ func (v *Supervisor) act(a *Action, d Decision) {
 				v.s.killProcs(pids)
 			}
 		}
-		if d.Kind == Edit && !a.CanRewrite && strings.TrimSpace(d.Edit) != "" {
+		if d.Kind == Edit && !rewrites && strings.TrimSpace(d.Edit) != "" {
 			go v.typeWhenIdle(d.Edit)
 		}
 	}

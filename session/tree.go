@@ -145,3 +145,20 @@ func signalAll(pids []int, sig syscall.Signal) {
 		_ = syscall.Kill(pid, sig)
 	}
 }
+
+// parentsOf is pid's parent, grandparent, … up to but not including
+// sentinel, as "PID NAME", nearest first: where a hook's request came from.
+func (s *Session) parentsOf(pid int) []string {
+	var out []string
+	self := os.Getpid()
+	for range 64 {
+		p, ok := readStat(pid)
+		if !ok || p.ppid <= 1 || p.ppid == self {
+			break
+		}
+		pid = p.ppid
+		comm, _ := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+		out = append(out, strconv.Itoa(pid)+" "+strings.TrimSpace(string(comm)))
+	}
+	return out
+}

@@ -205,6 +205,9 @@ func (m *Model) decisionBox() string {
 	add(t.AlertTitle.Render(title))
 	sev := t.Severity[top.Severity.String()]
 	seen := string(a.Source)
+	if a.Agent != "" {
+		seen += " (" + sanitize(a.Agent) + ")"
+	}
 	for _, s := range a.Also {
 		seen += " + " + string(s)
 	}
@@ -219,6 +222,16 @@ func (m *Model) decisionBox() string {
 			add(t.DialogKey.Render("$ ") + l)
 		} else {
 			add("  " + l)
+		}
+	}
+	if a.Description != "" {
+		// The agent's own words: shown as such, never as sentinel's.
+		for i, l := range wrap(sanitize(a.Description), 13) {
+			if i == 0 {
+				add(t.Hint.Render("agent says:  ") + t.EventText.Render(l))
+			} else {
+				add("             " + t.EventText.Render(l))
+			}
 		}
 	}
 	add("")
@@ -256,6 +269,13 @@ func (m *Model) decisionBox() string {
 		where += " ← " + strings.Join(chain, " ← ")
 	}
 	add(t.Hint.Render("where  ") + ansi.Truncate(sanitize(where), inner-7, "…"))
+	if a.Agent != "" {
+		who := a.Agent
+		if a.AgentSession != "" {
+			who += " · session " + a.AgentSession
+		}
+		add(t.Hint.Render("agent  ") + ansi.Truncate(sanitize(who), inner-7, "…"))
+	}
 	add(t.Hint.Render("frozen ") + t.EventText.Render(elapsed(m.now.Sub(a.Held))) + t.Hint.Render(" (a frozen agent's model request may time out)"))
 	if ctx := m.contextLines(3 + 5*boolInt(d.mode == dialogDetails)); len(ctx) > 0 {
 		add(t.Hint.Render("before it, the agent's screen showed:"))
@@ -310,7 +330,10 @@ func (m *Model) consequences(a *session.Action) string {
 		}
 		return "deny: the process running it (and its children) is killed, the rest thaws. kill: the whole tree ends."
 	}
-	return "deny: the agent is told sentinel blocked it. kill: the agent's whole tree ends."
+	if !a.CanRewrite {
+		return "deny: the agent is told sentinel blocked it. edit: denied, and your command goes to the agent as the reason. kill: the agent's whole tree ends."
+	}
+	return "deny: the agent is told sentinel blocked it and carries on. edit: the agent runs your command instead. kill: the agent's whole tree ends."
 }
 
 func sortedFindings(r detect.Result) []detect.Finding {

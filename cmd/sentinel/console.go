@@ -137,6 +137,7 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 	}
 	sup := session.NewSupervisor(supOpts)
 	opts.Supervisor = sup
+	sp.hooks.serve(sup)
 	sess, err := session.Begin(opts)
 	if err != nil {
 		return st, 0, fail(1, "%v", err)

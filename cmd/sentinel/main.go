@@ -47,6 +47,8 @@ Usage:
   sentinel check --json --stdin               the same for JSON Lines of commands
   sentinel scan [--json] FILE|-               find what an agent's output or a recording shows it ran
   sentinel rules [--json]                     the detector's rules
+  sentinel hook AGENT                         an agent's pre-tool hook (claude, codex, gemini, cursor)
+  sentinel hooks install|uninstall|status     put the hook in an agent's own configuration for good
   sentinel audit verify [FILE]                check the audit log's hash chain
   sentinel audit show [--json] [--last]       list the audit log's records
   sentinel version                            print the version
@@ -120,6 +122,10 @@ func dispatch(args []string, stdin, stdout, stderr *os.File) error {
 		return scanCommand(args[1:], stdin, stdout, stderr)
 	case "audit":
 		return auditCommand(args[1:], stdout, stderr)
+	case "hook":
+		return hookCommand(args[1:], stdin, stdout, stderr)
+	case "hooks":
+		return hooksCommand(args[1:], stdout)
 	case "version", "--version":
 		fmt.Fprintf(stdout, "sentinel %s\n", version)
 		return nil
@@ -152,6 +158,13 @@ func help(args []string, out io.Writer) error {
 	case "scan":
 		fmt.Fprint(out, scanUsage)
 		scanFlags(&scanOptions{}).PrintDefaults()
+	case "hook":
+		fmt.Fprint(out, hookUsage)
+	case "hooks":
+		fmt.Fprint(out, hooksUsage)
+		fs := hooksFlags(new(string))
+		fs.SetOutput(out)
+		fs.PrintDefaults()
 	case "audit":
 		fmt.Fprint(out, auditUsage)
 		fs := auditShowFlags(&auditShowOptions{})

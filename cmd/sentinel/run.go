@@ -274,8 +274,19 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	if display == "" {
 		display = strings.Join(sp.argv, " ")
 	}
+	hooks, err := startHooks(id, sp.argv, sp.env)
+	if err != nil {
+		if rec != nil {
+			rec.Close()
+		}
+		return fail(1, "%v", err)
+	}
+	defer hooks.close()
+	if hooks.inj.Warning != "" {
+		fmt.Fprintf(stderr, "sentinel: %s\n", hooks.inj.Warning)
+	}
 	sess := sessionSpec{
-		id: id, argv: sp.argv, display: display, env: sp.env, dir: sp.dir, start: start,
+		id: id, argv: hooks.inj.Argv, display: display, env: hooks.inj.Env, dir: sp.dir, start: start, hooks: hooks,
 		cols: cols, rows: rows, rec: rec, recPath: recPath, recordInput: o.recordInput, recAlarm: recAlarm,
 		detect: sp.cfg.detect, unattended: unattended, decisionTimeout: o.decisionTimeout, notify: !o.noNotify,
 		audit: auditLog, execGate: !o.noExecGate,
@@ -335,6 +346,7 @@ type sessionSpec struct {
 	notify          bool
 	audit           *audit.Log
 	execGate        bool
+	hooks           *hookSetup
 }
 
 func recordingNote(path string) string {
@@ -395,13 +407,23 @@ func (sp sessionSpec) options() session.Options {
 // protections says what watches the agent, for the status bar and
 // headless runs.
 func (sp sessionSpec) protections() string {
+	var parts []string
+	if h := sp.hooks; h != nil && h.inj.Agent != "" {
+		if h.inj.Active {
+			parts = append(parts, "hooks: "+h.inj.Agent+" ✓")
+		} else {
+			parts = append(parts, "hooks: "+h.inj.Agent+" ✗")
+		}
+	}
 	switch {
 	case !sp.execGate:
-		return "watching: stream (exec gate off)"
+		parts = append(parts, "exec gate off")
 	case session.GateSupported() != nil:
-		return fmt.Sprintf("watching: stream only (no exec gate: %v)", session.GateSupported())
+		parts = append(parts, fmt.Sprintf("no exec gate (%v)", session.GateSupported()))
+	default:
+		parts = append(parts, "exec gate ✓")
 	}
-	return "watching: exec gate · stream"
+	return strings.Join(append(parts, "stream ✓"), " · ")
 }
 
 // agentSize is the PTY size to start with: the console's agent pane, the
@@ -448,6 +470,7 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 	}
 	sup := session.NewSupervisor(supOpts)
 	opts.Supervisor = sup
+	sp.hooks.serve(sup)
 	opts.Output = []io.Writer{stdout}
 	opts.OnEvent = func(e session.Event) {
 		if e.Kind == session.EventError || e.Kind == session.EventNotice {

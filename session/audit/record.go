@@ -29,9 +29,12 @@ type Record struct {
 	Decision string    `json:"decision,omitempty"` // approve, approve-session, edit, deny, kill, timeout-deny, unattended-deny or unattended-kill
 	Operator string    `json:"operator,omitempty"` // OS user name of the operator who decided
 	Edit     string    `json:"edit,omitempty"`     // the operator's edited command
-	Note     string    `json:"note,omitempty"`     //
-	Prev     string    `json:"prev"`               // hex SHA-256 of the previous record's line; zeros for the first
-	Hash     string    `json:"hash"`               // hex SHA-256 of this record's canonical encoding with Hash ""
+	Agent    string    `json:"agent,omitempty"`    // the agent whose hook asked (claude, codex, gemini, cursor)
+	// AgentSession is the agent's own session or conversation id, from its hook.
+	AgentSession string `json:"agent_session,omitempty"`
+	Note         string `json:"note,omitempty"` //
+	Prev         string `json:"prev"`           // hex SHA-256 of the previous record's line; zeros for the first
+	Hash         string `json:"hash"`           // hex SHA-256 of this record's canonical encoding with Hash ""
 }
 
 // Kinds of record.
@@ -76,7 +79,7 @@ func Marshal(r Record) ([]byte, error) {
 // encoding is the same before and after.
 func (r *Record) fixUTF8() {
 	for _, p := range []*string{&r.Session, &r.Kind, &r.Source, &r.Command, &r.Cwd, &r.Rule, &r.Severity,
-		&r.Verdict, &r.Reason, &r.Decision, &r.Operator, &r.Edit, &r.Note, &r.Prev, &r.Hash} {
+		&r.Verdict, &r.Reason, &r.Decision, &r.Operator, &r.Edit, &r.Agent, &r.AgentSession, &r.Note, &r.Prev, &r.Hash} {
 		if utf8.ValidString(*p) {
 			continue
 		}

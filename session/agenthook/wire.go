@@ -1,0 +1,302 @@
+package agenthook
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// SocketEnv names the environment variable through which `sentinel run`
+// tells the agent's hooks where its console listens.
+const SocketEnv = "SENTINEL_HOOK_SOCKET"
+
+// MaxRequest bounds one request on the socket. Larger commands are denied
+// by the hook itself: nothing that size is judged in time, and an agent
+// must not be able to make the console buffer without end.
+const MaxRequest = 16 << 20
+
+// Request is what an agent wants to run, as its hook described it.
+type Request struct {
+	Agent        string `json:"agent"`                   // claude, codex, gemini or cursor
+	Event        string `json:"event,omitempty"`         // the agent's hook event (PreToolUse, …)
+	Tool         string `json:"tool,omitempty"`          // the agent's tool name (Bash, run_shell_command, …)
+	Command      string `json:"command"`                 // the shell command, exactly as the agent gave it
+	Description  string `json:"description,omitempty"`   // the agent's own words about the command
+	Cwd          string `json:"cwd,omitempty"`           // where the agent will run it
+	AgentSession string `json:"agent_session,omitempty"` // the agent's session or conversation id
+	// CanRewrite says whether the agent will run an edited command in
+	// place of this one (Cursor cannot).
+	CanRewrite bool `json:"can_rewrite"`
+}
+
+// Verdict is the console's answer to a request.
+type Verdict string
+
+// Verdicts.
+const (
+	// Pass: sentinel has no objection; the agent's own permission flow
+	// decides, as it would without sentinel.
+	Pass Verdict = "pass"
+	// Allow: the operator approved this command; the agent need not ask
+	// again.
+	Allow Verdict = "allow"
+	// Rewrite: the operator edited the command; run Reply.Command instead.
+	Rewrite Verdict = "rewrite"
+	// Deny: do not run it; Reply.Reason says why, for the model.
+	Deny Verdict = "deny"
+	// Wait is not an answer: the console holds the request for the
+	// operator and the final reply follows on the same connection.
+	Wait Verdict = "wait"
+)
+
+// Reply is the console's answer.
+type Reply struct {
+	Verdict Verdict `json:"verdict"`
+	Command string  `json:"command,omitempty"` // Rewrite: what to run instead
+	Reason  string  `json:"reason,omitempty"`  // Deny: why, written for the model
+	// Operator is the instruction the operator typed when editing for an
+	// agent that cannot rewrite: handed to the model with the denial.
+	Operator string `json:"operator,omitempty"`
+}
+
+// Peer is the process on the other end of a connection, as the kernel
+// reports it.
+type Peer struct {
+	Pid int
+	Uid int
+}
+
+// Handler decides one request. It may block while the operator decides;
+// it calls held first when it does, so the hook knows the console is alive.
+type Handler func(req Request, peer Peer, held func()) Reply
+
+// Server is the console's end of the hook socket.
+type Server struct {
+	Path string // the socket
+	dir  string
+	ln   *net.UnixListener
+
+	mu     sync.Mutex
+	conns  map[net.Conn]bool
+	closed bool
+}
+
+// RuntimeDir is a private directory (0700, owned by this user) for this
+// session's socket: under $XDG_RUNTIME_DIR when it is usable, else under
+// the temporary directory. Unix socket paths are short (108 bytes), so it
+// never lives under a long HOME.
+func RuntimeDir(id string) (string, error) {
+	base := ""
+	if d := os.Getenv("XDG_RUNTIME_DIR"); filepath.IsAbs(d) && privateDir(d) == nil {
+		base = filepath.Join(d, "sentinel")
+	} else {
+		base = filepath.Join(os.TempDir(), "sentinel-"+strconv.Itoa(os.Getuid()))
+	}
+	if err := os.Mkdir(base, 0o700); err != nil && !errors.Is(err, os.ErrExist) {
+		return "", fmt.Errorf("hook socket directory: %w", err)
+	}
+	if err := privateDir(base); err != nil {
+		return "", fmt.Errorf("hook socket directory %s: %w", base, err)
+	}
+	dir := filepath.Join(base, id)
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		return "", fmt.Errorf("hook socket directory: %w", err)
+	}
+	return dir, nil
+}
+
+// privateDir checks that dir is a real directory, owned by this user, that
+// nobody else can enter or write to: another user must not be able to
+// replace the socket with one of their own.
+func privateDir(dir string) error {
+	var st unix.Stat_t
+	if err := unix.Lstat(dir, &st); err != nil {
+		return err
+	}
+	switch {
+	case st.Mode&unix.S_IFMT != unix.S_IFDIR:
+		return errors.New("not a directory")
+	case int(st.Uid) != os.Getuid():
+		return fmt.Errorf("owned by uid %d, not %d", st.Uid, os.Getuid())
+	case st.Mode&0o077 != 0:
+		return fmt.Errorf("mode %o lets others in", st.Mode&0o777)
+	}
+	return nil
+}
+
+// Listen opens the hook socket in dir (see RuntimeDir). The socket is
+// 0600; the directory is already private.
+func Listen(dir string) (*Server, error) {
+	path := filepath.Join(dir, "hook.sock")
+	old := unix.Umask(0o177)
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	unix.Umask(old)
+	if err != nil {
+		return nil, fmt.Errorf("hook socket: %w", err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("hook socket: %w", err)
+	}
+	return &Server{Path: path, dir: dir, ln: ln, conns: map[net.Conn]bool{}}, nil
+}
+
+// Serve answers requests until Close. Each connection carries one request
+// and gets one reply (preceded by Wait when the request is held).
+func (s *Server) Serve(h Handler) {
+	for {
+		c, err := s.ln.AcceptUnix()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			c.Close()
+			return
+		}
+		s.conns[c] = true
+		s.mu.Unlock()
+		go func() {
+			defer func() {
+				s.mu.Lock()
+				delete(s.conns, c)
+				s.mu.Unlock()
+				c.Close()
+			}()
+			s.serve(c, h)
+		}()
+	}
+}
+
+func (s *Server) serve(c *net.UnixConn, h Handler) {
+	peer, err := peerOf(c)
+	if err != nil || peer.Uid != os.Getuid() {
+		return
+	}
+	// A request arrives at once or never: the hook writes it right after
+	// connecting.
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	line, err := bufio.NewReaderSize(io.LimitReader(c, MaxRequest+1), 64<<10).ReadBytes('\n')
+	if err != nil {
+		return
+	}
+	var req Request
+	if err := json.Unmarshal(line, &req); err != nil {
+		writeReply(c, Reply{Verdict: Deny, Reason: "sentinel could not read the hook's request: " + err.Error()})
+		return
+	}
+	var once sync.Once
+	held := func() { once.Do(func() { writeReply(c, Reply{Verdict: Wait}) }) }
+	writeReply(c, h(req, peer, held))
+}
+
+func writeReply(c net.Conn, r Reply) {
+	b, _ := json.Marshal(r)
+	_ = c.SetWriteDeadline(time.Now().Add(10 * time.Second))
+	_, _ = c.Write(append(b, '\n'))
+}
+
+func peerOf(c *net.UnixConn) (Peer, error) {
+	raw, err := c.SyscallConn()
+	if err != nil {
+		return Peer{}, err
+	}
+	var cred *unix.Ucred
+	var cerr error
+	err = raw.Control(func(fd uintptr) {
+		cred, cerr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
+	})
+	if err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return Peer{}, err
+	}
+	return Peer{Pid: int(cred.Pid), Uid: int(cred.Uid)}, nil
+}
+
+// Close stops listening, drops every open connection (their hooks fail
+// closed: a hook that loses its console denies) and removes the socket
+// and its directory. It does not wait for handlers still deciding.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	for c := range s.conns {
+		c.Close()
+	}
+	s.mu.Unlock()
+	err := s.ln.Close()
+	_ = os.Remove(s.Path)
+	_ = os.Remove(s.dir)
+	return err
+}
+
+// ErrNoConsole means no console answered on the socket: the hook decides
+// on its own.
+var ErrNoConsole = errors.New("no sentinel console answers")
+
+// Ask sends a request to the console at socket and returns its reply. It
+// waits as long as the operator takes once the console has said it holds
+// the request; a console that does not answer within answerWithin is
+// taken as absent (ErrNoConsole). A console lost after it held the request
+// is an error: the caller denies.
+func Ask(socket string, req Request, answerWithin time.Duration) (Reply, error) {
+	c, err := net.DialTimeout("unix", socket, answerWithin)
+	if err != nil {
+		return Reply{}, fmt.Errorf("%w: %v", ErrNoConsole, err)
+	}
+	defer c.Close()
+	b, err := json.Marshal(req)
+	if err != nil {
+		return Reply{}, err
+	}
+	_ = c.SetDeadline(time.Now().Add(answerWithin))
+	if _, err := c.Write(append(b, '\n')); err != nil {
+		return Reply{}, fmt.Errorf("%w: %v", ErrNoConsole, err)
+	}
+	r := bufio.NewReader(c)
+	first := true
+	for {
+		line, err := r.ReadBytes('\n')
+		if err != nil {
+			if first && errors.Is(err, os.ErrDeadlineExceeded) {
+				return Reply{}, fmt.Errorf("%w within %v", ErrNoConsole, answerWithin)
+			}
+			if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+				return Reply{}, errors.New("the console closed the connection before deciding")
+			}
+			return Reply{}, err
+		}
+		var rep Reply
+		if err := json.Unmarshal(line, &rep); err != nil {
+			return Reply{}, fmt.Errorf("the console's reply: %w", err)
+		}
+		switch rep.Verdict {
+		case Wait:
+			// The operator decides: no deadline from here on.
+			first = false
+			_ = c.SetDeadline(time.Time{})
+			continue
+		case Pass, Allow, Deny:
+			return rep, nil
+		case Rewrite:
+			if rep.Command == "" {
+				return Reply{}, errors.New("the console's rewrite has no command")
+			}
+			return rep, nil
+		}
+		return Reply{}, fmt.Errorf("the console's reply has an unknown verdict %q", rep.Verdict)
+	}
+}

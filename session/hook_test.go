@@ -1,0 +1,185 @@
+package session
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sentinel-console/sentinel/session/agenthook"
+)
+
+// hookAgent is an agent that, like Claude Code after its hook allowed a
+// command, runs the command in go.cmd once the file appears, through a
+// shell the exec gate sees.
+func hookAgent(dir string) []string {
+	script := `while [ ! -e go.cmd ]; do sleep 0.05; done; sh -c "$(cat go.cmd)"; echo "ran exit $?"; echo agent-done`
+	return []string{"sh", "-c", script}
+}
+
+func pgVictim(t *testing.T) (dir, victim string) {
+	dir = t.TempDir()
+	victim = filepath.Join(dir, "pgdata")
+	os.MkdirAll(filepath.Join(victim, "base"), 0o700)
+	os.WriteFile(filepath.Join(victim, "PG_VERSION"), []byte("16"), 0o600)
+	return dir, victim
+}
+
+// askHook asks the supervisor as the agent's hook would, in the
+// background, and returns where the reply arrives.
+func askHook(sup *Supervisor, req agenthook.Request, pid int) <-chan agenthook.Reply {
+	ch := make(chan agenthook.Reply, 1)
+	go func() { ch <- sup.DecideHook(req, agenthook.Peer{Pid: pid, Uid: os.Getuid()}, func() {}) }()
+	return ch
+}
+
+func reply(t *testing.T, ch <-chan agenthook.Reply) agenthook.Reply {
+	t.Helper()
+	select {
+	case r := <-ch:
+		return r
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reply to the hook")
+	}
+	return agenthook.Reply{}
+}
+
+func TestHookPassesEverydayCommandsWithoutHolding(t *testing.T) {
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	for _, cmd := range []string{"ls -la", "git status", "go test ./...", "curl -s https://example.com"} {
+		r := sup.DecideHook(agenthook.Request{Agent: "claude", Command: cmd}, agenthook.Peer{}, func() { t.Errorf("%q held", cmd) })
+		if r.Verdict != agenthook.Pass {
+			t.Errorf("%q: %+v", cmd, r)
+		}
+	}
+	select {
+	case a := <-held:
+		t.Fatalf("held %+v", a)
+	default:
+	}
+}
+
+// The hook's approval is the one decision: when the agent then runs the
+// command, the exec gate sees the same action and lets it through without
+// a second dialog.
+func TestHookApprovalCoversTheExecThatFollows(t *testing.T) {
+	needGate(t)
+	dir, victim := pgVictim(t)
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	r := start(t, Options{Supervisor: sup, ExecGate: true, Dir: dir}, hookAgent(dir)...)
+	cmd := "/bin/rm -rf /var/lib/postgresql/data " + victim
+	replies := askHook(sup, agenthook.Request{Agent: "claude", Command: cmd, Description: "clean the test database",
+		AgentSession: "sess-1", Cwd: dir, CanRewrite: true}, r.s.pid)
+	a := nextAction(t, held)
+	if a.Source != SourceHook || a.Agent != "claude" || a.AgentSession != "sess-1" || a.Description != "clean the test database" || !a.CanRewrite {
+		t.Fatalf("held %+v", a)
+	}
+	eventually(t, "the agent frozen", func() bool { return stoppedTree(t, r.s) })
+	sup.Decide(a.ID, Decision{Kind: Approve, Operator: "tester"})
+	rep := reply(t, replies)
+	if rep.Verdict != agenthook.Allow || !strings.Contains(rep.Reason, "tester") {
+		t.Fatalf("reply %+v", rep)
+	}
+	os.WriteFile(filepath.Join(dir, "go.cmd"), []byte(cmd), 0o600)
+	select {
+	case a := <-held:
+		t.Fatalf("the exec gate asked again about the approved command: %+v", a)
+	case <-r.s.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the agent did not finish; output %q", r.out.String())
+	}
+	r.s.Wait()
+	if _, err := os.Stat(victim); !os.IsNotExist(err) {
+		t.Fatalf("the approved command did not run: %v; output %q", err, r.out.String())
+	}
+}
+
+func TestHookDenyTellsTheModelWhy(t *testing.T) {
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	replies := askHook(sup, agenthook.Request{Agent: "codex", Command: "rm -rf /var/lib/postgresql/data", CanRewrite: true}, 0)
+	a := nextAction(t, held)
+	sup.Decide(a.ID, Decision{Kind: Deny, Operator: "tester"})
+	rep := reply(t, replies)
+	if rep.Verdict != agenthook.Deny || !strings.Contains(rep.Reason, a.Top().Rule) || !strings.Contains(rep.Reason, "tester") ||
+		!strings.Contains(rep.Reason, "Do not retry") {
+		t.Fatalf("reply %+v", rep)
+	}
+	// The same command asked again soon after is denied without asking.
+	again := sup.DecideHook(agenthook.Request{Agent: "codex", Command: "rm -rf /var/lib/postgresql/data"}, agenthook.Peer{}, func() {})
+	if again.Verdict != agenthook.Deny {
+		t.Fatalf("asked again: %+v", again)
+	}
+	if sup.Blocked() != 1 { // the same action again, not a second one
+		t.Errorf("blocked %d", sup.Blocked())
+	}
+}
+
+// An edit on the hook path runs the operator's command instead, and that
+// command, being the operator's, is not held again by the exec gate.
+func TestHookEditRunsTheOperatorsCommand(t *testing.T) {
+	needGate(t)
+	dir, victim := pgVictim(t)
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	r := start(t, Options{Supervisor: sup, ExecGate: true, Dir: dir}, hookAgent(dir)...)
+	replies := askHook(sup, agenthook.Request{Agent: "claude", Command: "/bin/rm -rf /var/lib/postgresql/data " + victim, CanRewrite: true}, r.s.pid)
+	a := nextAction(t, held)
+	edit := "/bin/rm -rf /var/lib/postgresql/data " + filepath.Join(victim, "base")
+	sup.Decide(a.ID, Decision{Kind: Edit, Edit: edit, Operator: "tester"})
+	rep := reply(t, replies)
+	if rep.Verdict != agenthook.Rewrite || rep.Command != edit {
+		t.Fatalf("reply %+v", rep)
+	}
+	os.WriteFile(filepath.Join(dir, "go.cmd"), []byte(rep.Command), 0o600)
+	select {
+	case a := <-held:
+		t.Fatalf("the operator's own command was held: %+v", a)
+	case <-r.s.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the agent did not finish; output %q", r.out.String())
+	}
+	r.s.Wait()
+	if _, err := os.Stat(filepath.Join(victim, "base")); !os.IsNotExist(err) {
+		t.Errorf("the edited command did not run: %v; output %q", err, r.out.String())
+	}
+	if _, err := os.Stat(filepath.Join(victim, "PG_VERSION")); err != nil {
+		t.Errorf("the original command ran: %v", err)
+	}
+}
+
+// When the stream saw the command first and the hook joins it, a denial
+// fails the tool call through the hook; it does not end the agent as a
+// stream-only denial of an in-process action would.
+func TestHookJoiningAStreamActionKeepsTheAgentAlive(t *testing.T) {
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	script := `printf '%s\n' '● Bash(rm -rf /var/lib/postgresql/data)'; sleep 2; echo still-here`
+	r := start(t, Options{Supervisor: sup}, "sh", "-c", script)
+	a := nextAction(t, held)
+	if a.Source != SourceStream {
+		t.Fatalf("held %+v", a)
+	}
+	replies := askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/postgresql/data", CanRewrite: true}, r.s.pid)
+	eventually(t, "the hook joined", func() bool {
+		sup.mu.Lock()
+		defer sup.mu.Unlock()
+		return len(a.Also) > 0
+	})
+	sup.Decide(a.ID, Decision{Kind: Deny, Operator: "tester"})
+	if rep := reply(t, replies); rep.Verdict != agenthook.Deny {
+		t.Fatalf("reply %+v", rep)
+	}
+	r.s.Wait()
+	if !strings.Contains(r.out.String(), "still-here") || r.s.Exit().Code != 0 {
+		t.Fatalf("the agent was ended: %v; output %q", r.s.Exit(), r.out.String())
+	}
+}
