@@ -144,6 +144,9 @@ func New(cfg Config, term Terminal, agent Agent, w, h int) *Model {
 	if cfg.Theme.Name == "" {
 		cfg.Theme = themes.Default()
 	}
+	// The command line may span lines (sh -c with a script): the bar,
+	// the pane's border and the window title each take one line.
+	cfg.Command = oneLine(sanitize(cfg.Command))
 	m := &Model{cfg: cfg, keys: DefaultKeys(), term: term, agent: agent, act: newActuator(), now: time.Now()}
 	m.layout = ComputeLayout(w, h, false)
 	return m
