@@ -2,6 +2,7 @@ package detect
 
 import (
 	"strings"
+	"sync"
 )
 
 // Cloud and platform CLIs: aws, gcloud, az, doctl, fly, heroku, railway,
@@ -162,7 +163,6 @@ func init() {
 			Examples:    []string{"aws lightsail delete-relational-database-snapshot --relational-database-snapshot-name s1", "gcloud bigtable backups delete b1 --instance i --cluster c"}},
 	)
 	for _, c := range cloudCLIs {
-		c.compile()
 		for _, n := range c.names {
 			if cloudByName[n] != nil {
 				panic("detect: cloud CLI " + n + " described twice")
@@ -193,6 +193,10 @@ type cloudCLI struct {
 	// custom handles the call itself, before the table; true when done.
 	custom func(c *cloudCall) bool
 
+	// The sets are built on first use (compiled): building all of them
+	// cost every sentinel process, the agent hooks among them, a
+	// millisecond at start-up.
+	compiled                                          sync.Once
 	valueSet, boolSet, noPromptSet, drySet, prefixSet map[string]bool
 }
 
@@ -293,6 +297,7 @@ func analyseCloud(inv *Invocation) {
 	if cli == nil {
 		return
 	}
+	cli.compiled.Do(cli.compile)
 	c := parseCloud(inv, cli)
 	if c.helpOnly() || c.dryRun() {
 		return

@@ -2,7 +2,6 @@ package detect
 
 import (
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -95,7 +94,7 @@ var (
 	// Custom resources that are databases or hold data.
 	k8sDataWords = []string{"postgres", "mysql", "mariadb", "mongo", "redis", "cassandra", "database", "kafka", "elasticsearch",
 		"opensearch", "etcd", "minio", "clickhouse", "cockroach", "vitess", "scylla", "rabbitmq", "backup", "snapshot", "volume"}
-	k8sManifestKindRe = regexp.MustCompile(`(?m)^\s*kind:\s*["']?([A-Za-z]+)`)
+	k8sManifestKindRe = lazyRegexp(`(?m)^\s*kind:\s*["']?([A-Za-z]+)`)
 )
 
 type k8sClass int

@@ -387,3 +387,11 @@ func TestCoreFollowsWhatTheCommandSetsUp(t *testing.T) {
 		t.Errorf("loop items not followed: %+v", r.Findings)
 	}
 }
+
+// nested wraps cmd in n levels of sh -c.
+func nested(cmd string, n int) string {
+	for range n {
+		cmd = "sh -c " + shellQuote(cmd)
+	}
+	return cmd
+}

@@ -2,7 +2,6 @@ package detect
 
 import (
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -170,9 +169,9 @@ type expander struct {
 }
 
 var (
-	mktempAssignRe = regexp.MustCompile(`(?:^|[\s;&|({])(?:(?:local|export|readonly|declare|typeset)\s+(?:-\w+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)=["']?(?:\$\(|` + "`" + `)\s*(?:command\s+)?mktemp\b`)
-	assignRe       = regexp.MustCompile(`(?:^|[\s;&|({])(?:(?:local|export|readonly|declare|typeset)\s+(?:-\w+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)=`)
-	readForRe      = regexp.MustCompile(`\b(?:for|read(?:\s+-\w+)*)\s+([A-Za-z_][A-Za-z0-9_]*)`)
+	mktempAssignRe = lazyRegexp(`(?:^|[\s;&|({])(?:(?:local|export|readonly|declare|typeset)\s+(?:-\w+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)=["']?(?:\$\(|` + "`" + `)\s*(?:command\s+)?mktemp\b`)
+	assignRe       = lazyRegexp(`(?:^|[\s;&|({])(?:(?:local|export|readonly|declare|typeset)\s+(?:-\w+\s+)*)?([A-Za-z_][A-Za-z0-9_]*)=`)
+	readForRe      = lazyRegexp(`\b(?:for|read(?:\s+-\w+)*)\s+([A-Za-z_][A-Za-z0-9_]*)`)
 )
 
 func newExpander(inv *Invocation) *expander {
@@ -1268,7 +1267,7 @@ func (c *cwdInfo) resolve(p string) string {
 	return c.dir + "/" + p
 }
 
-var cdRe = regexp.MustCompile(`^\s*(?:builtin\s+)?(?:cd|pushd)(?:\s+(?:-[PLe@]+\s+)*(.*?))?\s*$`)
+var cdRe = lazyRegexp(`^\s*(?:builtin\s+)?(?:cd|pushd)(?:\s+(?:-[PLe@]+\s+)*(.*?))?\s*$`)
 
 // cwdOf works out the working directory of an invocation.
 func cwdOf(inv *Invocation, ex *expander) *cwdInfo {
@@ -1693,7 +1692,7 @@ var rsyncValueOpts = []string{"-e", "--rsh", "-f", "--filter", "--exclude", "--i
 	"--stop-at", "--write-batch", "--read-batch", "--only-write-batch", "--checksum-choice", "--compress-choice", "--zc",
 	"--compress-level", "--zl", "--skip-compress", "--log-file-format", "--address", "-@", "--modify-window"}
 
-var remoteRe = regexp.MustCompile(`^(?:rsync://[^/]+|(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9._\[\]:-]+?::?)(.*)$`)
+var remoteRe = lazyRegexp(`^(?:rsync://[^/]+|(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9._\[\]:-]+?::?)(.*)$`)
 
 // remotePath splits host:path, or reports a local path.
 func remotePath(v string) (host, p string, remote bool) {
@@ -1872,7 +1871,7 @@ func isDevice(p string) bool {
 
 var (
 	ddWiper    = setOf("/dev/zero", "/dev/urandom", "/dev/random")
-	ddDevVarRe = regexp.MustCompile(`(?i)of=["']?\$\{?\w*(dev|disk|drive|usb|sd[a-z]|nvme|target|block)`)
+	ddDevVarRe = lazyRegexp(`(?i)of=["']?\$\{?\w*(dev|disk|drive|usb|sd[a-z]|nvme|target|block)`)
 )
 
 func analyseDd(inv *Invocation) {
@@ -2070,7 +2069,7 @@ func analyseVolume(inv *Invocation) {
 // ---------------------------------------------------------------------
 // chmod, chown, chgrp.
 
-var openModeRe = regexp.MustCompile(`^(?:0?[0-7]?[0-7][0-7][67]|0*0{3}|[ugoa]*[+=][rwxXst]*w[rwxXst]*|o[+=].*|a[+=].*|\+w|=)$`)
+var openModeRe = lazyRegexp(`^(?:0?[0-7]?[0-7][0-7][67]|0*0{3}|[ugoa]*[+=][rwxXst]*w[rwxXst]*|o[+=].*|a[+=].*|\+w|=)$`)
 
 // broadPath reports whether a path is /, a top-level system directory or a
 // home directory.

@@ -3,7 +3,6 @@ package detect
 import (
 	"encoding/json"
 	"net/url"
-	"regexp"
 	"strings"
 )
 
@@ -89,7 +88,7 @@ type httpURL struct {
 }
 
 var (
-	mutationWord = regexp.MustCompile(`\bmutation\b`)
+	mutationWord = lazyRegexp(`\bmutation\b`)
 )
 
 func parseHTTPURL(raw string) httpURL {
@@ -221,8 +220,8 @@ func (u httpURL) apiName(kind string) string {
 // ---- credentials ----
 
 var (
-	varRefRE     = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
-	vendorPrefix = regexp.MustCompile(`^[a-z]{1,10}[_-](?:[a-z0-9]{1,8}[_-]){0,2}`)
+	varRefRE     = lazyRegexp(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`)
+	vendorPrefix = lazyRegexp(`^[a-z]{1,10}[_-](?:[a-z0-9]{1,8}[_-]){0,2}`)
 )
 
 // maskSecret shows enough of a secret to recognise it and never all of it:
@@ -896,7 +895,7 @@ func curlRequests(inv *Invocation, opts []curlOpt) []*httpRequest {
 	return out
 }
 
-var methodFieldRE = regexp.MustCompile(`(?i)(?:^|&)_method=delete(?:&|$)`)
+var methodFieldRE = lazyRegexp(`(?i)(?:^|&)_method=delete(?:&|$)`)
 
 // likelyURLs drops positionals that are not URLs when some are (a value
 // of an option curl takes that this analyser does not know).

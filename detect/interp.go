@@ -2,7 +2,6 @@ package detect
 
 import (
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -579,10 +578,10 @@ func (s *codeScan) readLit(i int, prefix string) codeLit {
 }
 
 var (
-	pyInterpRE   = regexp.MustCompile(`\{([^{}]*)\}`)
-	jsInterpRE   = regexp.MustCompile(`\$\{([^{}]*)\}`)
-	rbInterpRE   = regexp.MustCompile(`#\{([^{}]*)\}`)
-	plphpInterRE = regexp.MustCompile(`\{?([$@][A-Za-z_][\w]*)((?:->\w+|\[[^\]]*\]|\{[^}]*\})*)\}?|\$\{([A-Za-z_]\w*)\}`)
+	pyInterpRE   = lazyRegexp(`\{([^{}]*)\}`)
+	jsInterpRE   = lazyRegexp(`\$\{([^{}]*)\}`)
+	rbInterpRE   = lazyRegexp(`#\{([^{}]*)\}`)
+	plphpInterRE = lazyRegexp(`\{?([$@][A-Za-z_][\w]*)((?:->\w+|\[[^\]]*\]|\{[^}]*\})*)\}?|\$\{([A-Za-z_]\w*)\}`)
 )
 
 // interpolate resolves the interpolated parts of a string: variables the
@@ -604,7 +603,7 @@ func (s *codeScan) interpolate(v string, vars map[string]string) string {
 		}
 		return unknown
 	}
-	sub := func(re *regexp.Regexp, v string) string {
+	sub := func(re *lazyRE, v string) string {
 		return re.ReplaceAllStringFunc(v, func(m string) string {
 			g := re.FindStringSubmatch(m)
 			return resolve(g[1])
@@ -651,7 +650,7 @@ func trimRange(t string, a, b int) (int, int) {
 	return a, b
 }
 
-var assignRE = regexp.MustCompile(`(?m)(?:^|[;{(\s])(?:(?:const|let|var|my|our|local)\s+)?([$]?[A-Za-z_]\w*)\s*=[^=~>]`)
+var assignRE = lazyRegexp(`(?m)(?:^|[;{(\s])(?:(?:const|let|var|my|our|local)\s+)?([$]?[A-Za-z_]\w*)\s*=[^=~>]`)
 
 // assignments records name = <value> where the value can be evaluated. A
 // name assigned twice with different values is unknown.
@@ -678,11 +677,11 @@ func (s *codeScan) assignments() map[string]string {
 }
 
 var (
-	loopRE     = regexp.MustCompile(`\bfor\s*\(?\s*(?:(?:const|let|var|my)\s+)?([$]?[A-Za-z_]\w*)\s+(?:in|of)\s+`)
-	listFuncRE = regexp.MustCompile(`^(?:os\s*\.\s*(?:listdir|scandir)|fs\s*\.\s*readdirSync|Dir\s*\.\s*(?:children|entries)|os\s*\.\s*walk)\s*\(`)
-	globFuncRE = regexp.MustCompile(`^(?:glob\s*\.\s*i?glob|glob|iglob|Dir\s*\.\s*glob|glob\s*\.\s*sync|globSync)\s*\(`)
-	pathGlobRE = regexp.MustCompile(`\.\s*r?glob\s*\(`)
-	loopEndRE  = regexp.MustCompile(`:|\bif\b|\bdo\b|\)\s*\{|$`)
+	loopRE     = lazyRegexp(`\bfor\s*\(?\s*(?:(?:const|let|var|my)\s+)?([$]?[A-Za-z_]\w*)\s+(?:in|of)\s+`)
+	listFuncRE = lazyRegexp(`^(?:os\s*\.\s*(?:listdir|scandir)|fs\s*\.\s*readdirSync|Dir\s*\.\s*(?:children|entries)|os\s*\.\s*walk)\s*\(`)
+	globFuncRE = lazyRegexp(`^(?:glob\s*\.\s*i?glob|glob|iglob|Dir\s*\.\s*glob|glob\s*\.\s*sync|globSync)\s*\(`)
+	pathGlobRE = lazyRegexp(`\.\s*r?glob\s*\(`)
+	loopEndRE  = lazyRegexp(`:|\bif\b|\bdo\b|\)\s*\{|$`)
 )
 
 // loopVars binds loop variables (for p in glob.glob("x"), for p in
@@ -854,11 +853,11 @@ func (s *codeScan) argsAt(i int) [][2]int {
 }
 
 var (
-	homeExprRE = regexp.MustCompile(`^(?:pathlib\.)?Path\.home\(\)$|^os\.(?:path\.)?expanduser\(\s*['"]~['"]\s*\)$|^os\.environ\[\s*['"]HOME['"]\s*\]$|^os\.(?:environ\.get|getenv)\(\s*['"]HOME['"]\s*\)$|^(?:require\(\s*['"](?:node:)?os['"]\s*\)|os)\.homedir\(\)$|^process\.env(?:\.HOME|\[\s*['"]HOME['"]\s*\])$|^Dir\.home$|^ENV\[\s*['"]HOME['"]\s*\]$|^\$ENV\{\s*['"]?HOME['"]?\s*\}$|^getenv\(\s*['"]HOME['"]\s*\)$|^\$_SERVER\[\s*['"]HOME['"]\s*\]$|^Deno\.env\.get\(\s*['"]HOME['"]\s*\)$|^File\.expand_path\(\s*['"]~['"]\s*\)$`)
-	cwdExprRE  = regexp.MustCompile(`^os\.getcwd\(\)$|^process\.cwd\(\)$|^Dir\.pwd$|^getcwd\(\)$|^Deno\.cwd\(\)$|^__dirname$|^(?:pathlib\.)?Path\.cwd\(\)$|^(?:pathlib\.)?Path\(\)$`)
-	identRE    = regexp.MustCompile(`^[$@]?[A-Za-z_]\w*$`)
-	funcCallRE = regexp.MustCompile(`^([A-Za-z_][\w.:]*(?:->\w+)?)\s*\(`)
-	pathSuffRE = regexp.MustCompile(`\.(?:resolve|absolute|expanduser|to_s|toString|to_path|normalize)\(\)$|\.(?:to_s|to_path)$`)
+	homeExprRE = lazyRegexp(`^(?:pathlib\.)?Path\.home\(\)$|^os\.(?:path\.)?expanduser\(\s*['"]~['"]\s*\)$|^os\.environ\[\s*['"]HOME['"]\s*\]$|^os\.(?:environ\.get|getenv)\(\s*['"]HOME['"]\s*\)$|^(?:require\(\s*['"](?:node:)?os['"]\s*\)|os)\.homedir\(\)$|^process\.env(?:\.HOME|\[\s*['"]HOME['"]\s*\])$|^Dir\.home$|^ENV\[\s*['"]HOME['"]\s*\]$|^\$ENV\{\s*['"]?HOME['"]?\s*\}$|^getenv\(\s*['"]HOME['"]\s*\)$|^\$_SERVER\[\s*['"]HOME['"]\s*\]$|^Deno\.env\.get\(\s*['"]HOME['"]\s*\)$|^File\.expand_path\(\s*['"]~['"]\s*\)$`)
+	cwdExprRE  = lazyRegexp(`^os\.getcwd\(\)$|^process\.cwd\(\)$|^Dir\.pwd$|^getcwd\(\)$|^Deno\.cwd\(\)$|^__dirname$|^(?:pathlib\.)?Path\.cwd\(\)$|^(?:pathlib\.)?Path\(\)$`)
+	identRE    = lazyRegexp(`^[$@]?[A-Za-z_]\w*$`)
+	funcCallRE = lazyRegexp(`^([A-Za-z_][\w.:]*(?:->\w+)?)\s*\(`)
+	pathSuffRE = lazyRegexp(`\.(?:resolve|absolute|expanduser|to_s|toString|to_path|normalize)\(\)$|\.(?:to_s|to_path)$`)
 )
 
 // joinFuncs join their arguments as path elements.
@@ -1010,7 +1009,7 @@ const (
 
 // sites returns the matches of re, at most maxSites; more mark the scan
 // as too large.
-func (s *codeScan) sites(re *regexp.Regexp, text string) [][]int {
+func (s *codeScan) sites(re *lazyRE, text string) [][]int {
 	m := re.FindAllStringSubmatchIndex(text, maxSites+1)
 	if len(m) > maxSites {
 		s.tooLarge = true
@@ -1020,7 +1019,7 @@ func (s *codeScan) sites(re *regexp.Regexp, text string) [][]int {
 }
 
 type delCall struct {
-	re        *regexp.Regexp
+	re        *lazyRE
 	recursive bool   // deletes trees
 	recvPath  bool   // the path is the receiver: Path('/x').unlink()
 	optRec    bool   // recursive when the options say recursive: true
@@ -1048,57 +1047,57 @@ var shellGates = map[lang][]string{
 
 var delCalls = map[lang][]delCall{
 	langPython: {
-		{re: regexp.MustCompile(`(?:\bshutil\s*\.\s*|\.|\b)rmtree\s*\(`), recursive: true, name: "shutil.rmtree"},
-		{re: regexp.MustCompile(`\bos\s*\.\s*(?:remove|unlink|rmdir|removedirs)\s*\(`)},
-		{re: regexp.MustCompile(`__import__\(\s*['"]S+['"]\s*\)\s*\.\s*(?:remove|unlink|rmdir|removedirs)\s*\(`), name: "os.remove"},
-		{re: regexp.MustCompile(`\.\s*(?:unlink|rmdir)\s*\(`), recvPath: true},
+		{re: lazyRegexp(`(?:\bshutil\s*\.\s*|\.|\b)rmtree\s*\(`), recursive: true, name: "shutil.rmtree"},
+		{re: lazyRegexp(`\bos\s*\.\s*(?:remove|unlink|rmdir|removedirs)\s*\(`)},
+		{re: lazyRegexp(`__import__\(\s*['"]S+['"]\s*\)\s*\.\s*(?:remove|unlink|rmdir|removedirs)\s*\(`), name: "os.remove"},
+		{re: lazyRegexp(`\.\s*(?:unlink|rmdir)\s*\(`), recvPath: true},
 	},
 	langJS: {
-		{re: regexp.MustCompile(`(?:\b(?:fs|fsp|fse|fsExtra|promises)|\))\s*\.\s*(?:rmSync|rm|rmdirSync|rmdir)\s*\(`), optRec: true},
-		{re: regexp.MustCompile(`(?:\b(?:fs|fsp|fse|fsExtra|promises)|\))\s*\.\s*(?:unlinkSync|unlink)\s*\(`)},
-		{re: regexp.MustCompile(`(?:\b(?:fs|fsp|fse|fsExtra)|\))\s*\.\s*(?:removeSync|remove|emptyDirSync|emptyDir)\s*\(`), recursive: true},
-		{re: regexp.MustCompile(`(?:^|[^.\w$])(?:rmSync|rmdirSync)\s*\(`), optRec: true},
-		{re: regexp.MustCompile(`(?:^|[^.\w$])unlinkSync\s*\(`)},
-		{re: regexp.MustCompile(`\brimraf(?:\s*\.\s*(?:sync|rimrafSync)|Sync)?\s*\(`), recursive: true, name: "rimraf"},
-		{re: regexp.MustCompile(`\brequire\(\s*['"](?:rimraf|del|trash)['"]\s*\)(?:\s*\.\s*(?:sync|rimrafSync|deleteSync))?\s*\(`), recursive: true, name: "rimraf", onCode: true},
-		{re: regexp.MustCompile(`\bDeno\s*\.\s*remove(?:Sync)?\s*\(`), optRec: true},
+		{re: lazyRegexp(`(?:\b(?:fs|fsp|fse|fsExtra|promises)|\))\s*\.\s*(?:rmSync|rm|rmdirSync|rmdir)\s*\(`), optRec: true},
+		{re: lazyRegexp(`(?:\b(?:fs|fsp|fse|fsExtra|promises)|\))\s*\.\s*(?:unlinkSync|unlink)\s*\(`)},
+		{re: lazyRegexp(`(?:\b(?:fs|fsp|fse|fsExtra)|\))\s*\.\s*(?:removeSync|remove|emptyDirSync|emptyDir)\s*\(`), recursive: true},
+		{re: lazyRegexp(`(?:^|[^.\w$])(?:rmSync|rmdirSync)\s*\(`), optRec: true},
+		{re: lazyRegexp(`(?:^|[^.\w$])unlinkSync\s*\(`)},
+		{re: lazyRegexp(`\brimraf(?:\s*\.\s*(?:sync|rimrafSync)|Sync)?\s*\(`), recursive: true, name: "rimraf"},
+		{re: lazyRegexp(`\brequire\(\s*['"](?:rimraf|del|trash)['"]\s*\)(?:\s*\.\s*(?:sync|rimrafSync|deleteSync))?\s*\(`), recursive: true, name: "rimraf", onCode: true},
+		{re: lazyRegexp(`\bDeno\s*\.\s*remove(?:Sync)?\s*\(`), optRec: true},
 	},
 	langRuby: {
-		{re: regexp.MustCompile(`\bFileUtils\s*\.\s*(?:rm_rf|rm_r|remove_dir|remove_entry_secure|remove_entry|rmtree)\b`), recursive: true},
-		{re: regexp.MustCompile(`\bFileUtils\s*\.\s*(?:rm_f|rm|remove|remove_file|rmdir)\b`)},
-		{re: regexp.MustCompile(`\b(?:File|Dir)\s*\.\s*(?:delete|unlink|rmdir)\b`)},
-		{re: regexp.MustCompile(`\.\s*rmtree\b`), recursive: true, recvPath: true, name: "Pathname#rmtree"},
+		{re: lazyRegexp(`\bFileUtils\s*\.\s*(?:rm_rf|rm_r|remove_dir|remove_entry_secure|remove_entry|rmtree)\b`), recursive: true},
+		{re: lazyRegexp(`\bFileUtils\s*\.\s*(?:rm_f|rm|remove|remove_file|rmdir)\b`)},
+		{re: lazyRegexp(`\b(?:File|Dir)\s*\.\s*(?:delete|unlink|rmdir)\b`)},
+		{re: lazyRegexp(`\.\s*rmtree\b`), recursive: true, recvPath: true, name: "Pathname#rmtree"},
 	},
 	langPerl: {
-		{re: regexp.MustCompile(`(?:^|[^\w$@%>:])(?:File::Path::)?(?:rmtree|remove_tree)\b`), recursive: true},
-		{re: regexp.MustCompile(`(?:^|[^\w$@%>:])(?:unlink|rmdir)\b`)},
+		{re: lazyRegexp(`(?:^|[^\w$@%>:])(?:File::Path::)?(?:rmtree|remove_tree)\b`), recursive: true},
+		{re: lazyRegexp(`(?:^|[^\w$@%>:])(?:unlink|rmdir)\b`)},
 	},
 	langPHP: {
-		{re: regexp.MustCompile(`(?:^|[^\w$>:])(?:unlink|rmdir)\s*\(`)},
-		{re: regexp.MustCompile(`\bFile::deleteDirectory\s*\(|->\s*deleteDirectory\s*\(`), recursive: true},
+		{re: lazyRegexp(`(?:^|[^\w$>:])(?:unlink|rmdir)\s*\(`)},
+		{re: lazyRegexp(`\bFile::deleteDirectory\s*\(|->\s*deleteDirectory\s*\(`), recursive: true},
 	},
 }
 
 // shellCalls hand a string (or an argument list) to a shell or exec.
-var shellCalls = map[lang]*regexp.Regexp{
-	langPython: regexp.MustCompile(`\b(?:os\s*\.\s*(?:system|popen)|subprocess\s*\.\s*(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\s*\.\s*getoutput|pty\s*\.\s*spawn)\s*\(|\)\s*\.\s*(?:system|popen)\s*\(|(?:^|[^.\w])(?:check_output|check_call|getoutput)\s*\(`),
-	langJS:     regexp.MustCompile(`(?:\b(?:child_process|cp|childProcess|proc)\s*\.\s*|\)\s*\.\s*|(?:^|[^.\w$]))(?:execSync|exec|execFileSync|execFile|spawnSync|spawn)\s*\(|\bBun\s*\.\s*spawn(?:Sync)?\s*\(|\bnew\s+Deno\s*\.\s*Command\s*\(|\bDeno\s*\.\s*run\s*\(`),
-	langRuby:   regexp.MustCompile(`(?:^|[^.\w])(?:system|exec|spawn)\b|\bKernel\s*\.\s*(?:system|exec|spawn)\b|\bIO\s*\.\s*popen\b|\bOpen3\s*\.\s*(?:capture2e|capture2|capture3|popen3|popen2e|popen2|pipeline)\b`),
-	langPerl:   regexp.MustCompile(`(?:^|[^\w$@%>:])(?:system|exec)\b`),
-	langPHP:    regexp.MustCompile(`(?:^|[^\w$>:])(?:exec|shell_exec|system|passthru|popen|proc_open)\s*\(`),
+var shellCalls = map[lang]*lazyRE{
+	langPython: lazyRegexp(`\b(?:os\s*\.\s*(?:system|popen)|subprocess\s*\.\s*(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\s*\.\s*getoutput|pty\s*\.\s*spawn)\s*\(|\)\s*\.\s*(?:system|popen)\s*\(|(?:^|[^.\w])(?:check_output|check_call|getoutput)\s*\(`),
+	langJS:     lazyRegexp(`(?:\b(?:child_process|cp|childProcess|proc)\s*\.\s*|\)\s*\.\s*|(?:^|[^.\w$]))(?:execSync|exec|execFileSync|execFile|spawnSync|spawn)\s*\(|\bBun\s*\.\s*spawn(?:Sync)?\s*\(|\bnew\s+Deno\s*\.\s*Command\s*\(|\bDeno\s*\.\s*run\s*\(`),
+	langRuby:   lazyRegexp(`(?:^|[^.\w])(?:system|exec|spawn)\b|\bKernel\s*\.\s*(?:system|exec|spawn)\b|\bIO\s*\.\s*popen\b|\bOpen3\s*\.\s*(?:capture2e|capture2|capture3|popen3|popen2e|popen2|pipeline)\b`),
+	langPerl:   lazyRegexp(`(?:^|[^\w$@%>:])(?:system|exec)\b`),
+	langPHP:    lazyRegexp(`(?:^|[^\w$>:])(?:exec|shell_exec|system|passthru|popen|proc_open)\s*\(`),
 }
 
 // pySubprocessAny matches subprocess functions through an alias (import
 // subprocess as sp), used when the code imports subprocess.
-var pySubprocessAny = regexp.MustCompile(`\b\w+\s*\.\s*(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)\s*\(`)
+var pySubprocessAny = lazyRegexp(`\b\w+\s*\.\s*(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)\s*\(`)
 
 // evalCalls run a string as code in the same language.
-var evalCalls = map[lang]*regexp.Regexp{
-	langPython: regexp.MustCompile(`(?:^|[^.\w])(?:exec|eval)\s*\(`),
-	langJS:     regexp.MustCompile(`(?:^|[^.\w$])(?:eval|Function)\s*\(`),
-	langRuby:   regexp.MustCompile(`(?:^|[^.\w])(?:eval|instance_eval)\b`),
-	langPerl:   regexp.MustCompile(`(?:^|[^\w$@%>:])eval\b`),
-	langPHP:    regexp.MustCompile(`(?:^|[^\w$>:])eval\s*\(`),
+var evalCalls = map[lang]*lazyRE{
+	langPython: lazyRegexp(`(?:^|[^.\w])(?:exec|eval)\s*\(`),
+	langJS:     lazyRegexp(`(?:^|[^.\w$])(?:eval|Function)\s*\(`),
+	langRuby:   lazyRegexp(`(?:^|[^.\w])(?:eval|instance_eval)\b`),
+	langPerl:   lazyRegexp(`(?:^|[^\w$@%>:])eval\b`),
+	langPHP:    lazyRegexp(`(?:^|[^\w$>:])eval\s*\(`),
 }
 
 // checkCode analyses one program.
@@ -1505,8 +1504,8 @@ func (s *codeScan) isStringArg(a [2]int) bool {
 
 var (
 	// dbMarkerRE (on lower-cased code) says the code talks to a database.
-	dbMarkerRE = regexp.MustCompile(`execute|\.query\s*\(|\.exec\s*\(|\.run\s*\(|\.do\s*\(|\.raw\s*\(|\.sql\s*\(|sqlite|psycopg|pymysql|mysql|mariadb|sqlalchemy|\bdbi\b|\bpdo\b|\bpg\b|postgres|knex|prisma|sequelize|activerecord|sequel|duckdb|snowflake|bigquery|clickhouse|\bconnect\s*\(`)
-	dbWipeRE   = regexp.MustCompile(`\.\s*(flushall|flushAll|flushdb|flushDb|flush_all|drop_database|dropDatabase|drop_collection|dropCollection|delete_many|deleteMany|remove|drop)\s*\(`)
+	dbMarkerRE = lazyRegexp(`execute|\.query\s*\(|\.exec\s*\(|\.run\s*\(|\.do\s*\(|\.raw\s*\(|\.sql\s*\(|sqlite|psycopg|pymysql|mysql|mariadb|sqlalchemy|\bdbi\b|\bpdo\b|\bpg\b|postgres|knex|prisma|sequelize|activerecord|sequel|duckdb|snowflake|bigquery|clickhouse|\bconnect\s*\(`)
+	dbWipeRE   = lazyRegexp(`\.\s*(flushall|flushAll|flushdb|flushDb|flush_all|drop_database|dropDatabase|drop_collection|dropCollection|delete_many|deleteMany|remove|drop)\s*\(`)
 )
 
 func (s *codeScan) checkDatabases(inv *Invocation, via string) {
@@ -1593,16 +1592,16 @@ type interpSQLHit struct {
 }
 
 var (
-	sqlAnyRE      = regexp.MustCompile(`(?i)\b(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER)\s`)
-	sqlLeadRE     = regexp.MustCompile(`(?i)^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER)\s`)
-	sqlDropRE     = regexp.MustCompile(`(?is)^DROP\s+(?:TEMPORARY\s+|TEMP\s+)?(TABLE|DATABASE|SCHEMA|KEYSPACE|COLLECTION)\s+(?:IF\s+EXISTS\s+)?([^\s;(,]+)`)
-	sqlTruncateRE = regexp.MustCompile(`(?is)^TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?([^\s;(,]+)`)
-	sqlDeleteRE   = regexp.MustCompile(`(?is)^DELETE\s+FROM\s+(?:ONLY\s+)?([^\s;(]+)`)
-	sqlUpdateRE   = regexp.MustCompile(`(?is)^UPDATE\s+(?:ONLY\s+)?([^\s;(]+)\s+SET\b`)
-	sqlAlterRE    = regexp.MustCompile(`(?is)^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?([^\s;(]+)\s+DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?([^\s;,]+)`)
-	sqlWhereRE    = regexp.MustCompile(`(?is)\bWHERE\b\s*(.*)$`)
-	sqlTautoRE    = regexp.MustCompile(`(?is)^(?:1\s*=\s*1|true|'1'\s*=\s*'1'|1)\s*$`)
-	sqlCommentRE  = regexp.MustCompile(`(?s)--[^\n]*|/\*.*?\*/`)
+	sqlAnyRE      = lazyRegexp(`(?i)\b(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER)\s`)
+	sqlLeadRE     = lazyRegexp(`(?i)^\s*(?:--[^\n]*\n\s*|/\*.*?\*/\s*)*(?:DROP|TRUNCATE|DELETE|UPDATE|ALTER)\s`)
+	sqlDropRE     = lazyRegexp(`(?is)^DROP\s+(?:TEMPORARY\s+|TEMP\s+)?(TABLE|DATABASE|SCHEMA|KEYSPACE|COLLECTION)\s+(?:IF\s+EXISTS\s+)?([^\s;(,]+)`)
+	sqlTruncateRE = lazyRegexp(`(?is)^TRUNCATE\s+(?:TABLE\s+)?(?:ONLY\s+)?([^\s;(,]+)`)
+	sqlDeleteRE   = lazyRegexp(`(?is)^DELETE\s+FROM\s+(?:ONLY\s+)?([^\s;(]+)`)
+	sqlUpdateRE   = lazyRegexp(`(?is)^UPDATE\s+(?:ONLY\s+)?([^\s;(]+)\s+SET\b`)
+	sqlAlterRE    = lazyRegexp(`(?is)^ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?([^\s;(]+)\s+DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?([^\s;,]+)`)
+	sqlWhereRE    = lazyRegexp(`(?is)\bWHERE\b\s*(.*)$`)
+	sqlTautoRE    = lazyRegexp(`(?is)^(?:1\s*=\s*1|true|'1'\s*=\s*'1'|1)\s*$`)
+	sqlCommentRE  = lazyRegexp(`(?s)--[^\n]*|/\*.*?\*/`)
 )
 
 // interpSQL classifies the statements of a SQL text, returning the most
@@ -1704,12 +1703,12 @@ func splitSQL(s string) []string {
 // ---- HTTP from code ----
 
 var (
-	httpDeleteCallRE = regexp.MustCompile(`\b(?:requests|httpx|session|client|axios|HTTParty|RestClient|Faraday|HTTP|http|ky|got|superagent|request|\$http|Http)\s*\.\s*(?:delete|del)\s*\(|->\s*delete\s*\(|\bNet::HTTP::Delete\b|\bHTTP::Request\s*->\s*new\s*\(\s*['"]?DELETE\b`)
-	httpDeleteCodeRE = regexp.MustCompile(`\brequire\(\s*['"](?:axios|got|ky|superagent|node-fetch|request)['"]\s*\)\s*\.\s*(?:delete|del)\s*\(`)
-	urlLitRE         = regexp.MustCompile(`^(?i:https?)://`)
+	httpDeleteCallRE = lazyRegexp(`\b(?:requests|httpx|session|client|axios|HTTParty|RestClient|Faraday|HTTP|http|ky|got|superagent|request|\$http|Http)\s*\.\s*(?:delete|del)\s*\(|->\s*delete\s*\(|\bNet::HTTP::Delete\b|\bHTTP::Request\s*->\s*new\s*\(\s*['"]?DELETE\b`)
+	httpDeleteCodeRE = lazyRegexp(`\brequire\(\s*['"](?:axios|got|ky|superagent|node-fetch|request)['"]\s*\)\s*\.\s*(?:delete|del)\s*\(`)
+	urlLitRE         = lazyRegexp(`^(?i:https?)://`)
 	// httpMarkerRE (on lower-cased code) says the code makes HTTP requests.
-	httpMarkerRE = regexp.MustCompile(`\b(?:fetch|requests|httpx|urllib|urllib3|aiohttp|http\.client|httpconnection|httpsconnection|axios|got|ky|superagent|undici|xmlhttprequest|net::http|httparty|restclient|faraday|excon|typhoeus|lwp|http::request|http::tiny|mojo::useragent|curl_init|curl_setopt|file_get_contents|stream_context_create|guzzle|http|gql|graphql|apollo|apolloclient|request)\b`)
-	bearerLitRE  = regexp.MustCompile(`(?i)^\s*bearer\s+(.*)$`)
+	httpMarkerRE = lazyRegexp(`\b(?:fetch|requests|httpx|urllib|urllib3|aiohttp|http\.client|httpconnection|httpsconnection|axios|got|ky|superagent|undici|xmlhttprequest|net::http|httparty|restclient|faraday|excon|typhoeus|lwp|http::request|http::tiny|mojo::useragent|curl_init|curl_setopt|file_get_contents|stream_context_create|guzzle|http|gql|graphql|apollo|apolloclient|request)\b`)
+	bearerLitRE  = lazyRegexp(`(?i)^\s*bearer\s+(.*)$`)
 )
 
 // checkHTTP judges HTTP requests made by the code: DELETEs (a client's

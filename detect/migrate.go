@@ -2,7 +2,6 @@ package detect
 
 import (
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -69,7 +68,7 @@ func init() {
 	handle(analysePackageRunner, "npx", "pnpx", "bunx", "pnpm", "yarn", "npm", "bun", "bundle", "dotenv", "dotenvx", "cross-env")
 }
 
-var envFileRE = regexp.MustCompile(`(?:^|[/=])\.env\.([A-Za-z][\w-]*)$`)
+var envFileRE = lazyRegexp(`(?:^|[/=])\.env\.([A-Za-z][\w-]*)$`)
 
 var pythonNames = []string{"python", "python2", "python3", "pypy", "pypy3", "python3.8", "python3.9", "python3.10", "python3.11", "python3.12", "python3.13", "python3.14"}
 
@@ -794,9 +793,9 @@ func runProgram(inv *Invocation, args []Arg, known bool) {
 // ---- ORM one-liners run by the framework (rails runner, manage.py shell) ----
 
 var (
-	ormDeleteAllRE = regexp.MustCompile(`\b([A-Z][A-Za-z0-9_]*(?:::[A-Z][A-Za-z0-9_]*)*)\s*\.\s*(delete_all|destroy_all|objects\s*\.\s*(?:all\s*\(\s*\)\s*\.\s*)?delete\s*\(\s*\))`)
-	ormUpdateAllRE = regexp.MustCompile(`\b([A-Z][A-Za-z0-9_]*(?:::[A-Z][A-Za-z0-9_]*)*)\s*\.\s*(update_all|objects\s*\.\s*(?:all\s*\(\s*\)\s*\.\s*)?update\s*\()`)
-	ormSQLRE       = regexp.MustCompile(`\b(?:execute|exec_query|exec_update|exec_delete|raw|executescript)\s*\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`)
+	ormDeleteAllRE = lazyRegexp(`\b([A-Z][A-Za-z0-9_]*(?:::[A-Z][A-Za-z0-9_]*)*)\s*\.\s*(delete_all|destroy_all|objects\s*\.\s*(?:all\s*\(\s*\)\s*\.\s*)?delete\s*\(\s*\))`)
+	ormUpdateAllRE = lazyRegexp(`\b([A-Z][A-Za-z0-9_]*(?:::[A-Z][A-Za-z0-9_]*)*)\s*\.\s*(update_all|objects\s*\.\s*(?:all\s*\(\s*\)\s*\.\s*)?update\s*\()`)
+	ormSQLRE       = lazyRegexp(`\b(?:execute|exec_query|exec_update|exec_delete|raw|executescript)\s*\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')`)
 )
 
 // ormCode judges Ruby or Python code a framework runs against the

@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"regexp"
 	"strings"
 )
 
@@ -178,9 +177,9 @@ func analyseRedisCLI(inv *Invocation) {
 }
 
 var (
-	redisLuaFlushRE = regexp.MustCompile(`(?i)redis\s*\.\s*p?call\s*\(\s*['"](flushall|flushdb)['"]`)
-	redisLuaKeysRE  = regexp.MustCompile(`(?i)redis\s*\.\s*p?call\s*\(\s*['"](keys|scan)['"]`)
-	redisLuaDelRE   = regexp.MustCompile(`(?i)redis\s*\.\s*p?call\s*\(\s*['"](del|unlink)['"]`)
+	redisLuaFlushRE = lazyRegexp(`(?i)redis\s*\.\s*p?call\s*\(\s*['"](flushall|flushdb)['"]`)
+	redisLuaKeysRE  = lazyRegexp(`(?i)redis\s*\.\s*p?call\s*\(\s*['"](keys|scan)['"]`)
+	redisLuaDelRE   = lazyRegexp(`(?i)redis\s*\.\s*p?call\s*\(\s*['"](del|unlink)['"]`)
 )
 
 // redisCommand judges one Redis command (words[0] is its name).
@@ -293,18 +292,18 @@ func analyseMongoShell(inv *Invocation) {
 }
 
 var (
-	mongoDropDBRE     = regexp.MustCompile(`\.\s*dropDatabase\s*\(|runCommand\s*\(\s*\{\s*['"]?dropDatabase['"]?\s*:`)
-	mongoDropRE       = regexp.MustCompile(`\.\s*drop\s*\(`)
-	mongoRunDropRE    = regexp.MustCompile(`runCommand\s*\(\s*\{\s*['"]?drop['"]?\s*:\s*['"]([^'"]+)['"]`)
-	mongoDeleteAllRE  = regexp.MustCompile(`\.\s*(deleteMany|remove)\s*\(\s*(?:\{\s*\}\s*)?[,)]`)
-	mongoUpdateAllRE  = regexp.MustCompile(`\.\s*(updateMany)\s*\(\s*\{\s*\}\s*,`)
-	mongoDropIndexRE  = regexp.MustCompile(`\.\s*(dropIndex|dropIndexes)\s*\(`)
-	mongoDropUserRE   = regexp.MustCompile(`\.\s*(dropUser|dropAllUsers|dropRole|dropAllRoles)\s*\(`)
-	mongoUseRE        = regexp.MustCompile(`(?m)(?:^|;)\s*use\s+([\w-]+)|get(?:Sibling)?DB\s*\(\s*['"]([^'"]+)['"]\s*\)`)
-	mongoCollByCallRE = regexp.MustCompile(`getCollection\s*\(\s*['"]([^'"]+)['"]\s*\)\s*$`)
-	mongoCollByIdxRE  = regexp.MustCompile(`\[\s*['"]([^'"]+)['"]\s*\]\s*$`)
-	mongoCollByVarRE  = regexp.MustCompile(`\[\s*[^\]'"]+\]\s*$`)
-	mongoCollByDotRE  = regexp.MustCompile(`(\w+)\s*\.\s*([A-Za-z_$][\w$.-]*)\s*$`)
+	mongoDropDBRE     = lazyRegexp(`\.\s*dropDatabase\s*\(|runCommand\s*\(\s*\{\s*['"]?dropDatabase['"]?\s*:`)
+	mongoDropRE       = lazyRegexp(`\.\s*drop\s*\(`)
+	mongoRunDropRE    = lazyRegexp(`runCommand\s*\(\s*\{\s*['"]?drop['"]?\s*:\s*['"]([^'"]+)['"]`)
+	mongoDeleteAllRE  = lazyRegexp(`\.\s*(deleteMany|remove)\s*\(\s*(?:\{\s*\}\s*)?[,)]`)
+	mongoUpdateAllRE  = lazyRegexp(`\.\s*(updateMany)\s*\(\s*\{\s*\}\s*,`)
+	mongoDropIndexRE  = lazyRegexp(`\.\s*(dropIndex|dropIndexes)\s*\(`)
+	mongoDropUserRE   = lazyRegexp(`\.\s*(dropUser|dropAllUsers|dropRole|dropAllRoles)\s*\(`)
+	mongoUseRE        = lazyRegexp(`(?m)(?:^|;)\s*use\s+([\w-]+)|get(?:Sibling)?DB\s*\(\s*['"]([^'"]+)['"]\s*\)`)
+	mongoCollByCallRE = lazyRegexp(`getCollection\s*\(\s*['"]([^'"]+)['"]\s*\)\s*$`)
+	mongoCollByIdxRE  = lazyRegexp(`\[\s*['"]([^'"]+)['"]\s*\]\s*$`)
+	mongoCollByVarRE  = lazyRegexp(`\[\s*[^\]'"]+\]\s*$`)
+	mongoCollByDotRE  = lazyRegexp(`(\w+)\s*\.\s*([A-Za-z_$][\w$.-]*)\s*$`)
 )
 
 // mongoScript judges a mongo shell script (JavaScript). Calls are found in
@@ -646,7 +645,7 @@ func analyseInflux(inv *Invocation) {
 
 // ---- Neo4j ----
 
-var cypherMatchRE = regexp.MustCompile(`(?is)\bMATCH\s*(\(.*?)\b(?:DETACH\s+)?DELETE\b`)
+var cypherMatchRE = lazyRegexp(`(?is)\bMATCH\s*(\(.*?)\b(?:DETACH\s+)?DELETE\b`)
 
 func analyseCypherShell(inv *Invocation) {
 	opts, pos := getopts(inv.Args, optSpec{short: "aupdfP", long: []string{"--address", "--uri", "--username", "--password", "--database",
@@ -701,6 +700,6 @@ func cypherQuery(inv *Invocation, q string, o origin, conn sqlConn) {
 	sqlFindingsIn(inv, q, o, conn)
 }
 
-var cypherFilterRE = regexp.MustCompile(`(?i)\b(WHERE|LIMIT)\b`)
+var cypherFilterRE = lazyRegexp(`(?i)\b(WHERE|LIMIT)\b`)
 
-var cypherLabelRE = regexp.MustCompile(`^\(\s*\w*\s*:\s*` + "`?" + `(\w+)`)
+var cypherLabelRE = lazyRegexp(`^\(\s*\w*\s*:\s*` + "`?" + `(\w+)`)

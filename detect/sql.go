@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -629,7 +628,7 @@ func (sc *sqlScanner) subRange(start, end int) origin {
 	return origin{whole: sc.o.whole}
 }
 
-var copyStdinRE = regexp.MustCompile(`(?i)\bfrom\s+stdin\b`)
+var copyStdinRE = lazyRegexp(`(?i)\bfrom\s+stdin\b`)
 
 func isCopyFromStdin(st []sqlTok) bool {
 	if len(st) == 0 || !strings.EqualFold(st[0].text, "COPY") || st[0].kind != sqlWord {
@@ -658,8 +657,8 @@ func metaName(text string) string {
 }
 
 var (
-	metaProgramRE = regexp.MustCompile(`(?i)\bprogram\s+(?:'([^']*)'|"([^"]*)")`)
-	metaPipeRE    = regexp.MustCompile(`^\\[a-z]+\s+\|(.*)$`)
+	metaProgramRE = lazyRegexp(`(?i)\bprogram\s+(?:'([^']*)'|"([^"]*)")`)
+	metaPipeRE    = lazyRegexp(`^\\[a-z]+\s+\|(.*)$`)
 )
 
 // meta handles a client command: shell escapes and connection changes.
@@ -1172,7 +1171,7 @@ func allOf(names []string, f func(string) bool) bool {
 	return len(names) > 0
 }
 
-var scratchDBRE = regexp.MustCompile(`(?i)(^|[_-])(test|tests|testing|tmp|temp|scratch|shadow)([_-]\d+)?$|^(test|tmp|temp|scratch)([_-]|$)|^prisma_migrate_shadow`)
+var scratchDBRE = lazyRegexp(`(?i)(^|[_-])(test|tests|testing|tmp|temp|scratch|shadow)([_-]\d+)?$|^(test|tmp|temp|scratch)([_-]|$)|^prisma_migrate_shadow`)
 
 // scratchTable reports whether a table's name marks it as scratch.
 func scratchTable(n string) bool {
@@ -1551,7 +1550,7 @@ type litGroup struct {
 	single     *sqlTok // the one verbatim string it is, if so
 }
 
-var formatVerbRE = regexp.MustCompile(`%(?:\d+\$)?-?\d*[sIL]`)
+var formatVerbRE = lazyRegexp(`%(?:\d+\$)?-?\d*[sIL]`)
 
 // literalGroups returns the string expressions in [from,to): literals
 // joined by || (non-literal operands become unknown), format() and
@@ -2373,7 +2372,7 @@ func (c *sqlClient) connect(inv *Invocation, opts []optVal, pos []Arg) sqlConn {
 	return conn
 }
 
-var shellVarRE = regexp.MustCompile(`^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$`)
+var shellVarRE = lazyRegexp(`^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$`)
 
 // connValue is how a connection argument is shown: its value, or for one
 // only known at run time the variable that holds it ($DATABASE_URL).
@@ -2395,9 +2394,9 @@ func lastOptArg(opts []optVal, names ...string) (Arg, bool) {
 	return vals[len(vals)-1], true
 }
 
-var jdbcDBRE = regexp.MustCompile(`(?i)databaseName=([^;]+)`)
+var jdbcDBRE = lazyRegexp(`(?i)databaseName=([^;]+)`)
 
-var connKVRE = regexp.MustCompile(`(?i)\b(host|hostaddr|server|data source|dbname|database|initial catalog)\s*=\s*'?([^'\s;]+)`)
+var connKVRE = lazyRegexp(`(?i)\b(host|hostaddr|server|data source|dbname|database|initial catalog)\s*=\s*'?([^'\s;]+)`)
 
 // parseConn reads a connection string or URI (postgres://user:pw@host/db,
 // "host=x dbname=y", jdbc:…) into host and database; a plain word is a

@@ -188,10 +188,10 @@ var accessProcs = setOf("sshd", "ssh", "systemd", "init", "dbus-daemon", "Networ
 // dbPortRe matches the ports and pid files of stateful servers in a
 // command that produces PIDs (pgrep, pidof, lsof, fuser, cat x.pid).
 var (
-	dbPortRe  = regexp.MustCompile(`(?::|\bport\s*=?\s*|\s)(5432|3306|27017|27018|6379|9200|9300|9042|2379|2380|8086|5672|9092|2181|1433|1521|26257|7687|5984|8529|6333|7700|4222)\b(?:/tcp)?`)
-	pidSrcRe  = regexp.MustCompile(`\b(?:pgrep|pidof|lsof|fuser|ps|cat|ss|netstat|pgrep\.sh|docker|systemctl)\b`)
-	dbNameRe  *regexp.Regexp
-	nonTermRe = regexp.MustCompile(`^(?:SIG)?(?:HUP|USR1|USR2|CONT|WINCH|ALRM|CHLD|URG|PROF|0|1|10|12|14|17|18|28|30|31)$`)
+	dbPortRe  = lazyRegexp(`(?::|\bport\s*=?\s*|\s)(5432|3306|27017|27018|6379|9200|9300|9042|2379|2380|8086|5672|9092|2181|1433|1521|26257|7687|5984|8529|6333|7700|4222)\b(?:/tcp)?`)
+	pidSrcRe  = lazyRegexp(`\b(?:pgrep|pidof|lsof|fuser|ps|cat|ss|netstat|pgrep\.sh|docker|systemctl)\b`)
+	dbNameRe  *lazyRE
+	nonTermRe = lazyRegexp(`^(?:SIG)?(?:HUP|USR1|USR2|CONT|WINCH|ALRM|CHLD|URG|PROF|0|1|10|12|14|17|18|28|30|31)$`)
 )
 
 func init() {
@@ -199,7 +199,7 @@ func init() {
 	for _, d := range dbProcesses {
 		names = append(names, regexp.QuoteMeta(d))
 	}
-	dbNameRe = regexp.MustCompile(`(?i)(?:^|[\s/'"(=:;|&])(` + strings.Join(names, "|") + `)(?:[\s/'"()=:;|&.@]|$)`)
+	dbNameRe = lazyRegexp(`(?i)(?:^|[\s/'"(=:;|&])(` + strings.Join(names, "|") + `)(?:[\s/'"()=:;|&.@]|$)`)
 }
 
 // dbInPidSource returns the stateful server that text producing PIDs

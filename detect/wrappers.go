@@ -22,7 +22,9 @@ func init() {
 			Examples:    []string{`$CMD --all`}},
 		Rule{ID: "opaque.too-deep", Category: "opaque", Severity: High, Verdict: Pause,
 			Description: "Nests commands inside strings more deeply than sentinel follows.",
-			Examples:    []string{nested("echo hi", maxDepth+1)}},
+			// eval adds a level without quoting: an example that stays
+			// short (quoting each level triples the length).
+			Examples: []string{`sh -c "` + strings.Repeat("eval ", maxDepth+1) + `echo hi"`}},
 		Rule{ID: "opaque.too-large", Category: "opaque", Severity: High, Verdict: Pause,
 			Description: "Is too large or complex to analyse fully."},
 		Rule{ID: "opaque.unparsable", Category: "opaque", Severity: High, Verdict: Pause,
@@ -595,14 +597,6 @@ func abbrev(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-// nested wraps cmd in n levels of sh -c.
-func nested(cmd string, n int) string {
-	for range n {
-		cmd = "sh -c " + shellQuote(cmd)
-	}
-	return cmd
 }
 
 // bindPositional sets $0, $1, ... to args for the code a shell runs, and
