@@ -152,6 +152,10 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 		}
 	}()
 	sp.recAlarm.onFire(func(err error) { box.post(ui.RecordingFailed{Err: err}) })
+	if sp.hooks != nil && sp.hooks.inj.Warning != "" {
+		// Printed on stderr too, but the console's screen covers that.
+		box.post(ui.SessionEvent{Event: session.Event{Time: time.Now(), Kind: session.EventNotice, Text: sp.hooks.inj.Warning}})
+	}
 
 	w, h := termSize(stdout)
 	model := ui.New(ui.Config{

@@ -221,3 +221,89 @@ func TestHookUnattendedDenies(t *testing.T) {
 		t.Error("the denied command ran")
 	}
 }
+
+// cursor-agent has no per-run hook setting: run warns (in the console's
+// events, where the operator looks) until the hook is installed, and the
+// hint line says which protections are on.
+func TestCursorAgentNeedsTheInstalledHook(t *testing.T) {
+	e := newEnv(t)
+	binDir := filepath.Join(e.home, "bin")
+	os.MkdirAll(binDir, 0o700)
+	os.WriteFile(filepath.Join(binDir, "cursor-agent"), []byte("#!/bin/sh\necho cursor-here-$((40+2)); sleep 30\n"), 0o700)
+	for i, v := range e.vars {
+		if strings.HasPrefix(v, "PATH=") {
+			e.vars[i] = "PATH=" + binDir + ":" + strings.TrimPrefix(v, "PATH=")
+		}
+	}
+	c := startConsole(t, e, 200, 50, "run", "--", "cursor-agent")
+	c.waitFor("cursor-here-42", "hooks: cursor ✗", "hook is not") // the events pane wraps the rest
+	c.cmd.Process.Signal(syscall.SIGTERM)
+	c.exitCode()
+
+	out, stderr, code := runPiped(t, e, "", "hooks", "install", "--agent", "cursor")
+	if code != 0 || !strings.Contains(out, "installed in "+filepath.Join(e.home, ".cursor", "hooks.json")) {
+		t.Fatalf("install: exit %d %q %q", code, out, stderr)
+	}
+	if out, _, _ := runPiped(t, e, "", "hooks", "install", "--agent", "cursor"); !strings.Contains(out, "already installed") {
+		t.Errorf("second install: %q", out)
+	}
+	out, _, _ = runPiped(t, e, "", "hooks", "status")
+	if !strings.Contains(out, "cursor  installed in") || !strings.Contains(out, "claude  not installed") {
+		t.Errorf("status: %q", out)
+	}
+	c = startConsole(t, e, 200, 50, "run", "--", "cursor-agent")
+	c.waitFor("cursor-here-42", "hooks: cursor ✓")
+	if strings.Contains(c.screen(), "hook is not") {
+		t.Errorf("still warned after install:\n%s", c.screen())
+	}
+	c.cmd.Process.Signal(syscall.SIGTERM)
+	c.exitCode()
+
+	if out, _, code := runPiped(t, e, "", "hooks", "uninstall", "--agent", "cursor"); code != 0 || !strings.Contains(out, "uninstalled") {
+		t.Errorf("uninstall: %d %q", code, out)
+	}
+	if _, stderr, code := runPiped(t, e, "", "hooks", "install"); code != 2 || !strings.Contains(stderr, "--agent is required") {
+		t.Errorf("install without agent: %d %q", code, stderr)
+	}
+}
+
+// sentinel run -- claude adds the hook for that run: the program receives
+// --settings with a PreToolUse hook calling this sentinel, and the user's
+// own Claude settings are not touched.
+func TestClaudeGetsTheHookForTheRun(t *testing.T) {
+	e := newEnv(t)
+	binDir := filepath.Join(e.home, "bin")
+	os.MkdirAll(binDir, 0o700)
+	// A stand-in claude that shows what it was given and asks its hook,
+	// as the real one does, about a destructive command.
+	script := `#!/bin/sh
+[ "$1" = "--settings" ] || { echo "no settings: $*"; exit 1; }
+hook=$(printf '%s' "$2" | sed -n 's/.*"command":"\([^"]*\)".*/\1/p' | sed 's/\\u0026/\&/g')
+echo "hook=[$hook] rest=[$3 $4]"
+printf '{"session_id":"s9","cwd":"%s","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf /var/lib/postgresql/data"}}' "$PWD" | sh -c "$hook" > answer.json
+echo "claude-done-$((1+1))"
+`
+	os.WriteFile(filepath.Join(binDir, "claude"), []byte(script), 0o700)
+	for i, v := range e.vars {
+		if strings.HasPrefix(v, "PATH=") {
+			e.vars[i] = "PATH=" + binDir + ":" + strings.TrimPrefix(v, "PATH=")
+		}
+	}
+	out, stderr, code := runPiped(t, e, "", "run", "--unattended", "deny", "--", "claude", "-p", "hello")
+	if !strings.Contains(out, "claude-done-2") || !strings.Contains(out, "hook=["+agenthook.HookCommand(bin, "claude")+"]") {
+		t.Fatalf("exit %d stdout %q stderr %q", code, out, stderr)
+	}
+	if !strings.Contains(out, "rest=[-p hello]") {
+		t.Errorf("the operator's arguments: %q", out)
+	}
+	b, _ := os.ReadFile(filepath.Join(e.home, "answer.json"))
+	if !strings.Contains(string(b), `"permissionDecision":"deny"`) {
+		t.Errorf("the hook did not reach the console: %s (stderr %q)", b, stderr)
+	}
+	if code != exitBlocked {
+		t.Errorf("exit %d", code)
+	}
+	if _, err := os.Stat(filepath.Join(e.home, ".claude")); !os.IsNotExist(err) {
+		t.Errorf("the user's Claude settings were touched: %v", err)
+	}
+}
