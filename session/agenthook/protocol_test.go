@@ -9,7 +9,9 @@ import (
 )
 
 // payloads are the hook inputs in testdata, one per agent, as each agent
-// sends them for its shell tool.
+// sent them for its shell tool: captured from Claude Code 2.1.197, Codex
+// 0.169.0 and Gemini CLI 0.61.0 pointed at demo/fakemodel; Cursor's is
+// built from its documentation (it cannot be installed here).
 var payloads = map[string]string{
 	"claude": "claude-PreToolUse.json",
 	"codex":  "codex-PreToolUse.json",
@@ -40,7 +42,7 @@ func TestParseReadsEveryAgentsShellCall(t *testing.T) {
 			if !strings.Contains(p.Command, "volumeDelete") || !strings.HasPrefix(p.Command, "curl ") {
 				t.Errorf("command %q", p.Command)
 			}
-			if p.Cwd != "/srv/app" {
+			if !strings.HasPrefix(p.Cwd, "/") {
 				t.Errorf("cwd %q", p.Cwd)
 			}
 			if p.AgentSession == "" {
@@ -49,7 +51,7 @@ func TestParseReadsEveryAgentsShellCall(t *testing.T) {
 			if p.Agent != agent || p.CanRewrite != (agent != "cursor") {
 				t.Errorf("agent %q can rewrite %v", p.Agent, p.CanRewrite)
 			}
-			if (agent == "claude" || agent == "gemini") && p.Description != "Delete the stale staging volume" {
+			if (agent == "claude" || agent == "gemini") && p.Description != "Run the requested command" {
 				t.Errorf("description %q", p.Description)
 			}
 		})
@@ -162,8 +164,7 @@ func TestAnswersInEachAgentsProtocol(t *testing.T) {
 		m = decode(t, p.Answer(rewrite))
 		if field(m, "hookSpecificOutput", "permissionDecision") != "allow" ||
 			field(m, "hookSpecificOutput", "updatedInput", "command") != "echo instead" ||
-			field(m, "hookSpecificOutput", "updatedInput", "description") != "Delete the stale staging volume" ||
-			field(m, "hookSpecificOutput", "updatedInput", "timeout") != float64(120000) {
+			field(m, "hookSpecificOutput", "updatedInput", "description") != "Run the requested command" {
 			t.Errorf("rewrite must change the command and keep the rest: %v", m)
 		}
 	})
@@ -195,7 +196,7 @@ func TestAnswersInEachAgentsProtocol(t *testing.T) {
 		}
 		m = decode(t, p.Answer(rewrite))
 		if field(m, "hookSpecificOutput", "tool_input", "command") != "echo instead" ||
-			field(m, "hookSpecificOutput", "tool_input", "description") != "Delete the stale staging volume" {
+			field(m, "hookSpecificOutput", "tool_input", "description") != "Run the requested command" {
 			t.Errorf("rewrite: %v", m)
 		}
 	})
