@@ -19,6 +19,12 @@ type anthropicRequest struct {
 	Tools []struct {
 		Name string `json:"name"`
 	} `json:"tools"`
+	OutputConfig struct {
+		Format struct {
+			Type   string          `json:"type"`
+			Schema json.RawMessage `json:"schema"`
+		} `json:"format"`
+	} `json:"output_config"`
 }
 
 type anthropicBlock struct {
@@ -91,6 +97,11 @@ func (s *Server) serveAnthropic(w http.ResponseWriter, body []byte, rec *Request
 		stop = "tool_use"
 		block = map[string]any{"type": "tool_use", "id": s.nextID("toolu_fake"), "name": AnthropicShellTool,
 			"input": map[string]any{"command": s.opt.Command, "description": s.opt.Description}}
+	case req.OutputConfig.Format.Type == "json_schema":
+		// Session-title generation asks for JSON of a given shape.
+		rec.Reply = ReplyAux
+		b, _ := json.Marshal(valueForSchema(req.OutputConfig.Format.Schema, 0))
+		block = map[string]any{"type": "text", "text": string(b)}
 	default:
 		rec.Reply = ReplyAux
 		block = map[string]any{"type": "text", "text": AuxText}

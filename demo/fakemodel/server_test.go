@@ -171,6 +171,12 @@ func TestAnthropicNonStreamingAndAux(t *testing.T) {
 	if dig(v, "content", 0, "text") != AuxText || dig(v, "stop_reason") != "end_turn" {
 		t.Fatalf("aux answer = %v", v)
 	}
+	// Session-title generation: JSON of the requested shape.
+	v = decode(t, post(t, url+"/v1/messages", `{"tools":[],"messages":[{"role":"user","content":"title?"}],
+		"output_config":{"format":{"type":"json_schema","schema":{"type":"object","properties":{"title":{"type":"string"}},"required":["title"]}}}}`))
+	if dig(v, "content", 0, "text") != `{"title":"OK"}` {
+		t.Fatalf("title answer = %v", v)
+	}
 	// A plain string tool_result content.
 	v = decode(t, post(t, url+"/v1/messages", `{"tools":[{"name":"Bash"}],"messages":[{"role":"user","content":[
 		{"type":"tool_result","tool_use_id":"x","content":"done"}]}]}`))
@@ -186,7 +192,7 @@ func TestAnthropicNonStreamingAndAux(t *testing.T) {
 		t.Fatalf("bad JSON: status %d, want 400", resp.StatusCode)
 	}
 	reqs := s.Requests()
-	if len(reqs) != 4 || reqs[0].Reply != ReplyAux || reqs[1].Reply != ReplyFinal || reqs[2].Reply != ReplyOther {
+	if len(reqs) != 5 || reqs[0].Reply != ReplyAux || reqs[2].Reply != ReplyFinal || reqs[3].Reply != ReplyOther {
 		t.Fatalf("recorded %d requests: %+v", len(reqs), reqs)
 	}
 	if !strings.Contains(string(reqs[0].Body), "title?") {
