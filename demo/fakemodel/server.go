@@ -206,6 +206,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	switch {
 	case r.Method == http.MethodHead:
+		rec.Provider = Unknown
 		// Claude Code probes the base URL with HEAD / before it starts.
 		w.WriteHeader(http.StatusOK)
 	case strings.HasSuffix(path, "/messages/count_tokens"):
