@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -26,10 +27,6 @@ var Agents = []Agent{Claude, Codex, Gemini}
 // prefix's node_modules/.bin); Locate looks there first.
 const EnvCLIDir = "SENTINEL_AGENT_CLI_DIR"
 
-// DefaultCLIDir is where the project's scripts install the CLIs
-// (npm install --prefix /work/agents-cli ...).
-const DefaultCLIDir = "/work/agents-cli/node_modules/.bin"
-
 // FakeAPIKey is the credential every CLI is given; the fake model ignores it.
 // Claude Code remembers approved keys by their last 20 characters.
 const FakeAPIKey = "sk-fake-sentinel-0123456789abcdefghij"
@@ -45,9 +42,10 @@ const (
 // keep their own defaults; the fake server accepts any name).
 const FakeModel = "fake-model"
 
-// Locate returns the path of agent's executable: in $SENTINEL_AGENT_CLI_DIR,
-// then on PATH, then in DefaultCLIDir. The error says where it looked, so a
-// test can skip with it.
+// Locate returns the path of agent's executable: in $SENTINEL_AGENT_CLI_DIR
+// (scripts/test installs the CLIs under .agents/ and sets it when
+// SENTINEL_E2E_AGENTS=1), then on PATH. The error says where it looked and
+// how to install, so a test can skip with it.
 func Locate(agent Agent) (string, error) {
 	if !known(agent) {
 		return "", fmt.Errorf("agentcli: unknown agent %q", agent)
@@ -65,13 +63,8 @@ func Locate(agent Agent) (string, error) {
 		return p, nil
 	}
 	looked = append(looked, "PATH")
-	p := filepath.Join(DefaultCLIDir, name)
-	if isExecutable(p) {
-		return p, nil
-	}
-	looked = append(looked, DefaultCLIDir)
-	return "", fmt.Errorf("agentcli: %s CLI not found (looked in %s); install it with npm install --prefix /work/agents-cli %s",
-		name, strings.Join(looked, ", "), npmPackage(agent))
+	return "", fmt.Errorf("agentcli: %s CLI not found (looked in %s); SENTINEL_E2E_AGENTS=1 scripts/test installs it, or npm install --prefix DIR %s and set %s=DIR/node_modules/.bin",
+		name, strings.Join(looked, ", "), npmPackage(agent), EnvCLIDir)
 }
 
 func npmPackage(agent Agent) string {
@@ -284,3 +277,7 @@ func Interactive(r Run) (argv, env []string, err error) {
 	}
 	return argv, Env(r), nil
 }
+
+// tomlString quotes s as a TOML basic string. The values quoted here (a
+// URL, names) are printable ASCII, where Go's quoting is TOML's.
+func tomlString(s string) string { return strconv.Quote(s) }

@@ -3,6 +3,7 @@ package agentcli
 import (
 	"context"
 	"errors"
+	"github.com/sentinel-console/sentinel/session/agenthook"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -85,14 +86,12 @@ func runAgent(t *testing.T, agent Agent, reply string) result {
 		if err := os.WriteFile(script, []byte(body), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		hook, err := HookFor(agent, script, tmp)
-		if err != nil {
-			t.Fatal(err)
+		// Injected exactly as sentinel run injects its own hook.
+		inj, err := agenthook.InjectHook(argv, env, script, tmp)
+		if err != nil || !inj.Active {
+			t.Fatalf("injection: %+v %v", inj, err)
 		}
-		// Hook arguments go before the prompt (Codex exec takes the
-		// prompt last; Claude's --allowedTools is variadic).
-		argv = append(append([]string{argv[0]}, hook.Args...), argv[1:]...)
-		env = envWith(env, hook.Env...)
+		argv, env = inj.Argv, inj.Env
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)

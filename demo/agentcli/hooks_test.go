@@ -5,52 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/sentinel-console/sentinel/session/agenthook"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 )
-
-// Hashes reported by `codex app-server` 0.169.0 (hooks/list, currentHash)
-// for PreToolUse hooks on "Bash", recorded so the recipe is checked even
-// where Codex is not installed. TestCodexHookTrustHashMatchesAppServer
-// re-checks them, and more, against the installed Codex.
-func TestCodexHookTrustHashRecorded(t *testing.T) {
-	cases := []struct {
-		command string
-		timeout int
-		want    string
-	}{
-		{"/work/agents-tmp/hooks/capture.sh codex-PreToolUse", 86400,
-			"sha256:354c120db3ff92e26548adc8f0d5bee43e2c72ada11dfd868061241afb43c01f"},
-	}
-	for _, c := range cases {
-		if got := CodexHookTrustHash("pre_tool_use", "Bash", c.command, c.timeout); got != c.want {
-			t.Errorf("CodexHookTrustHash(%q, %d) = %s, want %s", c.command, c.timeout, got, c.want)
-		}
-	}
-}
-
-func TestSerdeString(t *testing.T) {
-	cases := map[string]string{
-		"plain":            `"plain"`,
-		`q"b\`:             `"q\"b\\"`,
-		"nl\ntab\tcr\r":    `"nl\ntab\tcr\r"`,
-		"\b\f\x01\x1f\x7f": `"\b\f\u0001\u001f` + "\x7f" + `"`,
-		"<a&b> é \u2028 ✓": "\"<a&b> é \u2028 ✓\"",
-	}
-	for in, want := range cases {
-		if got := serdeString(in); got != want {
-			t.Errorf("serdeString(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
-func TestTOMLString(t *testing.T) {
-	if got, want := tomlString("a\"b\\c\nd\x01é"), `"a\"b\\c\nd\u0001é"`; got != want {
-		t.Errorf("tomlString = %s, want %s", got, want)
-	}
-}
 
 // appServerHooks starts `codex app-server` with extra -c arguments in a
 // temporary CODEX_HOME and returns what hooks/list reports.
@@ -135,18 +95,20 @@ func TestCodexHookTrustHashMatchesAppServer(t *testing.T) {
 		"printf 'a\\tb' <in >out && echo é ✓ \u2028 & back\\slash",
 		"multi\nline\ttab",
 	}
+	// The key Codex gives the first hook defined with -c.
+	const codexSessionHookKey = "/<session-flags>/config.toml:pre_tool_use:0:0"
 	for _, command := range commands {
-		for _, timeout := range []int{1, 600, HookTimeoutSec} {
-			args := CodexHookArgs(command, timeout)
+		for _, timeout := range []int{1, 600, agenthook.HookTimeoutSeconds} {
+			args := agenthook.CodexHookArgs(command, timeout)
 			hooks := appServerHooks(t, exe, args...)
 			if len(hooks) != 1 {
 				t.Fatalf("app-server lists %d hooks for %q, want 1: %v", len(hooks), command, hooks)
 			}
 			h := hooks[0]
-			want := CodexHookTrustHash("pre_tool_use", "Bash", command, timeout)
-			if h["currentHash"] != want || h["key"] != CodexSessionHookKey || h["command"] != command {
+			want := agenthook.CodexHookTrustHash("pre_tool_use", "Bash", command, timeout)
+			if h["currentHash"] != want || h["key"] != codexSessionHookKey || h["command"] != command {
 				t.Errorf("command %q timeout %d: app-server says key %v hash %v command %q; we compute key %s hash %s",
-					command, timeout, h["key"], h["currentHash"], h["command"], CodexSessionHookKey, want)
+					command, timeout, h["key"], h["currentHash"], h["command"], codexSessionHookKey, want)
 			}
 			if h["trustStatus"] != "trusted" || h["enabled"] != true {
 				t.Errorf("command %q: trustStatus %v, enabled %v; want trusted and enabled", command, h["trustStatus"], h["enabled"])
@@ -158,7 +120,7 @@ func TestCodexHookTrustHashMatchesAppServer(t *testing.T) {
 	}
 	// Without the state entry the same hook is listed but not trusted, so
 	// Codex would skip it: the hash is what makes the injection work.
-	args := CodexHookArgs("/usr/local/bin/sentinel hook codex", 600)
+	args := agenthook.CodexHookArgs("/usr/local/bin/sentinel hook codex", 600)
 	untrusted := strings.Replace(args[3], "trusted_hash=", "trusted_hash_x=", 1)
 	hooks := appServerHooks(t, exe, args[0], args[1], args[2], untrusted)
 	if len(hooks) != 1 || hooks[0]["trustStatus"] == "trusted" {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"golang.org/x/sys/unix"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -64,11 +65,21 @@ func HookCommand(self, agent string) string {
 // (Gemini checks). Cursor has no per-run setting: it needs `sentinel hooks
 // install`, and Inject warns when that entry is missing.
 func Inject(argv, env []string, self, dir string) (Injection, error) {
+	agent := AgentOf(argv)
+	if agent == "" {
+		return Injection{Argv: argv, Env: env}, nil
+	}
+	return InjectHook(argv, env, HookCommand(self, agent), dir)
+}
+
+// InjectHook is Inject with the hook's shell command given: the end-to-end
+// tests use it to put their own hooks into the real agents exactly as
+// sentinel puts its own.
+func InjectHook(argv, env []string, hook, dir string) (Injection, error) {
 	inj := Injection{Agent: AgentOf(argv), Argv: argv, Env: env}
 	if inj.Agent == "" {
 		return inj, nil
 	}
-	hook := HookCommand(self, inj.Agent)
 	var err error
 	switch inj.Agent {
 	case "claude":
@@ -104,13 +115,15 @@ func homeOf(env []string) string {
 }
 
 // claudeHooks is Claude Code's hooks setting for sentinel: every Bash
-// call asks sentinel first; onFailure "block" makes a crashed hook block
-// the command instead of letting it run.
+// call asks sentinel first. Claude Code (2.1.197) lets the command run when
+// a hook crashes, exits 1 or times out (it has no setting to block
+// instead), which is why `sentinel hook` denies on every failure it can
+// catch itself, and why the exec gate stays on beneath it.
 func claudeHooks(hook string) map[string]any {
 	return map[string]any{"PreToolUse": []any{map[string]any{
 		"matcher": "Bash",
 		"hooks": []any{map[string]any{
-			"type": "command", "command": hook, "timeout": HookTimeoutSeconds, "onFailure": "block",
+			"type": "command", "command": hook, "timeout": HookTimeoutSeconds,
 		}},
 	}}}
 }
@@ -147,6 +160,9 @@ func injectClaude(argv []string, hook string) ([]string, error) {
 	if err := addHooks(settings, claudeHooks(hook)); err != nil {
 		return nil, err
 	}
+	// A project's .claude/settings.json, which the agent can write, could
+	// otherwise switch every hook off; --settings outranks it.
+	settings["disableAllHooks"] = false
 	b, err := json.Marshal(settings)
 	if err != nil {
 		return nil, err
@@ -206,62 +222,156 @@ func geminiHooks(hook string) map[string]any {
 // unless GEMINI_CLI_SYSTEM_SETTINGS_PATH says otherwise.
 const geminiSystemSettings = "/etc/gemini-cli/settings.json"
 
-// injectGemini writes a system settings file for this run, the system
-// settings in force plus the hook, and points Gemini at it.
+// injectGemini gives Gemini CLI the hook for this run, without touching the
+// user's files, in one of the two ways it allows:
+//
+//   - As root: a system settings file (the system settings in force plus
+//     the hook) named by GEMINI_CLI_SYSTEM_SETTINGS_PATH. Gemini (0.61) uses
+//     it only if it and every directory above it belong to root and nobody
+//     else can write them; system settings outrank a project's.
+//   - Otherwise: GEMINI_CLI_HOME pointing at a home made for the run whose
+//     .gemini/settings.json is the user's plus the hook, and whose other
+//     entries link to the user's own (credentials, history). A project's
+//     .gemini/settings.json outranks it and could switch hooks off: the
+//     exec gate remains beneath.
 func injectGemini(env []string, hook, dir string) ([]string, error) {
-	src := geminiSystemSettings
-	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "GEMINI_CLI_SYSTEM_SETTINGS_PATH="); ok && v != "" {
-			src = v
-		}
-	}
-	settings := map[string]any{}
-	if data, err := os.ReadFile(src); err == nil {
-		if err := json.Unmarshal(stripJSONComments(data), &settings); err != nil {
-			return nil, fmt.Errorf("%s: %w", src, err)
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	if err := addHooks(settings, geminiHooks(hook)); err != nil {
-		return nil, fmt.Errorf("%s: %w", src, err)
-	}
-	b, err := json.MarshalIndent(settings, "", "  ")
-	if err != nil {
-		return nil, err
-	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
-	if err := checkParents(dir); err != nil {
+	if os.Geteuid() == 0 && rootOnly(dir) == nil {
+		return injectGeminiSystem(env, hook, dir)
+	}
+	return injectGeminiHome(env, hook, dir)
+}
+
+func injectGeminiSystem(env []string, hook, dir string) ([]string, error) {
+	src := geminiSystemSettings
+	if v := lookupEnv(env, "GEMINI_CLI_SYSTEM_SETTINGS_PATH"); v != "" {
+		src = v
+	}
+	settings, err := readJSONObject(src)
+	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, "gemini-settings.json")
-	if err := os.WriteFile(path, append(b, '\n'), 0o600); err != nil {
+	if err := geminiWithHook(settings, hook); err != nil {
+		return nil, fmt.Errorf("%s: %w", src, err)
+	}
+	path := filepath.Join(dir, "gemini-system-settings.json")
+	if err := writeJSON(path, settings); err != nil {
 		return nil, err
 	}
 	return append(withoutKey(env, "GEMINI_CLI_SYSTEM_SETTINGS_PATH"), "GEMINI_CLI_SYSTEM_SETTINGS_PATH="+path), nil
 }
 
-// checkParents refuses a directory with a group- or world-writable
-// ancestor: Gemini would refuse the settings file in it.
-func checkParents(dir string) error {
+func injectGeminiHome(env []string, hook, dir string) ([]string, error) {
+	userHome := lookupEnv(env, "GEMINI_CLI_HOME")
+	if userHome == "" {
+		userHome = homeOf(env)
+	}
+	userDir := filepath.Join(userHome, ".gemini")
+	settings, err := readJSONObject(filepath.Join(userDir, "settings.json"))
+	if err != nil {
+		return nil, err
+	}
+	if err := geminiWithHook(settings, hook); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(userDir, "settings.json"), err)
+	}
+	home := filepath.Join(dir, "gemini-home")
+	runDir := filepath.Join(home, ".gemini")
+	if err := os.MkdirAll(runDir, 0o700); err != nil {
+		return nil, err
+	}
+	entries, err := os.ReadDir(userDir)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.Name() == "settings.json" {
+			continue
+		}
+		if err := os.Symlink(filepath.Join(userDir, e.Name()), filepath.Join(runDir, e.Name())); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeJSON(filepath.Join(runDir, "settings.json"), settings); err != nil {
+		return nil, err
+	}
+	return append(withoutKey(env, "GEMINI_CLI_HOME"), "GEMINI_CLI_HOME="+home), nil
+}
+
+// geminiWithHook adds sentinel's hook to Gemini settings and switches
+// hooks on.
+func geminiWithHook(settings map[string]any, hook string) error {
+	if err := addHooks(settings, geminiHooks(hook)); err != nil {
+		return err
+	}
+	hc, ok := settings["hooksConfig"].(map[string]any)
+	if !ok {
+		if settings["hooksConfig"] != nil {
+			return errors.New(`"hooksConfig" is not an object`)
+		}
+		hc = map[string]any{}
+	}
+	hc["enabled"] = true
+	settings["hooksConfig"] = hc
+	return nil
+}
+
+// readJSONObject reads a JSON object (comments allowed, as Gemini allows
+// them); a file that does not exist is an empty object.
+func readJSONObject(path string) (map[string]any, error) {
+	m := map[string]any{}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(stripJSONComments(data), &m); err != nil {
+		return nil, fmt.Errorf("%s: %s", path, jsonError(data, err))
+	}
+	return m, nil
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, append(b, '\n'), 0o600)
+}
+
+// rootOnly checks that dir and every directory above it belong to root
+// and that nobody else can write to them, as Gemini demands of a system
+// settings file's location.
+func rootOnly(dir string) error {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return err
 	}
 	for d := abs; ; d = filepath.Dir(d) {
-		st, err := os.Stat(d)
-		if err != nil {
+		var st unix.Stat_t
+		if err := unix.Stat(d, &st); err != nil {
 			return err
 		}
-		if st.Mode().Perm()&0o022 != 0 {
-			return fmt.Errorf("%s is writable by others, so Gemini CLI would refuse settings under it", d)
+		if st.Uid != 0 || st.Mode&0o022 != 0 {
+			return fmt.Errorf("%s is not root's alone", d)
 		}
 		if d == filepath.Dir(d) {
 			return nil
 		}
 	}
+}
+
+func lookupEnv(env []string, key string) string {
+	v := ""
+	for _, kv := range env {
+		if x, ok := strings.CutPrefix(kv, key+"="); ok {
+			v = x
+		}
+	}
+	return v
 }
 
 // stripJSONComments removes // and /* */ comments outside strings: Gemini
@@ -315,10 +425,4 @@ func withoutKey(env []string, key string) []string {
 		}
 	}
 	return out
-}
-
-// injectCodex adds the hook as `-c hooks=…` configuration, trusted for this
-// run (Codex runs only hooks whose hash it has been told to trust).
-func injectCodex(argv []string, hook string) ([]string, error) {
-	return nil, errors.New("not supported yet")
 }

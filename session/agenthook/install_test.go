@@ -56,7 +56,7 @@ func TestInstallIsIdempotentAndKeepsTheUsersSettings(t *testing.T) {
 	}
 	ours := pre[1].(map[string]any)
 	h := ours["hooks"].([]any)[0].(map[string]any)
-	if ours["matcher"] != "Bash" || h["onFailure"] != "block" || h["command"] != managedTag+`'/opt/sentinel dir/bin/sentinel' hook claude` {
+	if ours["matcher"] != "Bash" || h["command"] != managedTag+`'/opt/sentinel dir/bin/sentinel' hook claude` {
 		t.Errorf("entry %v", ours)
 	}
 	if st, _ := os.Stat(path); st.Mode().Perm() != 0o640 {
@@ -175,7 +175,7 @@ func TestInjectClaude(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := s["hooks"].(map[string]any)["PreToolUse"].([]any)[0].(map[string]any)["hooks"].([]any)[0].(map[string]any)
-	if h["command"] != `'/opt/sentinel dir/bin/sentinel' hook claude` || h["onFailure"] != "block" || h["timeout"] != float64(HookTimeoutSeconds) {
+	if h["command"] != `'/opt/sentinel dir/bin/sentinel' hook claude` || h["timeout"] != float64(HookTimeoutSeconds) || s["disableAllHooks"] != false {
 		t.Errorf("hook %v", h)
 	}
 
@@ -198,33 +198,72 @@ func TestInjectClaude(t *testing.T) {
 	}
 }
 
-// privateTempDir is a temporary directory none of whose parents others can
-// write to, as Gemini demands of its settings' location; the usual
-// temporary directory (/tmp) is world-writable.
-func privateTempDir(t *testing.T) string {
+// rootTempDir is a temporary directory that belongs to root with no parent
+// anyone else can write to, as Gemini demands of a system settings file's
+// location (the usual /tmp is world-writable). Under root's cache
+// directory: these tests run as root, as CI does.
+func rootTempDir(t *testing.T) string {
 	t.Helper()
 	base, err := os.UserCacheDir()
 	if err == nil {
 		err = os.MkdirAll(base, 0o700)
 	}
 	if err != nil {
-		t.Fatalf("no cache directory for a private temporary directory: %v", err)
+		t.Fatalf("no cache directory: %v", err)
 	}
 	dir, err := os.MkdirTemp(base, "sentinel-test-")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := checkParents(dir); err != nil {
-		t.Fatalf("the cache directory is not private enough for this test: %v", err)
-	}
 	return dir
 }
 
-func TestInjectGemini(t *testing.T) {
-	root := privateTempDir(t)
+func envValue(t *testing.T, env []string, key string) string {
+	t.Helper()
+	v, n := "", 0
+	for _, kv := range env {
+		if x, ok := strings.CutPrefix(kv, key+"="); ok {
+			v, n = x, n+1
+		}
+	}
+	if n > 1 {
+		t.Errorf("%s is set %d times", key, n)
+	}
+	return v
+}
+
+func readSettingsFile(t *testing.T, path string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s map[string]any
+	if err := json.Unmarshal(b, &s); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	if !strings.Contains(string(b), "run_shell_command") || !strings.Contains(string(b), "hook gemini") {
+		t.Errorf("no hook in %s", b)
+	}
+	if s["hooksConfig"].(map[string]any)["enabled"] != true {
+		t.Errorf("hooks not forced on: %s", b)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
+		t.Errorf("settings mode %v", st.Mode().Perm())
+	}
+	return s
+}
+
+// As root, Gemini gets a system settings file, which outranks a project's
+// settings (the agent could write one that switches hooks off).
+func TestInjectGeminiAsRoot(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Fatal("this test needs root (CI runs as root): the system settings path is root's only")
+	}
+	root := rootTempDir(t)
 	sys := filepath.Join(root, "system.json")
-	os.WriteFile(sys, []byte("{\n  // managed by IT\n  \"telemetry\": {\"enabled\": false},\n  \"url\": \"http://x//y\"\n}"), 0o600)
+	os.WriteFile(sys, []byte("{\n  // managed by IT\n  \"telemetry\": {\"enabled\": false},\n  \"url\": \"http://x//y\",\n  \"hooksConfig\": {\"enabled\": false, \"x\": 1}\n}"), 0o600)
 	dir := filepath.Join(root, "run", "s1")
 	inj, err := Inject([]string{"gemini", "-p", "hi"}, []string{"HOME=/h", "GEMINI_CLI_SYSTEM_SETTINGS_PATH=" + sys}, self, dir)
 	if err != nil || !inj.Active {
@@ -233,41 +272,113 @@ func TestInjectGemini(t *testing.T) {
 	if strings.Join(inj.Argv, " ") != "gemini -p hi" {
 		t.Errorf("argv changed: %q", inj.Argv)
 	}
-	var path string
-	for _, kv := range inj.Env {
-		if v, ok := strings.CutPrefix(kv, "GEMINI_CLI_SYSTEM_SETTINGS_PATH="); ok {
-			if path != "" {
-				t.Error("the variable is set twice")
-			}
-			path = v
-		}
-	}
+	path := envValue(t, inj.Env, "GEMINI_CLI_SYSTEM_SETTINGS_PATH")
 	if filepath.Dir(path) != dir {
 		t.Fatalf("settings at %q", path)
 	}
-	b, _ := os.ReadFile(path)
-	var s map[string]any
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
+	s := readSettingsFile(t, path)
+	if s["telemetry"] == nil || s["url"] != "http://x//y" || s["hooksConfig"].(map[string]any)["x"] != float64(1) {
+		t.Errorf("system settings not merged: %v", s)
 	}
-	if s["telemetry"] == nil || s["url"] != "http://x//y" {
-		t.Errorf("system settings not merged: %s", b)
+	if envValue(t, inj.Env, "GEMINI_CLI_HOME") != "" {
+		t.Error("both ways at once")
 	}
-	if !strings.Contains(string(b), "run_shell_command") || !strings.Contains(string(b), "hook gemini") {
-		t.Errorf("no hook: %s", b)
+}
+
+// Elsewhere (or as root under a directory others can write), Gemini gets a
+// home of its own for the run: the user's settings plus the hook, and the
+// user's other files (credentials, history) linked.
+func TestInjectGeminiThroughItsHome(t *testing.T) {
+	home := t.TempDir()
+	user := filepath.Join(home, ".gemini")
+	os.MkdirAll(filepath.Join(user, "tmp"), 0o700)
+	os.WriteFile(filepath.Join(user, "settings.json"), []byte(`{"security":{"auth":{"selectedType":"gemini-api-key"}},"hooks":{"BeforeTool":[{"matcher":"write_file","hooks":[{"type":"command","command":"lint"}]}]}}`), 0o600)
+	os.WriteFile(filepath.Join(user, "oauth_creds.json"), []byte(`{"token":"t"}`), 0o600)
+	dir := filepath.Join(t.TempDir(), "run", "s2") // under /tmp: not root's alone
+	inj, err := Inject([]string{"gemini"}, []string{"HOME=" + home}, self, dir)
+	if err != nil || !inj.Active {
+		t.Fatalf("%+v %v", inj, err)
 	}
-	if st, _ := os.Stat(path); st.Mode().Perm() != 0o600 {
-		t.Errorf("settings mode %v", st.Mode().Perm())
+	gh := envValue(t, inj.Env, "GEMINI_CLI_HOME")
+	if filepath.Dir(gh) != dir {
+		t.Fatalf("GEMINI_CLI_HOME=%q", gh)
+	}
+	s := readSettingsFile(t, filepath.Join(gh, ".gemini", "settings.json"))
+	if s["security"] == nil || len(s["hooks"].(map[string]any)["BeforeTool"].([]any)) != 2 {
+		t.Errorf("the user's settings were not kept: %v", s)
+	}
+	if b, err := os.ReadFile(filepath.Join(gh, ".gemini", "oauth_creds.json")); err != nil || string(b) != `{"token":"t"}` {
+		t.Errorf("credentials not reachable: %q %v", b, err)
+	}
+	if st, err := os.Lstat(filepath.Join(gh, ".gemini", "tmp")); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("history directory not linked: %v", err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(user, "settings.json")); strings.Contains(string(b), "sentinel") {
+		t.Error("the user's own settings were changed")
 	}
 
-	// Gemini refuses settings under a directory others can write: so
-	// does Inject, with a warning instead of a hook that would not load.
-	open := filepath.Join(root, "open")
-	os.Mkdir(open, 0o777)
-	os.Chmod(open, 0o777)
-	inj, _ = Inject([]string{"gemini"}, []string{"HOME=/h", "GEMINI_CLI_SYSTEM_SETTINGS_PATH=" + sys}, self, filepath.Join(open, "s2"))
-	if inj.Active || !strings.Contains(inj.Warning, "writable by others") {
-		t.Errorf("world-writable parent: %+v", inj)
+	// A settings file that cannot be read leaves the command as it was.
+	os.WriteFile(filepath.Join(user, "settings.json"), []byte(`{"hooks": [`), 0o600)
+	inj, _ = Inject([]string{"gemini"}, []string{"HOME=" + home}, self, filepath.Join(t.TempDir(), "s3"))
+	if inj.Active || !strings.Contains(inj.Warning, "settings.json") || envValue(t, inj.Env, "GEMINI_CLI_HOME") != "" {
+		t.Errorf("broken settings: %+v", inj)
+	}
+}
+
+func TestInjectCodex(t *testing.T) {
+	inj, err := Inject([]string{"codex", "exec", "--skip-git-repo-check", "fix it"}, nil, self, t.TempDir())
+	if err != nil || !inj.Active {
+		t.Fatalf("%+v %v", inj, err)
+	}
+	a := inj.Argv
+	if len(a) != 8 || a[0] != "codex" || a[1] != "-c" || a[2] != "features.hooks=true" || a[3] != "-c" || strings.Join(a[5:], " ") != "exec --skip-git-repo-check fix it" {
+		t.Fatalf("argv %q", a)
+	}
+	hook := HookCommand(self, "codex")
+	for _, want := range []string{
+		`matcher="Bash"`, `command="'/opt/sentinel dir/bin/sentinel' hook codex"`, "timeout=86400",
+		`"/<session-flags>/config.toml:pre_tool_use:0:0"={trusted_hash="` + CodexHookTrustHash("pre_tool_use", "Bash", hook, HookTimeoutSeconds) + `",enabled=true}`,
+	} {
+		if !strings.Contains(a[4], want) {
+			t.Errorf("-c %s lacks %s", a[4], want)
+		}
+	}
+}
+
+// Hashes reported by `codex app-server` 0.169.0 (hooks/list, currentHash)
+// for PreToolUse hooks on "Bash", recorded so the recipe is checked where
+// Codex is not installed; demo/agentcli re-checks it against the real one.
+func TestCodexHookTrustHashRecorded(t *testing.T) {
+	cases := []struct {
+		command string
+		timeout int
+		want    string
+	}{
+		{"/work/agents-tmp/hooks/capture.sh codex-PreToolUse", 86400,
+			"sha256:354c120db3ff92e26548adc8f0d5bee43e2c72ada11dfd868061241afb43c01f"},
+	}
+	for _, c := range cases {
+		if got := CodexHookTrustHash("pre_tool_use", "Bash", c.command, c.timeout); got != c.want {
+			t.Errorf("CodexHookTrustHash(%q, %d) = %s, want %s", c.command, c.timeout, got, c.want)
+		}
+	}
+}
+
+func TestSerdeString(t *testing.T) {
+	cases := map[string]string{
+		"plain":            `"plain"`,
+		`q"b\`:             `"q\"b\\"`,
+		"nl\ntab\tcr\r":    `"nl\ntab\tcr\r"`,
+		"\b\f\x01\x1f\x7f": `"\b\f\u0001\u001f` + "\x7f" + `"`,
+		"<a&b> é \u2028 ✓": "\"<a&b> é \u2028 ✓\"",
+	}
+	for in, want := range cases {
+		if got := serdeString(in); got != want {
+			t.Errorf("serdeString(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if got, want := tomlString("a\"b\\c\nd\x01é"), `"a\"b\\c\nd\u0001é"`; got != want {
+		t.Errorf("tomlString = %s, want %s", got, want)
 	}
 }
 
