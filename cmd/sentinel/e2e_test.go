@@ -43,6 +43,9 @@ func TestMain(m *testing.M) {
 // it only catches hangs and never decides a pass.
 const patience = 20 * time.Second
 
+// patienceFor is how long runPiped waits; real agent CLIs get longer.
+var patienceFor = patience
+
 type env struct {
 	home, state, config string
 	vars                []string
@@ -84,7 +87,7 @@ func runPiped(t *testing.T, e env, stdin string, args ...string) (stdout, stderr
 	go func() { done <- cmd.Wait() }()
 	select {
 	case <-done:
-	case <-time.After(patience):
+	case <-time.After(patienceFor):
 		cmd.Process.Kill()
 		t.Fatalf("sentinel %q hung; stdout %q stderr %q", args, o.String(), er.String())
 	}
