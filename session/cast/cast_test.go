@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -320,4 +321,33 @@ func TestWriteErrorsAreReportedOnce(t *testing.T) {
 	default:
 	}
 	w.Close()
+}
+
+// workloadLine is one line of bench/workload's colour output as read from
+// the PTY: eight words in 256-colour and truecolour SGR, each reset.
+const workloadLine = "\x1b[2m4711\x1b[0m \x1b[38;5;93mINFO\x1b[0m \x1b[1;38;2;37;91;53mcompiling\x1b[0m " +
+	"\x1b[38;5;245;48;5;101mpackage\x1b[0m \x1b[4;38;2;111;17;159;48;2;78;246;64mgithub.com/example/service\x1b[0m " +
+	"\x1b[38;5;161mok\x1b[0m \x1b[1;38;2;218;3;97mtests\x1b[0m \x1b[38;5;239;48;5;36mpassed\x1b[0m " +
+	"\x1b[4;38;2;30;127;215;48;2;93;122;130min\x1b[0m \r\n"
+
+// BenchmarkEncode is the recorder's encoding of bench/run's workloads, as
+// the read loop hands them over: one output event per 4 KB chunk.
+func BenchmarkEncode(b *testing.B) {
+	var plain strings.Builder
+	for i := 1; plain.Len() < 1<<20; i++ {
+		plain.WriteString(strconv.Itoa(i) + "\r\n")
+	}
+	for name, in := range map[string]string{"plain": plain.String(), "colour": strings.Repeat(workloadLine, (1<<20)/len(workloadLine))} {
+		b.Run(name, func(b *testing.B) {
+			src := []byte(in)
+			var out []byte
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := 0; i < len(src); i += 4096 {
+					out = appendEvent(out[:0], time.Duration(i), Output[0], src[i:min(i+4096, len(src))])
+				}
+			}
+		})
+	}
 }
