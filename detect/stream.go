@@ -91,6 +91,9 @@ type Stream struct {
 	credOrder []string
 
 	events []StreamEvent
+
+	// slow turns off the fast paths (tests compare the two).
+	slow bool
 }
 
 // StreamEvent is something the agent's output showed: a command it runs
@@ -190,6 +193,12 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 	for i < len(p) {
 		switch s.state {
 		case sGround:
+			if s.col == s.width && s.ascii && !s.slow {
+				// The common case: text appended at the end of the line.
+				if i = s.appendASCII(p, i); i == len(p) {
+					continue
+				}
+			}
 			j, acc := i, byte(0)
 			for j < len(p) {
 				c := p[j]
@@ -211,6 +220,15 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 				i = j
 				continue
 			}
+			if p[i] == 0x1b && !s.slow {
+				if n := sgrLen(p[i:]); n > 0 {
+					// A whole SGR (colours, bold…), the commonest
+					// sequence agents send, changes no text: skip it
+					// without going through the escape states.
+					i += n
+					continue
+				}
+			}
 			s.control(p[i])
 		case sEsc:
 			s.escape(p[i])
@@ -231,7 +249,7 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 				// SGR (colours, bold…) is most of what agents send and
 				// changes no text: skip a whole one in one scan.
 				j := i
-				for j < len(p) && (p[j] >= '0' && p[j] <= '9' || p[j] == ';' || p[j] == ':') {
+				for j < len(p) && sgrParam[p[j]] {
 					j++
 				}
 				if j < len(p) && p[j] == 'm' {
@@ -274,6 +292,68 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 	}
 	s.execEarly()
 	return s.events
+}
+
+// appendASCII is the fast path of ground state for the cursor at the end
+// of an all-ASCII line: it appends printable ASCII to the line and skips
+// whole SGR sequences between them, one byte at a time without a call per
+// run (log lines colour every word, so runs are a few bytes long). It stops
+// at anything else (controls, other sequences, UTF-8, a sequence cut by the
+// chunk's end, the line's size limit) and returns where it stopped, for the
+// general path. It leaves the line as text would.
+func (s *Stream) appendASCII(p []byte, i int) int {
+	buf := s.buf
+	room := maxLine - len(buf)
+	start := len(buf)
+	for i < len(p) && room > 0 {
+		c := p[i]
+		if c >= 0x20 && c < 0x7f {
+			buf = append(buf, c)
+			room--
+			i++
+			continue
+		}
+		if c != 0x1b {
+			break
+		}
+		n := sgrLen(p[i:])
+		if n == 0 {
+			break
+		}
+		i += n
+	}
+	s.buf = buf
+	s.width += len(buf) - start
+	s.col = s.width
+	return i
+}
+
+// sgrParam marks the bytes of an SGR's parameters: digits, ';' and ':'.
+var sgrParam = func() (t [256]bool) {
+	for c := '0'; c <= ';'; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// sgrLen returns the length of the SGR sequence (ESC [ params m, params
+// only digits, ';' and ':') that p starts with, or 0 when p does not start
+// with a complete one. Skipping it leaves the scanner exactly as running
+// it through the escape states would: they end in ground state, and the
+// parameters they would have collected are reset before any later use.
+func sgrLen(p []byte) int {
+	if len(p) < 3 || p[1] != '[' {
+		return 0
+	}
+	for j := 2; j < len(p); j++ {
+		if !sgrParam[p[j]] {
+			if p[j] == 'm' {
+				return j + 1
+			}
+			return 0
+		}
+	}
+	return 0
 }
 
 // Flush ends the input: the last line and any command still being
