@@ -1,6 +1,8 @@
 package detect
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -112,4 +114,20 @@ func FuzzFastPaths(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte, step uint8) {
 		scanBoth(t, data, int(step)+1)
 	})
+}
+
+func TestNotSGRParams(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			b := []byte("01234567")
+			b[pos] = byte(c)
+			got := notSGRParams(binary.LittleEndian.Uint64(b))
+			if sgrParam[c] != (got == 0) {
+				t.Fatalf("byte %#x at %d: mask %#x", c, pos, got)
+			}
+			if got != 0 && bits.TrailingZeros64(got)/8 != pos {
+				t.Fatalf("byte %#x at %d: first flagged byte %d", c, pos, bits.TrailingZeros64(got)/8)
+			}
+		}
+	}
 }
