@@ -1,6 +1,7 @@
 package cast
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func newWriter(t *testing.T) (*Writer, string) {
@@ -182,7 +184,8 @@ func TestRejectsBadHeader(t *testing.T) {
 }
 
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "\x1b[31m\"q\"\\\n\r\t\x00\x7f", "\xff\xfe", "漢字→", "\xe2\x82"} {
+	for _, s := range []string{"", "plain", "\x1b[31m\"q\"\\\n\r\t\x00\x7f", "\xff\xfe", "漢字→", "\xe2\x82",
+		workloadLine, "12345678\r\n12345678\r", "abcdefg\"abcdefgh\\\x1fxyz\u00e9\u00e9\u00e9\u00e9\r\n\r"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, s []byte) {
@@ -194,7 +197,35 @@ func FuzzAppendJSONString(f *testing.F) {
 		if want := string([]rune(string(s))); got != want {
 			t.Fatalf("decoded %q, want %q", got, want)
 		}
+		// Byte for byte what the plain byte-at-a-time encoder writes,
+		// after whatever dst already holds.
+		prefix := []byte("[0.5, \"o\", ")
+		if enc, want := AppendJSONString(prefix, s), referenceJSONString(prefix, s); !bytes.Equal(enc, want) {
+			t.Fatalf("encoded %q, want %q", enc, want)
+		}
 	})
+}
+
+// referenceJSONString is AppendJSONString as simply as it can be written,
+// for the fuzzer to hold the fast version to.
+func referenceJSONString(dst, s []byte) []byte {
+	dst = append(dst[:len(dst):len(dst)], '"')
+	for len(s) > 0 {
+		r, n := utf8.DecodeRune(s)
+		switch {
+		case r == utf8.RuneError && n == 1:
+			dst = append(dst, `\ufffd`...)
+		case n == 1:
+			dst = append(dst, jsonEscapes[s[0]]...)
+			if jsonEscapes[s[0]] == "" {
+				dst = append(dst, s[0])
+			}
+		default:
+			dst = append(dst, s[:n]...)
+		}
+		s = s[n:]
+	}
+	return append(dst, '"')
 }
 
 func FuzzRead(f *testing.F) {
