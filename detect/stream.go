@@ -313,6 +313,21 @@ func (s *Stream) appendASCII(p []byte, i int) int {
 	buf := slices.Grow(s.buf, min(len(p)-i, maxLine-len(s.buf)))
 	n, b := len(buf), buf[:min(cap(buf), maxLine)]
 	for i < len(p) {
+		if i+8 <= len(p) && n+8 <= len(b) {
+			// Eight bytes at a time: store them all, keep those before
+			// the first that is not printable ASCII.
+			w := binary.LittleEndian.Uint64(p[i:])
+			binary.LittleEndian.PutUint64(b[n:], w)
+			m := notPrintableASCII(w)
+			if m == 0 {
+				i += 8
+				n += 8
+				continue
+			}
+			k := bits.TrailingZeros64(m) / 8
+			i += k
+			n += k
+		}
 		c := p[i]
 		if printableASCII[c] {
 			if n == len(b) {
@@ -326,7 +341,11 @@ func (s *Stream) appendASCII(p []byte, i int) int {
 		k := 0
 		switch c {
 		case 0x1b:
-			k = sgrLen(p[i:])
+			if i+4 <= len(p) && binary.LittleEndian.Uint32(p[i:]) == sgrReset {
+				k = 4 // ends every coloured span
+			} else {
+				k = sgrLen(p[i:])
+			}
 		case '\n':
 			k = 1
 		case '\r':
@@ -348,6 +367,21 @@ func (s *Stream) appendASCII(p []byte, i int) int {
 	}
 	s.buf, s.width, s.col = b[:n], n, n
 	return i
+}
+
+// sgrReset is ESC [ 0 m as a little-endian word.
+const sgrReset = 0x1b | '['<<8 | '0'<<16 | 'm'<<24
+
+// notPrintableASCII returns a mask with high bits set in the bytes of w
+// (little-endian) that are not printable ASCII (0x20-0x7e); zero when all
+// are. A byte below 0x20, or equal to 0x7f, sets its high bit in the
+// subtraction; the borrow it takes may flag bytes after it, never one
+// before, so the lowest flagged byte is the first one that is not.
+func notPrintableASCII(w uint64) uint64 {
+	const ones = 0x0101010101010101
+	const highs = 0x80 * ones
+	del := w ^ (0x7f * ones)
+	return ((w-0x20*ones)&^w | (del-ones)&^del | w) & highs
 }
 
 // printableASCII marks the bytes appendASCII appends.

@@ -131,3 +131,25 @@ func TestNotSGRParams(t *testing.T) {
 		}
 	}
 }
+
+func TestNotPrintableASCII(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			for _, fill := range []byte{'a', 0x20, 0x7e, 0x1f, 0x80, 0x7f} {
+				b := []byte("abcdefgh")
+				for k := pos + 1; k < 8; k++ {
+					b[k] = fill // whatever follows must not matter
+				}
+				b[pos] = byte(c)
+				m := notPrintableASCII(binary.LittleEndian.Uint64(b))
+				if want := pos; !printableASCII[c] {
+					if m == 0 || bits.TrailingZeros64(m)/8 != want {
+						t.Fatalf("byte %#x at %d then %#x: mask %#x", c, pos, fill, m)
+					}
+				} else if printableASCII[fill] && m != 0 {
+					t.Fatalf("byte %#x at %d then %#x: mask %#x", c, pos, fill, m)
+				}
+			}
+		}
+	}
+}
