@@ -300,13 +300,14 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 // appendASCII is the fast path of ground state for the cursor at the end
 // of an all-ASCII line, which is where bulk output keeps it: it appends
 // printable ASCII to the line, skips whole SGR sequences, and ends lines at
-// "\n" and "\r\n", one byte at a time without a call per run (log lines
+// "\n" and "\r\n", all in one loop without a call per run (log lines
 // colour every word, so runs are a few bytes long; seq's lines are a few
 // bytes long). It stops at anything else (other controls and sequences,
 // UTF-8, a sequence cut by the chunk's end, the line's size limit) and
 // returns where it stopped, for the general path. What it does is what
 // text and control would: "\r\n" is the same as "\n" here, since commit
-// puts the cursor at column 0 and reads no column.
+// puts the cursor at column 0 and reads no column. The line buffer grows
+// to the chunk's size at most (bounded by maxLine) and is reused.
 func (s *Stream) appendASCII(p []byte, i int) int {
 	// Room for the rest of the chunk up front, so the loop stores bytes
 	// and calls nothing (a call in it cost a spill per byte).
@@ -974,6 +975,7 @@ func (s *Stream) quietLine(line []byte) bool {
 	// matches no command format (none starts with a digit or has a first
 	// word ending in '$' or '#'), and the credential scan finds nothing in
 	// it: no word starts with a letter or dash and there is no '=' or ':'.
+	// (s.cur, the line as a string, is only read while line runs.)
 	s.diffMinus = false
 	if s.fence {
 		if s.fenceLines++; s.fenceLines > fenceResetLines {

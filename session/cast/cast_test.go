@@ -2,7 +2,9 @@ package cast
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -380,5 +382,27 @@ func BenchmarkEncode(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestEscapeMask(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			for _, fill := range []byte{'a', 0x00, '"', '\\', 0x80, 0xff, 0x1f, 0x20} {
+				b := []byte("abcdefgh")
+				for k := pos + 1; k < 8; k++ {
+					b[k] = fill // whatever follows must not matter
+				}
+				b[pos] = byte(c)
+				m := escapeMask(binary.LittleEndian.Uint64(b))
+				needs := jsonEscapes[c] != ""
+				if needs && (m == 0 || bits.TrailingZeros64(m)/8 != pos) {
+					t.Fatalf("byte %#x at %d then %#x: mask %#x", c, pos, fill, m)
+				}
+				if !needs && jsonEscapes[fill] == "" && m != 0 {
+					t.Fatalf("byte %#x at %d then %#x: mask %#x", c, pos, fill, m)
+				}
+			}
+		}
 	}
 }
