@@ -2,7 +2,10 @@ package detect
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
+	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -91,6 +94,9 @@ type Stream struct {
 	credOrder []string
 
 	events []StreamEvent
+
+	// slow turns off the fast paths (tests compare the two).
+	slow bool
 }
 
 // StreamEvent is something the agent's output showed: a command it runs
@@ -190,6 +196,12 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 	for i < len(p) {
 		switch s.state {
 		case sGround:
+			if s.col == s.width && s.ascii && !s.slow {
+				// The common case: text appended at the end of the line.
+				if i = s.appendASCII(p, i); i == len(p) {
+					continue
+				}
+			}
 			j, acc := i, byte(0)
 			for j < len(p) {
 				c := p[j]
@@ -211,6 +223,15 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 				i = j
 				continue
 			}
+			if p[i] == 0x1b && !s.slow {
+				if n := sgrLen(p[i:]); n > 0 {
+					// A whole SGR (colours, bold…), the commonest
+					// sequence agents send, changes no text: skip it
+					// without going through the escape states.
+					i += n
+					continue
+				}
+			}
 			s.control(p[i])
 		case sEsc:
 			s.escape(p[i])
@@ -231,7 +252,7 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 				// SGR (colours, bold…) is most of what agents send and
 				// changes no text: skip a whole one in one scan.
 				j := i
-				for j < len(p) && (p[j] >= '0' && p[j] <= '9' || p[j] == ';' || p[j] == ':') {
+				for j < len(p) && sgrParam[p[j]] {
 					j++
 				}
 				if j < len(p) && p[j] == 'm' {
@@ -274,6 +295,157 @@ func (s *Stream) Write(p []byte) []StreamEvent {
 	}
 	s.execEarly()
 	return s.events
+}
+
+// appendASCII is the fast path of ground state for the cursor at the end
+// of an all-ASCII line, which is where bulk output keeps it: it appends
+// printable ASCII to the line, skips whole SGR sequences, and ends lines at
+// "\n" and "\r\n", all in one loop without a call per run (log lines
+// colour every word, so runs are a few bytes long; seq's lines are a few
+// bytes long). It stops at anything else (other controls and sequences,
+// UTF-8, a sequence cut by the chunk's end, the line's size limit) and
+// returns where it stopped, for the general path. What it does is what
+// text and control would: "\r\n" is the same as "\n" here, since commit
+// puts the cursor at column 0 and reads no column. The line buffer grows
+// to the chunk's size at most (bounded by maxLine) and is reused.
+func (s *Stream) appendASCII(p []byte, i int) int {
+	// Room for the rest of the chunk up front, so the loop stores bytes
+	// and calls nothing (a call in it cost a spill per byte).
+	buf := slices.Grow(s.buf, min(len(p)-i, maxLine-len(s.buf)))
+	n, b := len(buf), buf[:min(cap(buf), maxLine)]
+	for i < len(p) {
+		if i+8 <= len(p) && n+8 <= len(b) {
+			// Eight bytes at a time: store them all, keep those before
+			// the first that is not printable ASCII.
+			w := binary.LittleEndian.Uint64(p[i:])
+			binary.LittleEndian.PutUint64(b[n:], w)
+			m := notPrintableASCII(w)
+			if m == 0 {
+				i += 8
+				n += 8
+				continue
+			}
+			k := bits.TrailingZeros64(m) / 8
+			i += k
+			n += k
+		}
+		c := p[i]
+		if printableASCII[c] {
+			if n == len(b) {
+				break // the line is full: text marks it truncated
+			}
+			b[n] = c
+			n++
+			i++
+			continue
+		}
+		k := 0
+		switch c {
+		case 0x1b:
+			if i+4 <= len(p) && binary.LittleEndian.Uint32(p[i:]) == sgrReset {
+				k = 4 // ends every coloured span
+			} else {
+				k = sgrLen(p[i:])
+			}
+		case '\n':
+			k = 1
+		case '\r':
+			if i+1 < len(p) && p[i+1] == '\n' {
+				k = 2
+			}
+		}
+		if k == 0 {
+			break
+		}
+		i += k
+		if c != 0x1b {
+			s.buf, s.width, s.col = b[:n], n, n
+			s.commit(true)
+			s.lf++
+			s.row++
+			n, b = len(s.buf), s.buf[:min(cap(s.buf), maxLine)]
+		}
+	}
+	s.buf, s.width, s.col = b[:n], n, n
+	return i
+}
+
+// sgrReset is ESC [ 0 m as a little-endian word.
+const sgrReset = 0x1b | '['<<8 | '0'<<16 | 'm'<<24
+
+// notPrintableASCII returns a mask with high bits set in the bytes of w
+// (little-endian) that are not printable ASCII (0x20-0x7e); zero when all
+// are. A byte below 0x20, or equal to 0x7f, sets its high bit in the
+// subtraction; the borrow it takes may flag bytes after it, never one
+// before, so the lowest flagged byte is the first one that is not.
+func notPrintableASCII(w uint64) uint64 {
+	const ones = 0x0101010101010101
+	const highs = 0x80 * ones
+	del := w ^ (0x7f * ones)
+	return ((w-0x20*ones)&^w | (del-ones)&^del | w) & highs
+}
+
+// printableASCII marks the bytes appendASCII appends.
+var printableASCII = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// sgrParam marks the bytes of an SGR's parameters: digits, ';' and ':'.
+var sgrParam = func() (t [256]bool) {
+	for c := '0'; c <= ';'; c++ {
+		t[c] = true
+	}
+	return t
+}()
+
+// sgrLen returns the length of the SGR sequence (ESC [ params m, params
+// only digits, ';' and ':') that p starts with, or 0 when p does not start
+// with a complete one. Skipping it leaves the scanner exactly as running
+// it through the escape states would: they end in ground state, and the
+// parameters they would have collected are reset before any later use.
+func sgrLen(p []byte) int {
+	if len(p) < 3 || p[1] != '[' {
+		return 0
+	}
+	j := 2
+	// Truecolour SGRs are 15-30 bytes of parameters: test eight at a time.
+	for j+8 <= len(p) {
+		if bad := notSGRParams(binary.LittleEndian.Uint64(p[j:])); bad != 0 {
+			j += bits.TrailingZeros64(bad) / 8
+			if p[j] == 'm' {
+				return j + 1
+			}
+			return 0
+		}
+		j += 8
+	}
+	for ; j < len(p); j++ {
+		if !sgrParam[p[j]] {
+			if p[j] == 'm' {
+				return j + 1
+			}
+			return 0
+		}
+	}
+	return 0
+}
+
+// notSGRParams returns, for the eight bytes of x (little-endian), a mask
+// with bits set in each byte that is not '0'-'9', ':' or ';' (0x30-0x3b)
+// and none in the others. Each byte is tested on its own (no carry crosses
+// a byte), so the lowest set bit is in the first such byte.
+func notSGRParams(x uint64) uint64 {
+	const (
+		ones = 0x0101010101010101
+		high = 0xf0 * ones
+		low  = 0x0f * ones
+	)
+	outside := (x & high) ^ (0x30 * ones)            // high nibble not 3
+	above := ((x & low) + 0x04*ones) & (0x10 * ones) // low nibble 0xc-0xf
+	return outside | above
 }
 
 // Flush ends the input: the last line and any command still being
@@ -762,6 +934,13 @@ func (s *Stream) commit(newline bool) {
 		return
 	}
 	s.commits++
+	if !s.slow && s.quietLine(line) {
+		s.resetLine()
+		if newline {
+			s.col = 0
+		}
+		return
+	}
 	text := string(line)
 	if bytes.IndexByte(line, 0xc2) >= 0 && strings.Contains(text, "\u00a0") {
 		// Claude Code pads its ⎿ gutter with a no-break space.
@@ -774,6 +953,47 @@ func (s *Stream) commit(newline bool) {
 		s.col = 0
 	}
 }
+
+// quietLine takes a line of numbers (seq, counters, tables of figures:
+// digits first, then only digits, spaces, '.' and ','), when no multi-line
+// construct is open, without making a string of it or analysing it: such
+// a line cannot hold a command or a credential, and this does to the
+// scanner's state exactly what line would. Bulk numeric output is millions
+// of short lines, and line's fixed cost per line was most of the scanner's
+// time on it. It reports whether it took the line.
+func (s *Stream) quietLine(line []byte) bool {
+	if s.pending != nil || s.keyRows != nil || s.hunkOld > 0 || s.hunkNew > 0 || len(line) == 0 || line[0] < '0' || line[0] > '9' {
+		return false
+	}
+	for _, c := range line {
+		if !numericByte[c] {
+			return false
+		}
+	}
+	// What line does with it: it ends a diff's "--- " header and a Claude
+	// bullet's block, and counts towards closing a forgotten ``` fence. It
+	// matches no command format (none starts with a digit or has a first
+	// word ending in '$' or '#'), and the credential scan finds nothing in
+	// it: no word starts with a letter or dash and there is no '=' or ':'.
+	// (s.cur, the line as a string, is only read while line runs.)
+	s.diffMinus = false
+	if s.fence {
+		if s.fenceLines++; s.fenceLines > fenceResetLines {
+			s.fence = false
+		}
+	}
+	s.block = blockNone
+	return true
+}
+
+// numericByte marks the bytes quietLine accepts.
+var numericByte = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	t[' '], t['.'], t[','] = true, true, true
+	return t
+}()
 
 func trimRight(b []byte) []byte {
 	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"strconv"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
@@ -114,5 +115,78 @@ func BenchmarkAnsiParser(b *testing.B) {
 	for b.Loop() {
 		p := ansi.NewParser()
 		p.Parse(data)
+	}
+}
+
+// benchWorkload is bench/workload's output as the scanner sees it through
+// a PTY (onlcr turns \n into \r\n): "plain" is seq(1)'s numbered lines,
+// "colour" numbered log lines of eight words, each in a 256-colour or
+// truecolour SGR and reset. The shapes follow bench/workload/main.go.
+func benchWorkload(kind string, n int) []byte {
+	words := []string{"INFO", "compiling", "package", "github.com/example/service", "ok",
+		"tests", "passed", "in", "0.42s", "WARN", "retrying", "request", "to",
+		"api.internal", "ERROR", "timeout", "after", "30s", "done", "cache"}
+	rgb := func(b []byte, k int) []byte {
+		b = strconv.AppendInt(b, int64((k*37)%256), 10)
+		b = append(b, ';')
+		b = strconv.AppendInt(b, int64((k*91)%256), 10)
+		b = append(b, ';')
+		return strconv.AppendInt(b, int64((k*53)%256), 10)
+	}
+	b := make([]byte, 0, n+256)
+	for line := 1; len(b) < n; line++ {
+		if kind == "plain" {
+			b = strconv.AppendInt(b, int64(line), 10)
+			b = append(b, "\r\n"...)
+			continue
+		}
+		b = append(b, "\x1b[2m"...)
+		b = strconv.AppendInt(b, int64(line), 10)
+		b = append(b, "\x1b[0m "...)
+		for i := 0; i < 8; i++ {
+			k := line*7 + i*13
+			switch i % 4 {
+			case 0:
+				b = append(b, "\x1b[38;5;"...)
+				b = strconv.AppendInt(b, int64(16+k%216), 10)
+			case 1:
+				b = append(b, "\x1b[1;38;2;"...)
+				b = rgb(b, k)
+			case 2:
+				b = append(b, "\x1b[38;5;"...)
+				b = strconv.AppendInt(b, int64(232+k%24), 10)
+				b = append(b, ";48;5;"...)
+				b = strconv.AppendInt(b, int64(16+(k*5)%216), 10)
+			case 3:
+				b = append(b, "\x1b[4;38;2;"...)
+				b = rgb(b, k)
+				b = append(b, ";48;2;"...)
+				b = rgb(b, k*3+1)
+			}
+			b = append(b, 'm')
+			b = append(b, words[k%len(words)]...)
+			b = append(b, "\x1b[0m "...)
+		}
+		b = append(b, "\r\n"...)
+	}
+	return b
+}
+
+// BenchmarkStreamWorkload runs bench/run's two workloads through the
+// scanner in the read loop's 4 KB chunks.
+func BenchmarkStreamWorkload(b *testing.B) {
+	for _, kind := range []string{"plain", "colour"} {
+		b.Run(kind, func(b *testing.B) {
+			data := benchWorkload(kind, 8<<20)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				s := NewStream(Context{})
+				for i := 0; i < len(data); i += 4096 {
+					s.Write(data[i:min(i+4096, len(data))])
+				}
+				s.Flush()
+			}
+		})
 	}
 }

@@ -1,12 +1,17 @@
 package cast
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/bits"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func newWriter(t *testing.T) (*Writer, string) {
@@ -181,7 +186,8 @@ func TestRejectsBadHeader(t *testing.T) {
 }
 
 func FuzzAppendJSONString(f *testing.F) {
-	for _, s := range []string{"", "plain", "\x1b[31m\"q\"\\\n\r\t\x00\x7f", "\xff\xfe", "漢字→", "\xe2\x82"} {
+	for _, s := range []string{"", "plain", "\x1b[31m\"q\"\\\n\r\t\x00\x7f", "\xff\xfe", "漢字→", "\xe2\x82",
+		workloadLine, "12345678\r\n12345678\r", "abcdefg\"abcdefgh\\\x1fxyz\u00e9\u00e9\u00e9\u00e9\r\n\r"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, s []byte) {
@@ -193,7 +199,35 @@ func FuzzAppendJSONString(f *testing.F) {
 		if want := string([]rune(string(s))); got != want {
 			t.Fatalf("decoded %q, want %q", got, want)
 		}
+		// Byte for byte what the plain byte-at-a-time encoder writes,
+		// after whatever dst already holds.
+		prefix := []byte("[0.5, \"o\", ")
+		if enc, want := AppendJSONString(prefix, s), referenceJSONString(prefix, s); !bytes.Equal(enc, want) {
+			t.Fatalf("encoded %q, want %q", enc, want)
+		}
 	})
+}
+
+// referenceJSONString is AppendJSONString as simply as it can be written,
+// for the fuzzer to hold the fast version to.
+func referenceJSONString(dst, s []byte) []byte {
+	dst = append(dst[:len(dst):len(dst)], '"')
+	for len(s) > 0 {
+		r, n := utf8.DecodeRune(s)
+		switch {
+		case r == utf8.RuneError && n == 1:
+			dst = append(dst, `\ufffd`...)
+		case n == 1:
+			dst = append(dst, jsonEscapes[s[0]]...)
+			if jsonEscapes[s[0]] == "" {
+				dst = append(dst, s[0])
+			}
+		default:
+			dst = append(dst, s[:n]...)
+		}
+		s = s[n:]
+	}
+	return append(dst, '"')
 }
 
 func FuzzRead(f *testing.F) {
@@ -320,4 +354,55 @@ func TestWriteErrorsAreReportedOnce(t *testing.T) {
 	default:
 	}
 	w.Close()
+}
+
+// workloadLine is one line of bench/workload's colour output as read from
+// the PTY: eight words in 256-colour and truecolour SGR, each reset.
+const workloadLine = "\x1b[2m4711\x1b[0m \x1b[38;5;93mINFO\x1b[0m \x1b[1;38;2;37;91;53mcompiling\x1b[0m " +
+	"\x1b[38;5;245;48;5;101mpackage\x1b[0m \x1b[4;38;2;111;17;159;48;2;78;246;64mgithub.com/example/service\x1b[0m " +
+	"\x1b[38;5;161mok\x1b[0m \x1b[1;38;2;218;3;97mtests\x1b[0m \x1b[38;5;239;48;5;36mpassed\x1b[0m " +
+	"\x1b[4;38;2;30;127;215;48;2;93;122;130min\x1b[0m \r\n"
+
+// BenchmarkEncode is the recorder's encoding of bench/run's workloads, as
+// the read loop hands them over: one output event per 4 KB chunk.
+func BenchmarkEncode(b *testing.B) {
+	var plain strings.Builder
+	for i := 1; plain.Len() < 1<<20; i++ {
+		plain.WriteString(strconv.Itoa(i) + "\r\n")
+	}
+	for name, in := range map[string]string{"plain": plain.String(), "colour": strings.Repeat(workloadLine, (1<<20)/len(workloadLine))} {
+		b.Run(name, func(b *testing.B) {
+			src := []byte(in)
+			var out []byte
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				for i := 0; i < len(src); i += 4096 {
+					out = appendEvent(out[:0], time.Duration(i), Output[0], src[i:min(i+4096, len(src))])
+				}
+			}
+		})
+	}
+}
+
+func TestEscapeMask(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		for pos := 0; pos < 8; pos++ {
+			for _, fill := range []byte{'a', 0x00, '"', '\\', 0x80, 0xff, 0x1f, 0x20} {
+				b := []byte("abcdefgh")
+				for k := pos + 1; k < 8; k++ {
+					b[k] = fill // whatever follows must not matter
+				}
+				b[pos] = byte(c)
+				m := escapeMask(binary.LittleEndian.Uint64(b))
+				needs := jsonEscapes[c] != ""
+				if needs && (m == 0 || bits.TrailingZeros64(m)/8 != pos) {
+					t.Fatalf("byte %#x at %d then %#x: mask %#x", c, pos, fill, m)
+				}
+				if !needs && jsonEscapes[fill] == "" && m != 0 {
+					t.Fatalf("byte %#x at %d then %#x: mask %#x", c, pos, fill, m)
+				}
+			}
+		}
+	}
 }
