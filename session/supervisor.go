@@ -230,6 +230,17 @@ func (v *Supervisor) Pending() []*Action {
 // more than this.
 const scanQueueLimit = 4 << 20
 
+// The scanner is woken when this much output has queued, when the oldest
+// queued byte has waited this long, or when the reader finds nothing more
+// to read (scanNow). Waking it for every 4 KB read made its futex and
+// scheduler calls cost more than the scanning itself on bulk output; the
+// age bound keeps a printed command's wait for the scanner under a
+// millisecond while output keeps flowing.
+const (
+	scanWakeBytes = 64 << 10
+	scanWakeAge   = time.Millisecond
+)
+
 // scan is the stream path's entry on the PTY read loop: it queues the
 // chunk for the scanner goroutine and returns (the read loop never runs
 // the analysis itself, so the agent is not slowed by it on a machine with
@@ -246,7 +257,20 @@ func (v *Supervisor) scan(p []byte) {
 		q.since = now
 	}
 	q.buf = append(q.buf, p...)
-	q.cond.Broadcast()
+	if len(q.buf) >= scanWakeBytes || now.Sub(q.since) >= scanWakeAge {
+		q.cond.Broadcast()
+	}
+	q.mu.Unlock()
+}
+
+// scanNow wakes the scanner for whatever has queued: the reader calls it
+// before it waits for more output.
+func (v *Supervisor) scanNow() {
+	q := &v.scanQ
+	q.mu.Lock()
+	if len(q.buf) > 0 {
+		q.cond.Broadcast()
+	}
 	q.mu.Unlock()
 }
 
