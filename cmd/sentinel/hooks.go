@@ -24,7 +24,17 @@ already right; uninstall removes sentinel's entries and nothing else.
 Before any change the file is copied to FILE.sentinel-backup-TIME.
 
 Files: claude ~/.claude/settings.json, gemini ~/.gemini/settings.json,
-cursor ~/.cursor/hooks.json.
+cursor ~/.cursor/hooks.json, codex $CODEX_HOME/config.toml (default
+~/.codex/config.toml).
+
+Codex's config.toml is not rewritten: a block between the lines
+"# >>> sentinel hook" and "# <<< sentinel hook" is appended, holding a
+[[hooks.PreToolUse]] group and the [hooks.state."FILE:pre_tool_use:N:0"]
+entry that makes Codex trust it (N counts the PreToolUse groups above it).
+Tables Codex adds inside the block are kept. A group added above the block
+later changes N and Codex then skips the hook: status says so, and install
+fixes it. A file with "[features] hooks = false", or hooks written inline
+(hooks = {...}), is refused.
 
 Flags:
 `
@@ -62,6 +72,8 @@ func hooksCommand(args []string, stdout io.Writer) error {
 			switch {
 			case st.Err != nil:
 				fmt.Fprintf(stdout, "%-7s error: %v\n", a, st.Err)
+			case st.Installed && st.Untrusted:
+				fmt.Fprintf(stdout, "%-7s installed in %s, but %s no longer trusts it (its command or place changed) and skips it (run 'sentinel hooks install --agent %s')\n", a, st.Path, a, a)
 			case st.Installed && st.Stale:
 				fmt.Fprintf(stdout, "%-7s installed in %s, but its sentinel is gone: %s (run 'sentinel hooks install --agent %s')\n", a, st.Path, st.Command, a)
 			case st.Installed:

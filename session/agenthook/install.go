@@ -42,7 +42,8 @@ func userConfigOf(agent string) (userConfig, error) {
 			return map[string]any{"command": cmd, "timeout": HookTimeoutSeconds, "failClosed": true}
 		}, top: map[string]any{"version": 1}}, nil
 	case "codex":
-		return userConfig{}, errors.New("codex: not supported yet")
+		// TOML, edited as text: install_codex.go.
+		return userConfig{}, errors.New("codex: its config.toml is handled by installCodex")
 	}
 	return userConfig{}, fmt.Errorf("unknown agent %q (want %s)", agent, strings.Join(Agents, ", "))
 }
@@ -55,11 +56,18 @@ type Status struct {
 	Command   string // the installed hook's command
 	// Stale: the installed command names a sentinel that no longer exists.
 	Stale bool
-	Err   error // the file could not be read
+	// Untrusted (Codex): the hook's trust entry no longer matches it (its
+	// command or its place among the PreToolUse groups changed), so Codex
+	// skips it; install again.
+	Untrusted bool
+	Err       error // the file could not be read
 }
 
 // StatusOf reports the hook's state for agent under home.
 func StatusOf(agent, home string) Status {
+	if agent == "codex" {
+		return statusCodex(home)
+	}
 	st := Status{Agent: agent}
 	uc, err := userConfigOf(agent)
 	if err != nil {
@@ -101,6 +109,9 @@ type Change struct {
 // configuration under home. It is idempotent: an entry sentinel installed
 // before is replaced, and nothing is written when it is already right.
 func Install(agent, home, self string) (Change, error) {
+	if agent == "codex" {
+		return installCodex(home, self)
+	}
 	uc, err := userConfigOf(agent)
 	if err != nil {
 		return Change{}, err
@@ -135,6 +146,9 @@ func Install(agent, home, self string) (Change, error) {
 
 // Uninstall removes the entries sentinel installed, and nothing else.
 func Uninstall(agent, home string) (Change, error) {
+	if agent == "codex" {
+		return uninstallCodex(home)
+	}
 	uc, err := userConfigOf(agent)
 	if err != nil {
 		return Change{}, err
