@@ -226,11 +226,16 @@ func writeWithBackup(path string, doc *jsonDoc, mode os.FileMode) (Change, error
 		return ch, err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(out); err == nil {
-		err = tmp.Sync()
+	_, werr := tmp.Write(out)
+	if werr == nil {
+		werr = tmp.Sync()
 	}
-	if err := tmp.Close(); err != nil {
-		return ch, err
+	if err := tmp.Close(); werr == nil && err != nil {
+		werr = err
+	}
+	if werr != nil {
+		// The original stays as it was: nothing half-written replaces it.
+		return ch, werr
 	}
 	if err := os.Chmod(tmp.Name(), mode); err != nil {
 		return ch, err
