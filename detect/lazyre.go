@@ -51,3 +51,17 @@ func (l *lazyRE) ReplaceAllStringFunc(s string, f func(string) string) string {
 }
 func (l *lazyRE) Split(s string, n int) []string { return l.get().Split(s, n) }
 func (l *lazyRE) String() string                 { return l.pattern }
+
+// Warm compiles every pattern and table the detector builds on first use,
+// so that the first command or output a long-running process analyses
+// does not pay for it: the console warms up in the background while the
+// agent starts, and a paused command is never the one that waited for
+// the compiler.
+func Warm() {
+	for _, l := range allPatterns {
+		l.get()
+	}
+	for _, c := range cloudCLIs {
+		c.compiled.Do(c.compile)
+	}
+}

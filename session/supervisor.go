@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -192,6 +193,7 @@ type Supervisor struct {
 
 // NewSupervisor makes a supervisor; Begin attaches it to the session.
 func NewSupervisor(opts SupervisorOptions) *Supervisor {
+	go detect.Warm()
 	return &Supervisor{
 		opts:      opts,
 		stream:    detect.NewStream(opts.Detect),
@@ -268,10 +270,18 @@ func (v *Supervisor) scan(p []byte) {
 func (v *Supervisor) scanNow() {
 	q := &v.scanQ
 	q.mu.Lock()
-	if len(q.buf) > 0 {
+	woke := len(q.buf) > 0
+	if woke {
 		q.cond.Broadcast()
 	}
 	q.mu.Unlock()
+	if woke {
+		// The woken scanner waits in this P's run queue; the reader is
+		// about to block in poll(2) holding the P, and the runtime takes a
+		// P back from a blocked thread only when sysmon next looks (up to
+		// 10 ms when idle). Yielding runs the scanner now.
+		runtime.Gosched()
+	}
 }
 
 // scanLoop runs the stream scanner over queued output and, on a pause
