@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -305,5 +306,36 @@ echo "claude-done-$((1+1))"
 	}
 	if _, err := os.Stat(filepath.Join(e.home, ".claude")); !os.IsNotExist(err) {
 		t.Errorf("the user's Claude settings were touched: %v", err)
+	}
+}
+
+// A console that did not start the agent is not asked: the agent could
+// point SENTINEL_HOOK_SOCKET (through its own settings) at a socket that
+// answers allow. Here the socket belongs to another session's sentinel.
+func TestHookRefusesAConsoleThatIsNotItsAncestor(t *testing.T) {
+	e := newEnv(t)
+	tmp := t.TempDir()
+	e.vars = append(e.vars, "TMPDIR="+tmp, "XDG_RUNTIME_DIR=")
+	other := exec.Command(bin, "run", "--headless", "--", "sleep", "20")
+	other.Env, other.Dir = e.vars, e.home
+	other.Stdin = strings.NewReader("")
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { other.Process.Kill(); other.Wait() }()
+	var sock string
+	for deadline := time.Now().Add(patience); sock == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		m, _ := filepath.Glob(filepath.Join(tmp, "sentinel-*", "*", "hook.sock"))
+		if len(m) == 1 {
+			sock = m[0]
+		}
+	}
+	if sock == "" {
+		t.Fatal("the other session's socket never appeared")
+	}
+	e.vars = append(e.vars, agenthook.SocketEnv+"="+sock)
+	out, stderr, code := runHook(t, e, hookPayload("claude", "ls -la", "/srv"), "claude")
+	if code != 2 || !strings.Contains(stderr, "did not start this agent") || !strings.Contains(out, `"deny"`) {
+		t.Fatalf("exit %d stdout %q stderr %q", code, out, stderr)
 	}
 }

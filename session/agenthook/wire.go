@@ -2,6 +2,7 @@ package agenthook
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -243,6 +245,33 @@ func (s *Server) Close() error {
 	return err
 }
 
+// isAncestor reports whether pid is self or one of its ancestors.
+func isAncestor(pid, self int) bool {
+	for p, n := self, 0; p > 1 && n < 256; n++ {
+		if p == pid {
+			return true
+		}
+		b, err := os.ReadFile("/proc/" + strconv.Itoa(p) + "/stat")
+		if err != nil {
+			return false
+		}
+		// The name is in parentheses and may hold anything: fields
+		// resume after the last ')'.
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			return false
+		}
+		f := strings.Fields(string(b[i+1:]))
+		if len(f) < 2 {
+			return false
+		}
+		if p, err = strconv.Atoi(f[1]); err != nil {
+			return false
+		}
+	}
+	return false
+}
+
 // ErrNoConsole means no console answered on the socket: the hook decides
 // on its own.
 var ErrNoConsole = errors.New("no sentinel console answers")
@@ -258,6 +287,14 @@ func Ask(socket string, req Request, answerWithin time.Duration) (Reply, error) 
 		return Reply{}, fmt.Errorf("%w: %v", ErrNoConsole, err)
 	}
 	defer c.Close()
+	// The console is sentinel, which started the agent: an ancestor of
+	// this hook. A socket served by anything else (the agent could point
+	// the variable at one of its own through its settings) is refused.
+	if peer, err := peerOf(c.(*net.UnixConn)); err != nil {
+		return Reply{}, fmt.Errorf("the console's credentials: %w", err)
+	} else if !isAncestor(peer.Pid, os.Getpid()) {
+		return Reply{}, fmt.Errorf("%s is served by pid %d, which did not start this agent", socket, peer.Pid)
+	}
 	b, err := json.Marshal(req)
 	if err != nil {
 		return Reply{}, err
