@@ -587,12 +587,8 @@ func TestDemoConsole(t *testing.T) {
 			c := startConsole(t, e, 160, 48, "demo", "--speed", "200", "--exit")
 			c.waitFor("AGENT FROZEN")
 			c.waitFor("k kill the agent") // the dialog's last line: it is all drawn
-			screen := c.screen()
-			for _, want := range []string{"http.graphql-delete-critical", "seen by exec gate", "volumeDelete", "infra/domains.env", "FROZEN"} {
-				if !strings.Contains(screen, want) {
-					t.Errorf("dialog lacks %q:\n%s", want, screen)
-				}
-			}
+			// All at once: the console may be mid-frame at any single look.
+			c.waitFor("http.graphql-delete-critical", "seen by exec gate", "volumeDelete", "infra/domains.env", "FROZEN")
 			if !strings.Contains(c.rawOutput(), "\a") {
 				t.Error("no bell for a held action")
 			}

@@ -157,12 +157,8 @@ func TestHookThroughTheConsole(t *testing.T) {
 			os.MkdirAll(other, 0o700)
 			c := startConsole(t, e, 150, 46, "run", "--", "sh", "-c", fakeClaude, "claude", bin, data, "30")
 			c.waitFor("k kill the agent")
-			screen := c.screen()
-			for _, want := range []string{"seen by agent hook (claude)", "agent says:", "tidy the old database", "session sess-42", "files.delete-database"} {
-				if !strings.Contains(screen, want) {
-					t.Errorf("dialog lacks %q:\n%s", want, screen)
-				}
-			}
+			// All at once: the console may be mid-frame at any single look.
+			c.waitFor("seen by agent hook (claude)", "agent says:", "tidy the old database", "session sess-42", "files.delete-database")
 			if _, err := os.Stat(data); err != nil {
 				t.Fatal("the command ran while the dialog was open")
 			}
