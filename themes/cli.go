@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 )
 
 // CLI is the style set of sentinel's line-oriented commands (check, scan,
@@ -23,15 +24,17 @@ type CLI struct {
 var verdictMark = map[string]string{"pause": "▲", "warn": "●", "allow": "✓"}
 
 // NewCLI builds the CLI styles from a theme's palette (attributes only for
-// the monochrome theme).
-func NewCLI(t Theme) CLI {
+// the monochrome theme), with colours lowered to what the terminal's
+// profile has (a 256- or 16-colour terminal gets the nearest colours).
+func NewCLI(t Theme, profile colorprofile.Profile) CLI {
 	s := lipgloss.NewStyle
-	if t.Mono {
+	if t.Mono || profile <= colorprofile.ASCII {
 		return CLI{Styled: true,
-			Pause: s().Bold(true).Reverse(true), Warn: s().Bold(true).Underline(true), Allow: s().Bold(true),
+			Pause: s().Bold(true).Reverse(true), Warn: s().Bold(true), Allow: s(),
 			Dim: s(), Mark: s().Bold(true).Reverse(true), Head: s().Bold(true)}
 	}
 	p := t.Palette
+	p.Alert, p.Warn, p.OK, p.Muted, p.Accent = profile.Convert(p.Alert), profile.Convert(p.Warn), profile.Convert(p.OK), profile.Convert(p.Muted), profile.Convert(p.Accent)
 	return CLI{Styled: true,
 		Pause: s().Bold(true).Foreground(p.Alert), Warn: s().Bold(true).Foreground(p.Warn), Allow: s().Bold(true).Foreground(p.OK),
 		Dim: s().Foreground(p.Muted), Mark: s().Reverse(true).Bold(true), Head: s().Bold(true).Foreground(p.Accent)}

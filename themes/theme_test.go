@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -88,7 +89,7 @@ func textPairs(th Theme) (text, borders []pair) {
 			}
 		}
 	}
-	cli := NewCLI(th)
+	cli := NewCLI(th, colorprofile.TrueColor)
 	for _, c := range []struct {
 		name string
 		s    lipgloss.Style
@@ -234,8 +235,14 @@ func TestMonochrome(t *testing.T) {
 			t.Errorf("badge %q lacks its mark or name", b)
 		}
 	}
-	cli := NewCLI(th)
+	cli := NewCLI(th, colorprofile.TrueColor)
 	cliV := map[string]lipgloss.Style{"pause": cli.Pause, "warn": cli.Warn, "allow": cli.Allow}
+	if c := NewCLI(mustTheme(t, "dark"), colorprofile.ASCII); isSet(c.Pause.GetForeground()) || !c.Pause.GetReverse() {
+		t.Error("the CLI styles of a terminal without colour have colour")
+	}
+	if c := NewCLI(mustTheme(t, "dark"), colorprofile.ANSI256); strings.Contains(c.Pause.Render("x"), "38;2;") {
+		t.Errorf("the CLI styles of a 256-colour terminal use true colour: %q", c.Pause.Render("x"))
+	}
 	distinct("verdict", []string{"pause", "warn", "allow"}, func(n string) lipgloss.Style { return cliV[n] })
 	for _, v := range []string{"pause", "warn", "allow"} {
 		check("cli "+v, cliV[v])
