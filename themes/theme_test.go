@@ -405,3 +405,33 @@ func TestPreview(t *testing.T) {
 		}
 	}
 }
+
+// TestPalettesSurvive256Colours: many terminals (tmux by default) have 256
+// colours, and the renderer lowers each colour to the nearest of them.
+// Every palette colour must stay close to itself there (CIE76 ΔE ≤ 15: no
+// dark red turning grey, no grey bar turning navy) and every text pair
+// must keep its contrast.
+func TestPalettesSurvive256Colours(t *testing.T) {
+	for _, th := range colourThemes(t) {
+		v := reflect.ValueOf(th.Palette)
+		for i := range v.NumField() {
+			c := v.Field(i).Interface().(color.Color)
+			low := colorprofile.ANSI256.Convert(c)
+			p, q := lab(linear(c)), lab(linear(low))
+			if d := math.Sqrt((p[0]-q[0])*(p[0]-q[0]) + (p[1]-q[1])*(p[1]-q[1]) + (p[2]-q[2])*(p[2]-q[2])); d > 15 {
+				t.Errorf("%s: %s %s becomes %s in 256 colours (ΔE %.0f)", th.Name, v.Type().Field(i).Name, hex(c), hex(low), d)
+			}
+		}
+		minText := 4.5
+		if th.Name == "high-contrast" {
+			minText = 7
+		}
+		text, _ := textPairs(th)
+		for _, p := range text {
+			fg, bg := colorprofile.ANSI256.Convert(p.fg), colorprofile.ANSI256.Convert(p.bg)
+			if r := Contrast(fg, bg); r < minText {
+				t.Errorf("%s in 256 colours: %s: %s on %s is %.2f:1", th.Name, p.what, hex(fg), hex(bg), r)
+			}
+		}
+	}
+}
