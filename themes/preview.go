@@ -47,7 +47,7 @@ func Preview(t Theme, width int) string {
 		t.EventTime.Render("12:00:10")+sp+t.EventKind["error"].Render("error ")+sp+t.EventText.Render("recording failed: disk full"),
 	)
 	paneW := width - 2
-	pane := t.BorderFocused.Render("╭─") + t.PaneTitle.Render(" events ") + t.BorderFocused.Render(strings.Repeat("─", max(paneW-10, 0))+"╮")
+	pane := t.BorderFocused.Render("╭─") + t.PaneTitle.Render(" events ") + t.BorderFocused.Render(strings.Repeat("─", max(paneW-9, 0))+"╮")
 	paneLines := []string{pane}
 	for _, e := range events {
 		paneLines = append(paneLines, t.BorderFocused.Render("│")+fitCells(e, paneW)+t.BorderFocused.Render("│"))

@@ -387,6 +387,14 @@ func TestPreview(t *testing.T) {
 				t.Errorf("%s: preview lacks the %s badge", n, sev)
 			}
 		}
+		lines := strings.Split(plain, "\n")
+		for i, l := range lines {
+			if strings.HasPrefix(l, "╭") || strings.HasPrefix(l, "│") || strings.HasPrefix(l, "╰") {
+				if w := ansi.StringWidth(strings.TrimRight(l, " ")); w != 90 {
+					t.Errorf("%s: pane line %d is %d cells, not 90: %q", n, i, w, l)
+				}
+			}
+		}
 		for i, l := range strings.Split(out, "\n") {
 			if w := ansi.StringWidth(l); w > 90 {
 				t.Errorf("%s: line %d is %d cells wide: %q", n, i, w, ansi.Strip(l))
