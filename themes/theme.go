@@ -1,27 +1,43 @@
 // Package themes holds sentinel's named palettes and the lipgloss styles
-// built from them. Nothing else in sentinel hard-codes a colour.
+// built from them. Nothing else in sentinel hard-codes a colour (a test in
+// this package checks the other packages' source).
+//
+// A theme is chosen by name (ByName), by the terminal's background (Auto,
+// then ForBackground once the terminal answers), or forced to Monochrome
+// when colour is off (NO_COLOR, a terminal without colours). Line-oriented
+// commands use the small CLI set built from a theme (NewCLI).
 package themes
 
 import (
 	"fmt"
 	"image/color"
-	"sort"
+	"strings"
 
 	"charm.land/lipgloss/v2"
 )
 
 // Palette is the small set of colours a theme chooses.
 type Palette struct {
-	Fg, Muted, Faint      color.Color // text, secondary text, borders
+	Bg, Fg                color.Color // the background the theme is made for, and plain text on it
+	Muted, Faint          color.Color // secondary text; borders (never text)
 	Bar, BarFg            color.Color // status bar background and text
 	Accent                color.Color // focus, keys
 	OK, Warn, Alert, Info color.Color // running, warnings, alarms, neutral events
+	OnAlert               color.Color // text on an Alert background
 }
 
 // Theme is a palette and the styles derived from it.
 type Theme struct {
-	Name    string
-	Palette Palette
+	Name        string
+	Description string
+	Palette     Palette
+
+	// Auto: no theme was asked for. The console starts with this (dark)
+	// theme, asks the terminal for its background and switches to
+	// ForBackground's choice; it leaves the terminal's own colours alone.
+	Auto bool
+	// Mono: no colour at all; attributes and symbols tell states apart.
+	Mono bool
 
 	Bar          lipgloss.Style // status bar filler
 	BarBrand     lipgloss.Style // "sentinel" in the status bar
@@ -60,44 +76,82 @@ type Theme struct {
 	StateFrozen lipgloss.Style            // FROZEN in the status bar
 }
 
-var palettes = map[string]Palette{
-	"dark": {
-		Fg: lipgloss.Color("#D8DEE9"), Muted: lipgloss.Color("#8B95A7"), Faint: lipgloss.Color("#4C566A"),
-		Bar: lipgloss.Color("#1F2430"), BarFg: lipgloss.Color("#C9D1E0"),
-		Accent: lipgloss.Color("#7AA2F7"),
-		OK:     lipgloss.Color("#9ECE6A"), Warn: lipgloss.Color("#E0AF68"), Alert: lipgloss.Color("#F7768E"), Info: lipgloss.Color("#7DCFFF"),
-	},
-	"light": {
-		Fg: lipgloss.Color("#2E3440"), Muted: lipgloss.Color("#5C6370"), Faint: lipgloss.Color("#A0A8B8"),
-		Bar: lipgloss.Color("#E5E9F0"), BarFg: lipgloss.Color("#2E3440"),
-		Accent: lipgloss.Color("#2F5FD0"),
-		OK:     lipgloss.Color("#3A7D22"), Warn: lipgloss.Color("#9A6700"), Alert: lipgloss.Color("#C4213D"), Info: lipgloss.Color("#0B6E8E"),
-	},
-}
+// Severities in order, most severe first, with the symbol each carries in
+// every theme, so that a severity never depends on colour alone.
+var (
+	Severities   = []string{"critical", "high", "medium", "low"}
+	severityMark = map[string]string{"critical": "▲", "high": "◆", "medium": "●", "low": "○"}
+)
 
-// Names lists the available themes.
-func Names() []string {
-	var out []string
-	for n := range palettes {
-		out = append(out, n)
+// SeverityMark is the symbol shown with a severity.
+func SeverityMark(sev string) string {
+	if m, ok := severityMark[sev]; ok {
+		return m
 	}
-	sort.Strings(out)
-	return out
+	return "·"
 }
 
-// Default is the theme used when none is configured.
+// Badge renders a severity as the dialog shows it: " ▲ CRITICAL ".
+func (t Theme) Badge(sev string) string {
+	s, ok := t.Severity[sev]
+	if !ok {
+		s = t.EventText
+	}
+	return s.Render(" " + SeverityMark(sev) + " " + strings.ToUpper(sev) + " ")
+}
+
+// Paint is the default foreground and background the console sets on the
+// terminal while it runs, so that the theme's text sits on the background
+// it was made for. Both are nil for Auto (the theme already fits the
+// terminal) and Mono (no colour).
+func (t Theme) Paint() (fg, bg color.Color) {
+	if t.Auto || t.Mono {
+		return nil, nil
+	}
+	return t.Palette.Fg, t.Palette.Bg
+}
+
+// AutoName selects the theme by the terminal's background.
+const AutoName = "auto"
+
+// Names lists the built-in themes, in the order they are previewed.
+func Names() []string {
+	return []string{"dark", "light", "high-contrast", "colorblind", "monochrome"}
+}
+
+// Default is the theme used when none is configured: dark, adapting to
+// the terminal's background once it is known.
 func Default() Theme {
-	t, _ := ByName("dark")
+	t := build("dark", palettes["dark"])
+	t.Auto = true
 	return t
 }
 
-// ByName returns the named theme.
+// ByName returns the named theme; "auto" and "" are Default.
 func ByName(name string) (Theme, error) {
+	switch name {
+	case "", AutoName:
+		return Default(), nil
+	case "monochrome":
+		return Monochrome(), nil
+	}
 	p, ok := palettes[name]
 	if !ok {
-		return Theme{}, fmt.Errorf("unknown theme %q (have %v)", name, Names())
+		return Theme{}, fmt.Errorf("unknown theme %q (have %s, %s)", name, AutoName, strings.Join(Names(), ", "))
 	}
 	return build(name, p), nil
+}
+
+// ForBackground is the automatic choice for a terminal whose background is
+// dark or light.
+func ForBackground(dark bool) Theme {
+	name := "light"
+	if dark {
+		name = "dark"
+	}
+	t := build(name, palettes[name])
+	t.Auto = true
+	return t
 }
 
 func build(name string, p Palette) Theme {
@@ -105,6 +159,7 @@ func build(name string, p Palette) Theme {
 	bar := s().Background(p.Bar).Foreground(p.BarFg)
 	return Theme{
 		Name:         name,
+		Description:  descriptions[name],
 		Palette:      p,
 		Bar:          bar,
 		BarBrand:     bar.Foreground(p.Accent).Bold(true),
@@ -114,7 +169,7 @@ func build(name string, p Palette) Theme {
 		StateExited:  bar.Foreground(p.Warn).Bold(true),
 		StateFailed:  bar.Foreground(p.Alert).Bold(true),
 		Recording:    bar.Foreground(p.Alert),
-		NotRecording: s().Background(p.Alert).Foreground(lipgloss.Color("#FFFFFF")).Bold(true),
+		NotRecording: s().Background(p.Alert).Foreground(p.OnAlert).Bold(true),
 
 		Border:        s().Foreground(p.Faint),
 		BorderFocused: s().Foreground(p.Accent),
@@ -143,14 +198,74 @@ func build(name string, p Palette) Theme {
 		Alert:      s().Border(lipgloss.ThickBorder()).BorderForeground(p.Alert).Padding(0, 1),
 		AlertTitle: s().Foreground(p.Alert).Bold(true),
 		Severity: map[string]lipgloss.Style{
-			"critical": s().Foreground(p.Alert).Bold(true).Reverse(true),
+			"critical": s().Background(p.Alert).Foreground(p.OnAlert).Bold(true),
 			"high":     s().Foreground(p.Alert).Bold(true),
 			"medium":   s().Foreground(p.Warn).Bold(true),
 			"low":      s().Foreground(p.Muted),
 		},
-		Match:       s().Foreground(p.Alert).Bold(true).Underline(true),
-		Command:     s().Foreground(p.Fg),
-		Frozen:      s().Foreground(p.Faint),
+		Match:   s().Foreground(p.Alert).Bold(true).Underline(true),
+		Command: s().Foreground(p.Fg),
+		// Dimmed, but still text someone must be able to read.
+		Frozen:      s().Foreground(p.Muted),
 		StateFrozen: bar.Foreground(p.Alert).Bold(true).Blink(true),
+	}
+}
+
+// Monochrome is the theme without colour, for NO_COLOR and terminals that
+// have none: bold, underline, reverse video and the severity symbols carry
+// what colour carries in the other themes.
+func Monochrome() Theme {
+	s := lipgloss.NewStyle
+	bar := s().Reverse(true)
+	return Theme{
+		Name:         "monochrome",
+		Description:  descriptions["monochrome"],
+		Mono:         true,
+		Bar:          bar,
+		BarBrand:     bar.Bold(true),
+		BarField:     bar,
+		BarLabel:     bar,
+		StateRunning: bar.Bold(true),
+		StateExited:  bar.Bold(true).Underline(true),
+		StateFailed:  s().Bold(true).Underline(true), // cut out of the reversed bar
+		Recording:    bar,
+		NotRecording: s().Bold(true).Blink(true),
+
+		Border:        s(),
+		BorderFocused: s().Bold(true),
+		PaneTitle:     s().Bold(true),
+
+		EventTime: s(),
+		EventKind: map[string]lipgloss.Style{
+			"start":  s(),
+			"resize": s(),
+			"exit":   s().Bold(true),
+			"notice": s(),
+			"error":  s().Bold(true).Reverse(true),
+			"found":  s().Bold(true).Underline(true),
+			"decide": s().Bold(true),
+		},
+		EventText:   s(),
+		Placeholder: s().Italic(true),
+
+		Hint:    s(),
+		HintKey: s().Bold(true),
+
+		Dialog:      s().Border(lipgloss.RoundedBorder()).Padding(1, 2),
+		DialogTitle: s().Bold(true),
+		DialogKey:   s().Bold(true),
+
+		Alert:      s().Border(lipgloss.ThickBorder()).Padding(0, 1),
+		AlertTitle: s().Bold(true).Reverse(true),
+		Severity: map[string]lipgloss.Style{
+			"critical": s().Bold(true).Reverse(true),
+			"high":     s().Bold(true).Underline(true),
+			"medium":   s().Bold(true),
+			"low":      s(),
+		},
+		Match:       s().Bold(true).Reverse(true),
+		Command:     s(),
+		Frozen:      s().Faint(true),
+		StateFrozen: s().Bold(true).Blink(true),
 	}
 }

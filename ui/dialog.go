@@ -203,7 +203,6 @@ func (m *Model) decisionBox() string {
 		title += fmt.Sprintf(" · 1 of %d waiting", n)
 	}
 	add(t.AlertTitle.Render(title))
-	sev := t.Severity[top.Severity.String()]
 	seen := string(a.Source)
 	if a.Agent != "" {
 		seen += " (" + sanitize(a.Agent) + ")"
@@ -211,7 +210,7 @@ func (m *Model) decisionBox() string {
 	for _, s := range a.Also {
 		seen += " + " + string(s)
 	}
-	add(sev.Render(" "+strings.ToUpper(top.Severity.String())+" ") + " " + t.PaneTitle.Render(top.Rule) + t.Hint.Render("  seen by "+seen))
+	add(t.Badge(top.Severity.String()) + " " + t.PaneTitle.Render(top.Rule) + t.Hint.Render("  seen by "+seen))
 	add("")
 	cmdLines := wrap(highlight(t, sanitize(a.Command), a.Result), 2)
 	if len(cmdLines) > 8 && d.mode != dialogDetails {

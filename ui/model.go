@@ -7,6 +7,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
@@ -155,8 +156,15 @@ func New(cfg Config, term Terminal, agent Agent, w, h int) *Model {
 // Close stops the actuator once queued actions have run.
 func (m *Model) Close() { m.act.close() }
 
-// Init implements tea.Model.
-func (m *Model) Init() tea.Cmd { return tick() }
+// Init implements tea.Model. Without a chosen theme it asks the terminal
+// for its background; the answer arrives as a message (or never, and the
+// dark theme stays), so nothing waits for it.
+func (m *Model) Init() tea.Cmd {
+	if m.cfg.Theme.Auto {
+		return tea.Batch(tick(), tea.RequestBackgroundColor)
+	}
+	return tick()
+}
 
 func tick() tea.Cmd {
 	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return clockMsg(t) })
@@ -192,6 +200,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clockMsg:
 		m.now = time.Time(msg)
 		return m, tick()
+	case tea.BackgroundColorMsg:
+		if m.cfg.Theme.Auto {
+			m.cfg.Theme = themes.ForBackground(msg.IsDark())
+		}
+	case tea.ColorProfileMsg:
+		if msg.Profile <= colorprofile.ASCII { // NO_COLOR=1, TERM=dumb, no colours
+			m.cfg.Theme = themes.Monochrome()
+		}
+	case tea.EnvMsg:
+		if msg.Getenv("NO_COLOR") != "" { // any value, as no-color.org asks
+			m.cfg.Theme = themes.Monochrome()
+		}
 	case SessionEvent:
 		m.events.add(msg.Event)
 	case ActionHeld:
@@ -536,6 +556,10 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = m.windowTitle()
+	// A chosen theme sets the terminal's default colours while the
+	// console runs (bubbletea restores them), so its text is always on
+	// the background its contrast was checked against.
+	v.ForegroundColor, v.BackgroundColor = m.cfg.Theme.Paint()
 	v.SetContent(m.render())
 	if c := m.cursor(); c != nil {
 		v.Cursor = c

@@ -11,10 +11,8 @@ import (
 	"sort"
 	"strings"
 
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/term"
-
 	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/themes"
 )
 
 const checkUsage = `Usage: sentinel check [--json] [--config FILE] COMMAND
@@ -53,15 +51,25 @@ func checkFlags(o *checkOptions) *flag.FlagSet {
 
 // loadDetectConfig reads the configuration file's [detect] section.
 func loadDetectConfig(path string) (*detect.Config, error) {
+	cfg, err := loadCLIConfig(path)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.detect, nil
+}
+
+// loadCLIConfig reads the configuration file named by --config, or the
+// default one if it exists; errors exit 2.
+func loadCLIConfig(path string) (Config, error) {
 	p, explicit := configPath(), false
 	if path != "" {
 		p, explicit = path, true
 	}
 	cfg, err := loadConfig(p, explicit)
 	if err != nil {
-		return nil, fail(2, "%v", err)
+		return cfg, fail(2, "%v", err)
 	}
-	return cfg.detect, nil
+	return cfg, nil
 }
 
 func checkCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error {
@@ -70,11 +78,11 @@ func checkCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error
 	if err := parseFlags(fs, args, checkUsage); err != nil {
 		return err
 	}
-	cfg, err := loadDetectConfig(o.config)
+	cfg, err := loadCLIConfig(o.config)
 	if err != nil {
 		return err
 	}
-	ctx := detect.Context{Config: cfg, Cwd: o.cwd}
+	ctx := detect.Context{Config: cfg.detect, Cwd: o.cwd}
 	if o.stdin && o.json {
 		return checkBatch(stdin, stdout, ctx)
 	}
@@ -102,7 +110,11 @@ func checkCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error
 			return err
 		}
 	} else {
-		printResult(stdout, res, term.IsTerminal(stdout.Fd()))
+		in, _ := stdin.(*os.File)
+		if o.stdin {
+			in = nil // it held the command
+		}
+		printResult(stdout, res, cliStyles(cfg.Console.Theme, in, stdout))
 	}
 	if res.Verdict == detect.Pause {
 		return &exitError{code: 1}
@@ -175,33 +187,11 @@ func checkBatch(stdin io.Reader, stdout io.Writer, ctx detect.Context) error {
 	return nil
 }
 
-var (
-	stylePause = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#F7768E"))
-	styleWarn  = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#E0AF68"))
-	styleAllow = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("#9ECE6A"))
-	styleDim   = lipgloss.NewStyle().Foreground(lipgloss.Color("#8B95A7"))
-	styleMark  = lipgloss.NewStyle().Reverse(true).Bold(true)
-)
-
 // printResult writes the human form of a result: verdict, each finding,
-// and the command with the matched bytes marked (in colour on a terminal,
+// and the command with the matched bytes marked (styled on a terminal,
 // with carets otherwise).
-func printResult(w io.Writer, res detect.Result, colour bool) {
-	paint := func(s lipgloss.Style, text string) string {
-		if colour {
-			return s.Render(text)
-		}
-		return text
-	}
-	verdict := strings.ToUpper(res.Verdict.String())
-	switch res.Verdict {
-	case detect.Pause:
-		verdict = paint(stylePause, verdict)
-	case detect.Warn:
-		verdict = paint(styleWarn, verdict)
-	default:
-		verdict = paint(styleAllow, verdict)
-	}
+func printResult(w io.Writer, res detect.Result, st themes.CLI) {
+	verdict := st.Verdict(res.Verdict.String())
 	if len(res.Findings) == 0 {
 		fmt.Fprintf(w, "%s  nothing destructive found\n", verdict)
 		return
@@ -210,7 +200,7 @@ func printResult(w io.Writer, res detect.Result, colour bool) {
 	fmt.Fprintf(w, "%s  %s  %s\n", verdict, top.Severity, top.Rule)
 	fmt.Fprintf(w, "  %s\n", top.Reason)
 	for _, f := range res.Findings[1:] {
-		fmt.Fprintf(w, "  %s\n", paint(styleDim, fmt.Sprintf("also %s (%s, %s): %s", f.Rule, f.Verdict, f.Severity, f.Reason)))
+		fmt.Fprintf(w, "  %s\n", st.Paint(st.Dim, fmt.Sprintf("also %s (%s, %s): %s", f.Rule, f.Verdict, f.Severity, f.Reason)))
 	}
 	fmt.Fprintln(w)
 	var spans []detect.Span
@@ -219,14 +209,14 @@ func printResult(w io.Writer, res detect.Result, colour bool) {
 			spans = append(spans, f.Spans...)
 		}
 	}
-	for _, line := range markSpans(res.Command, spans, colour) {
+	for _, line := range markSpans(res.Command, spans, st) {
 		fmt.Fprintf(w, "  %s\n", line)
 	}
 }
 
-// markSpans renders the command line by line, marking the spans: reverse
-// video on a terminal, a caret line under each line otherwise.
-func markSpans(cmd string, spans []detect.Span, colour bool) []string {
+// markSpans renders the command line by line, marking the spans: in the
+// theme's Mark style on a terminal, a caret line under each line otherwise.
+func markSpans(cmd string, spans []detect.Span, st themes.CLI) []string {
 	marked := make([]bool, len(cmd))
 	for _, s := range spans {
 		for i := max(s.Start, 0); i < min(s.End, len(cmd)); i++ {
@@ -239,7 +229,7 @@ func markSpans(cmd string, spans []detect.Span, colour bool) []string {
 		text := strings.TrimSuffix(line, "\n")
 		m := marked[start : start+len(text)]
 		start += len(line)
-		if colour {
+		if st.Styled {
 			var b strings.Builder
 			for i := 0; i < len(text); {
 				j := i
@@ -247,7 +237,7 @@ func markSpans(cmd string, spans []detect.Span, colour bool) []string {
 					j++
 				}
 				if m[i] {
-					b.WriteString(styleMark.Render(text[i:j]))
+					b.WriteString(st.Mark.Render(text[i:j]))
 				} else {
 					b.WriteString(text[i:j])
 				}
@@ -275,7 +265,7 @@ func markSpans(cmd string, spans []detect.Span, colour bool) []string {
 	return out
 }
 
-const rulesUsage = `Usage: sentinel rules [--json]
+const rulesUsage = `Usage: sentinel rules [--json] [--config FILE]
 
 Lists the detector's rules: id, category, severity, verdict, what it
 catches, and example commands.
@@ -283,10 +273,12 @@ catches, and example commands.
 Flags:
 `
 
-func rulesCommand(args []string, stdout *os.File) error {
+func rulesCommand(args []string, stdin, stdout *os.File) error {
 	var asJSON bool
+	var config string
 	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
 	fs.BoolVar(&asJSON, "json", false, "write JSON")
+	fs.StringVar(&config, "config", "", "read configuration from `FILE` instead of the default location (for the theme)")
 	if err := parseFlags(fs, args, rulesUsage); err != nil {
 		return err
 	}
@@ -306,10 +298,20 @@ func rulesCommand(args []string, stdout *os.File) error {
 		byCat[r.Category] = append(byCat[r.Category], r)
 	}
 	sort.Strings(cats)
+	cfg, err := loadCLIConfig(config)
+	if err != nil {
+		return err
+	}
+	st := cliStyles(cfg.Console.Theme, stdin, stdout)
 	for _, c := range cats {
-		fmt.Fprintf(stdout, "%s\n", strings.ToUpper(c))
+		fmt.Fprintf(stdout, "%s\n", st.Paint(st.Head, strings.ToUpper(c)))
 		for _, r := range byCat[c] {
-			fmt.Fprintf(stdout, "  %-34s %-6s %-8s %s\n", r.ID, r.Verdict, r.Severity, r.Description)
+			// Padded before styling: escapes would upset the columns.
+			verdict := fmt.Sprintf("%-6s", r.Verdict)
+			if st.Styled {
+				verdict = st.Verdict(r.Verdict.String()) + strings.Repeat(" ", max(0, 5-len(r.Verdict.String()))) // "▲ PAUSE"
+			}
+			fmt.Fprintf(stdout, "  %-34s %s %-8s %s\n", r.ID, verdict, r.Severity, r.Description)
 			for _, ex := range r.Examples {
 				fmt.Fprintf(stdout, "  %-34s e.g. %s\n", "", strings.ReplaceAll(abbrev(ex, 100), "\n", "⏎"))
 			}

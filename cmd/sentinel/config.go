@@ -47,7 +47,7 @@ func defaultConfig() Config {
 	c.detect, _ = detect.Compile(detect.ConfigFile{})
 	c.Console.Prefix = ui.DefaultPrefix
 	c.Console.Scrollback = screen.DefaultScrollback
-	c.Console.Theme = themes.Default().Name
+	c.Console.Theme = themes.AutoName // by the terminal's background
 	return c
 }
 

@@ -35,6 +35,7 @@ func demoFlags(o *demoOptions) *flag.FlagSet {
 	fs.StringVar(&o.run.record, "record", "", "record the session to `FILE`")
 	fs.StringVar(&o.run.unattended, "unattended", "", "no console: `deny` the deletion (or `kill` the agent) and exit non-zero, as a pipeline would")
 	fs.BoolVar(&o.run.noExecGate, "no-exec-gate", false, "watch the agent's output only, without the exec gate")
+	fs.StringVar(&o.run.theme, "theme", "", "console theme `NAME` (see sentinel themes; default: the configuration's, else by the terminal's background)")
 	return fs
 }
 
@@ -60,7 +61,10 @@ func demoCommand(args []string, stdin, stdout, stderr *os.File) error {
 	if err != nil {
 		return fail(2, "%v", err)
 	}
-	o.run.prefix, o.run.scrollback, o.run.theme = cfg.Console.Prefix, cfg.Console.Scrollback, cfg.Console.Theme
+	o.run.prefix, o.run.scrollback = cfg.Console.Prefix, cfg.Console.Scrollback
+	if o.run.theme == "" {
+		o.run.theme = cfg.Console.Theme
+	}
 
 	self, err := os.Executable()
 	if err != nil {

@@ -47,6 +47,7 @@ Usage:
   sentinel check --json --stdin               the same for JSON Lines of commands
   sentinel scan [--json] FILE|-               find what an agent's output or a recording shows it ran
   sentinel rules [--json]                     the detector's rules
+  sentinel themes [--json]                    preview the console's colour themes
   sentinel hook AGENT                         an agent's pre-tool hook (claude, codex, gemini, cursor)
   sentinel hooks install|uninstall|status     put the hook in an agent's own configuration for good
   sentinel audit verify [FILE]                check the audit log's hash chain
@@ -117,7 +118,9 @@ func dispatch(args []string, stdin, stdout, stderr *os.File) error {
 	case "check":
 		return checkCommand(args[1:], stdin, stdout, stderr)
 	case "rules":
-		return rulesCommand(args[1:], stdout)
+		return rulesCommand(args[1:], stdin, stdout)
+	case "themes":
+		return themesCommand(args[1:], stdout)
 	case "scan":
 		return scanCommand(args[1:], stdin, stdout, stderr)
 	case "audit":
@@ -158,6 +161,11 @@ func help(args []string, out io.Writer) error {
 	case "scan":
 		fmt.Fprint(out, scanUsage)
 		scanFlags(&scanOptions{}).PrintDefaults()
+	case "themes":
+		fmt.Fprint(out, themesUsage)
+		fs := themesFlags(new(bool), new(int))
+		fs.SetOutput(out)
+		fs.PrintDefaults()
 	case "hook":
 		fmt.Fprint(out, hookUsage)
 	case "hooks":

@@ -11,10 +11,9 @@ import (
 	"os"
 	"strings"
 
-	"github.com/charmbracelet/x/term"
-
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session/cast"
+	"github.com/sentinel-console/sentinel/themes"
 )
 
 const scanUsage = `Usage: sentinel scan [--json] [--config FILE] FILE|-
@@ -68,10 +67,11 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 	if fs.NArg() != 1 {
 		return &usageError{"scan: give one FILE, or - for stdin"}
 	}
-	cfg, err := loadDetectConfig(o.config)
+	conf, err := loadCLIConfig(o.config)
 	if err != nil {
 		return err
 	}
+	cfg := conf.detect
 	var in io.Reader = stdin
 	name := "stdin"
 	if p := fs.Arg(0); p != "-" {
@@ -85,7 +85,14 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 	br := bufio.NewReaderSize(in, 1<<20)
 	s := detect.NewStream(detect.Context{Config: cfg})
 	paused := false
-	colour := !o.json && term.IsTerminal(stdout.Fd())
+	var st themes.CLI
+	if !o.json {
+		in, _ := stdin.(*os.File)
+		if fs.Arg(0) == "-" {
+			in = nil // it holds the output to scan
+		}
+		st = cliStyles(conf.Console.Theme, in, stdout)
+	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	emit := func(evs []detect.StreamEvent, at *float64) error {
@@ -105,7 +112,7 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 				w.Write(append(b, '\n'))
 				continue
 			}
-			printScanEvent(w, ev, colour)
+			printScanEvent(w, ev, st)
 		}
 		return nil
 	}
@@ -190,22 +197,12 @@ func toScanEvent(e detect.StreamEvent, at *float64) scanEvent {
 	return ev
 }
 
-func printScanEvent(w io.Writer, ev scanEvent, colour bool) {
+func printScanEvent(w io.Writer, ev scanEvent, st themes.CLI) {
 	where := fmt.Sprintf("line %d", ev.Line)
 	if ev.Time != nil {
 		where = fmt.Sprintf("%s (line %d)", clock(*ev.Time), ev.Line)
 	}
-	verdict := strings.ToUpper(ev.Verdict.String())
-	if colour {
-		switch ev.Verdict {
-		case detect.Pause:
-			verdict = stylePause.Render(verdict)
-		case detect.Warn:
-			verdict = styleWarn.Render(verdict)
-		default:
-			verdict = styleAllow.Render(verdict)
-		}
-	}
+	verdict := st.Verdict(ev.Verdict.String())
 	switch ev.Kind {
 	case detect.EventCredential:
 		fmt.Fprintf(w, "%s  %s  credential  the agent has seen %s\n", where, verdict, ev.Masked)
