@@ -92,7 +92,7 @@ func runFlags(o *runOptions, c Config) *flag.FlagSet {
 	fs.StringVar(&o.prefix, "prefix", c.Console.Prefix, "console prefix `KEY`")
 	fs.IntVar(&o.scrollback, "scrollback", c.Console.Scrollback, "`LINES` of agent scrollback kept by the console")
 	fs.StringVar(&o.size, "size", "", "terminal size `COLSxROWS` for a headless agent when stdout is not a terminal (default 80x24)")
-	fs.StringVar(&o.theme, "theme", c.Console.Theme, "console theme: "+strings.Join(themes.Names(), ", "))
+	fs.StringVar(&o.theme, "theme", c.Console.Theme, "console theme: auto (by the terminal's background), "+strings.Join(themes.Names(), ", ")+" (see sentinel themes)")
 	fs.StringVar(&o.config, "config", "", "read configuration from `FILE` instead of the default location")
 	fs.StringVar(&o.unattended, "unattended", "", "no console, nobody to ask: `deny` every held action (or `kill` the agent), report it on stderr and exit non-zero")
 	fs.DurationVar(&o.decisionTimeout, "decision-timeout", 0, "deny a held action nobody decided within `D` (such as 10m; never approves)")
