@@ -1,0 +1,77 @@
+package screen
+
+import "fmt"
+
+// Compactor is the squasher (squash.go) for a caller that feeds an emulator
+// itself, synchronously: replay. Given the output that follows what the
+// emulator has already seen, Compact drops the middle of plain scrolling
+// runs that cannot be visible once all of it is emulated, and returns what
+// to feed instead. The emulator's screen afterwards is the same as if every
+// byte had been fed (the dropped lines are missing from its scrollback,
+// where a marker line stands for them).
+//
+// A Compactor follows the byte stream across calls, so it must see every
+// byte the emulator sees, in order, and be told of resizes.
+type Compactor struct {
+	sq   *squasher
+	w, h int
+}
+
+// NewCompactor starts a compactor for a fresh emulator of the given size.
+func NewCompactor(w, h int) *Compactor {
+	w, h = max(w, 1), max(h, 1)
+	return &Compactor{sq: newSquasher(h + 2), w: w, h: h}
+}
+
+// Resize tells the compactor the emulator was resized after the bytes
+// compacted so far.
+func (c *Compactor) Resize(w, h int) {
+	w, h = max(w, 1), max(h, 1)
+	if h+2 != c.sq.keep {
+		c.sq.keep = h + 2
+		c.sq.barrier()
+	}
+	c.w, c.h = w, h
+}
+
+// Drop says what Compact replaced: buf[From:To] became Len bytes. A caller
+// that feeds the result in pieces (at the boundaries of the events it came
+// from) moves boundaries at or after To by Len-(To-From) and forgets those
+// in between.
+type Drop struct {
+	From, To, Len int
+	OK            bool
+}
+
+// Compact returns buf, which the caller then feeds to the emulator in full,
+// with what cannot be visible afterwards dropped. It may modify buf.
+func (c *Compactor) Compact(buf []byte) ([]byte, Drop) {
+	sq := c.sq
+	var d Drop
+	sq.scan(buf)
+	if a, x, ok := sq.plan(c.h); ok {
+		synth := skipMarker(x.ordinal-a.ordinal, x.off-a.off, c.w, x.reset >= 0)
+		synth = fmt.Appendf(synth, "\x1b[J\x1b[%d;1H", c.h)
+		if last := x.lastChar(); len(last) > 0 {
+			synth = append(synth, last...)
+			synth = append(synth, "\r\x1b[K"...)
+		}
+		synth = append(synth, sq.replay(x)...)
+		u := unfed{b: buf}
+		buf = u.splice(a.off, x.off, synth)
+		sq.dropped(a, x, len(synth))
+		d = Drop{From: a.off, To: x.off, Len: len(synth), OK: true}
+	}
+	sq.consumed(len(buf))
+	return buf, d
+}
+
+// Clone returns an independent compactor in the same state, for a snapshot
+// taken together with a copy of the emulator.
+func (c *Compactor) Clone() *Compactor {
+	sq := *c.sq
+	sq.ring.buf = append([]cut(nil), c.sq.ring.buf...)
+	sq.modal = append([]byte(nil), c.sq.modal...)
+	sq.oscs = append([]oscMark(nil), c.sq.oscs...)
+	return &Compactor{sq: &sq, w: c.w, h: c.h}
+}
