@@ -34,6 +34,7 @@ type Player struct {
 	compact  bool
 	snapshot bool
 	last     *snapshot // the last snapshot taken or restored by this player
+	restores int       // seeks that started from a snapshot (for tests)
 }
 
 // Player starts a player at time 0 (the header's size, an empty screen).
@@ -240,9 +241,9 @@ func (p *Player) flush() {
 	buf := p.buf
 	bounds := p.bounds
 	if p.compact {
-		var d screen.Drop
-		buf, d = p.comp.Compact(buf)
-		if d.OK {
+		var drops []screen.Drop
+		buf, drops = p.comp.Compact(buf)
+		for _, d := range drops {
 			shift := d.Len - (d.To - d.From)
 			kept := bounds[:0]
 			for _, b := range bounds {
@@ -309,6 +310,7 @@ func (p *Player) restore(s *snapshot) {
 	e.SetScrollbackSize(1)
 	p.replace(e)
 	p.comp = s.comp.Clone()
+	p.restores++
 	p.cur = s.cur
 	p.reposition()
 	p.pos = s.cur.t

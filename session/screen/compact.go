@@ -34,36 +34,47 @@ func (c *Compactor) Resize(w, h int) {
 	c.w, c.h = w, h
 }
 
-// Drop says what Compact replaced: buf[From:To] became Len bytes. A caller
-// that feeds the result in pieces (at the boundaries of the events it came
-// from) moves boundaries at or after To by Len-(To-From) and forgets those
-// in between.
+// Drop says what Compact replaced: buf[From:To] became Len bytes, in the
+// buffer as it was after the drops before it. A caller that feeds the
+// result in pieces (at the boundaries of the events it came from) moves
+// boundaries at or after To by Len-(To-From) and forgets those in between.
 type Drop struct {
 	From, To, Len int
-	OK            bool
 }
 
+// compactStep is how much is classified before looking for a drop: a run
+// ended by a barrier (a cursor move, say) can still be dropped up to where
+// it ended, as it would be by the live feeder, which sees bytes as they come.
+const compactStep = 4 << 10
+
 // Compact returns buf, which the caller then feeds to the emulator in full,
-// with what cannot be visible afterwards dropped. It may modify buf.
-func (c *Compactor) Compact(buf []byte) ([]byte, Drop) {
+// with what cannot be visible afterwards dropped, and the drops made. It may
+// modify buf.
+func (c *Compactor) Compact(buf []byte) ([]byte, []Drop) {
 	sq := c.sq
-	var d Drop
-	sq.scan(buf)
-	if a, x, ok := sq.plan(c.h); ok {
-		synth := skipMarker(x.ordinal-a.ordinal, x.off-a.off, c.w, x.reset >= 0)
-		synth = fmt.Appendf(synth, "\x1b[J\x1b[%d;1H", c.h)
-		if last := x.lastChar(); len(last) > 0 {
-			synth = append(synth, last...)
-			synth = append(synth, "\r\x1b[K"...)
+	var drops []Drop
+	u := unfed{b: buf}
+	for {
+		end := min(sq.scanned+compactStep, len(buf))
+		sq.scan(buf[:end])
+		if a, x, ok := sq.plan(c.h); ok {
+			synth := skipMarker(x.ordinal-a.ordinal, x.off-a.off, c.w, x.reset >= 0)
+			synth = fmt.Appendf(synth, "\x1b[J\x1b[%d;1H", c.h)
+			if last := x.lastChar(); len(last) > 0 {
+				synth = append(synth, last...)
+				synth = append(synth, "\r\x1b[K"...)
+			}
+			synth = append(synth, sq.replay(x)...)
+			buf = u.splice(a.off, x.off, synth)
+			sq.dropped(a, x, len(synth))
+			drops = append(drops, Drop{From: a.off, To: x.off, Len: len(synth)})
 		}
-		synth = append(synth, sq.replay(x)...)
-		u := unfed{b: buf}
-		buf = u.splice(a.off, x.off, synth)
-		sq.dropped(a, x, len(synth))
-		d = Drop{From: a.off, To: x.off, Len: len(synth), OK: true}
+		if sq.scanned >= len(buf) {
+			break
+		}
 	}
 	sq.consumed(len(buf))
-	return buf, d
+	return buf, drops
 }
 
 // Clone returns an independent compactor in the same state, for a snapshot
