@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/sentinel-console/sentinel/session/cast"
@@ -98,26 +99,105 @@ func unterminated(s []byte) bool {
 	return n%2 == 1
 }
 
-// decodeData appends the decoded data of an event to dst. Strings without
-// escapes (most of any recording's text) are copied as they are; the rest
-// goes through encoding/json. A number (a v3 exit status) is kept as text.
+// decodeData appends the decoded data of an event to dst. A number (a v3
+// exit status) is kept as text. Strings are unescaped by unquote, which
+// handles valid UTF-8 and well-formed escapes; anything else (invalid UTF-8,
+// a lone surrogate) goes through encoding/json, whose replacements
+// (U+FFFD) it then shares. encoding/json alone decoded ~100 MB/s here, 40%
+// of a seek through colour-heavy output; FuzzDecodeData checks that both
+// agree.
 func decodeData(dst, data []byte) ([]byte, error) {
 	if len(data) == 0 || data[0] != '"' {
 		return append(dst, data...), nil
 	}
 	inner := data[1 : len(data)-1]
-	if bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && !hasControl(inner) {
-		if utf8.Valid(inner) {
-			return append(dst, inner...), nil
+	if utf8.Valid(inner) {
+		if out, ok := unquote(dst, inner); ok {
+			return out, nil
 		}
-		// encoding/json turns invalid UTF-8 into U+FFFD; do the same.
-		return append(dst, bytes.ToValidUTF8(inner, []byte("\uFFFD"))...), nil
 	}
 	var s string
 	if err := json.Unmarshal(data, &s); err != nil {
 		return dst, fmt.Errorf("event data: %w", err)
 	}
 	return append(dst, s...), nil
+}
+
+// unquote appends the JSON string body s, unescaped, to dst; ok is false for
+// anything it leaves to encoding/json.
+func unquote(dst, s []byte) ([]byte, bool) {
+	n := len(dst)
+	for len(s) > 0 {
+		i := bytes.IndexByte(s, '\\')
+		plain := s
+		if i >= 0 {
+			plain = s[:i]
+		}
+		if bytes.IndexByte(plain, '"') >= 0 || hasControl(plain) {
+			return dst[:n], false
+		}
+		dst = append(dst, plain...)
+		if i < 0 {
+			break
+		}
+		s = s[i:]
+		if len(s) < 2 {
+			return dst[:n], false
+		}
+		switch c := s[1]; c {
+		case '"', '\\', '/':
+			dst = append(dst, c)
+			s = s[2:]
+		case 'b':
+			dst, s = append(dst, '\b'), s[2:]
+		case 'f':
+			dst, s = append(dst, '\f'), s[2:]
+		case 'n':
+			dst, s = append(dst, '\n'), s[2:]
+		case 'r':
+			dst, s = append(dst, '\r'), s[2:]
+		case 't':
+			dst, s = append(dst, '\t'), s[2:]
+		case 'u':
+			r, ok := hex4(s[2:])
+			if !ok || utf16.IsSurrogate(r) && !(r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u') {
+				return dst[:n], false
+			}
+			s = s[6:]
+			if utf16.IsSurrogate(r) {
+				lo, ok := hex4(s[2:])
+				if !ok || lo < 0xDC00 || lo > 0xDFFF {
+					return dst[:n], false
+				}
+				r = utf16.DecodeRune(r, lo)
+				s = s[6:]
+			}
+			dst = utf8.AppendRune(dst, r)
+		default:
+			return dst[:n], false
+		}
+	}
+	return dst, true
+}
+
+func hex4(s []byte) (rune, bool) {
+	if len(s) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case c >= '0' && c <= '9':
+			r = r<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			r = r<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			r = r<<4 | rune(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }
 
 func hasControl(b []byte) bool {

@@ -68,7 +68,7 @@ func randomSession(rng *rand.Rand, n int) []cast.Event {
 		func() string { return "1mgreen?\x1b[0m\r\n" },
 		func() string { return "\xe6\x97" }, // half a character (becomes U+FFFD in JSON)
 		func() string { return "\x1b]0;title\x07\x1b]8;;http://x\x07link\x1b]8;;\x07\r\n" },
-		func() string { return "\x1b[999CZ" },  // the cursor waits past the margin (pending wrap)
+		func() string { return "\x1b[999CZ" }, // the cursor waits past the margin (pending wrap)
 		func() string { return "\x1b[?7l" + strings.Repeat("nowrap", 30) + "\r\n" },
 		func() string { return "\x1b[?7h\x1b[?25l" },
 		func() string { return "\x1b[?25h\x1b[?6h\x1b[Horigin" },

@@ -48,15 +48,23 @@ type Drop struct {
 const compactStep = 4 << 10
 
 // Compact returns buf, which the caller then feeds to the emulator in full,
-// with what cannot be visible afterwards dropped, and the drops made. It may
-// modify buf.
+// with what cannot be visible afterwards dropped, and the drops made. The
+// result is a new slice; buf is not kept.
+//
+// Only the current run is held in a window (bytes before it can no longer
+// be dropped and go straight to the result), so a drop moves a few screens
+// of bytes, not the rest of a large buffer.
 func (c *Compactor) Compact(buf []byte) ([]byte, []Drop) {
 	sq := c.sq
 	var drops []Drop
-	u := unfed{b: buf}
-	for {
-		end := min(sq.scanned+compactStep, len(buf))
-		sq.scan(buf[:end])
+	out := make([]byte, 0, len(buf)/4)
+	var win unfed
+	for len(buf) > 0 || len(win.bytes()) > sq.scanned {
+		step := min(len(buf), compactStep)
+		win.b = append(win.b, buf[:step]...)
+		buf = buf[step:]
+		cur := win.bytes()
+		sq.scan(cur)
 		if a, x, ok := sq.plan(c.h); ok {
 			synth := skipMarker(x.ordinal-a.ordinal, x.off-a.off, c.w, x.reset >= 0)
 			synth = fmt.Appendf(synth, "\x1b[J\x1b[%d;1H", c.h)
@@ -65,16 +73,28 @@ func (c *Compactor) Compact(buf []byte) ([]byte, []Drop) {
 				synth = append(synth, "\r\x1b[K"...)
 			}
 			synth = append(synth, sq.replay(x)...)
-			buf = u.splice(a.off, x.off, synth)
+			cur = win.splice(a.off, x.off, synth)
 			sq.dropped(a, x, len(synth))
-			drops = append(drops, Drop{From: a.off, To: x.off, Len: len(synth)})
+			drops = append(drops, Drop{From: len(out) + a.off, To: len(out) + x.off, Len: len(synth)})
 		}
-		if sq.scanned >= len(buf) {
+		// What precedes the current run can no longer be dropped.
+		safe := sq.scanned
+		if sq.haveA {
+			safe = min(safe, sq.a.off)
+		}
+		if safe > 0 {
+			out = append(out, cur[:safe]...)
+			sq.consumed(safe)
+			win.consume(safe)
+		}
+		if len(buf) == 0 && sq.scanned >= len(win.bytes()) {
 			break
 		}
 	}
-	sq.consumed(len(buf))
-	return buf, drops
+	rest := win.bytes()
+	out = append(out, rest...)
+	sq.consumed(len(rest))
+	return out, drops
 }
 
 // Clone returns an independent compactor in the same state, for a snapshot
