@@ -165,3 +165,12 @@ func parseEvent(line []byte) (Event, error) {
 	}
 	return ev, nil
 }
+
+// ParseHeader parses a v2 or v3 header line into a Header (Version set),
+// for readers that index a recording themselves (session/replay).
+func ParseHeader(line []byte) (Header, error) {
+	var h Header
+	v, err := parseHeader(line, &h)
+	h.Version = v
+	return h, err
+}

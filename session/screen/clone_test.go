@@ -1,0 +1,109 @@
+package screen
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/vt"
+)
+
+func cellDump(e *vt.Emulator) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%dx%d alt=%v cur=%v\n", e.Width(), e.Height(), e.IsAltScreen(), e.CursorPosition())
+	for y := range e.Height() {
+		for x := range e.Width() {
+			if c := e.CellAt(x, y); c != nil {
+				fmt.Fprintf(&b, "%q%v|", c.Content, c.Style)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func drained(w, h int) *vt.Emulator {
+	e := vt.NewEmulator(w, h)
+	go io.Copy(io.Discard, e)
+	return e
+}
+
+// Each case leaves private state behind in prefix that only suffix shows:
+// a copy that lost it draws suffix differently.
+func TestCloneEmulatorKeepsPrivateState(t *testing.T) {
+	cases := map[string][2]string{
+		"pending wrap":  {"\x1b[999CZ", "after"},
+		"tab stops":     {"\x1b[3g\x1b[13G\x1bH\r", "\ta"},
+		"charset":       {"\x1b(0", "lqk"},
+		"scroll region": {"\x1b[2;4r\x1b[4;1H", "a\nb\nc\nd\n"},
+		"saved cursor":  {"\x1b[3;7H\x1b7\x1b[H", "\x1b8x"},
+		"pen":           {"\x1b[1;31;44m", "red"},
+		"alt screen":    {"main\x1b[?1049halt", "\x1b[?1049l!"},
+		"autowrap off":  {"\x1b[?7l", strings.Repeat("w", 50)},
+		"origin mode":   {"\x1b[3;5r\x1b[?6h", "\x1b[Ho"},
+		"insert mode":   {"abc\x1b[4h\x1b[1G", "X"},
+		"repeat":        {"q", "\x1b[5b"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			orig := drained(20, 6)
+			orig.Write([]byte(c[0]))
+			dupe, err := CloneEmulator(orig)
+			if err != nil {
+				t.Fatal(err)
+			}
+			go io.Copy(io.Discard, dupe)
+			orig.Write([]byte(c[1]))
+			dupe.Write([]byte(c[1]))
+			if a, b := cellDump(dupe), cellDump(orig); a != b {
+				t.Fatalf("copy:\n%s\noriginal:\n%s", a, b)
+			}
+			// The original must not have been changed through the copy.
+			again := drained(20, 6)
+			again.Write([]byte(c[0] + c[1]))
+			if a, b := cellDump(orig), cellDump(again); a != b {
+				t.Fatalf("original changed by its copy:\n%s\nwant:\n%s", a, b)
+			}
+		})
+	}
+}
+
+func TestCloneRefusesMidSequence(t *testing.T) {
+	e := drained(10, 3)
+	e.Write([]byte("\x1b[3"))
+	if InGroundState(e) {
+		t.Fatal("mid-sequence reported as ground state")
+	}
+	if _, err := CloneEmulator(e); err == nil {
+		t.Fatal("copied an emulator inside an escape sequence")
+	}
+}
+
+func TestCloneKnowsEveryField(t *testing.T) {
+	if err := checkEmulatorLayout(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The compactor must leave the screen as full emulation does, and drop
+// something on plain scrolling output.
+func TestCompactorScreenEqualsFullEmulation(t *testing.T) {
+	var b strings.Builder
+	for i := range 500 {
+		fmt.Fprintf(&b, "\x1b[3%dmline %d\x1b[0m\r\n", i%8, i)
+	}
+	b.WriteString("\x1b[5;3Hend")
+	full := drained(30, 10)
+	full.Write([]byte(b.String()))
+	c := NewCompactor(30, 10)
+	out, d := c.Compact([]byte(b.String()))
+	if len(d) == 0 || len(out) >= b.Len()/2 {
+		t.Fatalf("nothing dropped (%d of %d bytes kept)", len(out), b.Len())
+	}
+	fast := drained(30, 10)
+	fast.Write(out)
+	if a, w := cellDump(fast), cellDump(full); a != w {
+		t.Fatalf("compacted:\n%s\nfull:\n%s", a, w)
+	}
+}
