@@ -164,6 +164,9 @@ func (m *Replay) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case searchCorpus:
 		m.search.addText(msg)
 		m.search.refresh()
+		if msg.err != nil {
+			m.notice = "search covers only the output read before: " + msg.err.Error()
+		}
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:

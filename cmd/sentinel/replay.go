@@ -7,11 +7,9 @@ import (
 	"io/fs"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -132,19 +130,11 @@ func replayCommand(args []string, stdin, stdout, stderr *os.File) error {
 	w, h := termSize(stdout)
 	model := ui.NewReplay(ui.ReplayConfig{Theme: theme, Speed: o.speed, Notice: notice}, rec, player, w, h)
 	p := tea.NewProgram(model, tea.WithInput(stdin), tea.WithOutput(stdout))
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGQUIT)
 	done := make(chan struct{})
-	go func() {
-		select {
-		case <-sigs:
-			p.Quit()
-		case <-done:
-		}
-	}()
+	stopSignals := quitOnHangup(p, done)
 	_, runErr := p.Run()
+	stopSignals()
 	close(done)
-	signal.Stop(sigs)
 	model.Close() // before the player is closed: the worker may be using it
 	if runErr != nil {
 		return fail(1, "console: %v", runErr)
