@@ -332,7 +332,7 @@ func (m *Replay) render() string {
 	t := m.cfg.Theme
 	lines := make([]string, l.Height)
 	lines[0] = m.statusBar(l.Width)
-	f := m.frame
+	f := m.paneView(l.AgentInner.H)
 	if l.Agent == l.AgentInner {
 		for i := range l.AgentInner.H {
 			lines[l.AgentInner.Y+i] = paneLine(f, i, l.AgentInner.W)
@@ -359,6 +359,20 @@ func (m *Replay) render() string {
 		out = overlayOn(l, out, m.searchBox())
 	}
 	return out
+}
+
+// paneView is the frame cut to h rows when the recording was taller than
+// the pane: the rows that end at the cursor (where the agent was writing),
+// or the top ones when the cursor is near the top.
+func (m *Replay) paneView(h int) screen.Frame {
+	f := m.frame
+	if len(f.Lines) <= h {
+		return f
+	}
+	top := min(max(f.CursorY+1-h, 0), len(f.Lines)-h)
+	f.Lines = f.Lines[top : top+h]
+	f.CursorY -= top
+	return f
 }
 
 func speedLabel(s float64) string {
@@ -506,6 +520,11 @@ func (m *Replay) hintLine(w int) string {
 	default:
 		parts = []string{k("space", "play/pause"), k("< >", "speed"), k("← →", "5s"), k("⇧← ⇧→", "30s"),
 			k("n p", "next/prev finding"), k("/", "search"), k("?", "help"), k("q", "quit")}
+		if line := " " + strings.Join(parts, t.Hint.Render("  ·  ")); ansi.StringWidth(line) > w {
+			parts = []string{k("space", "play"), k("<>", "speed"), k("←→", "seek"), k("n p", "findings"),
+				k("/", "search"), k("?", "help"), k("q", "quit")}
+			return fit(" "+strings.Join(parts, t.Hint.Render(" · ")), w)
+		}
 	}
 	return fit(" "+strings.Join(parts, t.Hint.Render("  ·  ")), w)
 }

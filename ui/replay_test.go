@@ -294,3 +294,24 @@ func TestReplayHelpAndQuit(t *testing.T) {
 		t.Fatal("q does not quit")
 	}
 }
+
+// A recording taller than the pane shows the rows ending at the cursor,
+// where the agent was writing; the hint fits an 80-column terminal.
+func TestReplaySmallTerminal(t *testing.T) {
+	h := newReplayHarness(t, testCast(t))
+	h.m.Update(tea.WindowSizeMsg{Width: 80, Height: 10})
+	h.press(tea.KeyPressMsg{Code: tea.KeyRight, Mod: tea.ModShift}) // 30 s: line 29 is the last written
+	view := ansi.Strip(h.m.render())
+	if !strings.Contains(view, "line 29") {
+		t.Fatalf("the pane does not show the latest line:\n%s", view)
+	}
+	lines := strings.Split(view, "\n")
+	if len(lines) != 10 || !strings.Contains(lines[9], "q quit") {
+		t.Fatalf("hint line %q (%d lines)", lines[len(lines)-1], len(lines))
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > 80 {
+			t.Fatalf("line %d is %d cells wide", i, ansi.StringWidth(l))
+		}
+	}
+}
