@@ -14,6 +14,7 @@ require (
 	github.com/creack/pty v1.1.24
 	github.com/graph-gophers/graphql-go v1.11.0
 	github.com/pelletier/go-toml/v2 v2.4.3
+	github.com/sahilm/fuzzy v0.1.3
 	golang.org/x/sys v0.50.0
 	mvdan.cc/sh/v3 v3.14.1
 )

@@ -200,18 +200,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case clockMsg:
 		m.now = time.Time(msg)
 		return m, tick()
-	case tea.BackgroundColorMsg:
-		if m.cfg.Theme.Auto {
-			m.cfg.Theme = themes.ForBackground(msg.IsDark())
-		}
-	case tea.ColorProfileMsg:
-		if msg.Profile <= colorprofile.ASCII { // NO_COLOR=1, TERM=dumb, no colours
-			m.cfg.Theme = themes.Monochrome()
-		}
-	case tea.EnvMsg:
-		if msg.Getenv("NO_COLOR") != "" { // any value, as no-color.org asks
-			m.cfg.Theme = themes.Monochrome()
-		}
+	case tea.BackgroundColorMsg, tea.ColorProfileMsg, tea.EnvMsg:
+		m.cfg.Theme = adaptTheme(m.cfg.Theme, msg)
 	case SessionEvent:
 		m.events.add(msg.Event)
 	case ActionHeld:
@@ -290,6 +280,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.mouse(msg.Mouse(), func(mm uv.Mouse) vt.Mouse { return vt.MouseMotion(mm) }, false)
 	}
 	return m, nil
+}
+
+// adaptTheme follows what the terminal says about itself: its background
+// when no theme was chosen, and monochrome when it has no colours.
+func adaptTheme(t themes.Theme, msg tea.Msg) themes.Theme {
+	switch msg := msg.(type) {
+	case tea.BackgroundColorMsg:
+		if t.Auto {
+			return themes.ForBackground(msg.IsDark())
+		}
+	case tea.ColorProfileMsg:
+		if msg.Profile <= colorprofile.ASCII { // NO_COLOR=1, TERM=dumb, no colours
+			return themes.Monochrome()
+		}
+	case tea.EnvMsg:
+		if msg.Getenv("NO_COLOR") != "" { // any value, as no-color.org asks
+			return themes.Monochrome()
+		}
+	}
+	return t
 }
 
 // clip shortens text for the events pane (the recording and the audit log

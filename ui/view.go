@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sentinel-console/sentinel/session/screen"
+	"github.com/sentinel-console/sentinel/themes"
 )
 
 // fit pads or truncates a styled line to exactly w cells.
@@ -108,7 +109,11 @@ func (m *Model) statusBarAt(level, w int) (string, bool) {
 // built left to right, so panes must be drawn in that order. body(i) must
 // return exactly r.W-2 cells.
 func (m *Model) paneRows(lines []string, r Rect, title string, focused bool, body func(i int) string) {
-	t := m.cfg.Theme
+	drawPane(m.cfg.Theme, lines, r, title, focused, body)
+}
+
+// drawPane is paneRows for any console sharing the layout (live and replay).
+func drawPane(t themes.Theme, lines []string, r Rect, title string, focused bool, body func(i int) string) {
 	bs := t.Border
 	ts := t.EventText
 	if focused {
@@ -228,8 +233,10 @@ func (m *Model) hintLine(w int) string {
 }
 
 // withOverlay draws box centred over base.
-func (m *Model) withOverlay(base, box string) string {
-	l := m.layout
+func (m *Model) withOverlay(base, box string) string { return overlayOn(m.layout, base, box) }
+
+// overlayOn draws box centred over base, a screen laid out by l.
+func overlayOn(l Layout, base, box string) string {
 	bw, bh := lipgloss.Width(box), lipgloss.Height(box)
 	x, y := max((l.Width-bw)/2, 0), max((l.Height-bh)/2, 0)
 	if bh < l.Height {

@@ -171,9 +171,31 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 		<-sess.Done()
 		box.post(ui.AgentExited{Status: sess.Exit()})
 	}()
-	// bubbletea handles SIGINT and SIGTERM; a hangup (the operator's
-	// terminal went away) or SIGQUIT must also end the console, and with it
-	// the agent.
+	// A hangup or SIGQUIT ends the console, and with it the agent.
+	stopSignals := quitOnHangup(p, done)
+	_, runErr := p.Run()
+
+	// Fail closed: whatever ended the console, the agent does not outlive
+	// it. This comes first, before anything that could wait on the agent.
+	if !sess.Exited() {
+		sess.Terminate(2 * time.Second)
+	}
+	st = sess.Wait()
+	stopSignals()
+	close(done)
+	box.stop()
+	model.Close()
+	if runErr != nil {
+		return st, sup.Blocked(), fail(1, "console: %v", runErr)
+	}
+	fmt.Fprintln(stderr, sp.endLine())
+	return st, sup.Blocked(), nil
+}
+
+// quitOnHangup quits p on SIGHUP (the operator's terminal went away) or
+// SIGQUIT; bubbletea itself handles SIGINT and SIGTERM. The watch ends when
+// done closes; call the returned function first to stop catching them.
+func quitOnHangup(p *tea.Program, done <-chan struct{}) (stop func()) {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGHUP, syscall.SIGQUIT)
 	go func() {
@@ -183,23 +205,7 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 		case <-done:
 		}
 	}()
-	_, runErr := p.Run()
-
-	// Fail closed: whatever ended the console, the agent does not outlive
-	// it. This comes first, before anything that could wait on the agent.
-	if !sess.Exited() {
-		sess.Terminate(2 * time.Second)
-	}
-	st = sess.Wait()
-	signal.Stop(sigs)
-	close(done)
-	box.stop()
-	model.Close()
-	if runErr != nil {
-		return st, sup.Blocked(), fail(1, "console: %v", runErr)
-	}
-	fmt.Fprintln(stderr, sp.endLine())
-	return st, sup.Blocked(), nil
+	return func() { signal.Stop(sigs) }
 }
 
 func termSize(f *os.File) (int, int) {

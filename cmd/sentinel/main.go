@@ -46,6 +46,7 @@ Usage:
   sentinel check [--json] COMMAND             what sentinel would do about a command (allow, warn, pause)
   sentinel check --json --stdin               the same for JSON Lines of commands
   sentinel scan [--json] FILE|-               find what an agent's output or a recording shows it ran
+  sentinel replay [flags] FILE|ID|--last      play a recorded session back (--scan: what today's detectors flag)
   sentinel rules [--json]                     the detector's rules
   sentinel themes [--json]                    preview the console's colour themes
   sentinel hook AGENT                         an agent's pre-tool hook (claude, codex, gemini, cursor)
@@ -125,6 +126,8 @@ func dispatch(args []string, stdin, stdout, stderr *os.File) error {
 		return scanCommand(args[1:], stdin, stdout, stderr)
 	case "audit":
 		return auditCommand(args[1:], stdout, stderr)
+	case "replay":
+		return replayCommand(args[1:], stdin, stdout, stderr)
 	case "hook":
 		return hookCommand(args[1:], stdin, stdout, stderr)
 	case "hooks":
@@ -161,6 +164,11 @@ func help(args []string, out io.Writer) error {
 	case "scan":
 		fmt.Fprint(out, scanUsage)
 		scanFlags(&scanOptions{}).PrintDefaults()
+	case "replay":
+		fmt.Fprint(out, replayUsage)
+		fs := replayFlags(&replayOptions{})
+		fs.SetOutput(out)
+		fs.PrintDefaults()
 	case "themes":
 		fmt.Fprint(out, themesUsage)
 		fs := themesFlags(new(bool), new(int))

@@ -6,6 +6,7 @@ import (
 
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
 )
 
 // renderCells appends one row of w cells as text with SGR styling only.
@@ -120,4 +121,23 @@ func isASCII(s string) bool {
 // rune, and grapheme clusters) give the cluster w cells.
 func agreedWidth(cluster string, w int) bool {
 	return ansi.StringWidthWc(cluster) == w && ansi.StringWidth(cluster) == w
+}
+
+// RenderEmulator draws an emulator that is not behind a Screen (the replay
+// player's) into a frame of its size, with the same sanitising cell
+// renderer as the live pane: a recording is agent output too. The caller
+// owns e and must not write to it meanwhile.
+func RenderEmulator(e *vt.Emulator) Frame {
+	w, h := e.Width(), e.Height()
+	f := Frame{Width: w, Lines: make([]string, 0, h)}
+	var b []byte
+	for y := range h {
+		b = renderCells(b[:0], w, func(x int) *uv.Cell { return e.CellAt(x, y) })
+		f.Lines = append(f.Lines, string(b))
+	}
+	cur := e.CursorPosition()
+	f.CursorX, f.CursorY = cur.X, cur.Y
+	f.CursorVisible = !e.CursorHidden() && cur.Y < h
+	f.CursorStyle, f.CursorBlink = e.CursorStyle()
+	return f
 }

@@ -543,3 +543,21 @@ func TestQueriesInABurstAreAnswered(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestRenderEmulatorMatchesScreen(t *testing.T) {
+	s := New(Options{Width: 20, Height: 4})
+	defer s.Close()
+	e := vt.NewEmulator(20, 4)
+	defer e.Close()
+	out := "plain \x1b[1;31mred\x1b[0m\r\n\x1b]52;c;aGk=\x07second\x1b[3;5Hthird"
+	s.Write([]byte(out))
+	s.WaitIdle()
+	e.Write([]byte(out))
+	got, want := RenderEmulator(e), s.Render(0)
+	if strings.Join(got.Lines, "\n") != strings.Join(want.Lines, "\n") || got.CursorX != want.CursorX || got.CursorY != want.CursorY {
+		t.Fatalf("emulator frame differs from the screen's:\n%q\n%q", got.Lines, want.Lines)
+	}
+	if !strings.Contains(got.Lines[0], "red") || strings.Contains(strings.Join(got.Lines, ""), "\x1b]") {
+		t.Fatalf("frame %q", got.Lines)
+	}
+}
