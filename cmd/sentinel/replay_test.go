@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sentinel-console/sentinel/session/replay"
 )
@@ -156,19 +157,27 @@ func TestReplayConsoleJumpsToTheFinding(t *testing.T) {
 	c.waitFor("PAUSED")
 	c.send("n")
 	row := fmt.Sprintf("▶%7s", clockText(first.Time))
-	c.waitFor(row)
+	// The start marker may share the finding's second: wait for the
+	// highlight to sit on the finding's own row.
+	highlighted := func(s string) bool {
+		for _, l := range strings.Split(s, "\n") {
+			if i := strings.Index(l, row); i >= 0 && strings.Contains(l[i:], first.Label[:12]) {
+				return true
+			}
+		}
+		return false
+	}
+	deadline := time.Now().Add(patience)
 	s := c.screen()
+	for !highlighted(s) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the highlighted event is not %q:\n%s", first.Label, s)
+		}
+		time.Sleep(20 * time.Millisecond)
+		s = c.screen()
+	}
 	if !strings.Contains(s, "PAUSED") || !strings.Contains(s, clockText(first.Time)+" / ") {
 		t.Fatalf("n should pause at the finding (%s):\n%s", clockText(first.Time), s)
-	}
-	found := false
-	for _, l := range strings.Split(s, "\n") {
-		if i := strings.Index(l, row); i >= 0 && strings.Contains(l[i:], first.Label[:12]) {
-			found = true
-		}
-	}
-	if !found {
-		t.Fatalf("the highlighted event is not %q:\n%s", first.Label, s)
 	}
 	c.send("?")
 	c.waitFor("sentinel replay · keys")
