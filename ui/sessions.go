@@ -43,7 +43,7 @@ func ReplayCommand(path string) tea.Cmd {
 // SessionsKeys are the list's keys; the hint line is built from them.
 type SessionsKeys struct {
 	Up, Down, PageUp, PageDown, Home, End, Open, Delete, Filter, Clear, Quit key.Binding
-	Accept, Yes                                                             key.Binding
+	Accept, Yes                                                              key.Binding
 }
 
 // DefaultSessionsKeys are the list's bindings.
