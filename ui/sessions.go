@@ -35,7 +35,11 @@ type SessionsConfig struct {
 // ReplayCommand runs `sentinel replay FILE` as a child of this process:
 // bubbletea releases the terminal to it and takes it back when it exits.
 func ReplayCommand(path string) tea.Cmd {
-	return tea.ExecProcess(exec.Command(os.Args[0], "replay", path), func(err error) tea.Msg {
+	self, err := os.Executable()
+	if err != nil {
+		self = os.Args[0]
+	}
+	return tea.ExecProcess(exec.Command(self, "replay", path), func(err error) tea.Msg {
 		return ReplayDone{Path: path, Err: err}
 	})
 }
