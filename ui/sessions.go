@@ -28,20 +28,23 @@ type SessionsConfig struct {
 	// Remove deletes one recording; nil means os.Remove.
 	Remove func(path string) error
 	// Replay plays a recording with the terminal handed over and reports
-	// back when it ends; nil means ReplayCommand.
+	// back when it ends; nil means ReplayCommand().
 	Replay func(path string) tea.Cmd
 }
 
-// ReplayCommand runs `sentinel replay FILE` as a child of this process:
-// bubbletea releases the terminal to it and takes it back when it exits.
-func ReplayCommand(path string) tea.Cmd {
+// ReplayCommand returns what runs `sentinel replay FILE` as a child of
+// this process: bubbletea releases the terminal to it and takes it back
+// when it exits. The binary is found here, once, not in Update.
+func ReplayCommand() func(path string) tea.Cmd {
 	self, err := os.Executable()
 	if err != nil {
 		self = os.Args[0]
 	}
-	return tea.ExecProcess(exec.Command(self, "replay", path), func(err error) tea.Msg {
-		return ReplayDone{Path: path, Err: err}
-	})
+	return func(path string) tea.Cmd {
+		return tea.ExecProcess(exec.Command(self, "replay", path), func(err error) tea.Msg {
+			return ReplayDone{Path: path, Err: err}
+		})
+	}
 }
 
 // SessionsKeys are the list's keys; the hint line is built from them.
@@ -108,7 +111,7 @@ func NewSessions(cfg SessionsConfig, w, h int) *Sessions {
 		cfg.Remove = os.Remove
 	}
 	if cfg.Replay == nil {
-		cfg.Replay = ReplayCommand
+		cfg.Replay = ReplayCommand()
 	}
 	return &Sessions{cfg: cfg, keys: DefaultSessionsKeys(), w: w, h: h}
 }
