@@ -423,7 +423,12 @@ func (m *Sessions) Render() string {
 	line(info)
 	switch {
 	case m.confirm != "":
-		line(t.AlertTitle.Render(" delete "+filepath.Base(m.confirm)+"? ") + " " + t.HintKey.Render("y") + t.Hint.Render(" delete  ") + t.HintKey.Render("n") + t.Hint.Render(" keep"))
+		ask := " delete " + filepath.Base(m.confirm) + "? "
+		if e, ok := m.Selected(); ok && e.Path == m.confirm && e.Exit == "" {
+			// No exit marker: the session may still be recording into it.
+			ask += "(no exit recorded: it may still be running) "
+		}
+		line(t.AlertTitle.Render(ask) + " " + t.HintKey.Render("y") + t.Hint.Render(" delete  ") + t.HintKey.Render("n") + t.Hint.Render(" keep"))
 	case m.filtering:
 		line(m.hints(m.keys.Up, m.keys.Accept, m.keys.Clear))
 	default:

@@ -176,6 +176,18 @@ func TestSessionsDeleteAsksAndRemovesExactlyThatFile(t *testing.T) {
 	}
 }
 
+func TestSessionsDeleteWarnsWhenTheSessionMayBeLive(t *testing.T) {
+	m := newSessions(t, sampleEntries("/s"), SessionsConfig{})
+	pressList(t, m, "d")
+	if strings.Contains(m.Render(), "may still be running") {
+		t.Errorf("a finished session is called live:\n%s", ansi.Strip(m.Render()))
+	}
+	pressList(t, m, "n", "G", "d")
+	if !strings.Contains(m.Render(), "may still be running") {
+		t.Errorf("a session with no exit marker is not flagged:\n%s", ansi.Strip(m.Render()))
+	}
+}
+
 func TestSessionsDeleteErrorIsShown(t *testing.T) {
 	m := newSessions(t, sampleEntries("/s"), SessionsConfig{Remove: func(string) error { return errors.New("permission denied") }})
 	pressList(t, m, "d")
