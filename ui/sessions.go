@@ -348,9 +348,13 @@ func (m *Sessions) Render() string {
 		b.WriteByte('\n')
 	}
 
-	count := fmt.Sprintf("%d recordings", len(m.all))
+	noun := "recordings"
+	if len(m.all) == 1 {
+		noun = "recording"
+	}
+	count := fmt.Sprintf("%d %s", len(m.all), noun)
 	if m.filter != "" {
-		count = fmt.Sprintf("%d of %d recordings", len(m.rows), len(m.all))
+		count = fmt.Sprintf("%d of %d %s", len(m.rows), len(m.all), noun)
 	}
 	title := t.BarBrand.Render(" sentinel ") + t.BarField.Render(" sessions ") + t.BarLabel.Render(" "+count+" · "+m.cfg.Dir+" ")
 	line(title + t.Bar.Render(strings.Repeat(" ", max(0, w-lipgloss.Width(title)))))
