@@ -56,7 +56,7 @@ func (p Prefix) matches(k tea.KeyPressMsg) bool { return k.String() == p.key || 
 // the help screen is generated from them, so the two cannot drift.
 type KeyMap struct {
 	// After the prefix.
-	Events, Scroll, Zoom, Help, Quit, Cancel key.Binding
+	Events, Scroll, Zoom, Help, Palette, Quit, Cancel key.Binding
 	// In scrollback.
 	LineUp, LineDown, PageUp, PageDown, Top, Bottom key.Binding
 	// In the events pane.
@@ -71,12 +71,13 @@ func DefaultKeys() KeyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return KeyMap{
-		Events: b([]string{"e", "tab"}, "e  tab", "switch focus between agent and events"),
-		Scroll: b([]string{"[", "pgup"}, "[  pgup", "scroll the agent's scrollback"),
-		Zoom:   b([]string{"z"}, "z", "zoom the agent pane to full screen and back"),
-		Help:   b([]string{"?"}, "?", "this help"),
-		Quit:   b([]string{"q"}, "q", "quit (asks first while the agent runs; ends it)"),
-		Cancel: b([]string{"esc"}, "esc", "cancel"),
+		Events:  b([]string{"e", "tab"}, "e  tab", "switch focus between agent and events"),
+		Scroll:  b([]string{"[", "pgup"}, "[  pgup", "scroll the agent's scrollback"),
+		Zoom:    b([]string{"z"}, "z", "zoom the agent pane to full screen and back"),
+		Help:    b([]string{"?"}, "?", "this help"),
+		Palette: b([]string{"p"}, "p", "palette: find an action, rule or event"),
+		Quit:    b([]string{"q"}, "q", "quit (asks first while the agent runs; ends it)"),
+		Cancel:  b([]string{"esc"}, "esc", "cancel"),
 
 		LineUp:   b([]string{"up", "k"}, "↑ ↓  k j", "one line"),
 		LineDown: b([]string{"down", "j"}, "", ""),
@@ -107,7 +108,7 @@ func (m *Model) helpSections() []helpSection {
 			{Key: p + " " + p, Desc: "send " + p + " itself to the agent"},
 			{Key: "mouse wheel", Desc: "scroll the pane under the pointer"},
 		}},
-		{"After the prefix", []key.Help{k.Events.Help(), k.Scroll.Help(), k.Zoom.Help(), k.Help.Help(), k.Quit.Help(), k.Cancel.Help()}},
+		{"After the prefix", []key.Help{k.Events.Help(), k.Scroll.Help(), k.Zoom.Help(), k.Palette.Help(), k.Help.Help(), k.Quit.Help(), k.Cancel.Help()}},
 		{"Scrollback", []key.Help{k.LineUp.Help(), k.PageUp.Help(), k.Top.Help(),
 			{Key: "q  esc", Desc: "back to live; other keys go to the agent"}}},
 		{"Events pane", []key.Help{{Key: "↑ ↓  pgup pgdn  g G", Desc: "scroll"}, k.Back.Help()}},

@@ -99,6 +99,7 @@ const (
 	overlayNone overlay = iota
 	overlayHelp
 	overlayQuit
+	overlayPalette
 )
 
 // Model is the console's one bubbletea model.
@@ -121,6 +122,7 @@ type Model struct {
 	findings  int
 	decisions int
 	dialog    decisionDialog
+	palette   palette
 
 	exited    bool
 	status    session.ExitStatus
@@ -337,6 +339,8 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	case overlayHelp:
 		m.overlay = overlayNone
 		return nil
+	case overlayPalette:
+		return m.paletteKey(k)
 	}
 
 	if m.prefixOn {
@@ -413,6 +417,9 @@ func (m *Model) command(k tea.KeyPressMsg) tea.Cmd {
 		m.setZoom(!m.zoom)
 	case key.Matches(k, m.keys.Help):
 		m.overlay = overlayHelp
+	case key.Matches(k, m.keys.Palette):
+		m.palette.open(m.paletteItems())
+		m.overlay = overlayPalette
 	case key.Matches(k, m.keys.Quit):
 		if m.exited {
 			return tea.Quit
@@ -648,6 +655,8 @@ func (m *Model) render() string {
 		out = m.withOverlay(out, m.helpBox())
 	case overlayQuit:
 		out = m.withOverlay(out, m.quitBox())
+	case overlayPalette:
+		out = m.withOverlay(out, m.palette.render(m.cfg.Theme, l.Width, l.Height))
 	}
 	return out
 }

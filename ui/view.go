@@ -216,7 +216,7 @@ func (m *Model) hintLine(w int) string {
 	case m.dialog.open():
 		parts = []string{t.AlertTitle.Render("agent frozen"), k("a A e d k ?", "decide in the dialog"), k(p+" ?", "help")}
 	case m.prefixOn:
-		parts = []string{t.HintKey.Render(p + " …"), k("e", "events"), k("[", "scroll"), k("z", "zoom"), k("?", "help"), k("q", "quit"), k(p, "send "+p)}
+		parts = []string{t.HintKey.Render(p + " …"), k("e", "events"), k("[", "scroll"), k("z", "zoom"), k("p", "palette"), k("?", "help"), k("q", "quit"), k(p, "send "+p)}
 	case m.focus == focusEvents:
 		parts = []string{k("↑↓ pgup pgdn", "scroll events"), k("esc", "back to agent")}
 	case m.scroll > 0:

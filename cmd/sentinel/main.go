@@ -51,6 +51,7 @@ Usage:
   sentinel themes [--json]                    preview the console's colour themes
   sentinel hook AGENT                         an agent's pre-tool hook (claude, codex, gemini, cursor)
   sentinel hooks install|uninstall|status     put the hook in an agent's own configuration for good
+  sentinel sessions [--json]                  list the recorded sessions; pick one to replay
   sentinel audit verify [FILE]                check the audit log's hash chain
   sentinel audit show [--json] [--last]       list the audit log's records
   sentinel version                            print the version
@@ -124,6 +125,8 @@ func dispatch(args []string, stdin, stdout, stderr *os.File) error {
 		return themesCommand(args[1:], stdout)
 	case "scan":
 		return scanCommand(args[1:], stdin, stdout, stderr)
+	case "sessions":
+		return sessionsCommand(args[1:], stdin, stdout)
 	case "audit":
 		return auditCommand(args[1:], stdout, stderr)
 	case "replay":
@@ -179,6 +182,11 @@ func help(args []string, out io.Writer) error {
 	case "hooks":
 		fmt.Fprint(out, hooksUsage)
 		fs := hooksFlags(new(string))
+		fs.SetOutput(out)
+		fs.PrintDefaults()
+	case "sessions":
+		fmt.Fprint(out, sessionsUsage)
+		fs := sessionsFlags(&sessionsOptions{})
 		fs.SetOutput(out)
 		fs.PrintDefaults()
 	case "audit":

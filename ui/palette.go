@@ -1,0 +1,195 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sahilm/fuzzy"
+
+	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/themes"
+)
+
+// paletteItem is one thing the command palette can pick: a console
+// action (run as if its key followed the prefix), a rule (its description
+// is shown), or an event (the events pane jumps to it).
+type paletteItem struct {
+	kind   string // "action", "rule", "event"
+	title  string
+	detail string
+	key    tea.KeyPressMsg // action: the key after the prefix
+	event  int             // event: index in the event list
+	sev    string          // rule: severity, for its mark
+}
+
+// String is what the filter matches: a rule's or action's name (their
+// descriptions are long prose that matches almost any few letters), an
+// event's time, kind and text.
+func (it paletteItem) String() string {
+	if it.kind == "event" {
+		return it.title + " " + it.detail
+	}
+	return it.title
+}
+
+type paletteItems []paletteItem
+
+func (p paletteItems) String(i int) string { return p[i].String() }
+func (p paletteItems) Len() int            { return len(p) }
+
+// palette is the fuzzy command palette (prefix, p): a plain sub-component
+// of the console's model, which builds its items when it opens.
+type palette struct {
+	query   string
+	items   paletteItems
+	matches []int // indexes into items, best first
+	sel     int
+}
+
+func (p *palette) open(items []paletteItem) {
+	*p = palette{items: items}
+	p.refilter()
+}
+
+func (p *palette) refilter() {
+	p.matches = p.matches[:0]
+	if p.query == "" {
+		for i := range p.items {
+			p.matches = append(p.matches, i)
+		}
+	} else {
+		for _, m := range fuzzy.FindFrom(p.query, p.items) {
+			p.matches = append(p.matches, m.Index)
+		}
+	}
+	p.sel = 0
+}
+
+func (p *palette) move(n int) {
+	p.sel = max(0, min(p.sel+n, len(p.matches)-1))
+}
+
+func (p *palette) typed(s string) {
+	p.query += oneLine(sanitize(s))
+	p.refilter()
+}
+
+func (p *palette) backspace() {
+	if r := []rune(p.query); len(r) > 0 {
+		p.query = string(r[:len(r)-1])
+		p.refilter()
+	}
+}
+
+func (p *palette) selected() (paletteItem, bool) {
+	if p.sel >= len(p.matches) {
+		return paletteItem{}, false
+	}
+	return p.items[p.matches[p.sel]], true
+}
+
+// render draws the palette box at most w wide and h high.
+func (p *palette) render(t themes.Theme, w, h int) string {
+	inner := max(min(w-4, 90), 20)
+	rows := max(min(h-6, 14), 1)
+	var b strings.Builder
+	b.WriteString(t.DialogTitle.Render("sentinel · palette") + t.Hint.Render(fmt.Sprintf("  %d of %d", len(p.matches), len(p.items))))
+	b.WriteString("\n" + t.DialogKey.Render("> ") + p.query + t.DialogKey.Render("█"))
+	top := max(0, p.sel-rows+1)
+	for i := top; i < len(p.matches) && i < top+rows; i++ {
+		it := p.items[p.matches[i]]
+		tag := it.kind
+		if it.kind == "rule" {
+			tag = "rule " + themes.SeverityMark(it.sev)
+		}
+		tag = fmt.Sprintf("%-8s", tag)
+		line := ansi.Truncate(tag+it.title+"  "+it.detail, inner, "…")
+		line += strings.Repeat(" ", max(0, inner-ansi.StringWidth(line)))
+		if i == p.sel {
+			line = lipgloss.NewStyle().Reverse(true).Render(line)
+		} else {
+			line = t.Hint.Render(ansi.Truncate(tag, inner, "")) + ansi.Truncate(it.title+"  "+it.detail, max(0, inner-ansi.StringWidth(tag)), "…")
+		}
+		b.WriteString("\n" + line)
+	}
+	if len(p.matches) == 0 {
+		b.WriteString("\n" + t.Placeholder.Render("nothing matches"))
+	}
+	b.WriteString("\n" + t.Hint.Render("type to filter · ↑/↓ move · enter run · esc close"))
+	return t.Dialog.Padding(0, 1).Render(b.String())
+}
+
+// paletteItems lists the console's actions, the rules and the events
+// (newest first).
+func (m *Model) paletteItems() []paletteItem {
+	km := m.keys
+	items := []paletteItem{
+		{kind: "action", title: "help", detail: km.Help.Help().Desc, key: k1('?')},
+		{kind: "action", title: "zoom", detail: km.Zoom.Help().Desc, key: k1('z')},
+		{kind: "action", title: "events", detail: km.Events.Help().Desc, key: k1('e')},
+		{kind: "action", title: "scroll", detail: km.Scroll.Help().Desc, key: k1('[')},
+		{kind: "action", title: "quit", detail: km.Quit.Help().Desc, key: k1('q')},
+	}
+	for _, r := range detect.Rules() {
+		items = append(items, paletteItem{kind: "rule", title: r.ID, detail: r.Severity.String() + " · " + r.Description, sev: r.Severity.String()})
+	}
+	for i := len(m.events.items) - 1; i >= 0; i-- {
+		e := m.events.items[i]
+		items = append(items, paletteItem{kind: "event", title: e.Time.Local().Format("15:04:05") + " " + e.Kind.String(), detail: e.Text, event: i})
+	}
+	return items
+}
+
+func k1(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
+
+// paletteKey handles a key while the palette is open.
+func (m *Model) paletteKey(k tea.KeyPressMsg) tea.Cmd {
+	switch k.String() {
+	case "esc":
+		m.overlay = overlayNone
+	case "up", "ctrl+p":
+		m.palette.move(-1)
+	case "down", "ctrl+n":
+		m.palette.move(1)
+	case "pgup":
+		m.palette.move(-10)
+	case "pgdown":
+		m.palette.move(10)
+	case "backspace":
+		m.palette.backspace()
+	case "enter":
+		it, ok := m.palette.selected()
+		if !ok {
+			return nil
+		}
+		m.overlay = overlayNone
+		switch it.kind {
+		case "action":
+			return m.command(it.key)
+		case "rule":
+			m.notice = it.title + ": " + it.detail
+		case "event":
+			m.jumpToEvent(it.event)
+		}
+	default:
+		if k.Text != "" && k.Mod&^tea.ModShift == 0 {
+			m.palette.typed(k.Text)
+		}
+	}
+	return nil
+}
+
+// jumpToEvent focuses the events pane scrolled so event i is its newest
+// line.
+func (m *Model) jumpToEvent(i int) {
+	if m.layout.Events.W == 0 {
+		m.notice = "no room for the events pane at this size"
+		return
+	}
+	m.focus = focusEvents
+	m.events.back = 0
+	m.events.scrollBy(len(m.events.items) - 1 - i)
+}
