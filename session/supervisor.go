@@ -700,7 +700,9 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 		a.ID = v.nextID
 		v.mu.Unlock()
 		a.Held = now
-		_ = v.audit(auditRecord(a, nil))
+		// Recorded like any held action (audit record and marker), so
+		// the recording and the audit log tell the same story.
+		v.record(a, false)
 		_ = v.audit(auditRecord(a, auto))
 		a.decision = *auto
 		close(a.done)
