@@ -241,9 +241,15 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 		if title == "" {
 			title = "sentinel " + id + ": " + strings.Join(sp.argv, " ")
 		}
+		command := strings.Join(sp.argv, " ")
+		if sp.display != "" {
+			// The demo's agent is sentinel's hidden subcommand: the
+			// recording names it as the console does.
+			command = sp.display
+		}
 		rec, err = cast.Create(recPath, cast.Header{
 			Width: cols, Height: rows, Timestamp: start.Unix(),
-			Command: strings.Join(sp.argv, " "), Title: title,
+			Command: command, Title: title,
 			Env: map[string]string{"TERM": "xterm-256color", "SHELL": os.Getenv("SHELL")},
 		}, cast.Options{Start: start, OnError: recAlarm.fire})
 		if err != nil {
