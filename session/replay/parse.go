@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -127,57 +128,60 @@ func decodeData(dst, data []byte) ([]byte, error) {
 // anything it leaves to encoding/json.
 func unquote(dst, s []byte) ([]byte, bool) {
 	n := len(dst)
-	for len(s) > 0 {
-		i := bytes.IndexByte(s, '\\')
-		plain := s
-		if i >= 0 {
-			plain = s[:i]
+	dst = slices.Grow(dst, len(s))
+	start := 0 // s[start:i] is plain text not yet copied
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			i++
+			continue
 		}
-		if bytes.IndexByte(plain, '"') >= 0 || hasControl(plain) {
-			return dst[:n], false
+		if c != '\\' || i+1 >= len(s) {
+			return dst[:n], false // a raw quote or control character, or a lone backslash
 		}
-		dst = append(dst, plain...)
-		if i < 0 {
-			break
-		}
-		s = s[i:]
-		if len(s) < 2 {
-			return dst[:n], false
-		}
-		switch c := s[1]; c {
+		dst = append(dst, s[start:i]...)
+		switch e := s[i+1]; e {
 		case '"', '\\', '/':
-			dst = append(dst, c)
-			s = s[2:]
+			dst, i = append(dst, e), i+2
 		case 'b':
-			dst, s = append(dst, '\b'), s[2:]
+			dst, i = append(dst, '\b'), i+2
 		case 'f':
-			dst, s = append(dst, '\f'), s[2:]
+			dst, i = append(dst, '\f'), i+2
 		case 'n':
-			dst, s = append(dst, '\n'), s[2:]
+			dst, i = append(dst, '\n'), i+2
 		case 'r':
-			dst, s = append(dst, '\r'), s[2:]
+			dst, i = append(dst, '\r'), i+2
 		case 't':
-			dst, s = append(dst, '\t'), s[2:]
+			dst, i = append(dst, '\t'), i+2
 		case 'u':
-			r, ok := hex4(s[2:])
-			if !ok || utf16.IsSurrogate(r) && !(r < 0xDC00 && len(s) >= 12 && s[6] == '\\' && s[7] == 'u') {
+			r, ok := hex4(s[i+2:])
+			if !ok {
 				return dst[:n], false
 			}
-			s = s[6:]
+			i += 6
+			if r < 0x80 {
+				// Terminal output is mostly \u001b: no UTF-8 encoding needed.
+				dst = append(dst, byte(r))
+				break
+			}
 			if utf16.IsSurrogate(r) {
-				lo, ok := hex4(s[2:])
+				if r >= 0xDC00 || i+6 > len(s) || s[i] != '\\' || s[i+1] != 'u' {
+					return dst[:n], false
+				}
+				lo, ok := hex4(s[i+2:])
 				if !ok || lo < 0xDC00 || lo > 0xDFFF {
 					return dst[:n], false
 				}
 				r = utf16.DecodeRune(r, lo)
-				s = s[6:]
+				i += 6
 			}
 			dst = utf8.AppendRune(dst, r)
 		default:
 			return dst[:n], false
 		}
+		start = i
 	}
-	return dst, true
+	return append(dst, s[start:]...), true
 }
 
 func hex4(s []byte) (rune, bool) {
@@ -198,15 +202,6 @@ func hex4(s []byte) (rune, bool) {
 		}
 	}
 	return r, true
-}
-
-func hasControl(b []byte) bool {
-	for _, c := range b {
-		if c < 0x20 {
-			return true
-		}
-	}
-	return false
 }
 
 // parseSize reads a resize event's "COLSxROWS".
