@@ -47,10 +47,6 @@ type Drop struct {
 // it ended, as it would be by the live feeder, which sees bytes as they come.
 const compactStep = 4 << 10
 
-// compactScreens is how many screens of lines a run gathers before its
-// middle is dropped (see Compact).
-const compactScreens = 64
-
 // Compact returns buf, which the caller then feeds to the emulator in full,
 // with what cannot be visible afterwards dropped, and the drops made. The
 // result is a new slice; buf is not kept.
@@ -69,15 +65,7 @@ func (c *Compactor) Compact(buf []byte) ([]byte, []Drop) {
 		buf = buf[step:]
 		cur := win.bytes()
 		sq.scan(cur)
-		// Each drop leaves a marker line and the escapes that stand for
-		// what it dropped, which the emulator then scrolls through: drop
-		// only once a run has gathered many screens (a bounded window),
-		// and at the end whatever a screen's worth allows.
-		minDrop := c.h * compactScreens
-		if len(buf) == 0 {
-			minDrop = c.h
-		}
-		if a, x, ok := sq.plan(minDrop); ok {
+		if a, x, ok := sq.plan(c.h); ok {
 			synth := skipMarker(x.ordinal-a.ordinal, x.off-a.off, c.w, x.reset >= 0)
 			synth = fmt.Appendf(synth, "\x1b[J\x1b[%d;1H", c.h)
 			if last := x.lastChar(); len(last) > 0 {
