@@ -13,15 +13,17 @@ import (
 	"github.com/sentinel-console/sentinel/themes"
 )
 
-// paletteItem is one thing the command palette can pick: a console
-// action (run as if its key followed the prefix), a rule (its description
-// is shown), or an event (the events pane jumps to it).
+// paletteItem is one thing the command palette can pick: an action (run
+// as if its key was pressed: after the prefix in the live console, as is in
+// replay), a rule (its description is shown), an event (the events pane
+// jumps to it) or a replay's marker (the replay seeks to it).
 type paletteItem struct {
-	kind   string // "action", "rule", "event"
+	kind   string // "action", "rule", "event", "marker"
 	title  string
 	detail string
-	key    tea.KeyPressMsg // action: the key after the prefix
+	key    tea.KeyPressMsg // action: the key that runs it
 	event  int             // event: index in the event list
+	at     float64         // marker: its time in the recording
 	sev    string          // rule: severity, for its mark
 }
 
@@ -29,7 +31,7 @@ type paletteItem struct {
 // descriptions are long prose that matches almost any few letters), an
 // event's time, kind and text.
 func (it paletteItem) String() string {
-	if it.kind == "event" {
+	if it.kind == "event" || it.kind == "marker" {
 		return it.title + " " + it.detail
 	}
 	return it.title
@@ -40,8 +42,9 @@ type paletteItems []paletteItem
 func (p paletteItems) String(i int) string { return p[i].String() }
 func (p paletteItems) Len() int            { return len(p) }
 
-// palette is the fuzzy command palette (prefix, p): a plain sub-component
-// of the console's model, which builds its items when it opens.
+// palette is the fuzzy command palette (prefix, p in the live console;
+// ctrl-p or : in replay): a plain sub-component of either console's model,
+// which builds its items when it opens and acts on the one picked.
 type palette struct {
 	query   string
 	items   paletteItems
@@ -134,7 +137,7 @@ func (m *Model) paletteItems() []paletteItem {
 		{kind: "action", title: "quit", detail: km.Quit.Help().Desc, key: k1('q')},
 	}
 	for _, r := range detect.Rules() {
-		items = append(items, paletteItem{kind: "rule", title: r.ID, detail: r.Severity.String() + " · " + r.Description, sev: r.Severity.String()})
+		items = append(items, ruleItem(r))
 	}
 	for i := len(m.events.items) - 1; i >= 0; i-- {
 		e := m.events.items[i]
@@ -143,41 +146,66 @@ func (m *Model) paletteItems() []paletteItem {
 	return items
 }
 
+func ruleItem(r detect.Rule) paletteItem {
+	return paletteItem{kind: "rule", title: r.ID, detail: r.Severity.String() + " · " + r.Description, sev: r.Severity.String()}
+}
+
 func k1(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Text: string(r)} }
 
-// paletteKey handles a key while the palette is open.
-func (m *Model) paletteKey(k tea.KeyPressMsg) tea.Cmd {
+// paletteResult is what a key did to the open palette.
+type paletteResult int
+
+const (
+	paletteStays  paletteResult = iota // still open
+	paletteClosed                      // esc
+	palettePicked                      // enter on an item: act on it
+)
+
+// key handles a key while the palette is open; on palettePicked the item
+// is the one picked and the palette is to be closed.
+func (p *palette) key(k tea.KeyPressMsg) (paletteItem, paletteResult) {
 	switch k.String() {
 	case "esc":
-		m.overlay = overlayNone
+		return paletteItem{}, paletteClosed
 	case "up", "ctrl+p":
-		m.palette.move(-1)
+		p.move(-1)
 	case "down", "ctrl+n":
-		m.palette.move(1)
+		p.move(1)
 	case "pgup":
-		m.palette.move(-10)
+		p.move(-10)
 	case "pgdown":
-		m.palette.move(10)
+		p.move(10)
 	case "backspace":
-		m.palette.backspace()
+		p.backspace()
 	case "enter":
-		it, ok := m.palette.selected()
-		if !ok {
-			return nil
-		}
-		m.overlay = overlayNone
-		switch it.kind {
-		case "action":
-			return m.command(it.key)
-		case "rule":
-			m.notice = it.title + ": " + it.detail
-		case "event":
-			m.jumpToEvent(it.event)
+		if it, ok := p.selected(); ok {
+			return it, palettePicked
 		}
 	default:
 		if k.Text != "" && k.Mod&^tea.ModShift == 0 {
-			m.palette.typed(k.Text)
+			p.typed(k.Text)
 		}
+	}
+	return paletteItem{}, paletteStays
+}
+
+// paletteKey handles a key while the palette is open.
+func (m *Model) paletteKey(k tea.KeyPressMsg) tea.Cmd {
+	it, res := m.palette.key(k)
+	if res == paletteStays {
+		return nil
+	}
+	m.overlay = overlayNone
+	if res == paletteClosed {
+		return nil
+	}
+	switch it.kind {
+	case "action":
+		return m.command(it.key)
+	case "rule":
+		m.notice = it.title + ": " + it.detail
+	case "event":
+		m.jumpToEvent(it.event)
 	}
 	return nil
 }

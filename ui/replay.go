@@ -70,6 +70,9 @@ type Replay struct {
 	help     bool
 	notice   string
 	search   replaySearch
+	// palette is the command palette (ctrl-p or :), open when paletteOpen.
+	palette     palette
+	paletteOpen bool
 }
 
 // replayFrame is the worker's answer to a request: the screen at pos.
@@ -215,6 +218,9 @@ func (m *Replay) key(k tea.KeyPressMsg) tea.Cmd {
 	if m.search.active {
 		return m.searchKey(k)
 	}
+	if m.paletteOpen {
+		return m.paletteKey(k)
+	}
 	km := m.keys
 	switch {
 	case key.Matches(k, km.Quit):
@@ -254,6 +260,9 @@ func (m *Replay) key(k tea.KeyPressMsg) tea.Cmd {
 		m.search.open()
 		m.search.refresh()
 		return m.search.input.Focus()
+	case key.Matches(k, km.Palette):
+		m.palette.open(m.paletteItems())
+		m.paletteOpen = true
 	case key.Matches(k, km.Help):
 		m.help = true
 	}
@@ -357,6 +366,8 @@ func (m *Replay) render() string {
 		out = overlayOn(l, out, m.helpBox())
 	case m.search.active:
 		out = overlayOn(l, out, m.searchBox())
+	case m.paletteOpen:
+		out = overlayOn(l, out, m.palette.render(t, l.Width, l.Height))
 	}
 	return out
 }
@@ -517,12 +528,15 @@ func (m *Replay) hintLine(w int) string {
 		parts = []string{t.Hint.Render(m.notice)}
 	case m.search.active:
 		parts = []string{k("↑↓", "choose"), k("enter", "jump"), k("esc", "cancel")}
+	case m.paletteOpen:
+		parts = []string{k("↑↓", "choose"), k("enter", "run / jump"), k("esc", "close")}
 	default:
 		parts = []string{k("space", "play/pause"), k("< >", "speed"), k("← →", "5s"), k("⇧← ⇧→", "30s"),
-			k("n p", "next/prev finding"), k("/", "search"), k("?", "help"), k("q", "quit")}
+			k("n p", "next/prev finding"), k("/", "search"), k("ctrl-p :", "palette"), k("?", "help"), k("q", "quit")}
 		if line := " " + strings.Join(parts, t.Hint.Render("  ·  ")); ansi.StringWidth(line) > w {
-			parts = []string{k("space", "play"), k("<>", "speed"), k("←→", "seek"), k("n p", "findings"),
-				k("/", "search"), k("?", "help"), k("q", "quit")}
+			// Speed keys are left to the help (?) so the rest fits 80 columns.
+			parts = []string{k("space", "play"), k("←→", "seek"), k("n p", "findings"),
+				k("/", "search"), k(":", "palette"), k("?", "help"), k("q", "quit")}
 			return fit(" "+strings.Join(parts, t.Hint.Render(" · ")), w)
 		}
 	}
@@ -593,7 +607,7 @@ func highlightMatch(t themes.Theme, text string, idx []int, w int) string {
 // ReplayKeyMap is every key of the replay console; the help is generated
 // from it.
 type ReplayKeyMap struct {
-	Play, Slower, Faster, Back, Forward, BackLong, ForwardLong, Start, End, Next, Prev, Search, Help, Quit key.Binding
+	Play, Slower, Faster, Back, Forward, BackLong, ForwardLong, Start, End, Next, Prev, Search, Palette, Help, Quit key.Binding
 }
 
 // DefaultReplayKeys is the replay console's key map.
@@ -614,13 +628,14 @@ func DefaultReplayKeys() ReplayKeyMap {
 		Next:        b([]string{"n"}, "n", "next finding or decision"),
 		Prev:        b([]string{"p", "N"}, "p", "previous finding or decision"),
 		Search:      b([]string{"/"}, "/", "fuzzy search events and output; enter jumps"),
+		Palette:     b([]string{"ctrl+p", ":"}, "ctrl-p :", "command palette: actions, the recording's rules and markers"),
 		Help:        b([]string{"?"}, "?", "this help"),
 		Quit:        b([]string{"q", "ctrl+c"}, "q", "quit"),
 	}
 }
 
 func (k ReplayKeyMap) all() []key.Binding {
-	return []key.Binding{k.Play, k.Slower, k.Faster, k.Back, k.Forward, k.BackLong, k.ForwardLong, k.Start, k.End, k.Next, k.Prev, k.Search, k.Help, k.Quit}
+	return []key.Binding{k.Play, k.Slower, k.Faster, k.Back, k.Forward, k.BackLong, k.ForwardLong, k.Start, k.End, k.Next, k.Prev, k.Search, k.Palette, k.Help, k.Quit}
 }
 
 // replaySearch is the `/` box: markers and recorded output lines, matched
