@@ -282,33 +282,51 @@ var ErrNoConsole = errors.New("no sentinel console answers")
 // taken as absent (ErrNoConsole). A console lost after it held the request
 // is an error: the caller denies.
 func Ask(socket string, req Request, answerWithin time.Duration) (Reply, error) {
-	c, err := net.DialTimeout("unix", socket, answerWithin)
+	// Plain blocking system calls, not the net package: the hook is a
+	// short-lived process with nothing else to do, and the runtime's
+	// poller added a wait and a wake-up to every read on the path an agent
+	// waits on before each shell command.
+	fd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return Reply{}, fmt.Errorf("%w: %v", ErrNoConsole, err)
+		return Reply{}, err
 	}
-	defer c.Close()
+	defer unix.Close(fd)
+	if err := unix.Connect(fd, &unix.SockaddrUnix{Name: socket}); err != nil {
+		return Reply{}, fmt.Errorf("%w: connect %s: %v", ErrNoConsole, socket, err)
+	}
 	// The console is sentinel, which started the agent: an ancestor of
 	// this hook. A socket served by anything else (the agent could point
 	// the variable at one of its own through its settings) is refused.
-	if peer, err := peerOf(c.(*net.UnixConn)); err != nil {
+	cred, err := unix.GetsockoptUcred(fd, unix.SOL_SOCKET, unix.SO_PEERCRED)
+	if err != nil {
 		return Reply{}, fmt.Errorf("the console's credentials: %w", err)
-	} else if !isAncestor(peer.Pid, os.Getpid()) {
-		return Reply{}, fmt.Errorf("%s is served by pid %d, which did not start this agent", socket, peer.Pid)
+	}
+	if !isAncestor(int(cred.Pid), os.Getpid()) {
+		return Reply{}, fmt.Errorf("%s is served by pid %d, which did not start this agent", socket, cred.Pid)
 	}
 	b, err := json.Marshal(req)
 	if err != nil {
 		return Reply{}, err
 	}
-	_ = c.SetDeadline(time.Now().Add(answerWithin))
-	if _, err := c.Write(append(b, '\n')); err != nil {
-		return Reply{}, fmt.Errorf("%w: %v", ErrNoConsole, err)
+	timeout := unix.NsecToTimeval(answerWithin.Nanoseconds())
+	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_SNDTIMEO, &timeout)
+	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &timeout)
+	for p := append(b, '\n'); len(p) > 0; {
+		n, err := unix.Write(fd, p)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return Reply{}, fmt.Errorf("%w: %v", ErrNoConsole, err)
+		}
+		p = p[n:]
 	}
-	r := bufio.NewReader(c)
+	r := bufio.NewReader(rawReader(fd))
 	first := true
 	for {
 		line, err := r.ReadBytes('\n')
 		if err != nil {
-			if first && errors.Is(err, os.ErrDeadlineExceeded) {
+			if first && (errors.Is(err, unix.EAGAIN) || errors.Is(err, unix.EWOULDBLOCK)) {
 				return Reply{}, fmt.Errorf("%w within %v", ErrNoConsole, answerWithin)
 			}
 			if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
@@ -324,7 +342,8 @@ func Ask(socket string, req Request, answerWithin time.Duration) (Reply, error) 
 		case Wait:
 			// The operator decides: no deadline from here on.
 			first = false
-			_ = c.SetDeadline(time.Time{})
+			none := unix.Timeval{}
+			_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &none)
 			continue
 		case Pass, Allow, Deny:
 			return rep, nil
@@ -335,5 +354,23 @@ func Ask(socket string, req Request, answerWithin time.Duration) (Reply, error) 
 			return rep, nil
 		}
 		return Reply{}, fmt.Errorf("the console's reply has an unknown verdict %q", rep.Verdict)
+	}
+}
+
+// rawReader reads a descriptor with read(2), retrying when interrupted.
+type rawReader int
+
+func (fd rawReader) Read(p []byte) (int, error) {
+	for {
+		n, err := unix.Read(int(fd), p)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return 0, err
+		case n == 0:
+			return 0, io.EOF
+		}
+		return n, nil
 	}
 }
