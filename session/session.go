@@ -28,7 +28,11 @@ func GateSupported() error { return execgate.Supported() }
 type Options struct {
 	ID      string   // session id; NewID() when empty
 	Command []string // program and arguments
-	Dir     string   // working directory; the current one when empty
+	// Display names the command in events and markers when it differs
+	// from Command (sentinel's hook settings added to an agent's command
+	// line are noise there); Command joined when empty.
+	Display string
+	Dir     string // working directory; the current one when empty
 	// Env is the agent's environment before sentinel's additions
 	// (TERM, COLORTERM, SENTINEL_SESSION); os.Environ() when nil.
 	Env        []string
@@ -242,10 +246,14 @@ func Begin(opts Options) (*Session, error) {
 			opts.Recorder.Input(p)
 		}
 	})
-	if opts.Recorder != nil {
-		opts.Recorder.Marker("start: " + strings.Join(opts.Command, " "))
+	display := opts.Display
+	if display == "" {
+		display = strings.Join(opts.Command, " ")
 	}
-	s.emit(EventStart, fmt.Sprintf("started %s (pid %d) at %dx%d", strings.Join(opts.Command, " "), s.pid, opts.Cols, opts.Rows))
+	if opts.Recorder != nil {
+		opts.Recorder.Marker("start: " + display)
+	}
+	s.emit(EventStart, fmt.Sprintf("started %s (pid %d) at %dx%d", display, s.pid, opts.Cols, opts.Rows))
 	if opts.Supervisor != nil {
 		opts.Supervisor.attach(s)
 	}

@@ -303,6 +303,16 @@ echo "claude-done-$((1+1))"
 	if _, err := os.Stat(filepath.Join(e.home, ".claude")); !os.IsNotExist(err) {
 		t.Errorf("the user's Claude settings were touched: %v", err)
 	}
+	// The recording names the operator's command, not the settings
+	// sentinel added to it.
+	recs := e.recordings(t)
+	if len(recs) != 1 {
+		t.Fatalf("recordings %v", recs)
+	}
+	cast, _ := os.ReadFile(recs[0])
+	if !strings.Contains(string(cast), `"start: claude -p hello"`) || strings.Contains(string(cast), "disableAllHooks") {
+		t.Errorf("the recording's start marker: %s", cast)
+	}
 }
 
 // A console that did not start the agent is not asked: the agent could
