@@ -47,6 +47,44 @@ func (s *Session) freeze() []int {
 	return out
 }
 
+// freezeExcept stops the agent's tree but the processes in keep, one by
+// one (no group signal: keep's processes share the groups), walking it
+// twice as freeze does.
+func (s *Session) freezeExcept(keep map[int]bool) []int {
+	stopped := map[int]bool{}
+	for range 2 {
+		s.walkTree(func(pid int) {
+			if !keep[pid] && !stopped[pid] {
+				stopped[pid] = true
+				_ = syscall.Kill(pid, syscall.SIGSTOP)
+			}
+		})
+	}
+	out := make([]int, 0, len(stopped))
+	for pid := range stopped {
+		out = append(out, pid)
+	}
+	return out
+}
+
+// chainOf is pid and its ancestors up to, not including, sentinel.
+func (s *Session) chainOf(pid int) map[int]bool {
+	out := map[int]bool{}
+	self := os.Getpid()
+	for range 64 {
+		if pid <= 1 || pid == self {
+			break
+		}
+		out[pid] = true
+		p, ok := readStat(pid)
+		if !ok {
+			break
+		}
+		pid = p.ppid
+	}
+	return out
+}
+
 // thaw continues the agent's whole tree (not only what freeze saw: a process
 // stopped by a job-control signal of its own is continued too, as it would
 // be after the operator's fg).

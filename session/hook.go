@@ -36,6 +36,7 @@ func (v *Supervisor) DecideHook(req agenthook.Request, peer agenthook.Peer, held
 		Seen: seen, CanRewrite: req.CanRewrite, Agent: req.Agent, AgentSession: req.AgentSession, Description: req.Description}
 	if v.s != nil && peer.Pid > 0 {
 		a.Parents = v.s.parentsOf(peer.Pid)
+		a.waiting = v.s.chainOf(peer.Pid)
 	}
 	// The hook waits without a deadline from here: the operator may take
 	// a while, and the hook must not decide alone meanwhile.

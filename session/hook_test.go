@@ -1,9 +1,11 @@
 package session
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -79,7 +81,6 @@ func TestHookApprovalCoversTheExecThatFollows(t *testing.T) {
 	if a.Source != SourceHook || a.Agent != "claude" || a.AgentSession != "sess-1" || a.Description != "clean the test database" || !a.CanRewrite {
 		t.Fatalf("held %+v", a)
 	}
-	eventually(t, "the agent frozen", func() bool { return stoppedTree(t, r.s) })
 	sup.Decide(a.ID, Decision{Kind: Approve, Operator: "tester"})
 	rep := reply(t, replies)
 	if rep.Verdict != agenthook.Allow || !strings.Contains(rep.Reason, "tester") {
@@ -182,4 +183,43 @@ func TestHookJoiningAStreamActionKeepsTheAgentAlive(t *testing.T) {
 	if !strings.Contains(r.out.String(), "still-here") || r.s.Exit().Code != 0 {
 		t.Fatalf("the agent was ended: %v; output %q", r.s.Exit(), r.out.String())
 	}
+}
+
+// While a hook's request is held, the rest of the agent's tree is stopped,
+// but not the agent waiting on its hook: it cannot act meanwhile, and a
+// SIGSTOP/SIGCONT would make it redraw its whole screen once continued (as
+// Claude Code does after fg).
+func TestHookHoldStopsTheTreeButNotTheWaitingAgent(t *testing.T) {
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	script := `trap 'echo got-cont' CONT; sleep 30 & echo "bg=$!"; read x; echo "agent-got-$x"`
+	r := start(t, Options{Supervisor: sup}, "sh", "-c", script)
+	var bg int
+	eventually(t, "the background job", func() bool {
+		out := r.out.String()
+		i := strings.Index(out, "bg=")
+		if i < 0 || !strings.Contains(out[i:], "\n") {
+			return false
+		}
+		_, err := fmt.Sscanf(out[i+3:], "%d", &bg)
+		return err == nil && bg > 0
+	})
+	replies := askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/postgresql/data", CanRewrite: true}, r.s.pid)
+	a := nextAction(t, held)
+	eventually(t, "the background job stopped", func() bool { p, _ := readStat(bg); return p.state == 'T' })
+	if p, _ := readStat(r.s.pid); p.state == 'T' {
+		t.Fatal("the agent waiting on its hook was stopped")
+	}
+	sup.Decide(a.ID, Decision{Kind: Deny, Operator: "tester"})
+	if rep := reply(t, replies); rep.Verdict != agenthook.Deny {
+		t.Fatalf("reply %+v", rep)
+	}
+	eventually(t, "the background job continued", func() bool { p, _ := readStat(bg); return p.state != 'T' })
+	r.s.Write([]byte("go\r"))
+	eventually(t, "the agent carried on", func() bool { return strings.Contains(r.out.String(), "agent-got-go") })
+	if strings.Contains(r.out.String(), "got-cont") {
+		t.Errorf("the agent was sent SIGCONT: %q", r.out.String())
+	}
+	syscall.Kill(bg, syscall.SIGKILL)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -100,8 +101,12 @@ type Action struct {
 	AgentSession string
 	Description  string
 
-	keys     []string
-	running  bool // the exec already happened (a mismatch): deny kills Pid
+	keys    []string
+	running bool // the exec already happened (a mismatch): deny kills Pid
+	// waiting is the agent hook's chain (the hook, the shell that ran it,
+	// the agent): blocked on the hook already, so not stopped (see
+	// freezeFor).
+	waiting  map[int]bool
 	decision Decision
 	done     chan struct{} // closed once decided
 }
@@ -185,6 +190,12 @@ type Supervisor struct {
 	reported   map[string]time.Time         // findings reported lately, to report each once
 	blocked    int
 	gateActive bool
+
+	// What the held actions stopped: the whole tree, or (for actions held
+	// on the agent-hook path only) the listed processes.
+	freezeMu sync.Mutex
+	whole    bool
+	partial  []int
 
 	scanQ        scanQueue
 	lastOutput   atomic.Int64 // unix nanoseconds of the agent's last output
@@ -718,7 +729,7 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 	v.pending = append(v.pending, a)
 	v.mu.Unlock()
 	if v.s != nil {
-		v.s.freeze() // first: every microsecond counts on the stream path
+		v.freezeFor(a) // first: every microsecond counts on the stream path
 		v.s.input.hold(true)
 		if a.Cwd == "" {
 			a.Cwd = procCwd(v.s.pid)
@@ -850,10 +861,51 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 	v.act(a, d, denyEnds, a.CanRewrite || hooked)
 	if thaw {
 		v.s.input.hold(false)
-		v.s.thaw()
-		v.s.nudge()
+		v.thawAll()
 	}
 	return nil
+}
+
+// freezeFor stops what must not run while a is held: the whole tree,
+// except that an action held on the agent-hook path leaves the hook's
+// chain alone (the agent is blocked on its hook and cannot act meanwhile),
+// so no SIGSTOP and SIGCONT reach it. Agents redraw their whole screen on
+// SIGCONT, as after the operator's fg, which in a console that never left
+// the screen only draws it twice.
+func (v *Supervisor) freezeFor(a *Action) {
+	v.freezeMu.Lock()
+	defer v.freezeMu.Unlock()
+	if a.Source == SourceHook && len(a.waiting) > 0 && !v.whole {
+		v.partial = append(v.partial, v.s.freezeExcept(a.waiting)...)
+		return
+	}
+	v.s.freeze()
+	v.whole = true
+}
+
+// thawAll continues what the held actions stopped.
+func (v *Supervisor) thawAll() {
+	v.freezeMu.Lock()
+	defer v.freezeMu.Unlock()
+	if v.whole {
+		v.s.thaw()
+		v.s.nudge()
+	} else if len(v.partial) > 0 {
+		// Only processes still in the tree: a pid stopped then killed may
+		// belong to someone else by now.
+		stopped := map[int]bool{}
+		for _, pid := range v.partial {
+			stopped[pid] = true
+		}
+		var cont []int
+		for _, pid := range v.s.tree() {
+			if stopped[pid] {
+				cont = append(cont, pid)
+			}
+		}
+		signalAll(cont, syscall.SIGCONT)
+	}
+	v.whole, v.partial = false, nil
 }
 
 // act carries out a decision on the processes (the exec gate's and the

@@ -275,7 +275,12 @@ func (m *Model) decisionBox() string {
 		}
 		add(t.Hint.Render("agent  ") + ansi.Truncate(sanitize(who), inner-7, "…"))
 	}
-	add(t.Hint.Render("frozen ") + t.EventText.Render(elapsed(m.now.Sub(a.Held))) + t.Hint.Render(" (a frozen agent's model request may time out)"))
+	if a.Source == session.SourceHook {
+		// The agent waits on its hook; the rest of its tree is stopped.
+		add(t.Hint.Render("held   ") + t.EventText.Render(elapsed(m.now.Sub(a.Held))) + t.Hint.Render(" (the agent waits for its hook; the rest of its tree is stopped)"))
+	} else {
+		add(t.Hint.Render("frozen ") + t.EventText.Render(elapsed(m.now.Sub(a.Held))) + t.Hint.Render(" (a frozen agent's model request may time out)"))
+	}
 	if ctx := m.contextLines(3 + 5*boolInt(d.mode == dialogDetails)); len(ctx) > 0 {
 		add(t.Hint.Render("before it, the agent's screen showed:"))
 		for _, l := range ctx {
