@@ -155,25 +155,6 @@ func runPipedFor(t *testing.T, e env, d time.Duration, args ...string) (string, 
 	return runPiped(t, e, "", args...)
 }
 
-func (c *console) waitForLong(d time.Duration, what ...string) {
-	c.t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		s := c.screen()
-		ok := true
-		for _, w := range what {
-			ok = ok && strings.Contains(s, w)
-		}
-		if ok {
-			return
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("screen never showed %q:\n%s", what, s)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func (c *console) waitExit(d time.Duration) {
 	c.t.Helper()
 	select {

@@ -451,7 +451,14 @@ func (c *console) rawOutput() string {
 
 func (c *console) waitFor(what ...string) {
 	c.t.Helper()
-	deadline := time.Now().Add(patience)
+	c.waitForLong(patience, what...)
+}
+
+// waitForLong waits up to d until one look at the screen shows every one
+// of what.
+func (c *console) waitForLong(d time.Duration, what ...string) {
+	c.t.Helper()
+	deadline := time.Now().Add(d)
 	for {
 		s := c.screen()
 		ok := true

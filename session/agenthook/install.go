@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // managedTag marks the hook entries sentinel installed: a harmless
@@ -112,15 +111,7 @@ func Install(agent, home, self string) (Change, error) {
 	if agent == "codex" {
 		return installCodex(home, self)
 	}
-	uc, err := userConfigOf(agent)
-	if err != nil {
-		return Change{}, err
-	}
-	path := filepath.Join(home, uc.path)
-	doc, mode, err := readJSONFile(path)
-	if err == nil {
-		err = doc.checkHooks(path, uc.event)
-	}
+	uc, path, doc, mode, err := loadUserConfig(agent, home)
 	if err != nil {
 		return Change{Path: path}, err
 	}
@@ -144,20 +135,25 @@ func Install(agent, home, self string) (Change, error) {
 	return writeWithBackup(path, doc, mode)
 }
 
+// loadUserConfig reads an agent's JSON user configuration under home and
+// checks its hooks are shaped as the agent reads them.
+func loadUserConfig(agent, home string) (uc userConfig, path string, doc *jsonDoc, mode os.FileMode, err error) {
+	if uc, err = userConfigOf(agent); err != nil {
+		return uc, "", nil, 0, err
+	}
+	path = filepath.Join(home, uc.path)
+	if doc, mode, err = readJSONFile(path); err == nil {
+		err = doc.checkHooks(path, uc.event)
+	}
+	return uc, path, doc, mode, err
+}
+
 // Uninstall removes the entries sentinel installed, and nothing else.
 func Uninstall(agent, home string) (Change, error) {
 	if agent == "codex" {
 		return uninstallCodex(home)
 	}
-	uc, err := userConfigOf(agent)
-	if err != nil {
-		return Change{}, err
-	}
-	path := filepath.Join(home, uc.path)
-	doc, mode, err := readJSONFile(path)
-	if err == nil {
-		err = doc.checkHooks(path, uc.event)
-	}
+	uc, path, doc, mode, err := loadUserConfig(agent, home)
 	if err != nil {
 		return Change{Path: path}, err
 	}
@@ -203,44 +199,11 @@ func managedCommand(entry json.RawMessage) (string, bool) {
 }
 
 func writeWithBackup(path string, doc *jsonDoc, mode os.FileMode) (Change, error) {
-	ch := Change{Path: path, Changed: true}
 	out, err := doc.encode()
 	if err != nil {
-		return ch, err
+		return Change{Path: path, Changed: true}, err
 	}
-	if old, err := os.ReadFile(path); err == nil {
-		ch.Backup = path + ".sentinel-backup-" + time.Now().UTC().Format("20060102T150405.000000000Z")
-		if err := os.WriteFile(ch.Backup, old, 0o600); err != nil {
-			return ch, fmt.Errorf("backup of %s: %w", path, err)
-		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return ch, err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return ch, err
-	}
-	// Written beside and renamed: a crash leaves the old file or the new
-	// one, never half of either.
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return ch, err
-	}
-	defer os.Remove(tmp.Name())
-	_, werr := tmp.Write(out)
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if err := tmp.Close(); werr == nil && err != nil {
-		werr = err
-	}
-	if werr != nil {
-		// The original stays as it was: nothing half-written replaces it.
-		return ch, werr
-	}
-	if err := os.Chmod(tmp.Name(), mode); err != nil {
-		return ch, err
-	}
-	return ch, os.Rename(tmp.Name(), path)
+	return writeFileWithBackup(path, out, mode)
 }
 
 // jsonDoc is a JSON object read with its keys in order, so that a file
