@@ -107,3 +107,50 @@ func TestCompactorScreenEqualsFullEmulation(t *testing.T) {
 		t.Fatalf("compacted:\n%s\nfull:\n%s", a, w)
 	}
 }
+
+// A long run is dropped step by step as it is scanned; each further drop of
+// the same run replaces the stand-in before it, so the emulator gets one
+// marker line for the run and still ends as full emulation does, pen
+// included (the final write shows it).
+func TestCompactorMergesALongRunIntoOneMarker(t *testing.T) {
+	cases := map[string]func(i int) string{
+		"reset every line": func(i int) string { return fmt.Sprintf("\x1b[3%dmline %d\x1b[0m\r\n", i%8, i) },
+		"never reset":      func(i int) string { return fmt.Sprintf("\x1b[3%dmline %d\r\n", i%8, i) },
+		"bold once, colours after": func(i int) string {
+			if i == 3 {
+				return "\x1b[1mbold from here\r\n"
+			}
+			return fmt.Sprintf("\x1b[4%dmline %d\r\n", i%8, i)
+		},
+		"reset now and then": func(i int) string {
+			if i%700 == 0 {
+				return "\x1b[0;7mreverse\r\n"
+			}
+			return fmt.Sprintf("\x1b[3%dm%d\r\n", i%8, i)
+		},
+	}
+	for name, line := range cases {
+		t.Run(name, func(t *testing.T) {
+			var b strings.Builder
+			for i := range 5000 {
+				b.WriteString(line(i))
+			}
+			b.WriteString("\x1b[5;3Hend")
+			full := drained(30, 10)
+			full.Write([]byte(b.String()))
+			c := NewCompactor(30, 10)
+			out, d := c.Compact([]byte(b.String()))
+			if len(d) != 1 || strings.Count(string(out), "sentinel skipped") != 1 {
+				t.Fatalf("%d drops and %d marker lines for one run, want 1 and 1", len(d), strings.Count(string(out), "sentinel skipped"))
+			}
+			if d[0].To-d[0].From < b.Len()*9/10 {
+				t.Fatalf("the drop covers %d of %d bytes", d[0].To-d[0].From, b.Len())
+			}
+			fast := drained(30, 10)
+			fast.Write(out)
+			if a, w := cellDump(fast), cellDump(full); a != w {
+				t.Fatalf("compacted:\n%s\nfull:\n%s", a, w)
+			}
+		})
+	}
+}

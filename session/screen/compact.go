@@ -1,6 +1,9 @@
 package screen
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Compactor is the squasher (squash.go) for a caller that feeds an emulator
 // itself, synchronously: replay. Given the output that follows what the
@@ -59,6 +62,7 @@ func (c *Compactor) Compact(buf []byte) ([]byte, []Drop) {
 	var drops []Drop
 	out := make([]byte, 0, len(buf)/4)
 	var win unfed
+	var last *standIn
 	for len(buf) > 0 || len(win.bytes()) > sq.scanned {
 		step := min(len(buf), compactStep)
 		win.b = append(win.b, buf[:step]...)
@@ -66,16 +70,33 @@ func (c *Compactor) Compact(buf []byte) ([]byte, []Drop) {
 		cur := win.bytes()
 		sq.scan(cur)
 		if a, x, ok := sq.plan(c.h); ok {
-			synth := skipMarker(x.ordinal-a.ordinal, x.off-a.off, c.w, x.reset >= 0)
-			synth = fmt.Appendf(synth, "\x1b[J\x1b[%d;1H", c.h)
-			if last := x.lastChar(); len(last) > 0 {
-				synth = append(synth, last...)
-				synth = append(synth, "\r\x1b[K"...)
+			osc, sgr := sq.replayParts(x)
+			s := standIn{lines: x.ordinal - a.ordinal, n: x.off - a.off, styled: x.reset >= 0, osc: osc, sgr: sgr}
+			d := Drop{From: len(out) + a.off, To: len(out) + x.off}
+			// The run goes on right after the last stand-in: replace that
+			// one too, so a long run costs the emulator one marker line and
+			// not one per screen of it.
+			if last != nil && a.off == 0 && len(out) == last.at+last.len && last.penLen()+s.penLen() <= maxPen {
+				s.lines += last.lines
+				s.n += last.n
+				s.osc = append(slices.Clip(last.osc), s.osc...)
+				if x.reset < 0 {
+					// No SGR reset since the last stand-in: its pen holds.
+					s.sgr = append(slices.Clip(last.sgr), s.sgr...)
+					s.styled = last.styled
+				}
+				prev := drops[len(drops)-1]
+				out = out[:last.at]
+				d = Drop{From: prev.From, To: prev.To + (x.off - a.off)}
+				drops = drops[:len(drops)-1]
 			}
-			synth = append(synth, sq.replay(x)...)
+			synth := s.bytes(c.w, c.h, x.lastChar())
+			s.at, s.len = d.From, len(synth)
+			d.Len = len(synth)
+			last = &s
 			cur = win.splice(a.off, x.off, synth)
 			sq.dropped(a, x, len(synth))
-			drops = append(drops, Drop{From: len(out) + a.off, To: len(out) + x.off, Len: len(synth)})
+			drops = append(drops, d)
 		}
 		// What precedes the current run can no longer be dropped.
 		safe := sq.scanned
@@ -105,4 +126,34 @@ func (c *Compactor) Clone() *Compactor {
 	sq.modal = append([]byte(nil), c.sq.modal...)
 	sq.oscs = append([]oscMark(nil), c.sq.oscs...)
 	return &Compactor{sq: &sq, w: c.w, h: c.h}
+}
+
+// maxPen bounds the pen state a merged stand-in replays: a run with no SGR
+// reset in it gathers every colour change, and past this it is cheaper to
+// leave one more marker line.
+const maxPen = 64 << 10
+
+// standIn is what replaces a dropped range: a marker line, the rest of the
+// screen cleared with the cursor on the bottom row (where the dropped lines
+// would have left it), the last dropped character printed and erased (so a
+// REP after it repeats the same one), then the pen state they left.
+type standIn struct {
+	lines, n int  // lines and bytes it stands for
+	styled   bool // sgr starts from a reset, so the marker may style itself
+	osc      []byte
+	sgr      []byte
+	at, len  int // where it sits in Compact's result
+}
+
+func (s *standIn) penLen() int { return len(s.osc) + len(s.sgr) }
+
+func (s *standIn) bytes(w, h int, lastChar []byte) []byte {
+	b := skipMarker(s.lines, s.n, w, s.styled)
+	b = fmt.Appendf(b, "\x1b[J\x1b[%d;1H", h)
+	if len(lastChar) > 0 {
+		b = append(b, lastChar...)
+		b = append(b, "\r\x1b[K"...)
+	}
+	b = append(b, s.osc...)
+	return append(b, s.sgr...)
 }

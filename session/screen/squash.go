@@ -448,17 +448,23 @@ func (x cut) lastChar() []byte { return x.last[:x.lastN] }
 // in the same state at x: the title and the SGR/OSC sequences since the last
 // reset before x (or all of them when there was none).
 func (s *squasher) replay(x cut) []byte {
+	osc, sgr := s.replayParts(x)
+	return append(osc, sgr...)
+}
+
+// replayParts is replay in two parts, the OSC sequences and the SGR ones
+// (an SGR reset does not undo an OSC).
+func (s *squasher) replayParts(x cut) (osc, sgr []byte) {
 	from := 0
 	if x.reset >= 0 {
 		from = x.reset
 	}
-	var out []byte
 	for _, o := range s.oscs {
 		if o.ordinal < x.ordinal {
-			out = append(out, o.seq...)
+			osc = append(osc, o.seq...)
 		}
 	}
-	return append(out, s.modal[from:x.modalEnd]...)
+	return osc, append([]byte(nil), s.modal[from:x.modalEnd]...)
 }
 
 // dropped tells the squasher that buf[a.off:x.off] was replaced by n bytes.
