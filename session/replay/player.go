@@ -29,8 +29,10 @@ type Player struct {
 	comp *screen.Compactor
 
 	ahead    *event // read but not yet played
-	buf      []byte
-	bounds   []int // event boundaries in buf
+	aheadBuf []byte // ahead's data: the line reader reuses its buffer
+	buf      []byte // output gathered for the next flush, decoded
+	fed      []byte // what Compact made of buf, kept for its capacity
+	bounds   []int  // event boundaries in buf
 	compact  bool
 	snapshot bool
 	last     *snapshot // the last snapshot taken or restored by this player
@@ -186,8 +188,10 @@ func (p *Player) peek() *event {
 		ev, ok, _ := p.rec.parse(&p.cur, p.lr, line, off)
 		if ok {
 			if ev.code == cast.Output {
-				// The line buffer is reused by the next read.
-				ev.data = append([]byte(nil), ev.data...)
+				// The line buffer is reused by the next read; ahead is
+				// played (or dropped) before the next peek reads again.
+				p.aheadBuf = append(p.aheadBuf[:0], ev.data...)
+				ev.data = p.aheadBuf
 			}
 			p.ahead = &ev
 			return p.ahead
@@ -242,7 +246,8 @@ func (p *Player) flush() {
 	bounds := p.bounds
 	if p.compact {
 		var drops []screen.Drop
-		buf, drops = p.comp.Compact(buf)
+		buf, drops = p.comp.CompactInto(p.fed[:0], buf)
+		p.fed = buf
 		for _, d := range drops {
 			shift := d.Len - (d.To - d.From)
 			kept := bounds[:0]
@@ -267,10 +272,13 @@ func (p *Player) flush() {
 	if from < len(buf) {
 		p.write(buf[from:])
 	}
-	if cap(buf) > chunkSize*2 {
-		buf = nil
+	if cap(p.fed) > chunkSize*2 {
+		p.fed = nil
 	}
-	p.buf, p.bounds = buf[:0], bounds[:0]
+	if cap(p.buf) > chunkSize*2 {
+		p.buf = nil
+	}
+	p.buf, p.bounds = p.buf[:0], bounds[:0]
 }
 
 // write feeds the emulator and survives its bugs as the live console does
@@ -302,7 +310,7 @@ func (p *Player) resize(w, h int) {
 }
 
 func (p *Player) restore(s *snapshot) {
-	e, err := screen.CloneEmulator(s.emu)
+	e, err := s.screen.Thaw()
 	if err != nil {
 		p.rewind()
 		return
@@ -322,22 +330,20 @@ func (p *Player) takeSnapshot() {
 	if !screen.InGroundState(p.emu) {
 		return // inside an escape sequence: try again after the next event
 	}
-	e, err := screen.CloneEmulator(p.emu)
+	f, err := screen.Freeze(p.emu)
 	if err != nil {
 		p.snapshot = false
 		return
 	}
-	screen.DropParser(e)
-	closeEmulator(e)
-	s := &snapshot{cur: p.cur, emu: e, comp: p.comp.Clone()}
+	s := &snapshot{cur: p.cur, screen: f, comp: p.comp.Clone()}
 	p.last = p.rec.addSnapshot(s)
 }
 
 // snapshot is the emulator's state before the event p.cur points at.
 type snapshot struct {
-	cur  cursor
-	emu  *vt.Emulator
-	comp *screen.Compactor
+	cur    cursor
+	screen *screen.Frozen
+	comp   *screen.Compactor
 }
 
 type snapshots struct {

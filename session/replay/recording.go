@@ -28,9 +28,9 @@ type Options struct {
 	// last. 0 means the defaults.
 	SnapshotBytes   int64
 	SnapshotSeconds float64
-	// MaxSnapshots bounds the snapshots kept (each is a copy of the
-	// screen, about 1 MB at 200x50); past it every other one is dropped and
-	// the spacing doubles. 0 means DefaultMaxSnapshots.
+	// MaxSnapshots bounds the snapshots kept (each is a packed copy of
+	// the screen, tens of KB at 200x50); past it every other one is
+	// dropped and the spacing doubles. 0 means DefaultMaxSnapshots.
 	MaxSnapshots int
 }
 

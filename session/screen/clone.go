@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"unsafe"
 
+	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi/parser"
 	"github.com/charmbracelet/x/vt"
 )
@@ -48,6 +49,12 @@ var emulatorFields = map[string]fieldAction{
 // sequence half read): the parser is not copied. Otherwise, or if x/vt's
 // layout is not the one this was written for, it returns an error.
 func CloneEmulator(e *vt.Emulator) (*vt.Emulator, error) {
+	return cloneEmulator(e, false)
+}
+
+// cloneEmulator is CloneEmulator; without cells, the copy's screens have no
+// lines (for Freeze, which keeps them packed).
+func cloneEmulator(e *vt.Emulator, withoutCells bool) (*vt.Emulator, error) {
 	if err := checkEmulatorLayout(); err != nil {
 		return nil, err
 	}
@@ -57,14 +64,14 @@ func CloneEmulator(e *vt.Emulator) (*vt.Emulator, error) {
 	}
 	dupe := vt.NewEmulator(e.Width(), e.Height())
 	dst := reflect.ValueOf(dupe).Elem()
-	memo := map[uintptr]reflect.Value{}
+	c := copier{memo: map[uintptr]reflect.Value{}, withoutCells: withoutCells}
 	t := src.Type()
 	for i := range t.NumField() {
 		name := t.Field(i).Name
 		if emulatorFields[name] != fieldCopy {
 			continue
 		}
-		deepCopy(private(dst.Field(i)), private(src.Field(i)), memo)
+		c.deepCopy(private(dst.Field(i)), private(src.Field(i)))
 	}
 	// The active screen points into scrs; each screen points at the
 	// emulator's callbacks.
@@ -127,13 +134,22 @@ func private(v reflect.Value) reflect.Value {
 	return reflect.NewAt(v.Type(), unsafe.Pointer(v.UnsafeAddr())).Elem()
 }
 
+// copier copies one emulator.
+type copier struct {
+	memo         map[uintptr]reflect.Value // copies of the pointers seen so far
+	withoutCells bool                      // leave every uv.Buffer's lines out
+}
+
+var bufferType = reflect.TypeFor[uv.Buffer]()
+
 // deepCopy copies src into dst (both settable). Strings and interfaces are
 // shared: strings are immutable, and the interfaces the emulator holds are
 // colours, which it replaces rather than changes. Funcs are shared too (none
 // is copied from the emulator itself; see fieldKeep). Pointers are copied
 // once each (memo), so two pointers to one object stay two pointers to one
 // copy.
-func deepCopy(dst, src reflect.Value, memo map[uintptr]reflect.Value) {
+func (c *copier) deepCopy(dst, src reflect.Value) {
+	memo := c.memo
 	switch src.Kind() {
 	case reflect.Pointer:
 		if src.IsNil() {
@@ -146,7 +162,7 @@ func deepCopy(dst, src reflect.Value, memo map[uintptr]reflect.Value) {
 		}
 		n := reflect.New(src.Type().Elem())
 		memo[src.Pointer()] = n
-		deepCopy(n.Elem(), src.Elem(), memo)
+		c.deepCopy(n.Elem(), src.Elem())
 		dst.Set(n)
 	case reflect.Slice:
 		if src.IsNil() {
@@ -158,7 +174,7 @@ func deepCopy(dst, src reflect.Value, memo map[uintptr]reflect.Value) {
 			reflect.Copy(n, src)
 		} else {
 			for i := range src.Len() {
-				deepCopy(n.Index(i), src.Index(i), memo)
+				c.deepCopy(n.Index(i), src.Index(i))
 			}
 		}
 		dst.Set(n)
@@ -168,7 +184,7 @@ func deepCopy(dst, src reflect.Value, memo map[uintptr]reflect.Value) {
 			return
 		}
 		for i := range src.Len() {
-			deepCopy(dst.Index(i), src.Index(i), memo)
+			c.deepCopy(dst.Index(i), src.Index(i))
 		}
 	case reflect.Map:
 		if src.IsNil() {
@@ -179,17 +195,21 @@ func deepCopy(dst, src reflect.Value, memo map[uintptr]reflect.Value) {
 		it := src.MapRange()
 		for it.Next() {
 			v := reflect.New(src.Type().Elem()).Elem()
-			deepCopy(v, it.Value(), memo)
+			c.deepCopy(v, it.Value())
 			n.SetMapIndex(it.Key(), v)
 		}
 		dst.Set(n)
 	case reflect.Struct:
+		if c.withoutCells && src.Type() == bufferType {
+			dst.SetZero()
+			return
+		}
 		if flat(src.Type()) {
 			dst.Set(private(src))
 			return
 		}
 		for i := range src.NumField() {
-			deepCopy(private(dst.Field(i)), private(src.Field(i)), memo)
+			c.deepCopy(private(dst.Field(i)), private(src.Field(i)))
 		}
 	default: // scalars, strings, interfaces, funcs, channels
 		dst.Set(private(src))

@@ -46,26 +46,97 @@ func TestCloneEmulatorKeepsPrivateState(t *testing.T) {
 		"repeat":        {"q", "\x1b[5b"},
 	}
 	for name, c := range cases {
-		t.Run(name, func(t *testing.T) {
-			orig := drained(20, 6)
-			orig.Write([]byte(c[0]))
-			dupe, err := CloneEmulator(orig)
-			if err != nil {
-				t.Fatal(err)
-			}
-			go io.Copy(io.Discard, dupe)
-			orig.Write([]byte(c[1]))
-			dupe.Write([]byte(c[1]))
-			if a, b := cellDump(dupe), cellDump(orig); a != b {
-				t.Fatalf("copy:\n%s\noriginal:\n%s", a, b)
-			}
-			// The original must not have been changed through the copy.
-			again := drained(20, 6)
-			again.Write([]byte(c[0] + c[1]))
-			if a, b := cellDump(orig), cellDump(again); a != b {
-				t.Fatalf("original changed by its copy:\n%s\nwant:\n%s", a, b)
-			}
-		})
+		for how, copyOf := range copiers {
+			t.Run(how+"/"+name, func(t *testing.T) {
+				orig := drained(20, 6)
+				orig.Write([]byte(c[0]))
+				dupe, err := copyOf(orig)
+				if err != nil {
+					t.Fatal(err)
+				}
+				go io.Copy(io.Discard, dupe)
+				orig.Write([]byte(c[1]))
+				dupe.Write([]byte(c[1]))
+				if a, b := cellDump(dupe), cellDump(orig); a != b {
+					t.Fatalf("copy:\n%s\noriginal:\n%s", a, b)
+				}
+				// The original must not have been changed through the copy.
+				again := drained(20, 6)
+				again.Write([]byte(c[0] + c[1]))
+				if a, b := cellDump(orig), cellDump(again); a != b {
+					t.Fatalf("original changed by its copy:\n%s\nwant:\n%s", a, b)
+				}
+			})
+		}
+	}
+}
+
+// copiers are the two ways to copy an emulator: directly, and frozen then
+// thawed.
+var copiers = map[string]func(*vt.Emulator) (*vt.Emulator, error){
+	"clone": CloneEmulator,
+	"freeze": func(e *vt.Emulator) (*vt.Emulator, error) {
+		f, err := Freeze(e)
+		if err != nil {
+			return nil, err
+		}
+		return f.Thaw()
+	},
+}
+
+// A frozen screen of varied cells (colours of every kind, attributes, wide
+// and combining characters, links, blank runs, both screens) thaws to the
+// same cells, as often as asked, each thaw independent of the others, and
+// packs into a small fraction of the live cells' size.
+func TestFreezeThawsTheSameCells(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("main screen \x1b]8;;https://x.test\x07link\x1b]8;;\x07 plain\r\n\x1b[?1049h")
+	for i := range 400 {
+		switch i % 6 {
+		case 0:
+			fmt.Fprintf(&b, "\x1b[38;5;%dm%d", i%256, i)
+		case 1:
+			fmt.Fprintf(&b, "\x1b[1;3;48;2;%d;%d;%dm世界", i%256, (i*3)%256, (i*7)%256)
+		case 2:
+			fmt.Fprintf(&b, "\x1b[4:3;58;5;%dme\u0301", i%256)
+		case 3:
+			b.WriteString("\x1b[0m        ")
+		case 4:
+			fmt.Fprintf(&b, "\x1b[9%dm\x1b[7m🙂", i%8)
+		default:
+			b.WriteString("\x1b[0m\r\n")
+		}
+	}
+	orig := drained(80, 24)
+	orig.Write([]byte(b.String()))
+	f, err := Freeze(orig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := cellDump(orig)
+	one, err := f.Thaw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, one)
+	if got := cellDump(one); got != want {
+		t.Fatalf("thawed:\n%s\nfrozen:\n%s", got, want)
+	}
+	one.Write([]byte("\x1b[Hchanged\x1b[?1049lmain too"))
+	two, err := f.Thaw()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cellDump(two); got != want {
+		t.Fatalf("a second thaw saw the first one's writes:\n%s", got)
+	}
+	two.Write([]byte("\x1b[?1049l"))
+	orig.Write([]byte("\x1b[?1049l"))
+	if a, w := cellDump(two), cellDump(orig); a != w {
+		t.Fatalf("main screen thawed:\n%s\nfrozen:\n%s", a, w)
+	}
+	if live := 2 * 80 * 24 * 112; f.Size() > live/8 {
+		t.Fatalf("packed into %d bytes, live cells take %d", f.Size(), live)
 	}
 }
 

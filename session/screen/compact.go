@@ -58,9 +58,15 @@ const compactStep = 4 << 10
 // be dropped and go straight to the result), so a drop moves a few screens
 // of bytes, not the rest of a large buffer.
 func (c *Compactor) Compact(buf []byte) ([]byte, []Drop) {
+	return c.CompactInto(make([]byte, 0, len(buf)/4), buf)
+}
+
+// CompactInto is Compact writing its result over dst[:0], for a caller that
+// reuses one buffer; dst must not overlap buf.
+func (c *Compactor) CompactInto(dst, buf []byte) ([]byte, []Drop) {
 	sq := c.sq
 	var drops []Drop
-	out := make([]byte, 0, len(buf)/4)
+	out := dst[:0]
 	var win unfed
 	var last *standIn
 	for len(buf) > 0 || len(win.bytes()) > sq.scanned {
