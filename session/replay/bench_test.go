@@ -218,3 +218,30 @@ func colourLine(buf []byte, n int) []byte {
 	}
 	return append(buf, '\r', '\n')
 }
+
+// BenchmarkDecodeData unescapes a recorded colour output event, with
+// encoding/json on the same event as the baseline:
+//
+//	go test -run '^$' -bench DecodeData ./session/replay
+func BenchmarkDecodeData(b *testing.B) {
+	var chunk []byte
+	for n := 0; len(chunk) < 4000; n++ {
+		chunk = colourLine(chunk, n)
+	}
+	data, _ := json.Marshal(string(chunk))
+	b.SetBytes(int64(len(data)))
+	b.Run("sentinel", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		var out []byte
+		for range b.N {
+			out, _ = decodeData(out[:0], data)
+		}
+	})
+	b.Run("encoding-json", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		var s string
+		for range b.N {
+			_ = json.Unmarshal(data, &s)
+		}
+	})
+}

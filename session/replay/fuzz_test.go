@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -69,4 +70,21 @@ func FuzzOpen(f *testing.F) {
 		_ = rec.Text(0, rec.Duration(), func(TextLine) bool { return true })
 		rec.NextMarker(0)
 	})
+}
+
+// special must see a control character, backslash or quote at any of the
+// eight places, next to anything else; unquote skips words it calls plain.
+func TestSpecialSeesEveryByteThatNeedsALook(t *testing.T) {
+	for _, fill := range []byte{'a', 0x7f, 0x80, 0xff, ' '} {
+		for pos := range 8 {
+			for b := range 256 {
+				w := []byte{fill, fill, fill, fill, fill, fill, fill, fill}
+				w[pos] = byte(b)
+				want := b < 0x20 || b == '\\' || b == '"'
+				if got := special(binary.LittleEndian.Uint64(w)); got != want {
+					t.Fatalf("special(%q) = %v, want %v", w, got, want)
+				}
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package replay
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -131,6 +132,13 @@ func unquote(dst, s []byte) ([]byte, bool) {
 	dst = slices.Grow(dst, len(s))
 	start := 0 // s[start:i] is plain text not yet copied
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none of them needs a look.
+		for i+8 <= len(s) && !special(binary.LittleEndian.Uint64(s[i:])) {
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
 		if c >= 0x20 && c != '\\' && c != '"' {
 			i++
@@ -154,6 +162,11 @@ func unquote(dst, s []byte) ([]byte, bool) {
 		case 't':
 			dst, i = append(dst, '\t'), i+2
 		case 'u':
+			if i+6 <= len(s) && string(s[i+2:i+6]) == "001b" {
+				// ESC, most of what terminal output escapes.
+				dst, i = append(dst, 0x1b), i+6
+				break
+			}
 			r, ok := hex4(s[i+2:])
 			if !ok {
 				return dst[:n], false
@@ -184,24 +197,39 @@ func unquote(dst, s []byte) ([]byte, bool) {
 	return append(dst, s[start:]...), true
 }
 
+// special reports whether any of the eight bytes in v is a control
+// character, a backslash or a quote (the word tricks of "Bit Twiddling
+// Hacks": a byte below 0x20, or one that XORs to zero).
+func special(v uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	bs, qs := v^(ones*'\\'), v^(ones*'"')
+	return ((v-ones*0x20)&^v|(bs-ones)&^bs|(qs-ones)&^qs)&highs != 0
+}
+
+// unhex is each byte's value as a hex digit, or -1.
+var unhex = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = int8(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = int8(c - 'a' + 10)
+		t[c-'a'+'A'] = int8(c - 'a' + 10)
+	}
+	return t
+}()
+
 func hex4(s []byte) (rune, bool) {
 	if len(s) < 4 {
 		return 0, false
 	}
-	var r rune
-	for _, c := range s[:4] {
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
-			return 0, false
-		}
+	a, b, c, d := unhex[s[0]], unhex[s[1]], unhex[s[2]], unhex[s[3]]
+	if a|b|c|d < 0 {
+		return 0, false
 	}
-	return r, true
+	return rune(a)<<12 | rune(b)<<8 | rune(c)<<4 | rune(d), true
 }
 
 // parseSize reads a resize event's "COLSxROWS".

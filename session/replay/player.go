@@ -22,14 +22,16 @@ const chunkSize = 4 << 20
 type Player struct {
 	rec  *Recording
 	f    *os.File
-	lr   *lineReader
-	cur  cursor // before the next line
+	lr   *lineReader // the feed's, while one runs
+	feed *feed       // started by peek, stopped by every reposition
+	in   *batch      // the batch being played from
+	next int         // its next item
+	cur  cursor      // after the last event taken from the feed
 	pos  float64
 	emu  *vt.Emulator
 	comp *screen.Compactor
 
 	ahead    *event // read but not yet played
-	aheadBuf []byte // ahead's data: the line reader reuses its buffer
 	buf      []byte // output gathered for the next flush, decoded
 	fed      []byte // what Compact made of buf, kept for its capacity
 	bounds   []int  // event boundaries in buf
@@ -52,6 +54,7 @@ func (r *Recording) Player() (*Player, error) {
 
 // Close releases the player's file and emulator.
 func (p *Player) Close() error {
+	p.stopFeed()
 	closeEmulator(p.emu)
 	return p.f.Close()
 }
@@ -66,16 +69,18 @@ func (p *Player) rewind() {
 	p.last = nil
 }
 
+// reposition makes p.cur the place the next event is read from.
 func (p *Player) reposition() {
 	p.ahead = nil
-	if err := p.lr.reset(p.f, p.cur.off, p.cur.line+1); err != nil {
-		p.lr.br.Reset(errReader{err})
-	}
+	p.stopFeed()
 }
 
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+func (p *Player) stopFeed() {
+	if p.feed != nil {
+		p.feed.close()
+		p.feed, p.in = nil, nil
+	}
+}
 
 func (p *Player) replace(e *vt.Emulator) {
 	closeEmulator(p.emu)
@@ -179,24 +184,25 @@ func (p *Player) peek() *event {
 	if p.ahead != nil {
 		return p.ahead
 	}
-	for {
-		off := p.lr.off
-		line, err := p.lr.next()
-		if err != nil {
+	if p.feed == nil {
+		p.feed = startFeed(p.rec, p.f, p.lr, p.cur)
+	}
+	for p.in == nil || p.next >= len(p.in.items) {
+		if p.in != nil {
+			p.feed.recycle(p.in)
+		}
+		b, ok := <-p.feed.batches
+		if !ok {
+			p.in = nil
 			return nil
 		}
-		ev, ok, _ := p.rec.parse(&p.cur, p.lr, line, off)
-		if ok {
-			if ev.code == cast.Output {
-				// The line buffer is reused by the next read; ahead is
-				// played (or dropped) before the next peek reads again.
-				p.aheadBuf = append(p.aheadBuf[:0], ev.data...)
-				ev.data = p.aheadBuf
-			}
-			p.ahead = &ev
-			return p.ahead
-		}
+		p.in, p.next = b, 0
 	}
+	it := &p.in.items[p.next]
+	p.next++
+	p.cur = it.cur
+	p.ahead = &it.ev
+	return p.ahead
 }
 
 // playTo plays every event with time <= t, taking snapshots on the way.
@@ -209,14 +215,10 @@ func (p *Player) playTo(t float64) {
 		p.ahead = nil
 		switch ev.code {
 		case cast.Output:
-			n := len(p.buf)
-			var err error
-			p.buf, err = decodeData(p.buf, ev.data)
-			if err != nil {
-				p.buf = p.buf[:n]
-				p.rec.noteBadEvent(ev.line, ev.off, err.Error())
-				break
+			if len(ev.data) == 0 {
+				break // nothing, or data that did not decode (listed)
 			}
+			p.buf = append(p.buf, ev.data...)
 			p.bounds = append(p.bounds, len(p.buf))
 			if len(p.buf) >= chunkSize {
 				p.flush()

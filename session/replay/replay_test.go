@@ -6,9 +6,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/vt"
 	"github.com/sentinel-console/sentinel/session/cast"
@@ -268,4 +270,36 @@ func firstDiff(got, want string) string {
 		}
 	}
 	return "(same)"
+}
+
+// A player reads ahead on its own goroutine; every reposition replaces that
+// reader, and Close stops the last one, which would otherwise wait forever
+// to hand over what it read.
+func TestPlayerLeavesNoReaderBehind(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	path := writeCast(t, t.TempDir(), "s.cast", cast.Header{Width: 80, Height: 24}, randomSession(rng, 20000))
+	rec, err := Open(path, Options{SnapshotBytes: 16 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Close()
+	before := runtime.NumGoroutine()
+	p, err := rec.Player()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []float64{rec.Duration() / 2, 0, rec.Duration() / 3, rec.Duration()} {
+		if err := p.Seek(x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p.Seek(0.001) // a reader is now well ahead of the player
+	p.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Fatalf("%d goroutines after Close, %d before the player", n, before)
+	}
 }
