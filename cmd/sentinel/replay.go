@@ -37,8 +37,9 @@ home end · n p next/previous finding or decision · / fuzzy search of the
 events and the recorded output (enter jumps) · ? help · q quit.
 
 --scan runs today's detectors over the recording instead (as 'sentinel
-scan' does) and lists what they would flag with its time offset as
-recorded; exit status 1 if anything would pause.
+scan' does) and lists what they would flag at their place on the timeline
+(pauses capped by --idle-limit, as played) and as recorded; exit status 1
+if anything would pause.
 
 Flags:
 `
@@ -85,7 +86,8 @@ func replayCommand(args []string, stdin, stdout, stderr *os.File) error {
 		return err
 	}
 	if o.scan {
-		scanArgs := []string{}
+		// Offsets on the timeline the console would show.
+		scanArgs := []string{"--idle-limit", o.idleLimit.String()}
 		if o.json {
 			scanArgs = append(scanArgs, "--json")
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,6 +134,48 @@ func TestReplayScan(t *testing.T) {
 	os.WriteFile(calm, []byte(`{"version":2,"width":80,"height":24}`+"\n"+`[0.1, "o", "$ ls\r\nREADME.md\r\n"]`+"\n"), 0o600)
 	if out, stderr, code := runPiped(t, e, "", "replay", "--scan", calm); code != 0 {
 		t.Fatalf("calm recording: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// replay --scan gives each finding's place on the timeline the console
+// shows (pauses capped by --idle-limit) and, when that differs, as recorded.
+func TestReplayScanUsesTheReplayTimeline(t *testing.T) {
+	e := newEnv(t)
+	path := filepath.Join(e.home, "slow.cast")
+	os.WriteFile(path, []byte(`{"version":2,"width":80,"height":24}`+"\n"+
+		`[0.5, "o", "$ ls\r\nREADME.md\r\n"]`+"\n"+
+		`[60.5, "o", "$ rm -rf /var/lib/postgresql/data\r\n"]`+"\n"), 0o600)
+	for _, c := range []struct {
+		flags          []string
+		time, recorded float64 // recorded 0: not given
+	}{
+		{nil, 2.5, 60.5}, // replay's default idle limit is 2 s
+		{[]string{"--idle-limit", "10s"}, 10.5, 60.5},
+		{[]string{"--idle-limit", "0"}, 60.5, 0},
+	} {
+		args := append(append([]string{"replay"}, c.flags...), "--scan", "--json", path)
+		out, stderr, code := runPiped(t, e, "", args...)
+		if code != 1 {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, stderr)
+		}
+		var ev scanEvent
+		if err := json.Unmarshal([]byte(strings.TrimSpace(out)), &ev); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		got := [2]float64{-1, 0}
+		if ev.Time != nil {
+			got[0] = *ev.Time
+		}
+		if ev.Recorded != nil {
+			got[1] = *ev.Recorded
+		}
+		if math.Abs(got[0]-c.time) > 1e-6 || math.Abs(got[1]-c.recorded) > 1e-6 {
+			t.Fatalf("%v: time %v recorded %v, want %v and %v", args, got[0], got[1], c.time, c.recorded)
+		}
+	}
+	text, _, _ := runPiped(t, e, "", "replay", "--scan", path)
+	if !strings.Contains(text, "0:02.5 (recorded 1:00.5, line 3)") {
+		t.Fatalf("text report:\n%s", text)
 	}
 }
 

@@ -10,28 +10,33 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session/cast"
+	"github.com/sentinel-console/sentinel/session/replay"
 	"github.com/sentinel-console/sentinel/themes"
 )
 
-const scanUsage = `Usage: sentinel scan [--json] [--config FILE] FILE|-
+const scanUsage = `Usage: sentinel scan [--json] [--idle-limit D] [--config FILE] FILE|-
 
 Runs sentinel's stream scanner over an agent's terminal output: raw output
 (for example captured with script(1)) or a .cast recording (detected by its
 content). It finds the commands the agent printed (Claude Code, Codex,
 Gemini CLI, shell prompts, bash -x traces) and the credentials its output
-revealed, and prints each finding with its line (or time offset). Exit
+revealed, and prints each finding with its line (or time offset; with
+--idle-limit, on the timeline replay shows, where every pause is capped at
+D, and the recorded offset beside it). Exit
 status: 1 if anything would pause, 0 otherwise, 2 on usage or read errors.
 
 Flags:
 `
 
 type scanOptions struct {
-	json   bool
-	config string
-	all    bool
+	json      bool
+	config    string
+	all       bool
+	idleLimit time.Duration
 }
 
 func scanFlags(o *scanOptions) *flag.FlagSet {
@@ -39,6 +44,7 @@ func scanFlags(o *scanOptions) *flag.FlagSet {
 	fs.BoolVar(&o.json, "json", false, "write JSON Lines, one object per finding")
 	fs.StringVar(&o.config, "config", "", "read configuration from `FILE` instead of the default location")
 	fs.BoolVar(&o.all, "all", false, "also list commands that are allowed")
+	fs.DurationVar(&o.idleLimit, "idle-limit", 0, "for a recording, give times on a timeline with every pause capped at `D`, as replay plays it (0: as recorded)")
 	return fs
 }
 
@@ -46,7 +52,8 @@ func scanFlags(o *scanOptions) *flag.FlagSet {
 type scanEvent struct {
 	Kind     string         `json:"kind"`
 	Line     int            `json:"line"`
-	Time     *float64       `json:"time,omitempty"` // seconds into a recording
+	Time     *float64       `json:"time,omitempty"`     // seconds into a recording, on the (idle-capped) timeline
+	Recorded *float64       `json:"recorded,omitempty"` // seconds into it as recorded, when that differs
 	Format   string         `json:"format,omitempty"`
 	Command  string         `json:"command,omitempty"`
 	Verdict  detect.Verdict `json:"verdict"`
@@ -95,7 +102,7 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
-	emit := func(evs []detect.StreamEvent, at *float64) error {
+	emit := func(evs []detect.StreamEvent, at *offset) error {
 		for _, e := range evs {
 			ev := toScanEvent(e, at)
 			if ev.Verdict == detect.Pause {
@@ -124,12 +131,16 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 			return fail(2, "%s: %v", name, err)
 		}
 		s.SetWidth(rec.Header.Width)
+		// The timeline as replay builds it: every event advances it, by
+		// its pause capped at the idle limit.
+		var at offset
 		for _, ev := range rec.Events {
+			at.timeline = replay.AdvanceClock(at.timeline, at.recorded, ev.Time, o.idleLimit.Seconds())
+			at.recorded = max(at.recorded, ev.Time)
 			if ev.Code != cast.Output {
 				continue
 			}
-			t := ev.Time
-			if err := emit(s.Write([]byte(ev.Data)), &t); err != nil {
+			if err := emit(s.Write([]byte(ev.Data)), &at); err != nil {
 				return err
 			}
 		}
@@ -173,10 +184,20 @@ func isCast(head []byte) bool {
 	return bytes.HasPrefix(line, []byte("{")) && bytes.Contains(line, []byte(`"version"`))
 }
 
-func toScanEvent(e detect.StreamEvent, at *float64) scanEvent {
+// offset is where in a recording a finding was made.
+type offset struct{ timeline, recorded float64 }
+
+func toScanEvent(e detect.StreamEvent, at *offset) scanEvent {
 	// Commands are shown with credentials masked: a report must not become
 	// the place a secret leaks from.
-	ev := scanEvent{Kind: e.Kind, Line: e.Line, Time: at, Format: e.Format, Command: detect.MaskCredentials(e.Command), Verdict: e.Result.Verdict}
+	ev := scanEvent{Kind: e.Kind, Line: e.Line, Format: e.Format, Command: detect.MaskCredentials(e.Command), Verdict: e.Result.Verdict}
+	if at != nil {
+		t, r := at.timeline, at.recorded
+		ev.Time = &t
+		if r != t {
+			ev.Recorded = &r
+		}
+	}
 	if top := e.Result.Top(); top != nil {
 		ev.Severity, ev.Rule, ev.Reason = top.Severity.String(), top.Rule, top.Reason
 	}
@@ -199,7 +220,10 @@ func toScanEvent(e detect.StreamEvent, at *float64) scanEvent {
 
 func printScanEvent(w io.Writer, ev scanEvent, st themes.CLI) {
 	where := fmt.Sprintf("line %d", ev.Line)
-	if ev.Time != nil {
+	switch {
+	case ev.Recorded != nil:
+		where = fmt.Sprintf("%s (recorded %s, line %d)", clock(*ev.Time), clock(*ev.Recorded), ev.Line)
+	case ev.Time != nil:
 		where = fmt.Sprintf("%s (line %d)", clock(*ev.Time), ev.Line)
 	}
 	verdict := st.Verdict(ev.Verdict.String())

@@ -122,7 +122,7 @@ func (r *Recording) timelineAt(raw float64) float64 {
 		return max(0, min(raw, r.duration))
 	}
 	cp := r.checkpoints[i-1]
-	return min(advanceClock(cp.t, cp.raw, raw, r.opts.IdleLimit), r.duration)
+	return min(AdvanceClock(cp.t, cp.raw, raw, r.opts.IdleLimit), r.duration)
 }
 
 // TextLine is a line of output as text (escape sequences removed), with

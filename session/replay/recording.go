@@ -295,7 +295,7 @@ func (r *Recording) parse(c *cursor, lr *lineReader, line []byte, off int64) (ev
 	if r.Header.Version == 3 {
 		c.clock = evRaw
 	}
-	c.t = advanceClock(c.t, c.raw, evRaw, r.opts.IdleLimit)
+	c.t = AdvanceClock(c.t, c.raw, evRaw, r.opts.IdleLimit)
 	c.raw = max(c.raw, evRaw)
 	ev.t, ev.raw = c.t, c.raw
 	c.event++
@@ -350,10 +350,10 @@ func (r *Recording) index(lr *lineReader) error {
 	return nil
 }
 
-// advanceClock moves the timeline from t (at recorded time prev) to the
+// AdvanceClock moves the timeline from t (at recorded time prev) to the
 // event recorded at at: the gap, capped at limit, and never backwards (a
 // recording whose clock went back plays the event at once).
-func advanceClock(t, prev, at, limit float64) float64 {
+func AdvanceClock(t, prev, at, limit float64) float64 {
 	gap := at - prev
 	if gap < 0 {
 		gap = 0
