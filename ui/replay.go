@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
 	"github.com/sahilm/fuzzy"
 
 	"github.com/sentinel-console/sentinel/session/replay"
@@ -172,6 +173,10 @@ func (m *Replay) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
+	case tea.MouseClickMsg:
+		return m, m.mouse(msg.Mouse(), true)
+	case tea.MouseWheelMsg:
+		return m, m.mouse(msg.Mouse(), false)
 	case tea.PasteMsg:
 		if m.search.active {
 			var cmd tea.Cmd
@@ -332,8 +337,75 @@ func (m *Replay) View() tea.View {
 	v.AltScreen = true
 	v.WindowTitle = "sentinel replay: " + m.cmd
 	v.ForegroundColor, v.BackgroundColor = m.cfg.Theme.Paint()
+	v.MouseMode = tea.MouseModeCellMotion
 	v.SetContent(m.render())
+	v.Cursor = m.cursor()
 	return v
+}
+
+// cursor is the recorded agent's cursor, where and as it was at the shown
+// position, unless an overlay covers the pane.
+func (m *Replay) cursor() *tea.Cursor {
+	if m.help || m.search.active || m.paletteOpen {
+		return nil
+	}
+	in := m.layout.AgentInner
+	f := m.paneView(in.H)
+	if !f.CursorVisible || f.CursorX < 0 || f.CursorY < 0 || f.CursorX >= in.W || f.CursorY >= in.H {
+		return nil
+	}
+	c := tea.NewCursor(in.X+f.CursorX, in.Y+f.CursorY)
+	c.Blink = f.CursorBlink
+	switch f.CursorStyle {
+	case vt.CursorUnderline:
+		c.Shape = tea.CursorUnderline
+	case vt.CursorBar:
+		c.Shape = tea.CursorBar
+	}
+	return c
+}
+
+// mouse: a click on the timeline seeks there, a click on an event jumps to
+// it; the wheel steps through the findings and decisions over the events
+// pane, and seeks 5 s over the agent's.
+func (m *Replay) mouse(ms tea.Mouse, click bool) tea.Cmd {
+	if m.help || m.search.active || m.paletteOpen {
+		return nil
+	}
+	wheel := ms.Button == tea.MouseWheelUp || ms.Button == tea.MouseWheelDown
+	back := ms.Button == tea.MouseWheelUp
+	switch {
+	case click && ms.Button == tea.MouseLeft && m.timeline.W > 0 && m.timeline.Contains(ms.X, ms.Y):
+		m.notice = ""
+		return m.seek(m.timeAtColumn(ms.X - m.timeline.X))
+	case click && ms.Button == tea.MouseLeft && m.layout.EventsInner.Contains(ms.X, ms.Y):
+		rows := m.markerRows()
+		if i := ms.Y - m.layout.EventsInner.Y; i < len(rows) && rows[i].marker >= 0 {
+			m.playing = false
+			return m.seek(m.markers[rows[i].marker].Time)
+		}
+	case wheel && m.layout.EventsInner.Contains(ms.X, ms.Y):
+		if back {
+			return m.key(tea.KeyPressMsg{Code: 'p', Text: "p"})
+		}
+		return m.key(tea.KeyPressMsg{Code: 'n', Text: "n"})
+	case wheel && m.layout.Agent.Contains(ms.X, ms.Y):
+		if back {
+			return m.seek(m.target - 5)
+		}
+		return m.seek(m.target + 5)
+	}
+	return nil
+}
+
+// timeAtColumn is the time the timeline bar's column x stands for: the
+// inverse of the bar's own mapping.
+func (m *Replay) timeAtColumn(x int) float64 {
+	w := m.timeline.W
+	if w < 3 || m.duration <= 0 {
+		return 0
+	}
+	return min(max(float64(x)/float64(w-1), 0), 1) * m.duration
 }
 
 func (m *Replay) render() string {
@@ -438,36 +510,87 @@ func (m *Replay) drawMarkers(lines []string) {
 	t := m.cfg.Theme
 	in := l.EventsInner
 	cur := m.currentMarker()
-	// Keep the current marker in view, a third of the way down.
-	first := 0
-	if len(m.markers) > in.H {
-		first = min(max(cur-in.H/3, 0), len(m.markers)-in.H)
-	}
 	title := "events"
 	if cur >= 0 {
 		title = fmt.Sprintf("events · %d/%d", cur+1, len(m.markers))
 	}
+	rows := m.markerRows()
 	drawPane(t, lines, l.Events, title, false, func(i int) string {
-		j := first + i
 		if len(m.markers) == 0 && i == 0 {
 			return fit(t.Placeholder.Render(" no markers in this recording"), in.W)
 		}
-		if j >= len(m.markers) {
+		if i >= len(rows) {
 			return strings.Repeat(" ", in.W)
 		}
-		mk := m.markers[j]
+		r := rows[i]
+		mk := m.markers[r.marker]
 		kind := markerKind(mk.Kind)
 		ks, ok := t.EventKind[kind]
 		if !ok {
 			ks = t.EventText
 		}
-		if j == cur {
-			plain := fmt.Sprintf("▶%7s %-6s %s", clockAt(mk.Time), kind, mk.Label)
-			return t.EventText.Reverse(true).Render(fit(ansi.Truncate(plain, in.W, "…"), in.W))
+		switch {
+		case r.marker == cur && r.part == 0:
+			return t.EventText.Reverse(true).Render(fit(fmt.Sprintf("▶%7s %-6s %s", clockAt(mk.Time), kind, r.text), in.W))
+		case r.marker == cur:
+			return t.EventText.Reverse(true).Render(fit(strings.Repeat(" ", markerIndent)+r.text, in.W))
 		}
 		row := " " + t.EventTime.Render(fmt.Sprintf("%7s", clockAt(mk.Time))) + " " + ks.Render(fmt.Sprintf("%-6s", kind)) + " " + t.EventText.Render(mk.Label)
 		return fit(ansi.Truncate(row, in.W, "…"), in.W)
 	})
+}
+
+// markerIndent is the width of a marker row's time and kind columns.
+const markerIndent = 1 + 7 + 1 + 6 + 1
+
+// maxMarkerLines bounds how many rows the current marker's label takes.
+const maxMarkerLines = 6
+
+// markerRow is one row of the events pane: part of a marker's label.
+type markerRow struct {
+	marker int // index in m.markers
+	part   int // 0 for the row with the time and kind
+	text   string
+}
+
+// markerRows is what the events pane shows: the current marker about a
+// third of the way down, its label wrapped over as many rows as it needs
+// (up to maxMarkerLines), every other marker on one row.
+func (m *Replay) markerRows() []markerRow {
+	in := m.layout.EventsInner
+	if in.H <= 0 || len(m.markers) == 0 {
+		return nil
+	}
+	cur := m.currentMarker()
+	var curRows []string
+	if cur >= 0 {
+		width := max(in.W-markerIndent, 8)
+		curRows = strings.Split(ansi.Wrap(m.markers[cur].Label, width, " /,-"), "\n")
+		if len(curRows) > min(maxMarkerLines, max(in.H-1, 1)) {
+			curRows = curRows[:min(maxMarkerLines, max(in.H-1, 1))]
+			last := len(curRows) - 1
+			curRows[last] = ansi.Truncate(curRows[last], width-1, "") + "…"
+		}
+	}
+	extra := max(len(curRows)-1, 0)
+	first := 0
+	if len(m.markers)+extra > in.H {
+		first = min(max(cur-in.H/3, 0), len(m.markers)+extra-in.H)
+		first = max(min(first, len(m.markers)-1), 0)
+	}
+	var rows []markerRow
+	for j := first; j < len(m.markers) && len(rows) < in.H; j++ {
+		if j != cur {
+			rows = append(rows, markerRow{marker: j, text: m.markers[j].Label})
+			continue
+		}
+		for k, text := range curRows {
+			if len(rows) < in.H {
+				rows = append(rows, markerRow{marker: j, part: k, text: text})
+			}
+		}
+	}
+	return rows
 }
 
 // timelineBar is the whole recording in w cells: the played part, a mark

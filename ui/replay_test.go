@@ -315,3 +315,112 @@ func TestReplaySmallTerminal(t *testing.T) {
 		}
 	}
 }
+
+// The pane shows the recorded agent's cursor where the player has it, and
+// none where the agent hid it or an overlay covers the pane.
+func TestReplayShowsTheRecordedCursor(t *testing.T) {
+	h := newReplayHarness(t, testCast(t))
+	h.press(keyText("→")) // 5 s
+	h.press(tea.KeyPressMsg{Code: tea.KeyRight})
+	p, err := h.rec.Player()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	p.Seek(h.m.pos)
+	want := p.Screen().CursorPosition()
+	c := h.m.View().Cursor
+	in := h.m.layout.AgentInner
+	if c == nil || c.X != in.X+want.X || c.Y != in.Y+want.Y {
+		t.Fatalf("cursor %+v, want the player's %v inside the pane at %d,%d", c, want, in.X, in.Y)
+	}
+	h.press(keyText("?"))
+	if h.m.View().Cursor != nil {
+		t.Fatal("cursor shown over the help")
+	}
+
+	path := filepath.Join(t.TempDir(), "hidden.cast")
+	os.WriteFile(path, []byte(`{"version":2,"width":40,"height":8}`+"\n"+`[0.5, "o", "busy \u001b[?25l"]`+"\n"+`[1, "o", "."]`+"\n"), 0o600)
+	hidden := newReplayHarness(t, path)
+	hidden.press(tea.KeyPressMsg{Code: tea.KeyEnd})
+	if c := hidden.m.View().Cursor; c != nil {
+		t.Fatalf("the agent hid its cursor, the replay shows it at %d,%d", c.X, c.Y)
+	}
+}
+
+// Mouse: a click on the timeline seeks to the time under it, a click on an
+// event jumps to it, the wheel steps through findings over the events pane
+// and seeks over the agent's.
+func TestReplayMouse(t *testing.T) {
+	h := newReplayHarness(t, testCast(t))
+	send := func(msg tea.Msg) {
+		t.Helper()
+		before := h.m.seq
+		h.m.Update(msg)
+		if h.m.seq != before {
+			h.settle()
+		}
+	}
+	tl := h.m.timeline
+	send(tea.MouseClickMsg{X: tl.X + tl.W/2, Y: tl.Y, Button: tea.MouseLeft})
+	if col := h.m.duration / float64(tl.W-1); h.m.target < h.m.duration/2-col || h.m.target > h.m.duration/2+col {
+		t.Fatalf("click mid-timeline: at %.2f s of %.2f", h.m.target, h.m.duration)
+	}
+	// Its bar puts the position back under the pointer.
+	if bar := ansi.Strip(h.m.timelineBar(tl.W)); []rune(bar)[tl.W/2] != '┃' {
+		t.Fatalf("position mark not under the click:\n%s", bar)
+	}
+
+	rows := h.m.markerRows()
+	in := h.m.layout.EventsInner
+	for i, r := range rows {
+		if strings.HasPrefix(h.m.markers[r.marker].Label, "decision #1") {
+			send(tea.MouseClickMsg{X: in.X + 3, Y: in.Y + i, Button: tea.MouseLeft})
+			break
+		}
+	}
+	if h.m.pos != 21.6 {
+		t.Fatalf("click on the decision: at %.2f s, want 21.6", h.m.pos)
+	}
+
+	send(tea.MouseWheelMsg{X: in.X + 1, Y: in.Y + 1, Button: tea.MouseWheelDown})
+	if h.m.pos != 45.6 {
+		t.Fatalf("wheel down over the events: at %.2f s, want the next finding at 45.6", h.m.pos)
+	}
+	send(tea.MouseWheelMsg{X: in.X + 1, Y: in.Y + 1, Button: tea.MouseWheelUp})
+	if h.m.pos != 21.6 {
+		t.Fatalf("wheel up over the events: at %.2f s, want the decision at 21.6", h.m.pos)
+	}
+	a := h.m.layout.AgentInner
+	send(tea.MouseWheelMsg{X: a.X + 2, Y: a.Y + 2, Button: tea.MouseWheelDown})
+	if h.m.pos != 26.6 {
+		t.Fatalf("wheel down over the agent: at %.2f s, want 26.6", h.m.pos)
+	}
+}
+
+// The current event's label is wrapped over the rows it needs; the others
+// keep one row each.
+func TestReplayWrapsTheCurrentEventsLabel(t *testing.T) {
+	h := newReplayHarness(t, testCast(t))
+	h.press(keyText("n"))
+	rows := h.m.markerRows()
+	var parts []string
+	for _, r := range rows {
+		if r.marker == h.m.currentMarker() {
+			parts = append(parts, strings.TrimSpace(r.text))
+		}
+	}
+	label := h.m.markers[h.m.currentMarker()].Label
+	if len(parts) < 2 || strings.Join(parts, " ") != label {
+		t.Fatalf("current label in %d rows %q, want all of %q over several", len(parts), parts, label)
+	}
+	seen := map[int]int{}
+	for _, r := range rows {
+		seen[r.marker]++
+	}
+	for j, n := range seen {
+		if j != h.m.currentMarker() && n != 1 {
+			t.Fatalf("marker %d takes %d rows", j, n)
+		}
+	}
+}
