@@ -30,6 +30,7 @@ type Player struct {
 	pos  float64
 	emu  *vt.Emulator
 	comp *screen.Compactor
+	ff   screen.FastForward
 
 	ahead    *event // read but not yet played
 	buf      []byte // output gathered for the next flush, decoded
@@ -264,16 +265,9 @@ func (p *Player) flush() {
 			bounds = kept
 		}
 	}
-	from := 0
-	for _, b := range bounds {
-		if b > from {
-			p.write(buf[from:b])
-			from = b
-		}
-	}
-	if from < len(buf) {
-		p.write(buf[from:])
-	}
+	// Cursor-addressed output (redraws) goes through the fast-forward
+	// model, which writes the state it ends in instead of every step.
+	p.ff.Feed(func() *vt.Emulator { return p.emu }, buf, bounds, p.write)
 	if cap(p.fed) > chunkSize*2 {
 		p.fed = nil
 	}
