@@ -198,4 +198,3 @@ func TestFastForwardReplacesARedraw(t *testing.T) {
 		t.Fatal(firstLineDiff(a, w))
 	}
 }
-
