@@ -157,7 +157,11 @@ func firstLineDiff(a, b string) string {
 // nothing).
 func TestFastForwardEqualsEmulation(t *testing.T) {
 	replaced, total := 0, 0
-	for seed := range uint64(800) {
+	seeds := uint64(800)
+	if raceEnabled {
+		seeds = 100 // the race detector slows it tenfold; the fuzzer goes further
+	}
+	for seed := range seeds {
 		w, h := 8+int(seed%5)*3, 4+int(seed%3)
 		r, n := checkFastForward(t, seed, w, h)
 		replaced += r
