@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -33,12 +34,18 @@ import (
 // Everything here mirrors x/vt v0.1.0's handlers (see the comments naming
 // them); FuzzFastForwardEqualsEmulation compares the two on random output.
 type FastForward struct {
-	w, h    int
-	emu     *vt.Emulator
+	w, h int
+	emu  *vt.Emulator
+	// The rows are slots in a ring, so that a scroll moves no cells: the
+	// screen's row y is slot (top+y)%h. Cells are indexed by slot*w+x.
 	cells   []ffCell
-	rows    []int8 // per row: rowUnknown, rowClean, rowWide
-	listed  []bool // per row: in touched
-	touched []int  // rows with a touched cell, in the order first touched
+	top     int
+	origin  []int  // per slot: the emulator's row it began as, or -1 for a row a scroll brought in
+	gen     []int  // per slot: how many times a scroll brought it back as a new row
+	rows    []int8 // per slot: rowUnknown, rowClean, rowWide
+	listed  []bool // per slot: in touched
+	touched []int  // slots with a touched cell
+	scrolls int    // scrolls (of the whole screen) so far
 
 	pens     map[string]int32
 	penList  []string // by id: the SGR bytes that make the pen after a reset ("" for the default)
@@ -51,7 +58,8 @@ type FastForward struct {
 	phantom  bool // x/vt's atPhantom: a print at the last column is pending its wrap
 	awm      bool
 	last     byte // the last single-byte character printed (x/vt's lastChar), 0 if none
-	lastAt   int
+	lastAt   int  // its cell
+	lastGen  int  // its slot's generation then
 	lastPen  int32
 	modes    []modeSetting
 	startPen int32 // the emulator's pen when the stretch began
@@ -132,14 +140,20 @@ func (f *FastForward) start(e *vt.Emulator) bool {
 		f.cells = make([]ffCell, w*h)
 		f.rows = make([]int8, h)
 		f.listed = make([]bool, h)
+		f.origin = make([]int, h)
+		f.gen = make([]int, h)
 		f.touched = f.touched[:0]
 	}
-	for _, y := range f.touched {
-		clear(f.cells[y*w : (y+1)*w])
-		f.listed[y] = false
+	for _, sl := range f.touched {
+		clear(f.cells[sl*w : (sl+1)*w])
+		f.listed[sl] = false
 	}
 	clear(f.rows)
 	f.touched = f.touched[:0]
+	f.top, f.scrolls = 0, 0
+	for i := range f.origin {
+		f.origin[i] = i
+	}
 	f.emu = e
 	if f.pens == nil {
 		f.pens = map[string]int32{"": 0}
@@ -147,7 +161,7 @@ func (f *FastForward) start(e *vt.Emulator) bool {
 		f.clusters = map[string]int32{}
 	}
 	f.pen, f.penID = f.pen[:0], 0
-	f.last, f.lastAt, f.lastPen = 0, 0, 0
+	f.last, f.lastAt, f.lastGen, f.lastPen = 0, 0, 0, 0
 	f.modes = f.modes[:0]
 	pos := e.CursorPosition()
 	f.x, f.y = pos.X, pos.Y
@@ -299,9 +313,10 @@ func (f *FastForward) read(b []byte, bounds []int) (n, next int) {
 			i++
 		case c == '\n':
 			if f.y == f.h-1 {
-				return i, i + 1 // index at the bottom scrolls
+				f.scroll() // index at the bottom
+			} else {
+				f.y++
 			}
-			f.y++
 			f.phantom = false
 			i++
 		case c == '\b':
@@ -372,9 +387,9 @@ func (f *FastForward) printClusters(buf []byte) bool {
 	// one piece. So first check that every cluster can be printed.
 	x, y, phantom := f.x, f.y, f.phantom
 	for range list {
-		var ok bool
-		if _, x, y, phantom, ok = f.place(x, y, phantom); !ok {
-			return false
+		var scroll, ok bool
+		if _, x, y, phantom, scroll, ok = f.place(x, y, phantom); !ok || scroll {
+			return false // a scroll would change the rows the rest are checked against
 		}
 	}
 	for _, c := range list {
@@ -387,22 +402,66 @@ func (f *FastForward) printClusters(buf []byte) bool {
 // leaves the cursor, as x/vt's handleGrapheme does it for a cluster one
 // cell wide; ok is false where the model stops (a wrap that would scroll,
 // a row with wide cells).
-func (f *FastForward) place(x, y int, phantom bool) (i, nx, ny int, nphantom, ok bool) {
+func (f *FastForward) place(x, y int, phantom bool) (i, nx, ny int, nphantom, scroll, ok bool) {
 	if phantom && f.awm {
 		if y == f.h-1 {
-			return 0, 0, 0, false, false
+			// The wrap scrolls: the new bottom row is blank, so clean.
+			scroll = true
+		} else {
+			y++
 		}
-		y, x = y+1, 0
+		x = 0
 	}
-	if !f.rowOK(y) {
-		return 0, 0, 0, false, false
+	if !scroll && !f.rowOK(y) {
+		return 0, 0, 0, false, false, false
 	}
-	i = y*f.w + x
+	sl := f.slot(y)
+	if scroll {
+		sl = f.top // the slot the scroll brings in at the bottom
+	}
+	i = sl*f.w + x
 	nphantom = f.awm && x >= f.w-1
 	if !nphantom {
 		x = min(x+1, f.w-1)
 	}
-	return i, x, y, nphantom, true
+	return i, x, y, nphantom, scroll, true
+}
+
+// slot is where the screen's row y is kept.
+func (f *FastForward) slot(y int) int {
+	sl := f.top + y
+	if sl >= f.h {
+		sl -= f.h
+	}
+	return sl
+}
+
+// scroll moves the screen up a row, as x/vt's index at the bottom of a
+// full-screen region does: the top row goes, and a blank row (erased with
+// the pen, as the emulator's blankCell) comes in at the bottom.
+func (f *FastForward) scroll() {
+	sl := f.top
+	f.top++
+	if f.top == f.h {
+		f.top = 0
+	}
+	f.scrolls++
+	f.gen[sl]++
+	f.origin[sl] = -1
+	f.rows[sl] = rowClean
+	f.touch(sl)
+	fill(f.cells[sl*f.w:(sl+1)*f.w], ffCell{cellErased, f.penID})
+}
+
+// fill sets every cell of dst to v, doubling what it has copied.
+func fill(dst []ffCell, v ffCell) {
+	if len(dst) == 0 {
+		return
+	}
+	dst[0] = v
+	for n := 1; n < len(dst); n *= 2 {
+		copy(dst[n:], dst[:n])
+	}
 }
 
 // putRun prints a run of printable ASCII and says how much of it it
@@ -416,7 +475,8 @@ func (f *FastForward) putRun(s []byte) int {
 			return k
 		}
 		k++
-		row, x, pen, from := f.y*f.w, f.x, f.penID, k
+		sl := f.slot(f.y)
+		row, x, pen, from := sl*f.w, f.x, f.penID, k
 		for k < len(s) && !f.phantom && x < f.w-1 {
 			f.cells[row+x] = ffCell{cellASCII + int32(s[k]), pen}
 			x++
@@ -424,7 +484,7 @@ func (f *FastForward) putRun(s []byte) int {
 		}
 		if k > from {
 			f.x = x
-			f.last, f.lastAt, f.lastPen = s[k-1], row+x-1, pen
+			f.last, f.lastAt, f.lastGen, f.lastPen = s[k-1], row+x-1, f.gen[sl], pen
 		}
 	}
 	return k
@@ -432,14 +492,18 @@ func (f *FastForward) putRun(s []byte) int {
 
 // put prints one cell-wide cluster, if place allows it.
 func (f *FastForward) put(what int32, ascii byte) bool {
-	i, x, y, phantom, ok := f.place(f.x, f.y, f.phantom)
+	i, x, y, phantom, scroll, ok := f.place(f.x, f.y, f.phantom)
 	if !ok {
 		return false
 	}
-	f.touch(y)
+	if scroll {
+		f.scroll()
+	}
+	sl := i / f.w
+	f.touch(sl)
 	f.cells[i] = ffCell{what, f.penID}
 	if ascii != 0 {
-		f.last, f.lastAt, f.lastPen = ascii, i, f.penID
+		f.last, f.lastAt, f.lastGen, f.lastPen = ascii, i, f.gen[sl], f.penID
 	}
 	f.x, f.y, f.phantom = x, y, phantom
 	return true
@@ -449,22 +513,23 @@ func (f *FastForward) put(what int32, ascii byte) bool {
 // cells is wide (x/vt's Line.Set changes a wide cell's neighbours when
 // either half is written, which depends on the order of writes).
 func (f *FastForward) rowOK(y int) bool {
-	if f.rows[y] == rowUnknown {
-		f.rows[y] = rowClean
+	sl := f.slot(y)
+	if f.rows[sl] == rowUnknown {
+		f.rows[sl] = rowClean
 		for x := range f.w {
-			if c := f.emu.CellAt(x, y); c != nil && c.Width != 1 {
-				f.rows[y] = rowWide
+			if c := f.emu.CellAt(x, f.origin[sl]); c != nil && c.Width != 1 {
+				f.rows[sl] = rowWide
 				break
 			}
 		}
 	}
-	return f.rows[y] == rowClean
+	return f.rows[sl] == rowClean
 }
 
-func (f *FastForward) touch(y int) {
-	if !f.listed[y] {
-		f.listed[y] = true
-		f.touched = append(f.touched, y)
+func (f *FastForward) touch(sl int) {
+	if !f.listed[sl] {
+		f.listed[sl] = true
+		f.touched = append(f.touched, sl)
 	}
 }
 
@@ -474,11 +539,10 @@ func (f *FastForward) erase(x0, y0, x1, y1 int) bool {
 			return false
 		}
 	}
-	for y := y0; y < y1; y++ {
-		f.touch(y)
-		for x := x0; x < x1; x++ {
-			f.cells[y*f.w+x] = ffCell{cellErased, f.penID}
-		}
+	for y := y0; y < y1 && x0 < x1; y++ {
+		sl := f.slot(y)
+		f.touch(sl)
+		fill(f.cells[sl*f.w+x0:sl*f.w+x1], ffCell{cellErased, f.penID})
 	}
 	return true
 }
@@ -725,7 +789,7 @@ func (f *FastForward) decMode(params []byte, set bool) bool {
 // character, the pending wrap, the cursor, the pen and the modes.
 func (f *FastForward) synth() ([]byte, bool) {
 	out := make([]byte, 0, 4096)
-	w := f.w
+	w, h := f.w, f.h
 	pen := f.startPen
 	setPen := func(id int32) {
 		if id == pen {
@@ -738,9 +802,14 @@ func (f *FastForward) synth() ([]byte, bool) {
 		}
 		pen = id
 	}
+	// cup moves to the cell i (slot*w+x) where its row is on the screen.
 	cup := func(i int) {
+		y := i/w - f.top
+		if y < 0 {
+			y += h
+		}
 		out = append(out, "\x1b["...)
-		out = strconv.AppendInt(out, int64(i/w+1), 10)
+		out = strconv.AppendInt(out, int64(y+1), 10)
 		out = append(out, ';')
 		out = strconv.AppendInt(out, int64(i%w+1), 10)
 		out = append(out, 'H')
@@ -753,14 +822,22 @@ func (f *FastForward) synth() ([]byte, bool) {
 			out = append(out, byte(c.what-cellASCII))
 		}
 	}
-	for _, y := range f.touched {
-		row := f.cells[y*w : (y+1)*w]
+	// The scrolls first, so the rows that stay move as they did; every
+	// cell of a row a scroll brought in is touched, and written below.
+	if n := min(f.scrolls, h); n > 0 {
+		out = fmt.Appendf(out, "\x1b[%d;1H", h)
+		for range n {
+			out = append(out, '\n')
+		}
+	}
+	for _, sl := range f.touched {
+		row := f.cells[sl*w : (sl+1)*w]
 		for x := 0; x < w; {
 			if row[x].what == cellUntouched {
 				x++
 				continue
 			}
-			cup(y*w + x)
+			cup(sl*w + x)
 			for x < w && row[x].what != cellUntouched {
 				if row[x].what == cellErased {
 					k := x
@@ -773,7 +850,7 @@ func (f *FastForward) synth() ([]byte, bool) {
 					out = append(out, 'X')
 					x = k
 					if x < w && row[x].what != cellUntouched {
-						cup(y*w + x)
+						cup(sl*w + x)
 					}
 					continue
 				}
@@ -785,14 +862,34 @@ func (f *FastForward) synth() ([]byte, bool) {
 	if f.last != 0 {
 		// x/vt's lastChar (what REP repeats) is the last single-byte
 		// character printed: print it last, where it was, then put back
-		// what that cell became.
-		c := f.cells[f.lastAt]
-		cup(f.lastAt)
+		// what that cell became. If its row has scrolled away, any
+		// touched cell that can be put back without printing another
+		// single-byte character will do.
+		at := f.lastAt
+		if f.gen[at/w] != f.lastGen {
+			at = -1
+			for _, sl := range f.touched {
+				for x, c := range f.cells[sl*w : (sl+1)*w] {
+					if c.what == cellErased || c.what >= cellCluster || c.what == cellASCII+int32(f.last) {
+						at = sl*w + x
+						break
+					}
+				}
+				if at >= 0 {
+					break
+				}
+			}
+			if at < 0 {
+				return nil, false
+			}
+		}
+		c := f.cells[at]
+		cup(at)
 		if c.what == cellASCII+int32(f.last) {
 			printCell(c)
 		} else {
 			printCell(ffCell{cellASCII + int32(f.last), f.lastPen})
-			cup(f.lastAt)
+			cup(at)
 			if c.what == cellErased {
 				setPen(c.pen)
 				out = append(out, "\x1b[X"...)
@@ -806,7 +903,7 @@ func (f *FastForward) synth() ([]byte, bool) {
 	}
 	if f.phantom {
 		// The pending wrap is left by printing at the last column.
-		i := f.y*w + w - 1
+		i := f.slot(f.y)*w + w - 1
 		c := f.cells[i]
 		if c.what < cellASCII || (c.what < cellCluster && f.last != byte(c.what-cellASCII)) {
 			return nil, false
@@ -814,7 +911,7 @@ func (f *FastForward) synth() ([]byte, bool) {
 		cup(i)
 		printCell(c)
 	} else {
-		cup(f.y*w + f.x)
+		cup(f.slot(f.y)*w + f.x)
 	}
 	setPen(f.penID)
 	for _, m := range f.modes {
