@@ -129,54 +129,60 @@ func decodeData(dst, data []byte) ([]byte, error) {
 // anything it leaves to encoding/json.
 func unquote(dst, s []byte) ([]byte, bool) {
 	n := len(dst)
+	// Unescaped text is never longer than its JSON: write into place by
+	// index, without an append (and its copy call) per run of text, which
+	// in terminal output is often a few bytes between escapes.
 	dst = slices.Grow(dst, len(s))
-	start := 0 // s[start:i] is plain text not yet copied
+	out := dst[n : n+len(s)]
+	j := 0
 	for i := 0; i < len(s); {
 		// Eight bytes at a time while none of them needs a look.
-		for i+8 <= len(s) && !special(binary.LittleEndian.Uint64(s[i:])) {
-			i += 8
+		for i+8 <= len(s) {
+			v := binary.LittleEndian.Uint64(s[i:])
+			if special(v) {
+				break
+			}
+			binary.LittleEndian.PutUint64(out[j:], v)
+			i, j = i+8, j+8
 		}
 		if i >= len(s) {
 			break
 		}
 		c := s[i]
 		if c >= 0x20 && c != '\\' && c != '"' {
-			i++
+			out[j] = c
+			i, j = i+1, j+1
 			continue
 		}
 		if c != '\\' || i+1 >= len(s) {
 			return dst[:n], false // a raw quote or control character, or a lone backslash
 		}
-		dst = append(dst, s[start:i]...)
+		var b byte
 		switch e := s[i+1]; e {
 		case '"', '\\', '/':
-			dst, i = append(dst, e), i+2
+			b = e
 		case 'b':
-			dst, i = append(dst, '\b'), i+2
+			b = '\b'
 		case 'f':
-			dst, i = append(dst, '\f'), i+2
+			b = '\f'
 		case 'n':
-			dst, i = append(dst, '\n'), i+2
+			b = '\n'
 		case 'r':
-			dst, i = append(dst, '\r'), i+2
+			b = '\r'
 		case 't':
-			dst, i = append(dst, '\t'), i+2
+			b = '\t'
 		case 'u':
 			if i+6 <= len(s) && string(s[i+2:i+6]) == "001b" {
 				// ESC, most of what terminal output escapes.
-				dst, i = append(dst, 0x1b), i+6
-				break
+				out[j] = 0x1b
+				i, j = i+6, j+1
+				continue
 			}
 			r, ok := hex4(s[i+2:])
 			if !ok {
 				return dst[:n], false
 			}
 			i += 6
-			if r < 0x80 {
-				// Terminal output is mostly \u001b: no UTF-8 encoding needed.
-				dst = append(dst, byte(r))
-				break
-			}
 			if utf16.IsSurrogate(r) {
 				if r >= 0xDC00 || i+6 > len(s) || s[i] != '\\' || s[i+1] != 'u' {
 					return dst[:n], false
@@ -188,13 +194,15 @@ func unquote(dst, s []byte) ([]byte, bool) {
 				r = utf16.DecodeRune(r, lo)
 				i += 6
 			}
-			dst = utf8.AppendRune(dst, r)
+			j += utf8.EncodeRune(out[j:], r)
+			continue
 		default:
 			return dst[:n], false
 		}
-		start = i
+		out[j] = b
+		i, j = i+2, j+1
 	}
-	return append(dst, s[start:]...), true
+	return dst[:n+j], true
 }
 
 // special reports whether any of the eight bytes in v is a control

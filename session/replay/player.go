@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -236,6 +237,13 @@ func (p *Player) playTo(t float64) {
 	p.flush()
 }
 
+// scrolls says whether output has line feeds enough (one a kilobyte) for
+// scrolling runs the compactor could drop: redraws by cursor addressing
+// have few, and the fast-forward model takes them whole.
+func scrolls(b []byte) bool {
+	return bytes.Count(b, []byte{'\n'})*1024 >= len(b)
+}
+
 // flush feeds the gathered output, compacted, event by event: x/vt ends a
 // grapheme cluster at the end of each write, so writing events joined would
 // draw a cluster split across two events differently from the recording
@@ -247,7 +255,16 @@ func (p *Player) flush() {
 	}
 	buf := p.buf
 	bounds := p.bounds
-	if p.compact {
+	if p.compact && !scrolls(buf) {
+		// Nothing to compact: the compactor would only read it. It did
+		// not see this output, so it is started again from the
+		// emulator's state when output scrolls again.
+		p.comp = nil
+	}
+	if p.compact && p.comp == nil && scrolls(buf) {
+		p.comp, _ = screen.NewCompactorFor(p.emu) // nil inside a sequence: not this time
+	}
+	if p.compact && p.comp != nil {
 		var drops []screen.Drop
 		buf, drops = p.comp.CompactInto(p.fed[:0], buf)
 		p.fed = buf
@@ -302,7 +319,9 @@ func (p *Player) resize(w, h int) {
 		return
 	}
 	p.emu.Resize(w, h)
-	p.comp.Resize(w, h)
+	if p.comp != nil {
+		p.comp.Resize(w, h)
+	}
 }
 
 func (p *Player) restore(s *snapshot) {
@@ -313,7 +332,10 @@ func (p *Player) restore(s *snapshot) {
 	}
 	e.SetScrollbackSize(1)
 	p.replace(e)
-	p.comp = s.comp.Clone()
+	p.comp = nil
+	if s.comp != nil {
+		p.comp = s.comp.Clone()
+	}
 	p.restores++
 	p.cur = s.cur
 	p.reposition()
@@ -331,7 +353,10 @@ func (p *Player) takeSnapshot() {
 		p.snapshot = false
 		return
 	}
-	s := &snapshot{cur: p.cur, screen: f, comp: p.comp.Clone()}
+	s := &snapshot{cur: p.cur, screen: f}
+	if p.comp != nil {
+		s.comp = p.comp.Clone()
+	}
 	p.last = p.rec.addSnapshot(s)
 }
 

@@ -225,3 +225,49 @@ func TestCompactorMergesALongRunIntoOneMarker(t *testing.T) {
 		})
 	}
 }
+
+// A compactor started from an emulator's state, after output it did not
+// see, leaves the screen as full emulation does: it must not believe in a
+// full scroll region, the main screen or no margins when the emulator has
+// other ones.
+func TestCompactorForAnEmulatorMidStream(t *testing.T) {
+	var run strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&run, "\x1b[3%dmline %d\x1b[0m\r\n", i%8, i)
+	}
+	run.WriteString("\x1b[5;3Hend")
+	prefixes := map[string]string{
+		"plain":              "hello\r\n",
+		"scroll region":      "\x1b[2;6r\x1b[6;1H",
+		"alternate screen":   "\x1b[?1049h\x1b[3;1H",
+		"region on alt only": "\x1b[?1049h\x1b[3;7r\x1b[7;1H",
+		"region, then alt":   "\x1b[2;6r\x1b[?1049h\x1b[10;1H",
+		"left/right margins": "\x1b[?69h\x1b[3;20s\x1b[10;3H",
+		"reset region":       "\x1b[2;6r\x1b[r\x1b[10;1H",
+	}
+	for name, prefix := range prefixes {
+		t.Run(name, func(t *testing.T) {
+			full := drained(30, 10)
+			full.Write([]byte(prefix + run.String()))
+			fast := drained(30, 10)
+			fast.Write([]byte(prefix))
+			c, ok := NewCompactorFor(fast)
+			if !ok {
+				t.Fatal("no compactor for an emulator between sequences")
+			}
+			out, drops := c.Compact([]byte(run.String()))
+			fast.Write(out)
+			if a, w := cellDump(fast), cellDump(full); a != w {
+				t.Fatalf("compacted:\n%s\nfull:\n%s", a, w)
+			}
+			if (name == "plain" || name == "reset region" || name == "alternate screen") && len(drops) == 0 {
+				t.Fatal("nothing dropped from a plain scrolling run")
+			}
+		})
+	}
+	mid := drained(30, 10)
+	mid.Write([]byte("\x1b[3"))
+	if _, ok := NewCompactorFor(mid); ok {
+		t.Fatal("a compactor for an emulator inside a sequence")
+	}
+}

@@ -2,7 +2,12 @@ package screen
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
+
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
 )
 
 // Compactor is the squasher (squash.go) for a caller that feeds an emulator
@@ -162,4 +167,40 @@ func (s *standIn) bytes(w, h int, lastChar []byte) []byte {
 	}
 	b = append(b, s.osc...)
 	return append(b, s.sgr...)
+}
+
+// NewCompactorFor starts a compactor for output that follows what e has
+// been fed, from e's own state (its screens' scroll regions, the active
+// screen, left/right margins), for a caller that fed e without a compactor
+// for a while. It needs e between sequences (ok is false otherwise).
+func NewCompactorFor(e *vt.Emulator) (c *Compactor, ok bool) {
+	if !InGroundState(e) {
+		return nil, false
+	}
+	w, h := e.Width(), e.Height()
+	c = NewCompactor(w, h)
+	sq := c.sq
+	v := reflect.ValueOf(e).Elem()
+	scrs := private(v.FieldByName("scrs"))
+	for i := range 2 {
+		scroll, ok := private(scrs.Index(i).FieldByName("scroll")).Interface().(uv.Rectangle)
+		if !ok {
+			return nil, false
+		}
+		sq.fullRegion[i] = scroll.Min.Y == 0 && scroll.Max.Y == h
+		if scroll.Min.X != 0 || scroll.Max.X != w {
+			sq.margins = true
+		}
+	}
+	if e.IsAltScreen() {
+		sq.alt = 1
+	}
+	modes, ok := private(v.FieldByName("modes")).Interface().(ansi.Modes)
+	if !ok {
+		return nil, false
+	}
+	if m, ok := modes[ansi.ModeLeftRightMargin]; ok && m.IsSet() {
+		sq.margins = true
+	}
+	return c, true
 }

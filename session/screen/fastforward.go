@@ -40,12 +40,15 @@ type FastForward struct {
 	// screen's row y is slot (top+y)%h. Cells are indexed by slot*w+x.
 	cells   []ffCell
 	top     int
-	origin  []int  // per slot: the emulator's row it began as, or -1 for a row a scroll brought in
-	gen     []int  // per slot: how many times a scroll brought it back as a new row
-	rows    []int8 // per slot: rowUnknown, rowClean, rowWide
-	listed  []bool // per slot: in touched
-	touched []int  // slots with a touched cell
-	scrolls int    // scrolls (of the whole screen) so far
+	origin  []int    // per slot: the emulator's row it began as, or -1 for a row a scroll brought in
+	gen     []uint32 // per slot: its cells are those with this gen; others are untouched, or erased with basePen in a row a scroll brought in
+	basePen []int32  // per slot: the pen a scroll brought it in with
+	epoch   uint32   // the last gen handed out: a new stretch or a scroll needs no clearing
+	row     []ffCell // synth's scratch row
+	rows    []int8   // per slot: rowUnknown, rowClean, rowWide
+	listed  []bool   // per slot: in touched
+	touched []int    // slots with a touched cell
+	scrolls int      // scrolls (of the whole screen) so far
 
 	pens     map[string]int32
 	penList  []string // by id: the SGR bytes that make the pen after a reset ("" for the default)
@@ -57,18 +60,22 @@ type FastForward struct {
 	x, y     int
 	phantom  bool // x/vt's atPhantom: a print at the last column is pending its wrap
 	awm      bool
-	last     byte // the last single-byte character printed (x/vt's lastChar), 0 if none
-	lastAt   int  // its cell
-	lastGen  int  // its slot's generation then
+	last     byte   // the last single-byte character printed (x/vt's lastChar), 0 if none
+	lastAt   int    // its cell
+	lastGen  uint32 // its slot's gen then
 	lastPen  int32
 	modes    []modeSetting
 	startPen int32 // the emulator's pen when the stretch began
+	penCache [penCacheSize]penCache
 	rel      []int // Feed's bounds, relative to where Run starts
 
 	minModelled int // Feed's threshold; 0 means defaultMinModelled (tests lower it)
 }
 
-type ffCell struct{ what, pen int32 }
+type ffCell struct {
+	what, pen int32
+	gen       uint32
+}
 
 const (
 	cellUntouched = 0
@@ -93,8 +100,12 @@ type modeSetting struct {
 var passModes = map[int]bool{12: true, 25: true, 1000: true, 1001: true, 1002: true, 1003: true,
 	1004: true, 1005: true, 1006: true, 1015: true, 1016: true, 2004: true, 2026: true}
 
-// maxPen bounds the SGR bytes one pen is made of.
-const maxPenBytes = 256
+// maxPenBytes bounds the SGR bytes one pen is made of, and maxPens how
+// many distinct pens one stretch may use.
+const (
+	maxPenBytes = 256
+	maxPens     = 1 << 16
+)
 
 // Run reads b, output that follows what e has already been fed, and stops
 // at its first barrier. bounds are the offsets in b where the recording's
@@ -141,21 +152,30 @@ func (f *FastForward) start(e *vt.Emulator) bool {
 		f.rows = make([]int8, h)
 		f.listed = make([]bool, h)
 		f.origin = make([]int, h)
-		f.gen = make([]int, h)
+		f.gen = make([]uint32, h)
+		f.basePen = make([]int32, h)
+		f.row = make([]ffCell, w)
 		f.touched = f.touched[:0]
 	}
 	for _, sl := range f.touched {
-		clear(f.cells[sl*w : (sl+1)*w])
 		f.listed[sl] = false
+	}
+	if f.epoch > 1<<31 {
+		clear(f.cells)
+		f.epoch = 0
 	}
 	clear(f.rows)
 	f.touched = f.touched[:0]
 	f.top, f.scrolls = 0, 0
 	for i := range f.origin {
 		f.origin[i] = i
+		f.gen[i] = f.newGen()
 	}
 	f.emu = e
-	if f.pens == nil {
+	if f.pens == nil || len(f.penList) > maxPens/2 {
+		// Pens are only needed within a stretch: start afresh before
+		// colourful output (truecolour gradients) grows the table.
+		f.penCache = [penCacheSize]penCache{}
 		f.pens = map[string]int32{"": 0}
 		f.penList = []string{""}
 		f.clusters = map[string]int32{}
@@ -209,7 +229,9 @@ func (f *FastForward) start(e *vt.Emulator) bool {
 		}
 		f.pen = append(f.pen[:0], sgr...)
 	}
-	f.penID = f.internPen()
+	if f.penID = f.internPen(); f.penID < 0 {
+		return false
+	}
 	f.startPen = f.penID
 	return f.x >= 0 && f.x < w && f.y >= 0 && f.y < h
 }
@@ -252,6 +274,9 @@ func penSGR(p uv.Style) (string, bool) {
 func (f *FastForward) internPen() int32 {
 	id, ok := f.pens[string(f.pen)]
 	if !ok {
+		if len(f.penList) >= maxPens {
+			return -1
+		}
 		id = int32(len(f.penList))
 		f.penList = append(f.penList, string(f.pen))
 		f.pens[f.penList[id]] = id
@@ -446,11 +471,32 @@ func (f *FastForward) scroll() {
 		f.top = 0
 	}
 	f.scrolls++
-	f.gen[sl]++
+	f.gen[sl] = f.newGen() // forgets the row's cells without touching them
 	f.origin[sl] = -1
+	f.basePen[sl] = f.penID
 	f.rows[sl] = rowClean
 	f.touch(sl)
-	fill(f.cells[sl*f.w:(sl+1)*f.w], ffCell{cellErased, f.penID})
+}
+
+// newGen hands out a gen no cell has (start keeps the counter far from
+// wrapping: a stretch hands out one per row and per scroll).
+func (f *FastForward) newGen() uint32 {
+	f.epoch++
+	return f.epoch
+}
+
+// cell is the modelled cell i: written in this stretch, erased by the
+// scroll that brought its row in, or untouched.
+func (f *FastForward) cell(i int) ffCell {
+	sl := i / f.w
+	c := f.cells[i]
+	switch {
+	case c.gen == f.gen[sl]:
+		return c
+	case f.origin[sl] < 0:
+		return ffCell{cellErased, f.basePen[sl], 0}
+	}
+	return ffCell{}
 }
 
 // fill sets every cell of dst to v, doubling what it has copied.
@@ -476,9 +522,9 @@ func (f *FastForward) putRun(s []byte) int {
 		}
 		k++
 		sl := f.slot(f.y)
-		row, x, pen, from := sl*f.w, f.x, f.penID, k
+		row, x, pen, from, g := sl*f.w, f.x, f.penID, k, f.gen[sl]
 		for k < len(s) && !f.phantom && x < f.w-1 {
-			f.cells[row+x] = ffCell{cellASCII + int32(s[k]), pen}
+			f.cells[row+x] = ffCell{cellASCII + int32(s[k]), pen, g}
 			x++
 			k++
 		}
@@ -501,7 +547,7 @@ func (f *FastForward) put(what int32, ascii byte) bool {
 	}
 	sl := i / f.w
 	f.touch(sl)
-	f.cells[i] = ffCell{what, f.penID}
+	f.cells[i] = ffCell{what, f.penID, f.gen[sl]}
 	if ascii != 0 {
 		f.last, f.lastAt, f.lastGen, f.lastPen = ascii, i, f.gen[sl], f.penID
 	}
@@ -542,7 +588,7 @@ func (f *FastForward) erase(x0, y0, x1, y1 int) bool {
 	for y := y0; y < y1 && x0 < x1; y++ {
 		sl := f.slot(y)
 		f.touch(sl)
-		fill(f.cells[sl*f.w+x0:sl*f.w+x1], ffCell{cellErased, f.penID})
+		fill(f.cells[sl*f.w+x0:sl*f.w+x1], ffCell{cellErased, f.penID, f.gen[sl]})
 	}
 	return true
 }
@@ -740,8 +786,33 @@ func parseParams(s []byte, p []int) (n int, ok bool) {
 	return n + 1, true
 }
 
+// penCache remembers recent pen changes: from a pen, this SGR gives that
+// pen. Colourful output changes pen every few characters, and looking the
+// pen up by its bytes each time cost a third of the model's time.
+type penCache struct {
+	from, to int32
+	seq      string
+}
+
+const penCacheSize = 1024
+
+func penCacheSlot(from int32, seq []byte) int {
+	h := uint32(from) * 16777619
+	for _, c := range seq {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return int(h % penCacheSize)
+}
+
 // sgr follows the pen as the SGR bytes since the last reset.
 func (f *FastForward) sgr(seq, params []byte) bool {
+	slot := penCacheSlot(f.penID, seq)
+	if c := &f.penCache[slot]; c.seq == string(seq) && c.from == f.penID && c.seq != "" {
+		f.penID = c.to
+		f.pen = append(f.pen[:0], f.penList[c.to]...)
+		return true
+	}
+	from := f.penID
 	reset := len(params) == 0 || params[0] == ';' || params[0] == ':'
 	if !reset {
 		k := 0
@@ -758,7 +829,10 @@ func (f *FastForward) sgr(seq, params []byte) bool {
 		}
 		f.pen = append(f.pen, seq...)
 	}
-	f.penID = f.internPen()
+	if f.penID = f.internPen(); f.penID < 0 {
+		return false
+	}
+	f.penCache[slot] = penCache{from: from, to: f.penID, seq: string(seq)}
 	return true
 }
 
@@ -825,13 +899,15 @@ func (f *FastForward) synth() ([]byte, bool) {
 	// The scrolls first, so the rows that stay move as they did; every
 	// cell of a row a scroll brought in is touched, and written below.
 	if n := min(f.scrolls, h); n > 0 {
-		out = fmt.Appendf(out, "\x1b[%d;1H", h)
-		for range n {
-			out = append(out, '\n')
-		}
+		// SU n is n scrolls of the full-screen region in one (x/vt's
+		// ScrollUp, which an index at the bottom also does).
+		out = fmt.Appendf(out, "\x1b[%dS", n)
 	}
 	for _, sl := range f.touched {
-		row := f.cells[sl*w : (sl+1)*w]
+		row := f.row
+		for x := range row {
+			row[x] = f.cell(sl*w + x)
+		}
 		for x := 0; x < w; {
 			if row[x].what == cellUntouched {
 				x++
@@ -869,8 +945,8 @@ func (f *FastForward) synth() ([]byte, bool) {
 		if f.gen[at/w] != f.lastGen {
 			at = -1
 			for _, sl := range f.touched {
-				for x, c := range f.cells[sl*w : (sl+1)*w] {
-					if c.what == cellErased || c.what >= cellCluster || c.what == cellASCII+int32(f.last) {
+				for x := range w {
+					if c := f.cell(sl*w + x); c.what == cellErased || c.what >= cellCluster || c.what == cellASCII+int32(f.last) {
 						at = sl*w + x
 						break
 					}
@@ -883,12 +959,12 @@ func (f *FastForward) synth() ([]byte, bool) {
 				return nil, false
 			}
 		}
-		c := f.cells[at]
+		c := f.cell(at)
 		cup(at)
 		if c.what == cellASCII+int32(f.last) {
 			printCell(c)
 		} else {
-			printCell(ffCell{cellASCII + int32(f.last), f.lastPen})
+			printCell(ffCell{cellASCII + int32(f.last), f.lastPen, 0})
 			cup(at)
 			if c.what == cellErased {
 				setPen(c.pen)
@@ -904,7 +980,7 @@ func (f *FastForward) synth() ([]byte, bool) {
 	if f.phantom {
 		// The pending wrap is left by printing at the last column.
 		i := f.slot(f.y)*w + w - 1
-		c := f.cells[i]
+		c := f.cell(i)
 		if c.what < cellASCII || (c.what < cellCluster && f.last != byte(c.what-cellASCII)) {
 			return nil, false
 		}
