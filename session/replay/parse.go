@@ -134,12 +134,15 @@ func unquote(dst, s []byte) ([]byte, bool) {
 	// in terminal output is often a few bytes between escapes.
 	dst = slices.Grow(dst, len(s))
 	out := dst[n : n+len(s)]
-	j := 0
+	j, plain := 0, 0
 	for i := 0; i < len(s); {
-		// Eight bytes at a time while none of them needs a look.
-		for i+8 <= len(s) {
+		// Eight bytes at a time while none of them needs a look, once a
+		// run of text looks long enough for that to pay (between escapes
+		// every few bytes the test fails every time).
+		for plain >= 8 && i+8 <= len(s) {
 			v := binary.LittleEndian.Uint64(s[i:])
 			if special(v) {
+				plain = 0
 				break
 			}
 			binary.LittleEndian.PutUint64(out[j:], v)
@@ -151,9 +154,10 @@ func unquote(dst, s []byte) ([]byte, bool) {
 		c := s[i]
 		if c >= 0x20 && c != '\\' && c != '"' {
 			out[j] = c
-			i, j = i+1, j+1
+			i, j, plain = i+1, j+1, plain+1
 			continue
 		}
+		plain = 0
 		if c != '\\' || i+1 >= len(s) {
 			return dst[:n], false // a raw quote or control character, or a lone backslash
 		}

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
@@ -524,7 +525,12 @@ func controlsOnly(p []byte) []byte {
 // skipMarker is the line left in the pane's history where output was skipped.
 func skipMarker(lines, bytes, width int, styled bool) []byte {
 	text := fmt.Sprintf("··· sentinel skipped %d lines (%s) of fast output here; the recording has every byte ···", lines, humanBytes(bytes))
-	text = ansi.Truncate(text, max(width-1, 1), "")
+	// Every character of it is one cell wide: count before asking for
+	// the (grapheme-by-grapheme) truncation, which replay would otherwise
+	// pay for at every drop.
+	if utf8.RuneCountInString(text) > max(width-1, 1) {
+		text = ansi.Truncate(text, max(width-1, 1), "")
+	}
 	if styled {
 		return []byte("\x1b[0;2m" + text + "\x1b[0m\r\n")
 	}
