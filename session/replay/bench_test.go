@@ -20,10 +20,12 @@ import (
 //
 //	go test -run '^$' -bench OpenSeekEnd -benchtime 1x ./session/replay
 //
-// SENTINEL_REPLAY_BENCH_MB sets the size (default 200) and
-// SENTINEL_REPLAY_BENCH_KIND the output: colour (bench/workload's
-// SGR-heavy log lines, the default), plain (numbered lines) or tui (a
-// full-screen redraw per event: no scrolling, nothing to compact).
+// It measures three kinds of output, each a sub-benchmark: colour
+// (bench/workload's SGR-heavy log lines: scrolling runs the compactor
+// drops), plain (short numbered lines: the most line feeds per byte) and
+// tui (a full-screen redraw by cursor addressing: nothing scrolls, the
+// fast-forward model takes it). SENTINEL_REPLAY_BENCH_MB sets the size
+// (default 200) and SENTINEL_REPLAY_BENCH_KIND picks one kind.
 //
 // Open + Seek(end) runs in a child process (this test binary again), so its
 // peak RSS (VmHWM) is its own, not the generator's. The baseline, measured in
@@ -34,10 +36,16 @@ func BenchmarkOpenSeekEnd(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("SENTINEL_REPLAY_BENCH_MB")); err == nil && v > 0 {
 		mb = v
 	}
-	kind := os.Getenv("SENTINEL_REPLAY_BENCH_KIND")
-	if kind == "" {
-		kind = "colour"
+	kinds := []string{"colour", "plain", "tui"}
+	if k := os.Getenv("SENTINEL_REPLAY_BENCH_KIND"); k != "" {
+		kinds = []string{k}
 	}
+	for _, kind := range kinds {
+		b.Run(kind, func(b *testing.B) { benchOpenSeekEnd(b, kind, mb) })
+	}
+}
+
+func benchOpenSeekEnd(b *testing.B, kind string, mb int) {
 	path := filepath.Join(b.TempDir(), "20260424T090000Z-bench.cast")
 	genStart := time.Now()
 	if err := generate(path, int64(mb)<<20, kind); err != nil {
@@ -54,8 +62,8 @@ func BenchmarkOpenSeekEnd(b *testing.B) {
 		b.ReportMetric(base.seconds, "read-only-s")
 		b.ReportMetric(base.hwmMB, "read-only-RSS-MB")
 		b.ReportMetric(got.seconds/base.seconds, "x-read")
-		b.Logf("open %.3fs + seek(end) %.3fs = %.3fs, peak RSS %.1f MB (reading the file alone: %.3fs, %.1f MB); %s",
-			got.open, got.seconds-got.open, got.seconds, got.hwmMB, base.seconds, base.hwmMB, got.note)
+		b.Logf("%s: open %.3fs + seek(end) %.3fs = %.3fs, peak RSS %.1f MB (reading the file alone: %.3fs, %.1f MB); %s",
+			kind, got.open, got.seconds-got.open, got.seconds, got.hwmMB, base.seconds, base.hwmMB, got.note)
 	}
 }
 
