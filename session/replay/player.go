@@ -41,6 +41,7 @@ type Player struct {
 	snapshot bool
 	last     *snapshot // the last snapshot taken or restored by this player
 	restores int       // seeks that started from a snapshot (for tests)
+	modelled int       // output bytes the fast-forward model replaced (for tests)
 }
 
 // Player starts a player at time 0 (the header's size, an empty screen).
@@ -284,7 +285,7 @@ func (p *Player) flush() {
 	}
 	// Cursor-addressed output (redraws) goes through the fast-forward
 	// model, which writes the state it ends in instead of every step.
-	p.ff.Feed(func() *vt.Emulator { return p.emu }, buf, bounds, p.write)
+	p.modelled += p.ff.Feed(func() *vt.Emulator { return p.emu }, buf, bounds, p.write)
 	if cap(p.fed) > chunkSize*2 {
 		p.fed = nil
 	}

@@ -77,6 +77,13 @@ func randomSession(rng *rand.Rand, n int) []cast.Event {
 		func() string { return "\x1b[?6l\x1b(0lqk\x1b(B\r\n" },
 		func() string { return "\x1b[4h insert \x1b[4l" },
 		func() string { return "\x1b[2L\x1b[3M\x1b[4P\x1b[2@\x1b[S\x1b[T" },
+		func() string { // a frame redrawn by cursor addressing
+			var b strings.Builder
+			for row := range 10 + rng.IntN(30) {
+				fmt.Fprintf(&b, "\x1b[%d;1H\x1b[2K\x1b[7m %4d \x1b[0m %s\x1b[3%dm●\x1b[m", 1+row, rng.IntN(9999), strings.Repeat("frame ", rng.IntN(15)), rng.IntN(8))
+			}
+			return b.String()
+		},
 	}
 	for range n {
 		at += rng.Float64() * 0.3
@@ -196,7 +203,7 @@ func TestSeekEqualsPlayingEventByEvent(t *testing.T) {
 			// One player seeks in random order (back and forth across
 			// snapshots); a second one starts after the first has filled
 			// in the snapshots.
-			restores := 0
+			restores, modelled := 0, 0
 			for round := range 2 {
 				p, err := rec.Player()
 				if err != nil {
@@ -212,10 +219,14 @@ func TestSeekEqualsPlayingEventByEvent(t *testing.T) {
 					}
 				}
 				restores += p.restores
+				modelled += p.modelled
 				p.Close()
 			}
 			if restores == 0 {
 				t.Fatal("no seek started from a snapshot: the test did not test them")
+			}
+			if modelled == 0 {
+				t.Fatal("the fast-forward model replaced nothing: the test did not test it")
 			}
 			if rec.Snapshots() == 0 {
 				t.Fatal("no snapshots were taken: the test did not test them")
