@@ -25,10 +25,16 @@ type Compactor struct {
 	w, h int
 }
 
+// compactorCutEvery: the compactor's ring takes every eighth cut point
+// (squasher.every).
+const compactorCutEvery = 8
+
 // NewCompactor starts a compactor for a fresh emulator of the given size.
 func NewCompactor(w, h int) *Compactor {
 	w, h = max(w, 1), max(h, 1)
-	return &Compactor{sq: newSquasher(h + 2), w: w, h: h}
+	sq := newSquasher(h + 2)
+	sq.every = compactorCutEvery
+	return &Compactor{sq: sq, w: w, h: h}
 }
 
 // Resize tells the compactor the emulator was resized after the bytes

@@ -61,6 +61,11 @@ type oscMark struct {
 
 type squasher struct {
 	keep int // cut points kept after the drop: lines that are emulated in full
+	// every makes only every so many cut points enter the ring (the ring
+	// then reaches at least keep lines back, a few more lines are kept):
+	// replay's compactor reads millions of short lines, and a ring entry
+	// per line was a fifth of its time. The live feeder keeps every one.
+	every int
 
 	pstate   parser.State
 	utf8Need int // bytes still to come in the current UTF-8 character
@@ -93,13 +98,13 @@ type squasher struct {
 }
 
 func newSquasher(keep int) *squasher {
-	return &squasher{keep: keep, fullRegion: [2]bool{true, true}, reset: -1, csiFirst: -1, oscNum: -1}
+	return &squasher{keep: keep, every: 1, fullRegion: [2]bool{true, true}, reset: -1, csiFirst: -1, oscNum: -1}
 }
 
 // barrier ends the current run: nothing before it may be dropped.
 func (s *squasher) barrier() {
 	s.haveA = false
-	s.ring.clear(s.keep)
+	s.ring.clear(s.ringSize())
 	s.modal = s.modal[:0]
 	s.reset = -1
 	s.oscs = s.oscs[:0]
@@ -403,13 +408,25 @@ func (s *squasher) addCut(off int) {
 		s.reset = -1
 		s.oscs = s.oscs[:0]
 		s.a = cut{off: off, ordinal: s.ordinal, reset: -1}
-		s.ring.clear(s.keep)
+		s.ring.clear(s.ringSize())
 		s.ring.push(s.a)
+		return
+	}
+	if s.every > 1 && s.ordinal%s.every != 0 {
 		return
 	}
 	c := cut{off: off, ordinal: s.ordinal, modalEnd: len(s.modal), reset: s.reset, last: s.last, lastN: s.lastN}
 	s.ring.push(c)
 	s.compact()
+}
+
+// ringSize is how many cut points the ring holds: keep, or with every,
+// enough that its oldest is at least keep lines back once it is full.
+func (s *squasher) ringSize() int {
+	if s.every <= 1 {
+		return s.keep
+	}
+	return (s.keep+s.every-1)/s.every + 1
 }
 
 // compact forgets modal bytes no future drop can need: everything before the
@@ -431,7 +448,7 @@ func (s *squasher) compact() {
 // plan reports the range [a.off, x.off) that may be dropped, if the run has
 // at least minDrop lines before its last keep lines.
 func (s *squasher) plan(minDrop int) (a, x cut, ok bool) {
-	if !s.haveA || s.ring.n < s.keep {
+	if !s.haveA || s.ring.n < s.ringSize() {
 		return cut{}, cut{}, false
 	}
 	x = *s.ring.at(0)
@@ -496,7 +513,7 @@ func (s *squasher) consumed(n int) {
 		// Everything up to the last cut was fed: the next cut starts a
 		// new drop range (the run itself goes on).
 		s.haveA = false
-		s.ring.clear(s.keep)
+		s.ring.clear(s.ringSize())
 		s.modal = s.modal[:0]
 		s.reset = -1
 		s.oscs = s.oscs[:0]
