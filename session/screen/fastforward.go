@@ -271,6 +271,15 @@ func penSGR(p uv.Style) (string, bool) {
 	return s, sameStyle(&q, &p)
 }
 
+// defaultPen is the id of the pen an SGR reset makes.
+func (f *FastForward) defaultPen() int32 {
+	save := f.pen
+	f.pen = append(f.pen[len(f.pen):], "\x1b[0m"...)
+	id := f.internPen()
+	f.pen = save
+	return id
+}
+
 func (f *FastForward) internPen() int32 {
 	id, ok := f.pens[string(f.pen)]
 	if !ok {
@@ -521,17 +530,22 @@ func (f *FastForward) putRun(s []byte) int {
 			return k
 		}
 		k++
+		if f.phantom {
+			continue
+		}
 		sl := f.slot(f.y)
-		row, x, pen, from, g := sl*f.w, f.x, f.penID, k, f.gen[sl]
-		for k < len(s) && !f.phantom && x < f.w-1 {
-			f.cells[row+x] = ffCell{cellASCII + int32(s[k]), pen, g}
-			x++
-			k++
+		n := min(len(s)-k, f.w-1-f.x)
+		if n <= 0 {
+			continue
 		}
-		if k > from {
-			f.x = x
-			f.last, f.lastAt, f.lastGen, f.lastPen = s[k-1], row+x-1, f.gen[sl], pen
+		row, pen, g := sl*f.w+f.x, f.penID, f.gen[sl]
+		dst, src := f.cells[row:row+n], s[k:k+n]
+		for j, c := range src {
+			dst[j] = ffCell{cellASCII + int32(c), pen, g}
 		}
+		k += n
+		f.x += n
+		f.last, f.lastAt, f.lastGen, f.lastPen = s[k-1], row+n-1, g, pen
 	}
 	return k
 }
@@ -580,6 +594,10 @@ func (f *FastForward) touch(sl int) {
 }
 
 func (f *FastForward) erase(x0, y0, x1, y1 int) bool {
+	if x0 == 0 && x1 == f.w {
+		f.eraseRows(y0, y1, f.penID)
+		return true
+	}
 	for y := y0; y < y1; y++ {
 		if x0 < x1 && !f.rowOK(y) {
 			return false
@@ -591,6 +609,21 @@ func (f *FastForward) erase(x0, y0, x1, y1 int) bool {
 		fill(f.cells[sl*f.w+x0:sl*f.w+x1], ffCell{cellErased, f.penID, f.gen[sl]})
 	}
 	return true
+}
+
+// eraseRows erases whole rows, as a scroll brings one in: a new generation
+// with the pen as its base, so no cell is written. Whole rows also need no
+// check for wide cells: erasing all of a row leaves the same blank cells in
+// whatever order x/vt writes them.
+func (f *FastForward) eraseRows(y0, y1 int, pen int32) {
+	for y := y0; y < y1; y++ {
+		sl := f.slot(y)
+		f.gen[sl] = f.newGen()
+		f.origin[sl] = -1
+		f.basePen[sl] = pen
+		f.rows[sl] = rowClean
+		f.touch(sl)
+	}
 }
 
 // escape models the sequence at b[i] (ESC ...); ok false makes it a
@@ -710,7 +743,16 @@ func (f *FastForward) escape(b []byte, i int) (end int, ok bool) {
 			if !f.erase(0, 0, w, f.y+1) {
 				return end, false
 			}
-		default: // 2 also moves the screen to the scrollback
+		case 2:
+			// x/vt's ClearWithScrollback: the rows go to the scrollback
+			// (which replay does not show) and every cell becomes the
+			// empty cell, whatever the pen: as erased with the default.
+			pen := f.defaultPen()
+			if pen < 0 {
+				return end, false
+			}
+			f.eraseRows(0, h, pen)
+		default:
 			return end, false
 		}
 		return end, true // ED keeps the pending wrap
