@@ -124,11 +124,17 @@ func (f *FastForward) Run(e *vt.Emulator, b []byte, bounds []int) (synth []byte,
 		return nil, 0, next
 	}
 	synth, ok := f.synth()
-	if !ok || len(synth) >= n {
+	if !ok || (len(synth) >= n && !f.worthIt()) {
 		return nil, n, next
 	}
 	return synth, n, next
 }
+
+// worthIt says whether the stretch just read scrolled enough for its
+// synthesized state to beat the emulator whatever the sizes: x/vt scrolls by
+// copying the whole screen (~50 us a line at 200x50), the synthesized state
+// scrolls once.
+func (f *FastForward) worthIt() bool { return f.scrolls >= 8 }
 
 // nextBound is the first event end after i (or end).
 func nextBound(bounds []int, i, end int) int {
@@ -1078,7 +1084,7 @@ func (f *FastForward) Feed(emu func() *vt.Emulator, b []byte, bounds []int, writ
 		rel := f.relBounds(bounds, pos)
 		synth, n, next := f.Run(emu(), b[pos:], rel)
 		next = max(next, n, 1)
-		if synth != nil && n >= least {
+		if synth != nil && (n >= least || f.worthIt()) {
 			write(synth)
 			replaced += n
 			real(pos+n, pos+next)
