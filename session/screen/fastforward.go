@@ -70,6 +70,7 @@ type FastForward struct {
 	rel      []int // Feed's bounds, relative to where Run starts
 
 	minModelled int // Feed's threshold; 0 means defaultMinModelled (tests lower it)
+	recovered   int // panics Run recovered from (tests require none)
 }
 
 type ffCell struct {
@@ -116,6 +117,16 @@ const (
 // the caller feeds b[n:next] to e itself (the barrier) and calls Run again
 // at next. e is only read.
 func (f *FastForward) Run(e *vt.Emulator, b []byte, bounds []int) (synth []byte, n, next int) {
+	// Run only reads e and its own state, which start resets: should the
+	// model meet something it mishandles, that part goes to the emulator
+	// as it is, as a barrier would.
+	defer func() {
+		if r := recover(); r != nil {
+			f.recovered++
+			f.cells = nil // reallocated by the next start
+			synth, n, next = nil, 0, nextBound(bounds, 0, len(b))
+		}
+	}()
 	if !f.start(e) {
 		return nil, 0, nextBound(bounds, 0, len(b))
 	}

@@ -123,6 +123,9 @@ func checkFastForward(t *testing.T, seed uint64, w, h int) (replaced, total int)
 	var ff FastForward
 	ff.minModelled = 1
 	replaced = ff.Feed(func() *vt.Emulator { return got }, body, bounds, func(b []byte) { got.Write(b) })
+	if ff.recovered != 0 {
+		t.Fatalf("seed %d %dx%d: the model panicked %d times", seed, w, h, ff.recovered)
+	}
 
 	if a, b := emulatorState(got), emulatorState(want); a != b {
 		t.Fatalf("seed %d %dx%d: fast-forwarded state differs from emulation\n%s", seed, w, h, firstLineDiff(a, b))
