@@ -17,6 +17,7 @@ import (
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session/audit"
 	"github.com/sentinel-console/sentinel/session/execgate"
+	"github.com/sentinel-console/sentinel/session/screen"
 )
 
 // Source is the path that saw an action.
@@ -466,9 +467,9 @@ func (v *Supervisor) finding(src Source, cmd string, res detect.Result, uses []s
 		if v.s != nil {
 			pid = v.s.pid
 			if rec := v.s.opts.Recorder; rec != nil {
-				what := oneLine(detect.MaskCredentials(cmd), 200)
+				what := screen.OneLine(detect.MaskCredentials(cmd), 200)
 				if cmd == "" {
-					what = oneLine(top.Reason, 200)
+					what = screen.OneLine(top.Reason, 200)
 				}
 				rec.Marker(fmt.Sprintf("%s [%s] %s %s: %s", res.Verdict, src, top.Severity, top.Rule, what))
 			}
@@ -568,7 +569,7 @@ func (v *Supervisor) gateOptions() execgate.Options {
 func (v *Supervisor) mismatch(ex *execgate.Exec, actualPath string, actualArgv []string) {
 	cmd := ExecCommand(actualPath, actualArgv)
 	res := detect.Command(cmd, detect.Context{Config: v.opts.Detect.Config, Cwd: ex.Cwd})
-	note := fmt.Sprintf("exec gate: pid %d runs %q, not the %q it was allowed as", ex.Tgid, oneLine(cmd, 120), oneLine(ExecCommand(ex.Path, ex.Argv), 120))
+	note := fmt.Sprintf("exec gate: pid %d runs %q, not the %q it was allowed as", ex.Tgid, screen.OneLine(cmd, 120), screen.OneLine(ExecCommand(ex.Path, ex.Argv), 120))
 	if v.s != nil {
 		v.s.emit(EventNotice, note)
 	}
@@ -970,24 +971,15 @@ func (v *Supervisor) record(a *Action, decision bool) {
 	}
 	top := a.Top()
 	if !decision {
-		v.s.opts.Recorder.Marker(fmt.Sprintf("pause #%d [%s] %s %s: %s", a.ID, a.Source, top.Severity, top.Rule, oneLine(detect.MaskCredentials(a.Command), 200)))
+		v.s.opts.Recorder.Marker(fmt.Sprintf("pause #%d [%s] %s %s: %s", a.ID, a.Source, top.Severity, top.Rule, screen.OneLine(detect.MaskCredentials(a.Command), 200)))
 		return
 	}
 	d := a.decision
-	label := fmt.Sprintf("decision #%d: %s %s: %s", a.ID, d.Label(), top.Rule, oneLine(detect.MaskCredentials(a.Command), 200))
+	label := fmt.Sprintf("decision #%d: %s %s: %s", a.ID, d.Label(), top.Rule, screen.OneLine(detect.MaskCredentials(a.Command), 200))
 	if d.Kind == Edit {
-		label += " → " + oneLine(detect.MaskCredentials(d.Edit), 200)
+		label += " → " + screen.OneLine(detect.MaskCredentials(d.Edit), 200)
 	}
 	v.s.opts.Recorder.Marker(label)
-}
-
-// oneLine shortens s to one line of at most n runes, for labels.
-func oneLine(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n-1]) + "…"
-	}
-	return s
 }
 
 // procCwd is a process's working directory, or "".

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
+	"github.com/sentinel-console/sentinel/session/screen"
 	"github.com/sentinel-console/sentinel/themes"
 )
 
@@ -152,7 +153,7 @@ func (m *Model) decide(a *session.Action, d session.Decision) {
 // sentinel's own, never the agent's bytes.
 func attention(a *session.Action) tea.Cmd {
 	top := a.Top()
-	body := sanitize(fmt.Sprintf("%s %s: %s", top.Severity, top.Rule, oneLine(a.Command)))
+	body := sanitize(fmt.Sprintf("%s %s: %s", top.Severity, top.Rule, screen.OneLine(a.Command, 0)))
 	body = ansi.Truncate(body, 120, "…")
 	seq := "\a" + ansi.Notify("sentinel: approval needed — "+body) +
 		"\x1b]777;notify;sentinel: approval needed;" + body + "\a"

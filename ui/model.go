@@ -149,7 +149,7 @@ func New(cfg Config, term Terminal, agent Agent, w, h int) *Model {
 	}
 	// The command line may span lines (sh -c with a script): the bar,
 	// the pane's border and the window title each take one line.
-	cfg.Command = oneLine(sanitize(cfg.Command))
+	cfg.Command = screen.OneLine(sanitize(cfg.Command), 0)
 	m := &Model{cfg: cfg, keys: DefaultKeys(), term: term, agent: agent, act: newActuator(), now: time.Now()}
 	m.layout = ComputeLayout(w, h, false)
 	return m
@@ -217,7 +217,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		top := a.Top()
 		m.events.add(session.Event{Time: a.Held, Kind: session.EventFinding,
 			Text: fmt.Sprintf("#%d %s %s [%s]: %s", a.ID, top.Severity, top.Rule, a.Source, clip(detect.MaskCredentials(a.Command), 100))})
-		summary := fmt.Sprintf("%s %s: %s", top.Severity, top.Rule, oneLine(a.Command))
+		summary := fmt.Sprintf("%s %s: %s", top.Severity, top.Rule, screen.OneLine(a.Command, 0))
 		if !m.cfg.Notify {
 			return m, nil
 		}
@@ -306,7 +306,7 @@ func adaptTheme(t themes.Theme, msg tea.Msg) themes.Theme {
 
 // clip shortens text for the events pane (the recording and the audit log
 // keep it whole).
-func clip(s string, n int) string { return ansi.Truncate(oneLine(s), n, "…") }
+func clip(s string, n int) string { return ansi.Truncate(screen.OneLine(s, 0), n, "…") }
 
 func (m *Model) resize(w, h int) {
 	old := m.layout.AgentInner

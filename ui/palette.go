@@ -10,6 +10,7 @@ import (
 	"github.com/sahilm/fuzzy"
 
 	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/session/screen"
 	"github.com/sentinel-console/sentinel/themes"
 )
 
@@ -76,7 +77,7 @@ func (p *palette) move(n int) {
 }
 
 func (p *palette) typed(s string) {
-	p.query += oneLine(sanitize(s))
+	p.query += screen.OneLine(sanitize(s), 0)
 	p.refilter()
 }
 

@@ -104,14 +104,14 @@ func NewReplay(cfg ReplayConfig, rec *replay.Recording, p *replay.Player, w, h i
 	}
 	m := &Replay{
 		cfg: cfg, keys: DefaultReplayKeys(), rec: rec, work: newReplayWorker(p),
-		id: rec.ID, cmd: oneLine(sanitize(rec.Header.Command)), duration: rec.Duration(),
+		id: rec.ID, cmd: screen.OneLine(sanitize(rec.Header.Command), 0), duration: rec.Duration(),
 		markers: rec.Markers(), speed: speed, playing: !cfg.Paused, notice: cfg.Notice,
 	}
 	if m.cmd == "" {
-		m.cmd = oneLine(sanitize(rec.Header.Title))
+		m.cmd = screen.OneLine(sanitize(rec.Header.Title), 0)
 	}
 	for i := range m.markers {
-		m.markers[i].Label = oneLine(sanitize(m.markers[i].Label))
+		m.markers[i].Label = screen.OneLine(sanitize(m.markers[i].Label), 0)
 	}
 	m.search.init(m.markers)
 	m.resize(w, h)

@@ -15,6 +15,7 @@ import (
 	"github.com/sahilm/fuzzy"
 
 	"github.com/sentinel-console/sentinel/session/catalog"
+	"github.com/sentinel-console/sentinel/session/screen"
 	"github.com/sentinel-console/sentinel/themes"
 )
 
@@ -240,7 +241,7 @@ func (m *Sessions) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.load()
 	case tea.PasteMsg:
 		if m.filtering {
-			m.filter += oneLine(msg.Content)
+			m.filter += screen.OneLine(msg.Content, 0)
 			m.refilter()
 		}
 	case tea.KeyPressMsg:
@@ -300,7 +301,7 @@ func (m *Sessions) key(k tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 				m.refilter()
 			}
 		case k.Text != "" && k.Mod&^tea.ModShift == 0:
-			m.filter += oneLine(k.Text)
+			m.filter += screen.OneLine(k.Text, 0)
 			m.refilter()
 		}
 		return m, nil

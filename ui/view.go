@@ -169,7 +169,7 @@ func (m *Model) drawEventsPane(lines []string) {
 		}
 		head := t.EventTime.Render(e.Time.Format("15:04:05")) + " " + ks.Render(fmt.Sprintf("%-6s", kind)) + " "
 		indent := 16
-		text := oneLine(e.Text)
+		text := screen.OneLine(e.Text, 0)
 		if in.W-indent < 12 { // too narrow to wrap usefully
 			rows = append(rows, fit(head+t.EventText.Render(text), in.W))
 			continue
@@ -199,10 +199,6 @@ func (m *Model) drawEventsPane(lines []string) {
 		}
 		return rows[i-pad]
 	})
-}
-
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }
 
 func (m *Model) hintLine(w int) string {

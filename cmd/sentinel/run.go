@@ -21,6 +21,7 @@ import (
 	"github.com/sentinel-console/sentinel/session"
 	"github.com/sentinel-console/sentinel/session/audit"
 	"github.com/sentinel-console/sentinel/session/cast"
+	"github.com/sentinel-console/sentinel/session/screen"
 	"github.com/sentinel-console/sentinel/themes"
 	"github.com/sentinel-console/sentinel/ui"
 )
@@ -480,7 +481,7 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 	opts.Output = []io.Writer{stdout}
 	opts.OnEvent = func(e session.Event) {
 		if e.Kind == session.EventError || e.Kind == session.EventNotice {
-			fmt.Fprintf(stderr, "\r\nsentinel: %s\r\n", oneLine(e.Text))
+			fmt.Fprintf(stderr, "\r\nsentinel: %s\r\n", screen.OneLine(e.Text, 300))
 		}
 	}
 	sp.recAlarm.onFire(func(err error) {

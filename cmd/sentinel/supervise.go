@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
-	"strings"
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
@@ -59,21 +58,11 @@ func reportHeadless(opts *session.SupervisorOptions, stderr io.Writer) {
 	opts.OnHeld = func(a *session.Action) {
 		top := a.Top()
 		fmt.Fprintf(stderr, "\r\nsentinel: HELD #%d [%s] %s %s: %s\r\nsentinel:   %s\r\n", a.ID, a.Source, top.Severity, top.Rule,
-			oneLine(detect.MaskCredentials(a.Command)), oneLine(top.Reason))
+			screen.OneLine(detect.MaskCredentials(a.Command), 300), screen.OneLine(top.Reason, 300))
 	}
 	opts.OnDecided = func(a *session.Action, d session.Decision) {
-		fmt.Fprintf(stderr, "sentinel: #%d %s: %s\r\n", a.ID, d.Label(), oneLine(detect.MaskCredentials(a.Command)))
+		fmt.Fprintf(stderr, "sentinel: #%d %s: %s\r\n", a.ID, d.Label(), screen.OneLine(detect.MaskCredentials(a.Command), 300))
 	}
-}
-
-// oneLine shortens s to one line for stderr, without the agent's control
-// characters: nothing the agent wrote may reach the operator's terminal raw.
-func oneLine(s string) string {
-	s = screen.SanitizeText(strings.Join(strings.Fields(s), " "))
-	if r := []rune(s); len(r) > 300 {
-		return string(r[:299]) + "…"
-	}
-	return s
 }
 
 // notifyDesktop asks the desktop to show a notification, where

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sentinel-console/sentinel/session/replay"
+	"github.com/sentinel-console/sentinel/session/screen"
 )
 
 // Entry is one recorded session.
@@ -104,7 +105,7 @@ func Read(path string) Entry {
 	}
 	rec, err := replay.Open(path, replay.Options{})
 	if err != nil {
-		e.Note = oneLine(strings.TrimPrefix(err.Error(), path+": "))
+		e.Note = screen.OneLine(strings.TrimPrefix(err.Error(), path+": "), 0)
 		return e
 	}
 	defer rec.Close()
@@ -130,7 +131,7 @@ func Read(path string) Entry {
 			e.Exit = strings.TrimSpace(strings.TrimPrefix(m.Label, "exit:"))
 		}
 	}
-	e.Command = oneLine(e.Command)
+	e.Command = screen.OneLine(e.Command, 0)
 	if n := rec.SkippedCount(); n > 0 {
 		first := rec.Skipped()[0]
 		e.Note = fmt.Sprintf("skipped %d line(s), first %s", n, first)
@@ -139,16 +140,4 @@ func Read(path string) Entry {
 		e.Note = "no exit recorded (still running, or sentinel stopped)"
 	}
 	return e
-}
-
-// oneLine folds whitespace and shows control characters (C0, DEL, C1) as
-// U+FFFD: a name read from a file must not act on the operator's terminal.
-func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || (r >= 0x7f && r < 0xa0) {
-			return '\uFFFD'
-		}
-		return r
-	}, s)
 }

@@ -87,6 +87,18 @@ func appendSanitized(dst []byte, s string) []byte {
 
 // SanitizeText returns s without control characters, for titles and plain
 // text.
+// OneLine is s for a line of its own: runs of white space (new lines
+// included) become one space, control characters go (SanitizeText), and
+// past max runes (0: no limit) it ends in "…".
+func OneLine(s string, max int) string {
+	s = SanitizeText(strings.Join(strings.Fields(s), " "))
+	if max > 0 && utf8.RuneCountInString(s) > max {
+		r := []rune(s)
+		return string(r[:max-1]) + "…"
+	}
+	return s
+}
+
 func SanitizeText(s string) string {
 	clean := true
 	for _, r := range s {
