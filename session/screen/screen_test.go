@@ -561,3 +561,22 @@ func TestRenderEmulatorMatchesScreen(t *testing.T) {
 		t.Fatalf("frame %q", got.Lines)
 	}
 }
+
+func TestOneLine(t *testing.T) {
+	cases := []struct {
+		in   string
+		max  int
+		want string
+	}{
+		{"  rm\t-rf \n /  ", 0, "rm -rf /"},
+		{"title\x1b]0;evil\x07 \x9bC", 0, "title]0;evil C"},
+		{"héllo wörld", 8, "héllo w…"},
+		{"héllo wörld", 11, "héllo wörld"},
+		{strings.Repeat("x", 500), 0, strings.Repeat("x", 500)},
+	}
+	for _, c := range cases {
+		if got := OneLine(c.in, c.max); got != c.want {
+			t.Errorf("OneLine(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
+		}
+	}
+}
