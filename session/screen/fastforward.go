@@ -28,8 +28,11 @@ import (
 // wide, cursor moves, erases, SGR, a few DEC modes that do not affect
 // cells); anything else is a barrier where it stops, and the caller feeds
 // that part to the emulator itself. It also stops where what it would do
-// depends on state it does not model: scrolling, a row holding a wide
-// character, a pen, scroll region, charset or mode it does not start from.
+// depends on state it does not model: a row holding a wide character (for
+// anything but erasing all of it), a scroll region, charset or mode it does
+// not start from, a pen it cannot write back exactly. Scrolling the whole
+// screen it models: rows are slots in a ring, and the synthesized state
+// scrolls the emulator once (SU) before writing the touched cells.
 //
 // Everything here mirrors x/vt v0.1.0's handlers (see the comments naming
 // them); FuzzFastForwardEqualsEmulation compares the two on random output.
@@ -113,7 +116,8 @@ const (
 // events end (x/vt ends a grapheme cluster at the end of each write).
 //
 // It returns n, the bytes read before the barrier, with synth, what to feed
-// e instead of b[:n] (nil when it is not shorter, or when n is 0), and next:
+// e instead of b[:n] (nil when n is 0, or when synth is longer and the
+// stretch scrolled too little for it to be worth it anyway), and next:
 // the caller feeds b[n:next] to e itself (the barrier) and calls Run again
 // at next. e is only read.
 func (f *FastForward) Run(e *vt.Emulator, b []byte, bounds []int) (synth []byte, n, next int) {
