@@ -105,7 +105,11 @@ func checkFastForward(t *testing.T, seed uint64, w, h int) (replaced, total int)
 	prefix, _ := randomTUI(rng, 3)
 	body, bounds := randomTUI(rng, 40)
 
+	// Closed at the end: a drained emulator's reader goroutine holds it
+	// (and its 4 MB parse buffer) until then, and the fuzzer runs this
+	// millions of times in one process.
 	want := drained(w, h)
+	defer want.Close()
 	ok := write(want, prefix)
 	from := 0
 	for _, b := range bounds {
@@ -119,6 +123,7 @@ func checkFastForward(t *testing.T, seed uint64, w, h int) (replaced, total int)
 	}
 
 	got := drained(w, h)
+	defer got.Close()
 	got.Write(prefix)
 	var ff FastForward
 	ff.minModelled = 1
