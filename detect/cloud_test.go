@@ -286,6 +286,14 @@ var cloudFlagged = []cloudCase{
 	{"cdk destroy ApiStack", "cloud.iac-destroy", ""},
 	{"npx cdk destroy --force", "cloud.iac-destroy-unattended", ""},
 	{"npx -p aws-cdk cdk destroy ApiStack", "cloud.iac-destroy", ""},
+	// Through every package runner, by the general one that follows them.
+	{"pnpm dlx supabase db reset --linked", "cloud.database-reset", ""},
+	{"bunx vercel rm shop-web --yes", "cloud.service-delete", ""},
+	{"npm exec -- vercel rm shop-web --yes", "cloud.service-delete", ""},
+	{"pnpm vercel rm shop-web --yes", "cloud.service-delete", ""},
+	{"yarn dlx netlify-cli sites:delete abc --force", "cloud.app-delete", ""},
+	{"bun x firebase-tools firestore:delete --all-collections", "cloud.database-reset", ""},
+	{"npx sls remove --stage prod", "cloud.iac-destroy", ""},
 	{"sam delete --stack-name api --no-prompts", "cloud.iac-destroy-unattended", ""},
 	{"sam delete", "cloud.iac-destroy", ""},
 	{"serverless remove --stage prod", "cloud.iac-destroy", "critical"},
@@ -335,6 +343,8 @@ var cloudFlagged = []cloudCase{
 }
 
 var cloudAllowed = []string{
+	// package runners: adding or listing is not deleting
+	"pnpm add vercel", "npx vercel ls", "yarn build", "pnpm dlx supabase status",
 	// aws
 	"aws s3 ls",
 	"aws s3 ls s3://assets --recursive",

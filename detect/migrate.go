@@ -699,8 +699,10 @@ func analyseDotnetEF(inv *Invocation) {
 
 // analysePackageRunner follows npx, pnpm, yarn, bunx, npm exec, bun x,
 // bundle exec, dotenv and cross-env into the program they start, so every
-// analyser of that program sees it. (This belongs with the wrappers in
-// wrappers.go; it lives here until it moves.)
+// analyser of that program sees it: the migration tools' and the cloud
+// CLIs' alike (npx vercel rm, pnpm dlx supabase db reset, npx -p aws-cdk
+// cdk destroy). (This belongs with the wrappers in wrappers.go; it lives
+// here until it moves.)
 func analysePackageRunner(inv *Invocation) {
 	args := inv.Args
 	i := 0
@@ -767,7 +769,15 @@ func analysePackageRunner(inv *Invocation) {
 // package.json script (pnpm rm, yarn test), only these names are programs.
 var knownRunnerTargets = wordSet(`prisma rails rake knex sequelize sequelize-cli typeorm typeorm-ts-node-commonjs typeorm-ts-node-esm
 	drizzle-kit supabase flyway liquibase dbmate atlas sqlx diesel goose migrate mix alembic python python3 psql mysql mariadb
-	sqlite3 redis-cli mongosh mongo wrangler turso php artisan manage.py django-admin node dotenv cross-env npx pnpm yarn bunx`)
+	sqlite3 redis-cli mongosh mongo wrangler turso php artisan manage.py django-admin node dotenv cross-env npx pnpm yarn bunx
+	vercel vc netlify ntl firebase neonctl neon cdk serverless sls railway pulumi`)
+
+// runnerPackages names the program a package runs where the two differ
+// (npx netlify-cli sites:delete runs netlify).
+var runnerPackages = map[string]string{
+	"netlify-cli": "netlify", "firebase-tools": "firebase", "aws-cdk": "cdk",
+	"@railway/cli": "railway", "@pulumi/cli": "pulumi",
+}
 
 // runProgram dispatches args (a program and its arguments) through the
 // walker, so wrappers and every analyser of the program apply. known
@@ -779,10 +789,13 @@ func runProgram(inv *Invocation, args []Arg, known bool) {
 	}
 	sub := *inv
 	sub.Args = append([]Arg(nil), args...)
-	// npx prisma@5.2.0 → prisma
+	// npx prisma@5.2.0 → prisma; npx firebase-tools → firebase
 	v := sub.Args[0].Value
 	if at := strings.LastIndexByte(v, '@'); at > 0 {
 		sub.Args[0].Value = v[:at]
+	}
+	if prog, ok := runnerPackages[sub.Args[0].Value]; ok {
+		sub.Args[0].Value = prog
 	}
 	if known && !knownRunnerTargets[programName(sub.Args[0].Value)] && !strings.Contains(sub.Args[0].Value, "/") {
 		return
