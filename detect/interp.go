@@ -42,7 +42,6 @@ func init() {
 	handle(analyseInterpreter,
 		"python", "python2", "python3", "pypy", "pypy3", "python3.8", "python3.9", "python3.10", "python3.11",
 		"python3.12", "python3.13", "python3.14", "node", "nodejs", "ruby", "perl", "php", "deno", "bun")
-	handle(analyseRunner, "uv", "poetry", "pipenv", "pdm", "rye", "hatch", "conda", "mamba", "micromamba", "pixi")
 }
 
 type lang int
@@ -1776,46 +1775,4 @@ func (s *codeScan) checkHTTP(inv *Invocation, via string) {
 		}
 	}
 	judgeHTTP(inv, r)
-}
-
-// ---- runners ----
-
-// analyseRunner follows uv run, poetry run, pipenv run, conda run and the
-// like into the program they start. (This belongs with the wrappers in
-// wrappers.go; it lives here until it moves.)
-func analyseRunner(inv *Invocation) {
-	args := inv.Args
-	i := 0
-	switch inv.Name {
-	case "uv":
-		i = skipOptions(args, "--directory --project --config-file --cache-dir --python -p --color --index-url --extra-index-url", false)
-		if i < len(args) && args[i].Value == "tool" {
-			i++
-		}
-		if i >= len(args) || args[i].Value != "run" {
-			return
-		}
-		i++
-		i += skipOptions(args[i:], "--with --with-requirements --with-editable --python -p --project --directory --package --extra --group --only-group --no-group --env-file --index --index-url --extra-index-url --from --script -m --module", false)
-	case "conda", "mamba", "micromamba":
-		i = skipOptions(args, "", false)
-		if i >= len(args) || args[i].Value != "run" {
-			return
-		}
-		i++
-		i += skipOptions(args[i:], "-n --name -p --prefix --cwd", false)
-	default:
-		i = skipOptions(args, "", false)
-		if i >= len(args) || args[i].Value != "run" {
-			return
-		}
-		i++
-		i += skipOptions(args[i:], "-e --environment", false)
-	}
-	if i >= len(args) {
-		return
-	}
-	next := *inv
-	next.Args = args[i:]
-	inv.w.run(&next)
 }
