@@ -149,10 +149,7 @@ func TestRealAgentsInTheConsole(t *testing.T) {
 // runPipedFor is runPiped with a longer patience, for real agents.
 func runPipedFor(t *testing.T, e env, d time.Duration, args ...string) (string, string, int) {
 	t.Helper()
-	old := patienceFor
-	patienceFor = d
-	defer func() { patienceFor = old }()
-	return runPiped(t, e, "", args...)
+	return runPipedWithin(t, e, d, "", args...)
 }
 
 func (c *console) waitExit(d time.Duration) {

@@ -43,8 +43,6 @@ func TestMain(m *testing.M) {
 // it only catches hangs and never decides a pass.
 const patience = 20 * time.Second
 
-// patienceFor is how long runPiped waits; real agent CLIs get longer.
-var patienceFor = patience
 
 type env struct {
 	home, state, config string
@@ -74,6 +72,12 @@ func (e env) recordings(t *testing.T) []string {
 // runPiped runs sentinel with stdin from a string: no terminal, so headless.
 func runPiped(t *testing.T, e env, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
+	return runPipedWithin(t, e, patience, stdin, args...)
+}
+
+// runPipedWithin is runPiped waiting up to d (real agent CLIs get longer).
+func runPipedWithin(t *testing.T, e env, d time.Duration, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = e.vars
 	cmd.Dir = e.home
@@ -87,7 +91,7 @@ func runPiped(t *testing.T, e env, stdin string, args ...string) (stdout, stderr
 	go func() { done <- cmd.Wait() }()
 	select {
 	case <-done:
-	case <-time.After(patienceFor):
+	case <-time.After(d):
 		cmd.Process.Kill()
 		t.Fatalf("sentinel %q hung; stdout %q stderr %q", args, o.String(), er.String())
 	}
