@@ -43,7 +43,6 @@ func TestMain(m *testing.M) {
 // it only catches hangs and never decides a pass.
 const patience = 20 * time.Second
 
-
 type env struct {
 	home, state, config string
 	vars                []string
