@@ -45,7 +45,8 @@ func nameTime(name string) (time.Time, bool) {
 
 // List reads every *.cast file in dir, newest first. A missing dir is an
 // empty list. Errors reading one file become that entry's Note; only a dir
-// that exists but cannot be read is an error.
+// that exists but cannot be read is an error. Summaries of files unchanged
+// since the last list come from the cache (cache.go).
 func List(dir string) ([]Entry, error) {
 	des, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
@@ -54,13 +55,28 @@ func List(dir string) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	cache := loadCache(dir)
+	var entries []Entry
 	var paths []string
+	var infos []os.FileInfo
+	fresh := map[string]cacheEntry{}
 	for _, de := range des {
-		if !de.IsDir() && strings.HasSuffix(de.Name(), ".cast") {
-			paths = append(paths, filepath.Join(dir, de.Name()))
+		if de.IsDir() || !strings.HasSuffix(de.Name(), ".cast") {
+			continue
 		}
+		fi, err := de.Info()
+		if err != nil {
+			continue // removed meanwhile
+		}
+		if e, ok := cached(cache, dir, de.Name(), fi); ok {
+			entries = append(entries, e)
+			fresh[de.Name()] = cache[de.Name()]
+			continue
+		}
+		paths = append(paths, filepath.Join(dir, de.Name()))
+		infos = append(infos, fi)
 	}
-	entries := make([]Entry, len(paths))
+	read := make([]Entry, len(paths))
 	// Reading a recording is a streaming pass over it: a few at once keeps
 	// a long list of big files quick without many open files.
 	next := make(chan int)
@@ -70,7 +86,7 @@ func List(dir string) ([]Entry, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				entries[i] = Read(paths[i])
+				read[i] = Read(paths[i])
 			}
 		}()
 	}
@@ -79,6 +95,13 @@ func List(dir string) ([]Entry, error) {
 	}
 	close(next)
 	wg.Wait()
+	for i, e := range read {
+		entries = append(entries, e)
+		fresh[filepath.Base(paths[i])] = cacheEntry{Size: infos[i].Size(), ModTime: infos[i].ModTime().UnixNano(), Entry: e}
+	}
+	if len(paths) > 0 || len(fresh) != len(cache) {
+		saveCache(dir, fresh)
+	}
 	slices.SortStableFunc(entries, func(a, b Entry) int {
 		if c := b.Start.Compare(a.Start); c != 0 {
 			return c

@@ -135,3 +135,87 @@ func TestControlCharactersNeverReachTheTerminal(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A second list takes unchanged files' summaries from the cache, and reads
+// a file again once it changed; a deleted file leaves the cache; a corrupt
+// cache is rebuilt; what the cache holds is sanitised again.
+func TestListCachesSummariesOfUnchangedFiles(t *testing.T) {
+	dir := t.TempDir()
+	base := time.Date(2026, 4, 24, 10, 0, 0, 0, time.UTC)
+	a := record(t, dir, "aaaa1111", base, time.Second, "claude", "exit 0")
+	b := record(t, dir, "bbbb2222", base.Add(time.Hour), time.Second, "codex", "exit 0")
+	if _, err := List(dir); err != nil {
+		t.Fatal(err)
+	}
+	cachePath := filepath.Join(dir, cacheName)
+	fi, err := os.Stat(cachePath)
+	if err != nil {
+		t.Fatalf("no cache written: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("cache mode %v, want 0600", fi.Mode().Perm())
+	}
+	// Mark the cached summary: a list that shows the mark used the cache.
+	edit := func(f func(c *cacheFile)) {
+		t.Helper()
+		raw, err := os.ReadFile(cachePath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c cacheFile
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		f(&c)
+		raw, _ = json.Marshal(c)
+		os.WriteFile(cachePath, raw, 0o600)
+	}
+	edit(func(c *cacheFile) {
+		e := c.Entries[filepath.Base(a)]
+		e.Entry.Command = "from the cache \x1b]52;c;ZXZpbA==\x07"
+		c.Entries[filepath.Base(a)] = e
+	})
+	byID := func() map[string]Entry {
+		t.Helper()
+		got, err := List(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]Entry{}
+		for _, e := range got {
+			m[e.ID] = e
+		}
+		return m
+	}
+	got := byID()
+	if c := got["aaaa1111"].Command; c != "from the cache ]52;c;ZXZpbA==" {
+		t.Fatalf("unchanged file: command %q, want the cached one, sanitised", c)
+	}
+	if got["aaaa1111"].Path != a || got["bbbb2222"].Command != "codex" {
+		t.Fatalf("entries: %+v", got)
+	}
+
+	// A changed file is read again.
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(a, later, later)
+	if c := byID()["aaaa1111"].Command; c != "claude" {
+		t.Fatalf("changed file: command %q, want it read again", c)
+	}
+
+	// A deleted file leaves the cache.
+	os.Remove(b)
+	byID()
+	raw, _ := os.ReadFile(cachePath)
+	if strings.Contains(string(raw), "bbbb2222") {
+		t.Fatal("the deleted recording is still in the cache")
+	}
+
+	// A corrupt cache is rebuilt.
+	os.WriteFile(cachePath, []byte("{not json"), 0o600)
+	if got := byID(); got["aaaa1111"].Command != "claude" || len(got) != 1 {
+		t.Fatalf("after a corrupt cache: %+v", got)
+	}
+	if raw, _ := os.ReadFile(cachePath); !strings.Contains(string(raw), `"version":1`) {
+		t.Fatalf("cache not rebuilt: %s", raw)
+	}
+}
