@@ -3,6 +3,7 @@ package screen
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -70,7 +71,6 @@ type FastForward struct {
 	modes    []modeSetting
 	startPen int32 // the emulator's pen when the stretch began
 	penCache [penCacheSize]penCache
-	rel      []int // Feed's bounds, relative to where Run starts
 
 	minModelled int // Feed's threshold; 0 means defaultMinModelled (tests lower it)
 	recovered   int // panics Run recovered from (tests require none)
@@ -121,6 +121,13 @@ const (
 // the caller feeds b[n:next] to e itself (the barrier) and calls Run again
 // at next. e is only read.
 func (f *FastForward) Run(e *vt.Emulator, b []byte, bounds []int) (synth []byte, n, next int) {
+	return f.run(e, b, bounds, 0)
+}
+
+// run is Run with bounds given as offsets from base, not from b's start:
+// Feed calls it at every barrier of a chunk, and must not copy the chunk's
+// event ends each time.
+func (f *FastForward) run(e *vt.Emulator, b []byte, bounds []int, base int) (synth []byte, n, next int) {
 	// Run only reads e and its own state, which start resets: should the
 	// model meet something it mishandles, that part goes to the emulator
 	// as it is, as a barrier would.
@@ -128,13 +135,13 @@ func (f *FastForward) Run(e *vt.Emulator, b []byte, bounds []int) (synth []byte,
 		if r := recover(); r != nil {
 			f.recovered++
 			f.cells = nil // reallocated by the next start
-			synth, n, next = nil, 0, nextBound(bounds, 0, len(b))
+			synth, n, next = nil, 0, nextBound(bounds, base, len(b))
 		}
 	}()
 	if !f.start(e) {
-		return nil, 0, nextBound(bounds, 0, len(b))
+		return nil, 0, nextBound(bounds, base, len(b))
 	}
-	n, next = f.read(b, bounds)
+	n, next = f.read(b, bounds, base)
 	if n == 0 {
 		return nil, 0, next
 	}
@@ -152,10 +159,10 @@ func (f *FastForward) Run(e *vt.Emulator, b []byte, bounds []int) (synth []byte,
 func (f *FastForward) worthIt() bool { return f.scrolls >= 8 }
 
 // nextBound is the first event end after i (or end).
-func nextBound(bounds []int, i, end int) int {
+func nextBound(bounds []int, base, end int) int {
 	for _, b := range bounds {
-		if b > i {
-			return min(b, end)
+		if b > base {
+			return min(b-base, end)
 		}
 	}
 	return end
@@ -315,14 +322,14 @@ func (f *FastForward) internPen() int32 {
 }
 
 // read models b up to its first barrier.
-func (f *FastForward) read(b []byte, bounds []int) (n, next int) {
-	bi := 0 // bounds[bi] is the next event end at or after i
+func (f *FastForward) read(b []byte, bounds []int, base int) (n, next int) {
+	bi := 0 // bounds[bi]-base is the next event end at or after i
 	boundAfter := func(i int) int {
-		for bi < len(bounds) && bounds[bi] <= i {
+		for bi < len(bounds) && bounds[bi]-base <= i {
 			bi++
 		}
 		if bi < len(bounds) {
-			return bounds[bi]
+			return bounds[bi] - base
 		}
 		return len(b)
 	}
@@ -1077,10 +1084,7 @@ const defaultMinModelled = 2 << 10
 // replaced.
 func (f *FastForward) Feed(emu func() *vt.Emulator, b []byte, bounds []int, write func([]byte)) (replaced int) {
 	real := func(from, to int) {
-		for _, bd := range bounds {
-			if bd <= from {
-				continue
-			}
+		for _, bd := range bounds[sort.SearchInts(bounds, from+1):] {
 			if bd >= to {
 				break
 			}
@@ -1096,8 +1100,7 @@ func (f *FastForward) Feed(emu func() *vt.Emulator, b []byte, bounds []int, writ
 		least = defaultMinModelled
 	}
 	for pos := 0; pos < len(b); {
-		rel := f.relBounds(bounds, pos)
-		synth, n, next := f.Run(emu(), b[pos:], rel)
+		synth, n, next := f.run(emu(), b[pos:], bounds[sort.SearchInts(bounds, pos+1):], pos)
 		next = max(next, n, 1)
 		if synth != nil && (n >= least || f.worthIt()) {
 			write(synth)
@@ -1109,14 +1112,4 @@ func (f *FastForward) Feed(emu func() *vt.Emulator, b []byte, bounds []int, writ
 		pos += next
 	}
 	return replaced
-}
-
-func (f *FastForward) relBounds(bounds []int, pos int) []int {
-	f.rel = f.rel[:0]
-	for _, b := range bounds {
-		if b > pos {
-			f.rel = append(f.rel, b-pos)
-		}
-	}
-	return f.rel
 }
