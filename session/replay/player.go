@@ -245,10 +245,11 @@ func scrolls(b []byte) bool {
 	return bytes.Count(b, []byte{'\n'})*1024 >= len(b)
 }
 
-// flush feeds the gathered output, compacted, event by event: x/vt ends a
-// grapheme cluster at the end of each write, so writing events joined would
-// draw a cluster split across two events differently from the recording
-// played event by event.
+// flush feeds the gathered output: compacted where it scrolls, then through
+// the fast-forward model, and what the model does not take event by event
+// (x/vt ends a grapheme cluster at the end of each write, so writing events
+// joined would draw a cluster split across two events differently from the
+// recording played event by event).
 func (p *Player) flush() {
 	if len(p.buf) == 0 {
 		p.bounds = p.bounds[:0]
@@ -256,13 +257,14 @@ func (p *Player) flush() {
 	}
 	buf := p.buf
 	bounds := p.bounds
-	if p.compact && !scrolls(buf) {
+	switch {
+	case !p.compact:
+	case !scrolls(buf):
 		// Nothing to compact: the compactor would only read it. It did
 		// not see this output, so it is started again from the
 		// emulator's state when output scrolls again.
 		p.comp = nil
-	}
-	if p.compact && p.comp == nil && scrolls(buf) {
+	case p.comp == nil:
 		p.comp, _ = screen.NewCompactorFor(p.emu) // nil inside a sequence: not this time
 	}
 	if p.compact && p.comp != nil {
