@@ -612,9 +612,14 @@ func (m *Model) cursor() *tea.Cursor {
 	if m.focus != focusAgent || m.overlay != overlayNone || m.dialog.open() || m.prefixOn || m.scroll > 0 || m.exited {
 		return nil
 	}
-	f := m.paneFrame()
-	in := m.layout.AgentInner
-	if !f.CursorVisible || f.CursorX >= in.W || f.CursorY >= in.H {
+	return paneCursor(m.paneFrame(), m.layout.AgentInner)
+}
+
+// paneCursor is the terminal cursor for frame f drawn in the pane's inner
+// rectangle in: the emulator's position, shape and blink, or nil where
+// the agent hid it or it falls outside the pane.
+func paneCursor(f screen.Frame, in Rect) *tea.Cursor {
+	if !f.CursorVisible || f.CursorX < 0 || f.CursorY < 0 || f.CursorX >= in.W || f.CursorY >= in.H {
 		return nil
 	}
 	c := tea.NewCursor(in.X+f.CursorX, in.Y+f.CursorY)

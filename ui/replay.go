@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/charmbracelet/x/vt"
 	"github.com/sahilm/fuzzy"
 
 	"github.com/sentinel-console/sentinel/session/replay"
@@ -350,19 +349,7 @@ func (m *Replay) cursor() *tea.Cursor {
 		return nil
 	}
 	in := m.layout.AgentInner
-	f := m.paneView(in.H)
-	if !f.CursorVisible || f.CursorX < 0 || f.CursorY < 0 || f.CursorX >= in.W || f.CursorY >= in.H {
-		return nil
-	}
-	c := tea.NewCursor(in.X+f.CursorX, in.Y+f.CursorY)
-	c.Blink = f.CursorBlink
-	switch f.CursorStyle {
-	case vt.CursorUnderline:
-		c.Shape = tea.CursorUnderline
-	case vt.CursorBar:
-		c.Shape = tea.CursorBar
-	}
-	return c
+	return paneCursor(m.paneView(in.H), in)
 }
 
 // mouse: a click on the timeline seeks there, a click on an event jumps to
