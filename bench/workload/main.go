@@ -1,15 +1,16 @@
 // Command workload writes a benchmark workload to stdout as fast as it can
 // and reports how long that took, as seen by the writer (the "agent").
 //
-//	workload -kind plain|colour -mb 50 -times FILE [-nonce X] [-hold 30s]
+//	workload -kind plain|colour -mb 50 -times FILE [-nonce X] [-notify FIFO] [-hold 30s]
 //
 // It records the time just before its first write and just after its last
 // write returns, then prints a final marker line "BENCH-END-<nonce>",
 // writes "start_ns end_ns user_us sys_us bytes" to FILE (atomically, via a
-// rename), and finally sleeps for -hold so a console showing it stays up.
+// rename), writes a line to FIFO (so a harness can wait for the end without
+// polling), and finally sleeps for -hold so a console showing it stays up.
 //
 // Flags fall back to the environment: BENCH_KIND, BENCH_MB, BENCH_TIMES,
-// BENCH_NONCE, BENCH_HOLD. Only the standard library is used.
+// BENCH_NONCE, BENCH_NOTIFY, BENCH_HOLD. Only the standard library is used.
 package main
 
 import (
@@ -33,6 +34,7 @@ func main() {
 	mb := flag.Float64("mb", mustFloat(env("BENCH_MB", "50")), "MiB of output to write (before the PTY's \\n to \\r\\n)")
 	times := flag.String("times", env("BENCH_TIMES", ""), "write \"start_ns end_ns user_us sys_us bytes\" to `FILE`")
 	nonce := flag.String("nonce", env("BENCH_NONCE", ""), "marker suffix: the last line printed is BENCH-END-<nonce>")
+	notify := flag.String("notify", env("BENCH_NOTIFY", ""), "write a line to `FIFO` once FILE is written")
 	hold := flag.Duration("hold", mustDur(env("BENCH_HOLD", "0s")), "sleep this long after finishing")
 	flag.Parse()
 
@@ -88,6 +90,17 @@ func main() {
 			os.Exit(1)
 		}
 		if err := os.Rename(tmp, *times); err != nil {
+			fmt.Fprintf(os.Stderr, "workload: %v\n", err)
+			os.Exit(1)
+		}
+	}
+	if *notify != "" {
+		f, err := os.OpenFile(*notify, os.O_WRONLY, 0)
+		if err == nil {
+			_, err = f.WriteString("done\n")
+			f.Close()
+		}
+		if err != nil {
 			fmt.Fprintf(os.Stderr, "workload: %v\n", err)
 			os.Exit(1)
 		}
