@@ -86,7 +86,7 @@ func List(dir string) ([]Entry, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				read[i] = Read(paths[i])
+				read[i] = summarise(paths[i], infos[i])
 			}
 		}()
 	}
@@ -114,12 +114,19 @@ func List(dir string) ([]Entry, error) {
 // Read summarises one recording. It never fails: what went wrong is in
 // the Note.
 func Read(path string) Entry {
+	fi, _ := os.Stat(path)
+	return summarise(path, fi)
+}
+
+// summarise is Read with the file's details as List found them (nil when
+// unknown): the size it reports is the one the cache keys on.
+func summarise(path string, fi os.FileInfo) Entry {
 	name := filepath.Base(path)
 	e := Entry{Path: path, ID: strings.TrimSuffix(name, ".cast")}
 	if len(e.ID) > 17 && e.ID[16] == '-' {
 		e.ID = e.ID[17:]
 	}
-	if fi, err := os.Stat(path); err == nil {
+	if fi != nil {
 		e.Size = fi.Size()
 		e.Start = fi.ModTime()
 	}
