@@ -197,7 +197,8 @@ func (s *Server) Serve(h Handler) {
 // that runs out of work poll epoll before it sleeps. On an agent's bulk
 // output, where the PTY reader runs out of work thousands of times a
 // second, that alone cost 15-20% of the agent's throughput against
-// script(1) (bench/run). A thread blocked in poll(2) costs nothing.
+// script(1) (bench/workload under a bare Go PTY copier, with and without a
+// parked listener). A thread blocked in poll(2) costs nothing.
 func (s *Server) waitForConnection() bool {
 	ln, err := s.ln.SyscallConn()
 	if err != nil {

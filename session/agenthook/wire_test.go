@@ -210,7 +210,7 @@ func TestOversizedRequestIsDropped(t *testing.T) {
 // Serve waits for a connection in poll(2), not in the runtime's network
 // poller: a goroutine parked there for the whole session makes every idle
 // thread of the runtime poll epoll, which slowed agents' bulk output by
-// 15-20% (bench/run). It must still serve, and end with Close.
+// 15-20%. It must still serve, and end with Close.
 func TestServeWaitsOutsideTheNetworkPoller(t *testing.T) {
 	s := listen(t)
 	served := make(chan struct{})
