@@ -5,8 +5,9 @@
 //
 // It records the time just before its first write and just after its last
 // write returns, then prints a final marker line "BENCH-END-<nonce>",
-// writes "start_ns end_ns user_us sys_us bytes" to FILE (atomically, via a
-// rename), writes a line to FIFO (so a harness can wait for the end without
+// writes "start_ns end_ns user_us sys_us bytes tenth_us..." to FILE
+// (atomically, via a rename; tenth_us are the microseconds each tenth of
+// the output took, for comparisons finer than whole runs), writes a line to FIFO (so a harness can wait for the end without
 // polling), and finally sleeps for -hold so a console showing it stays up.
 //
 // Flags fall back to the environment: BENCH_KIND, BENCH_MB, BENCH_TIMES,
@@ -59,6 +60,10 @@ func main() {
 	var written int64
 	line := 1
 
+	// The time at which each tenth of the output had been written.
+	var tenths []time.Time
+	nextTenth := limit / 10
+
 	start := time.Now()
 	for written < limit {
 		buf = buf[:0]
@@ -71,6 +76,10 @@ func main() {
 			os.Exit(1)
 		}
 		written += int64(len(buf))
+		for written >= nextTenth && len(tenths) < 10 {
+			tenths = append(tenths, time.Now())
+			nextTenth += limit / 10
+		}
 	}
 	end := time.Now()
 
@@ -82,8 +91,14 @@ func main() {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	if *times != "" {
-		s := fmt.Sprintf("%d %d %d %d %d\n", start.UnixNano(), end.UnixNano(),
+		s := fmt.Sprintf("%d %d %d %d %d", start.UnixNano(), end.UnixNano(),
 			ru.Utime.Nano()/1000, ru.Stime.Nano()/1000, written)
+		prev := start
+		for _, t := range tenths {
+			s += fmt.Sprintf(" %d", t.Sub(prev).Microseconds())
+			prev = t
+		}
+		s += "\n"
 		tmp := *times + ".tmp"
 		if err := os.WriteFile(tmp, []byte(s), 0o644); err != nil {
 			fmt.Fprintf(os.Stderr, "workload: %v\n", err)
