@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -169,5 +170,22 @@ func TestAgentBytesInEventsNeverReachTheTerminal(t *testing.T) {
 		if strings.Contains(out, bad) {
 			t.Errorf("%q reached the console's output", bad)
 		}
+	}
+}
+
+// The view's clock ticks once a second, so an action is often held after
+// the last tick: its time frozen must read 00:00, never a negative time.
+func TestAnActionHeldSinceTheLastTickIsFrozenForNoTime(t *testing.T) {
+	m, _, _ := newTestModel(140, 44)
+	a := heldAction(1, session.SourceExec)
+	a.Held = m.now.Add(600 * time.Millisecond)
+	m.Update(ActionHeld{Action: a})
+	out := plain(m)
+	if !strings.Contains(out, "frozen 00:00") || strings.Contains(out, "frozen 00:-") {
+		t.Errorf("a just-held action's frozen time:\n%s", out)
+	}
+	m.now = a.Held.Add(61 * time.Second)
+	if out := plain(m); !strings.Contains(out, "frozen 01:01") {
+		t.Errorf("after 61 s:\n%s", out)
 	}
 }

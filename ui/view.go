@@ -17,7 +17,9 @@ import (
 var fit = screen.Fit
 
 func elapsed(d time.Duration) string {
-	d = d.Round(time.Second)
+	// The view's clock ticks once a second, so an action held since the
+	// last tick is younger than "now": show that as no time at all.
+	d = max(d, 0).Round(time.Second)
 	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
 	if h > 0 {
 		return fmt.Sprintf("%d:%02d:%02d", h, m, s)
