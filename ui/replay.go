@@ -407,8 +407,8 @@ func (m *Replay) render() string {
 		}
 	} else {
 		title := m.cmd
-		if f.Width > 0 {
-			title += fmt.Sprintf(" · recorded at %dx%d", f.Width, len(f.Lines))
+		if m.frame.Width > 0 { // the recording's size, not the part of it the pane shows
+			title += fmt.Sprintf(" · recorded at %dx%d", m.frame.Width, len(m.frame.Lines))
 		}
 		drawPane(t, lines, l.Agent, title, true, func(i int) string { return paneLine(f, i, l.AgentInner.W) })
 		if l.Events.W > 0 {

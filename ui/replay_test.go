@@ -305,6 +305,11 @@ func TestReplaySmallTerminal(t *testing.T) {
 	if !strings.Contains(view, "line 29") {
 		t.Fatalf("the pane does not show the latest line:\n%s", view)
 	}
+	// The pane is shorter than the recording; its title still gives the
+	// recorded size.
+	if !strings.Contains(view, "recorded at 40x8") {
+		t.Errorf("the title does not give the recorded size 40x8:\n%s", view)
+	}
 	lines := strings.Split(view, "\n")
 	if len(lines) != 10 || !strings.Contains(lines[9], "q quit") {
 		t.Fatalf("hint line %q (%d lines)", lines[len(lines)-1], len(lines))
