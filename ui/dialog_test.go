@@ -189,3 +189,26 @@ func TestAnActionHeldSinceTheLastTickIsFrozenForNoTime(t *testing.T) {
 		t.Errorf("after 61 s:\n%s", out)
 	}
 }
+
+// An action answered by an earlier decision (the agent printed a command
+// that was then denied on the exec gate) is never shown in a dialog, but
+// it was held and is in the recording as a finding with its decision: the
+// console counts and lists it too, and counts a shown action only once.
+func TestAnActionDecidedWithoutADialogIsStillAFinding(t *testing.T) {
+	m, _, _ := newTestModel(140, 44)
+	first := heldAction(1, session.SourceExec)
+	m.Update(ActionHeld{Action: first})
+	m.Update(ActionDecided{Action: first, Decision: session.Decision{Kind: session.Deny, Operator: "root"}})
+	same := heldAction(2, session.SourceStream)
+	m.Update(ActionDecided{Action: same, Decision: session.Decision{Kind: session.Deny, By: "same action, denied"}})
+	if m.findings != 2 || m.decisions != 2 {
+		t.Errorf("findings %d, decisions %d; want 2 and 2", m.findings, m.decisions)
+	}
+	out := plain(m)
+	if !strings.Contains(out, "#2 critical") || !strings.Contains(out, "[stream]") {
+		t.Errorf("the second action is not listed as found:\n%s", out)
+	}
+	if strings.Contains(out, "AGENT FROZEN") {
+		t.Errorf("a decided action opened the dialog:\n%s", out)
+	}
+}

@@ -121,8 +121,12 @@ type Model struct {
 	notice    string // one-line feedback in the hint bar
 	findings  int
 	decisions int
-	dialog    decisionDialog
-	palette   palette
+	// heldSeen holds the ids of the actions counted as findings, so that an
+	// action decided without being shown (answered by an earlier decision)
+	// is still counted and listed once, as the recording has it.
+	heldSeen map[int]bool
+	dialog   decisionDialog
+	palette  palette
 
 	exited    bool
 	status    session.ExitStatus
@@ -208,15 +212,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.events.add(msg.Event)
 	case ActionHeld:
 		a := msg.Action
+		m.heldFinding(a)
 		if _, decided := a.Decided(); decided {
 			return m, nil
 		}
-		m.findings++
 		m.dialog.add(a)
 		m.prefixOn = false
 		top := a.Top()
-		m.events.add(session.Event{Time: a.Held, Kind: session.EventFinding,
-			Text: fmt.Sprintf("#%d %s %s [%s]: %s", a.ID, top.Severity, top.Rule, a.Source, clip(detect.MaskCredentials(a.Command), 100))})
 		summary := fmt.Sprintf("%s %s: %s", top.Severity, top.Rule, screen.OneLine(a.Command, 0))
 		if !m.cfg.Notify {
 			return m, nil
@@ -224,6 +226,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.act.do(func() { m.agent.Attention(summary) })
 		return m, attention(a)
 	case ActionDecided:
+		m.heldFinding(msg.Action)
 		m.dialog.remove(msg.Action.ID)
 		m.decisions++
 		text := fmt.Sprintf("#%d %s", msg.Action.ID, msg.Decision.Label())
@@ -324,6 +327,21 @@ func (m *Model) setZoom(z bool) {
 
 // key routes one key press. The order matters: dialogs first, then the
 // prefix, then whichever pane has focus.
+// heldFinding counts a held action as a finding and lists it, once.
+func (m *Model) heldFinding(a *session.Action) {
+	if m.heldSeen[a.ID] {
+		return
+	}
+	if m.heldSeen == nil {
+		m.heldSeen = map[int]bool{}
+	}
+	m.heldSeen[a.ID] = true
+	m.findings++
+	top := a.Top()
+	m.events.add(session.Event{Time: a.Held, Kind: session.EventFinding,
+		Text: fmt.Sprintf("#%d %s %s [%s]: %s", a.ID, top.Severity, top.Rule, a.Source, clip(detect.MaskCredentials(a.Command), 100))})
+}
+
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	m.notice = ""
 	switch m.overlay {
