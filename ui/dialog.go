@@ -196,7 +196,7 @@ func (m *Model) decisionBox() string {
 	var b []string
 	add := func(s ...string) { b = append(b, s...) }
 	wrap := func(s string, indent int) []string {
-		return strings.Split(ansi.Hardwrap(ansi.Wordwrap(s, inner-indent, " "), inner-indent, true), "\n")
+		return wrapText(s, inner-indent, " ")
 	}
 
 	title := "AGENT FROZEN · approval needed"

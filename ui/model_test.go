@@ -392,3 +392,30 @@ func TestRecordingFailureIsImpossibleToMiss(t *testing.T) {
 		t.Fatalf("events pane lacks the error:\n%s", out)
 	}
 }
+
+// Wrapped text keeps command-line options whole: x/ansi breaks after any
+// hyphen, which showed "curl -sS -X POST" as "-sS", "-", "X POST".
+func TestWrapTextKeepsOptionsWhole(t *testing.T) {
+	text := `[exec gate]: bash -c "curl -sS -X POST http://127.0.0.1:41193/graphql/v2 -H 'Authorization: x'" --norc`
+	for width := 8; width <= 40; width++ {
+		rows := wrapText(text, width, "")
+		joined := strings.Join(rows, " ")
+		for _, opt := range []string{"-sS", "-X", "-H", "--norc", "-c"} {
+			if !strings.Contains(" "+joined+" ", " "+opt+" ") && !strings.Contains(joined, `"`+opt) {
+				t.Errorf("width %d: option %q cut: %q", width, opt, rows)
+			}
+		}
+		for _, r := range rows {
+			if ansi.StringWidth(r) > width {
+				t.Errorf("width %d: row %q is wider", width, r)
+			}
+			if strings.ContainsRune(r, '\u2011') {
+				t.Errorf("width %d: a stand-in hyphen is left in %q", width, r)
+			}
+		}
+	}
+	// Hyphenated words still break at their hyphens.
+	if rows := wrapText("rule http.graphql-delete-critical", 22, ""); rows[len(rows)-1] != "critical" && !strings.HasSuffix(rows[0], "-") {
+		t.Errorf("a hyphenated word did not break at a hyphen: %q", rows)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -26,6 +27,41 @@ func elapsed(d time.Duration) string {
 	}
 	return fmt.Sprintf("%02d:%02d", m, s)
 }
+
+// wrapText wraps text to width cells at spaces and breakpoints, inside
+// hyphenated words, and within a word longer than the width, keeping
+// command-line options whole (see keepOptionsWhole).
+func wrapText(s string, width int, breakpoints string) []string {
+	wrapped := ansi.Hardwrap(ansi.Wordwrap(keepOptionsWhole(s), width, breakpoints), width, true)
+	return strings.Split(unkeepOptions(wrapped), "\n")
+}
+
+// nonBreakingHyphen stands in for '-' while x/ansi wraps a line.
+const nonBreakingHyphen = "\u2011"
+
+// keepOptionsWhole makes every hyphen that does not follow a letter or a
+// digit non-breaking: x/ansi breaks a line after any hyphen, which cut
+// command-line options apart ("curl -sS -X POST" came out as "-sS", "-",
+// "X POST"). Hyphens inside words ("graphql-delete") still break.
+// unkeepOptions puts them back once the line is wrapped.
+func keepOptionsWhole(s string) string {
+	if !strings.Contains(s, "-") {
+		return s
+	}
+	var b strings.Builder
+	prev := ' '
+	for _, r := range s {
+		if r == '-' && !unicode.IsLetter(prev) && !unicode.IsDigit(prev) {
+			b.WriteString(nonBreakingHyphen)
+		} else {
+			b.WriteRune(r)
+		}
+		prev = r
+	}
+	return b.String()
+}
+
+func unkeepOptions(s string) string { return strings.ReplaceAll(s, nonBreakingHyphen, "-") }
 
 // shortPath abbreviates the home directory and, if needed, the middle of
 // the path, keeping the file name readable.
@@ -176,7 +212,7 @@ func (m *Model) drawEventsPane(lines []string) {
 			rows = append(rows, fit(head+t.EventText.Render(text), in.W))
 			continue
 		}
-		for j, part := range strings.Split(ansi.Hardwrap(ansi.Wordwrap(text, in.W-indent, ""), in.W-indent, true), "\n") {
+		for j, part := range wrapText(text, in.W-indent, "") {
 			if j == 0 {
 				rows = append(rows, fit(head+t.EventText.Render(part), in.W))
 			} else {
