@@ -193,8 +193,6 @@ func (m *Model) decisionBox() string {
 	w := m.dialogWidth()
 	inner := w - 4
 	top := a.Top()
-	var b []string
-	add := func(s ...string) { b = append(b, s...) }
 	wrap := func(s string, indent int) []string {
 		return wrapText(s, inner-indent, " ")
 	}
@@ -203,7 +201,6 @@ func (m *Model) decisionBox() string {
 	if n := len(d.queue); n > 1 {
 		title += fmt.Sprintf(" · 1 of %d waiting", n)
 	}
-	add(t.AlertTitle.Render(title))
 	seen := string(a.Source)
 	if a.Agent != "" {
 		seen += " (" + sanitize(a.Agent) + ")"
@@ -211,52 +208,55 @@ func (m *Model) decisionBox() string {
 	for _, s := range a.Also {
 		seen += " + " + string(s)
 	}
-	add(t.Badge(top.Severity.String()) + " " + t.PaneTitle.Render(top.Rule) + t.Hint.Render("  seen by "+seen))
-	add("")
+	head := []string{t.AlertTitle.Render(title),
+		t.Badge(top.Severity.String()) + " " + t.PaneTitle.Render(top.Rule) + t.Hint.Render("  seen by "+seen)}
+
+	var command []string
 	cmdLines := wrap(highlight(t, sanitize(a.Command), a.Result), 2)
 	if len(cmdLines) > 8 && d.mode != dialogDetails {
 		cmdLines = append(cmdLines[:7], t.Hint.Render(fmt.Sprintf("… %d more lines (? shows all)", len(cmdLines)-7)))
 	}
 	for i, l := range cmdLines {
 		if i == 0 {
-			add(t.DialogKey.Render("$ ") + l)
+			command = append(command, t.DialogKey.Render("$ ")+l)
 		} else {
-			add("  " + l)
+			command = append(command, "  "+l)
 		}
 	}
+	var says []string
 	if a.Description != "" {
 		// The agent's own words: shown as such, never as sentinel's.
 		for i, l := range wrap(sanitize(a.Description), 13) {
 			if i == 0 {
-				add(t.Hint.Render("agent says:  ") + t.EventText.Render(l))
+				says = append(says, t.Hint.Render("agent says:  ")+t.EventText.Render(l))
 			} else {
-				add("             " + t.EventText.Render(l))
+				says = append(says, "             "+t.EventText.Render(l))
 			}
 		}
 	}
-	add("")
+	var why []string
 	for _, l := range wrap(sanitize(top.Reason), 0) {
-		add(t.EventText.Render(l))
+		why = append(why, t.EventText.Render(l))
 	}
 	for _, u := range a.Uses {
 		for i, l := range wrap(sanitize(u), 2) {
 			if i == 0 {
-				add(t.AlertTitle.Render("! ") + t.EventText.Render(l))
+				why = append(why, t.AlertTitle.Render("! ")+t.EventText.Render(l))
 			} else {
-				add("  " + t.EventText.Render(l))
+				why = append(why, "  "+t.EventText.Render(l))
 			}
 		}
 	}
+	var details []string
 	if d.mode == dialogDetails {
-		add("", t.PaneTitle.Render("all findings"))
+		details = append(details, "", t.PaneTitle.Render("all findings"))
 		for _, f := range sortedFindings(a.Result) {
-			add(fmt.Sprintf("  %-6s %-8s %s", f.Verdict, f.Severity, f.Rule))
+			details = append(details, fmt.Sprintf("  %-6s %-8s %s", f.Verdict, f.Severity, f.Rule))
 			for _, l := range wrap(sanitize(f.Reason), 4) {
-				add("    " + t.Hint.Render(l))
+				details = append(details, "    "+t.Hint.Render(l))
 			}
 		}
 	}
-	add("")
 	where := shortPath(a.Cwd, inner/2)
 	if a.Pid > 0 {
 		where += " · pid " + strconv.Itoa(a.Pid)
@@ -268,53 +268,124 @@ func (m *Model) decisionBox() string {
 	if len(chain) > 0 {
 		where += " ← " + strings.Join(chain, " ← ")
 	}
-	add(t.Hint.Render("where  ") + ansi.Truncate(sanitize(where), inner-7, "…"))
+	whereLine := []string{t.Hint.Render("where  ") + ansi.Truncate(sanitize(where), inner-7, "…")}
+	var state []string
 	if a.Agent != "" {
 		who := a.Agent
 		if a.AgentSession != "" {
 			who += " · session " + a.AgentSession
 		}
-		add(t.Hint.Render("agent  ") + ansi.Truncate(sanitize(who), inner-7, "…"))
+		state = append(state, t.Hint.Render("agent  ")+ansi.Truncate(sanitize(who), inner-7, "…"))
 	}
 	if a.Source == session.SourceHook {
 		// The agent waits on its hook; the rest of its tree is stopped.
-		add(t.Hint.Render("held   ") + t.EventText.Render(elapsed(m.now.Sub(a.Held))) + t.Hint.Render(" (the agent waits for its hook; the rest of its tree is stopped)"))
+		state = append(state, t.Hint.Render("held   ")+t.EventText.Render(elapsed(m.now.Sub(a.Held)))+t.Hint.Render(" (the agent waits for its hook; the rest of its tree is stopped)"))
 	} else {
-		add(t.Hint.Render("frozen ") + t.EventText.Render(elapsed(m.now.Sub(a.Held))) + t.Hint.Render(" (a frozen agent's model request may time out)"))
+		state = append(state, t.Hint.Render("frozen ")+t.EventText.Render(elapsed(m.now.Sub(a.Held)))+t.Hint.Render(" (a frozen agent's model request may time out)"))
 	}
+	var context []string
 	if ctx := m.contextLines(3 + 5*boolInt(d.mode == dialogDetails)); len(ctx) > 0 {
-		add(t.Hint.Render("before it, the agent's screen showed:"))
+		context = append(context, t.Hint.Render("before it, the agent's screen showed:"))
 		for _, l := range ctx {
-			add(t.Frozen.Render("  │ " + ansi.Truncate(l, inner-4, "…")))
+			context = append(context, t.Frozen.Render("  │ "+ansi.Truncate(l, inner-4, "…")))
 		}
 	}
-	add("")
+	var keys []string
 	switch d.mode {
 	case dialogEdit:
 		if a.CanRewrite {
-			add(t.EventText.Render("Your command runs instead of the agent's:"))
+			keys = append(keys, t.EventText.Render("Your command runs instead of the agent's:"))
 		} else {
-			add(t.EventText.Render("The agent's command is denied; your text goes to the agent"))
-			add(t.EventText.Render("as your message once it is back at its prompt:"))
+			keys = append(keys, t.EventText.Render("The agent's command is denied; your text goes to the agent"),
+				t.EventText.Render("as your message once it is back at its prompt:"))
 		}
-		add(strings.Split(d.edit.View(), "\n")...)
-		add(t.DialogKey.Render("enter") + t.Hint.Render(" send · ") + t.DialogKey.Render("esc") + t.Hint.Render(" back"))
+		keys = append(keys, strings.Split(d.edit.View(), "\n")...)
+		keys = append(keys, t.DialogKey.Render("enter")+t.Hint.Render(" send · ")+t.DialogKey.Render("esc")+t.Hint.Render(" back"))
 	case dialogDetails:
-		add(t.Hint.Render(m.consequences(a)))
-		add(t.DialogKey.Render("?") + t.Hint.Render(" or ") + t.DialogKey.Render("esc") + t.Hint.Render(" back"))
+		for _, l := range wrap(m.consequences(a), 0) {
+			keys = append(keys, t.Hint.Render(l))
+		}
+		keys = append(keys, t.DialogKey.Render("?")+t.Hint.Render(" or ")+t.DialogKey.Render("esc")+t.Hint.Render(" back"))
 	default:
 		k := func(key, what string) string { return t.DialogKey.Render(key) + " " + what }
 		deny := "deny"
 		if a.DenyEnds {
 			deny = "deny (ends the agent: it would act itself)"
 		}
-		add(k("a", "approve once")+"  "+k("A", "approve "+top.Rule+forTarget(top)+" for this session"),
+		keys = append(keys, k("a", "approve once")+"  "+k("A", "approve "+top.Rule+forTarget(top)+" for this session"),
 			k("e", "edit")+"  "+k("d", deny)+"  "+k("k", "kill the agent")+"  "+k("?", "details"))
 	}
+
+	// On a short terminal the least needed parts go first, so that the
+	// rule, the command, why it was held and the keys always show.
+	gap := []string{""}
+	b := fitBlocks(max(m.layout.Height-3, 1), t.Hint.Render("…"), []dialogBlock{
+		{lines: head},
+		{lines: gap, drop: 4},
+		{lines: command, cut: 2},
+		{lines: says, drop: 2},
+		{lines: gap, drop: 5},
+		{lines: why, cut: 1},
+		{lines: details, cut: 3}, // asked for with ?: the last to be cut
+		{lines: gap, drop: 6},
+		{lines: whereLine, drop: 7},
+		{lines: state, drop: 3},
+		{lines: context, drop: 1},
+		{lines: gap, drop: 8},
+		{lines: keys},
+	})
 	for i, l := range b {
 		b[i] = fit(l, inner)
 	}
 	return t.Alert.Width(w).Render(strings.Join(b, "\n"))
+}
+
+// dialogBlock is a part of the decision dialog. When the dialog is taller
+// than the terminal, blocks go in the order of drop (1 first; 0 never),
+// and then those with cut are cut short, cut 1 first, down to one line
+// (the last line kept says there is more).
+type dialogBlock struct {
+	lines []string
+	drop  int
+	cut   int
+}
+
+// fitBlocks joins the blocks' lines into at most rows lines (when the
+// blocks that never go allow it), marking a cut block with more.
+func fitBlocks(rows int, more string, blocks []dialogBlock) []string {
+	total := func() int {
+		n := 0
+		for _, b := range blocks {
+			n += len(b.lines)
+		}
+		return n
+	}
+	for order := 1; total() > rows && order <= 8; order++ {
+		for i := range blocks {
+			if blocks[i].drop == order {
+				blocks[i].lines = nil
+			}
+		}
+	}
+	for order := 1; total() > rows && order <= 3; order++ {
+		for i := range blocks {
+			b := &blocks[i]
+			if b.cut != order || total() <= rows {
+				continue
+			}
+			switch n := max(len(b.lines)-(total()-rows), 1); {
+			case n == 1:
+				b.lines = b.lines[:1]
+			case n < len(b.lines):
+				b.lines = append(b.lines[:n-1:n-1], more)
+			}
+		}
+	}
+	var out []string
+	for _, b := range blocks {
+		out = append(out, b.lines...)
+	}
+	return out
 }
 
 func forTarget(f detect.Finding) string {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
@@ -210,5 +212,40 @@ func TestAnActionDecidedWithoutADialogIsStillAFinding(t *testing.T) {
 	}
 	if strings.Contains(out, "AGENT FROZEN") {
 		t.Errorf("a decided action opened the dialog:\n%s", out)
+	}
+}
+
+// On an 80x24 terminal the dialog drops what is least needed (the agent's
+// screen before the action, then its own words, then where and since
+// when) so that the rule, the command, why and the keys always show.
+func TestDialogFitsA24RowTerminal(t *testing.T) {
+	for _, h := range []int{24, 16, 12} {
+		m, _, _ := newTestModel(80, h)
+		a := heldAction(1, session.SourceExec)
+		a.Command = incident + " && " + incident // several rows when wrapped
+		a.Description = "Delete the stale staging volume so the next deploy recreates it; staging will be fine."
+		m.Update(ActionHeld{Action: a})
+		box := m.decisionBox()
+		if got := lipgloss.Height(box); got > h-1 {
+			t.Errorf("%d rows: the dialog is %d rows tall", h, got)
+		}
+		out := ansi.Strip(box)
+		for _, want := range []string{a.Top().Rule, "$ curl", "a approve once", "d deny", "k kill the agent"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%d rows: the dialog lacks %q:\n%s", h, want, out)
+			}
+		}
+		if h == 24 && !strings.Contains(out, "deletes") {
+			t.Errorf("%d rows: the dialog lacks why it was held:\n%s", h, out)
+		}
+		// Details: what deny and kill do, wrapped, not cut at the edge.
+		press(m, k('?'))
+		details := strings.Join(strings.Fields(ansi.Strip(m.decisionBox())), " ")
+		if got := lipgloss.Height(m.decisionBox()); got > h-1 {
+			t.Errorf("%d rows: the details are %d rows tall", h, got)
+		}
+		if !strings.Contains(details, "whole tree ends.") || !strings.Contains(details, "esc back") {
+			t.Errorf("%d rows: the details lack what kill does or the way back:\n%s", h, ansi.Strip(m.decisionBox()))
+		}
 	}
 }
