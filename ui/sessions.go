@@ -369,8 +369,9 @@ func (m *Sessions) Render() string {
 		line(t.Hint.Render("/ to filter by id, command or date"))
 	}
 
-	cols := sessionColumns(w)
-	line(t.PaneTitle.Render(cols.row("STARTED", "ID", "COMMAND", "DURATION", "FINDINGS", "DECISIONS", "EXIT", "SIZE", " ")))
+	tab := sessionTableFor(w)
+	cols := tab.cols
+	line(t.PaneTitle.Render(cols.row(tab.headers...)))
 	n := m.tableHeight()
 	switch {
 	case !m.loaded:
@@ -396,7 +397,7 @@ func (m *Sessions) Render() string {
 		if exit == "" {
 			exit = "—"
 		}
-		text := cols.row(e.Start.Local().Format("2006-01-02 15:04"), e.ID, e.Command, FormatDuration(e.Duration),
+		text := cols.row(e.Start.Local().Format(tab.started), e.ID, e.Command, FormatDuration(e.Duration),
 			count0(e.Findings), count0(e.Decisions), exit, FormatSize(e.Size), mark)
 		switch {
 		case i == m.sel:
@@ -466,14 +467,34 @@ func count0(n int) string {
 // width; the command takes what is left.
 type columns []int
 
-func sessionColumns(w int) columns {
-	fixed := columns{16, 8, 0, 8, 8, 9, 12, 8, 1}
-	used := len(fixed) // a space after each
-	for _, c := range fixed {
+// sessionTable is the list's columns for a terminal width: on a narrow
+// one (80 columns) short headers and dates leave the command room to be
+// read instead of "claude --…".
+type sessionTable struct {
+	cols    columns
+	headers []string
+	started string // time layout of the STARTED column
+}
+
+func sessionTableFor(w int) sessionTable {
+	tab := sessionTable{
+		cols:    columns{16, 8, 0, 8, 8, 9, 12, 8, 1},
+		headers: []string{"STARTED", "ID", "COMMAND", "DURATION", "FINDINGS", "DECISIONS", "EXIT", "SIZE", " "},
+		started: "2006-01-02 15:04",
+	}
+	if w < 110 {
+		tab = sessionTable{
+			cols:    columns{11, 8, 0, 7, 4, 3, 12, 7, 1},
+			headers: []string{"STARTED", "ID", "COMMAND", "TIME", "FIND", "DEC", "EXIT", "SIZE", " "},
+			started: "01-02 15:04",
+		}
+	}
+	used := len(tab.cols) // a space after each
+	for _, c := range tab.cols {
 		used += c
 	}
-	fixed[2] = max(10, w-used)
-	return fixed
+	tab.cols[2] = max(10, w-used)
+	return tab
 }
 
 func (c columns) row(cells ...string) string {

@@ -223,3 +223,21 @@ func TestSessionsQuit(t *testing.T) {
 		t.Fatal("q did not quit")
 	}
 }
+
+// On an 80-column terminal the list keeps every column and leaves the
+// command room to be read: short headers and dates, not "claude --…".
+func TestSessionsFitEightyColumns(t *testing.T) {
+	m := newSessions(t, sampleEntries(t.TempDir()), SessionsConfig{})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 20})
+	screen := ansi.Strip(m.Render())
+	for _, want := range []string{"claude --dangerou", "3m12s", "12 KB", "2.5 MB", "exit 0", "FIND", "DEC"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("80 columns: %q is not shown:\n%s", want, screen)
+		}
+	}
+	for i, l := range strings.Split(screen, "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("line %d is %d columns wide: %q", i, w, l)
+		}
+	}
+}
