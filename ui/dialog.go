@@ -10,6 +10,7 @@ import (
 
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sentinel-console/sentinel/detect"
@@ -211,41 +212,19 @@ func (m *Model) decisionBox() string {
 	head := []string{t.AlertTitle.Render(title),
 		t.Badge(top.Severity.String()) + " " + t.PaneTitle.Render(top.Rule) + t.Hint.Render("  seen by "+seen)}
 
-	var command []string
 	cmdLines := wrap(highlight(t, sanitize(a.Command), a.Result), 2)
 	if len(cmdLines) > 8 && d.mode != dialogDetails {
 		cmdLines = append(cmdLines[:7], t.Hint.Render(fmt.Sprintf("… %d more lines (? shows all)", len(cmdLines)-7)))
 	}
-	for i, l := range cmdLines {
-		if i == 0 {
-			command = append(command, t.DialogKey.Render("$ ")+l)
-		} else {
-			command = append(command, "  "+l)
-		}
-	}
+	command := hang(cmdLines, t.DialogKey.Render("$ "), "  ")
 	var says []string
 	if a.Description != "" {
 		// The agent's own words: shown as such, never as sentinel's.
-		for i, l := range wrap(sanitize(a.Description), 13) {
-			if i == 0 {
-				says = append(says, t.Hint.Render("agent says:  ")+t.EventText.Render(l))
-			} else {
-				says = append(says, "             "+t.EventText.Render(l))
-			}
-		}
+		says = hang(styled(t.EventText, wrap(sanitize(a.Description), 13)), t.Hint.Render("agent says:  "), strings.Repeat(" ", 13))
 	}
-	var why []string
-	for _, l := range wrap(sanitize(top.Reason), 0) {
-		why = append(why, t.EventText.Render(l))
-	}
+	why := styled(t.EventText, wrap(sanitize(top.Reason), 0))
 	for _, u := range a.Uses {
-		for i, l := range wrap(sanitize(u), 2) {
-			if i == 0 {
-				why = append(why, t.AlertTitle.Render("! ")+t.EventText.Render(l))
-			} else {
-				why = append(why, "  "+t.EventText.Render(l))
-			}
-		}
+		why = append(why, hang(styled(t.EventText, wrap(sanitize(u), 2)), t.AlertTitle.Render("! "), "  ")...)
 	}
 	var details []string
 	if d.mode == dialogDetails {
@@ -338,6 +317,28 @@ func (m *Model) decisionBox() string {
 		b[i] = fit(l, inner)
 	}
 	return t.Alert.Width(w).Render(strings.Join(b, "\n"))
+}
+
+// hang puts first before the first line and rest before the others.
+func hang(lines []string, first, rest string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		if i == 0 {
+			out[i] = first + l
+		} else {
+			out[i] = rest + l
+		}
+	}
+	return out
+}
+
+// styled renders every line in style.
+func styled(style lipgloss.Style, lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = style.Render(l)
+	}
+	return out
 }
 
 // dialogBlock is a part of the decision dialog. When the dialog is taller

@@ -212,12 +212,8 @@ func (m *Model) drawEventsPane(lines []string) {
 			rows = append(rows, fit(head+t.EventText.Render(text), in.W))
 			continue
 		}
-		for j, part := range wrapText(text, in.W-indent, "") {
-			if j == 0 {
-				rows = append(rows, fit(head+t.EventText.Render(part), in.W))
-			} else {
-				rows = append(rows, fit(strings.Repeat(" ", indent)+t.EventText.Render(part), in.W))
-			}
+		for _, r := range hang(styled(t.EventText, wrapText(text, in.W-indent, "")), head, strings.Repeat(" ", indent)) {
+			rows = append(rows, fit(r, in.W))
 		}
 	}
 	if len(rows) > in.H {
