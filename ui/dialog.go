@@ -286,13 +286,15 @@ func (m *Model) decisionBox() string {
 		}
 		keys = append(keys, t.DialogKey.Render("?")+t.Hint.Render(" or ")+t.DialogKey.Render("esc")+t.Hint.Render(" back"))
 	default:
-		k := func(key, what string) string { return t.DialogKey.Render(key) + " " + what }
+		// A no-break space keeps each key with the first word of what it does.
+		k := func(key, what string) string { return t.DialogKey.Render(key) + "\u00a0" + what }
 		deny := "deny"
 		if a.DenyEnds {
 			deny = "deny (ends the agent: it would act itself)"
 		}
-		keys = append(keys, k("a", "approve once")+"  "+k("A", "approve "+top.Rule+forTarget(top)+" for this session"),
-			k("e", "edit")+"  "+k("d", deny)+"  "+k("k", "kill the agent")+"  "+k("?", "details"))
+		// Wrapped, not cut: on a narrow terminal every key must still show.
+		keys = append(keys, wrap(k("a", "approve once")+"  "+k("A", "approve "+top.Rule+forTarget(top)+" for this session"), 0)...)
+		keys = append(keys, wrap(k("e", "edit")+"  "+k("d", deny)+"  "+k("k", "kill the agent")+"  "+k("?", "details"), 0)...)
 	}
 
 	// On a short terminal the least needed parts go first, so that the

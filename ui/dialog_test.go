@@ -219,8 +219,9 @@ func TestAnActionDecidedWithoutADialogIsStillAFinding(t *testing.T) {
 // screen before the action, then its own words, then where and since
 // when) so that the rule, the command, why and the keys always show.
 func TestDialogFitsA24RowTerminal(t *testing.T) {
-	for _, h := range []int{24, 16, 12} {
-		m, _, _ := newTestModel(80, h)
+	for _, size := range [][2]int{{80, 24}, {80, 16}, {80, 12}, {50, 12}} {
+		h := size[1]
+		m, _, _ := newTestModel(size[0], h)
 		a := heldAction(1, session.SourceExec)
 		a.Command = incident + " && " + incident // several rows when wrapped
 		a.Description = "Delete the stale staging volume so the next deploy recreates it; staging will be fine."
@@ -230,7 +231,7 @@ func TestDialogFitsA24RowTerminal(t *testing.T) {
 			t.Errorf("%d rows: the dialog is %d rows tall", h, got)
 		}
 		out := ansi.Strip(box)
-		for _, want := range []string{a.Top().Rule, "$ curl", "a approve once", "d deny", "k kill the agent"} {
+		for _, want := range []string{a.Top().Rule, "$ curl", "a approve once", "d deny", "k kill the agent", "? details"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%d rows: the dialog lacks %q:\n%s", h, want, out)
 			}
@@ -240,7 +241,7 @@ func TestDialogFitsA24RowTerminal(t *testing.T) {
 		}
 		// Details: what deny and kill do, wrapped, not cut at the edge.
 		press(m, k('?'))
-		details := strings.Join(strings.Fields(ansi.Strip(m.decisionBox())), " ")
+		details := strings.Join(strings.Fields(strings.ReplaceAll(ansi.Strip(m.decisionBox()), "┃", " ")), " ")
 		if got := lipgloss.Height(m.decisionBox()); got > h-1 {
 			t.Errorf("%d rows: the details are %d rows tall", h, got)
 		}

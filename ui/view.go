@@ -30,10 +30,11 @@ func elapsed(d time.Duration) string {
 
 // wrapText wraps text to width cells at spaces and breakpoints, inside
 // hyphenated words, and within a word longer than the width, keeping
-// command-line options whole (see keepOptionsWhole).
+// command-line options whole (see keepOptionsWhole). A no-break space
+// (U+00A0) holds two words together and comes out as a plain space.
 func wrapText(s string, width int, breakpoints string) []string {
 	wrapped := ansi.Hardwrap(ansi.Wordwrap(keepOptionsWhole(s), width, breakpoints), width, true)
-	return strings.Split(unkeepOptions(wrapped), "\n")
+	return strings.Split(strings.ReplaceAll(unkeepOptions(wrapped), "\u00a0", " "), "\n")
 }
 
 // nonBreakingHyphen stands in for '-' while x/ansi wraps a line.
