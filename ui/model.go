@@ -325,8 +325,6 @@ func (m *Model) setZoom(z bool) {
 	m.resize(m.layout.Width, m.layout.Height)
 }
 
-// key routes one key press. The order matters: dialogs first, then the
-// prefix, then whichever pane has focus.
 // heldFinding counts a held action as a finding and lists it, once.
 func (m *Model) heldFinding(a *session.Action) {
 	if m.heldSeen[a.ID] {
@@ -342,6 +340,8 @@ func (m *Model) heldFinding(a *session.Action) {
 		Text: fmt.Sprintf("#%d %s %s [%s]: %s", a.ID, top.Severity, top.Rule, a.Source, clip(detect.MaskCredentials(a.Command), 100))})
 }
 
+// key routes one key press. The order matters: dialogs first, then the
+// prefix, then whichever pane has focus.
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 	m.notice = ""
 	switch m.overlay {

@@ -111,14 +111,8 @@ func List(dir string) ([]Entry, error) {
 	return entries, nil
 }
 
-// Read summarises one recording. It never fails: what went wrong is in
-// the Note.
-func Read(path string) Entry {
-	fi, _ := os.Stat(path)
-	return summarise(path, fi)
-}
-
-// summarise is Read with the file's details as List found them (nil when
+// summarise reads one recording for the list. It never fails: what went
+// wrong is in the Note. fi is the file as List found it (nil when
 // unknown): the size it reports is the one the cache keys on.
 func summarise(path string, fi os.FileInfo) Entry {
 	name := filepath.Base(path)

@@ -92,14 +92,7 @@ func TestBrokenRecordingsStillList(t *testing.T) {
 	}
 	running := record(t, dir, "eeee5555", base.Add(-2*time.Hour), time.Second, "gemini", "")
 
-	got, err := List(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	byID := map[string]Entry{}
-	for _, e := range got {
-		byID[e.ID] = e
-	}
+	got, byID := listByID(t, dir)
 	if len(got) != 3 {
 		t.Fatalf("got %+v, want 3 entries", got)
 	}
@@ -176,15 +169,7 @@ func TestListCachesSummariesOfUnchangedFiles(t *testing.T) {
 		c.Entries[filepath.Base(a)] = e
 	})
 	byID := func() map[string]Entry {
-		t.Helper()
-		got, err := List(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]Entry{}
-		for _, e := range got {
-			m[e.ID] = e
-		}
+		_, m := listByID(t, dir)
 		return m
 	}
 	got := byID()
@@ -218,4 +203,18 @@ func TestListCachesSummariesOfUnchangedFiles(t *testing.T) {
 	if raw, _ := os.ReadFile(cachePath); !strings.Contains(string(raw), `"version":1`) {
 		t.Fatalf("cache not rebuilt: %s", raw)
 	}
+}
+
+// listByID lists dir: the entries, and the same keyed by session id.
+func listByID(t *testing.T, dir string) ([]Entry, map[string]Entry) {
+	t.Helper()
+	got, err := List(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]Entry{}
+	for _, e := range got {
+		m[e.ID] = e
+	}
+	return got, m
 }
