@@ -27,18 +27,6 @@ func needGate(t *testing.T) {
 	}
 }
 
-// gatedVictim is an agent that deletes a victim file with a real rm (an
-// exec the gate sees before it runs) and reports what happened.
-func gatedVictim(t *testing.T) (victim string, argv []string) {
-	dir := t.TempDir()
-	victim = filepath.Join(dir, "data")
-	os.MkdirAll(victim, 0o700)
-	os.WriteFile(filepath.Join(victim, "precious.db"), []byte("rows"), 0o600)
-	// The name makes the detector see a database data directory.
-	script := `rm -rf "$1"; echo "rm exit $?"; echo carried-on`
-	return victim, []string{"sh", "-c", script, "agent", victim}
-}
-
 func TestExecGateHoldsTheExecUntilApproved(t *testing.T) {
 	needGate(t)
 	dir := t.TempDir()

@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textarea"
@@ -476,12 +475,4 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// frozenFor is how long the agent has been frozen, for the status bar.
-func (m *Model) frozenFor() time.Duration {
-	if !m.dialog.open() {
-		return 0
-	}
-	return m.now.Sub(m.dialog.queue[0].Held)
 }
