@@ -99,12 +99,7 @@ func main() {
 			prev = t
 		}
 		s += "\n"
-		tmp := *times + ".tmp"
-		if err := os.WriteFile(tmp, []byte(s), 0o644); err != nil {
-			fmt.Fprintf(os.Stderr, "workload: %v\n", err)
-			os.Exit(1)
-		}
-		if err := os.Rename(tmp, *times); err != nil {
+		if err := writeTimes(*times, s); err != nil {
 			fmt.Fprintf(os.Stderr, "workload: %v\n", err)
 			os.Exit(1)
 		}
@@ -209,4 +204,19 @@ func mustDur(s string) time.Duration {
 		os.Exit(2)
 	}
 	return d
+}
+
+// writeTimes writes s to path atomically (a reader polling for the file
+// never sees half a line) when path is a regular file or absent. Anything
+// else (/dev/null, a FIFO) is written in place: renaming over /dev/null
+// would replace the machine's null device with a regular file.
+func writeTimes(path, s string) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return os.WriteFile(path, []byte(s), 0)
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, []byte(s), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
