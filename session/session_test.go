@@ -324,3 +324,48 @@ func TestSessionEndsWhileAnOutsiderHoldsTheTerminal(t *testing.T) {
 		t.Fatalf("output changed after the session ended: %q", after[len(before):])
 	}
 }
+
+// epollTargets lists the descriptors this process's epoll instances watch,
+// from /proc/self/fdinfo ("tfd: N" lines).
+func epollTargets(t *testing.T) map[int]bool {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	watched := map[int]bool{}
+	for _, e := range fds {
+		link, err := os.Readlink("/proc/self/fd/" + e.Name())
+		if err != nil || link != "anon_inode:[eventpoll]" {
+			continue
+		}
+		info, err := os.ReadFile("/proc/self/fdinfo/" + e.Name())
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(info), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "tfd:" {
+				if n, err := strconv.Atoi(f[1]); err == nil {
+					watched[n] = true
+				}
+			}
+		}
+	}
+	return watched
+}
+
+func TestTheMasterIsOutsideTheNetworkPoller(t *testing.T) {
+	// A terminal registered with Go's epoll wakes a runtime thread for
+	// every burst of output even though the reader never waits there.
+	r := start(t, Options{}, "sh", "-c", "read x")
+	fd := -1
+	r.s.withPTY(func(f *os.File) error { fd = int(f.Fd()); return nil })
+	if fd < 0 {
+		t.Fatal("no master")
+	}
+	if epollTargets(t)[fd] {
+		t.Fatalf("the master (fd %d) is registered with the network poller", fd)
+	}
+	r.s.Write([]byte("\r"))
+	r.s.Wait()
+}
