@@ -341,16 +341,12 @@ func (s *Session) read() {
 	rec := s.opts.Recorder
 	sup := s.opts.Supervisor
 	unflushed := false // output recorded since the recorder was last told we are idle
-	var idle func()
-	if sup != nil {
-		idle = sup.scanNow
-	}
 	for {
 		wait := -1
 		if unflushed {
 			wait = int(cast.FlushInterval / time.Millisecond)
 		}
-		n, err := readPTY(fd, s.wakeR, buf, wait, idle)
+		n, err := readPTY(fd, s.wakeR, buf, wait)
 		if err == errQuiet {
 			rec.Idle()
 			unflushed = false
@@ -363,7 +359,7 @@ func (s *Session) read() {
 				unflushed = true
 			}
 			if sup != nil {
-				sup.scan(data) // queued for the scanner, which freezes on a pause verdict
+				sup.scan(data) // scanned here; a pause verdict freezes the agent
 			}
 			for _, w := range s.opts.Output {
 				_, _ = w.Write(data)
@@ -399,15 +395,12 @@ var errQuiet = errors.New("no output")
 // blocking read (handed off by the runtime after 20 µs) cost 10-20% of an
 // agent's throughput on colour-heavy output against script(1); this matched
 // it (bench/run).
-func readPTY(fd, wake int, buf []byte, wait int, idle func()) (int, error) {
+func readPTY(fd, wake int, buf []byte, wait int) (int, error) {
 	pfd := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}, {Fd: int32(wake), Events: unix.POLLIN}}
 	var now unix.Timespec
 	for {
 		r, _, errno := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd[0])), 2, uintptr(unsafe.Pointer(&now)), 0, 0, 0)
 		if errno == 0 && r == 0 {
-			if idle != nil {
-				idle() // nothing to read: whoever batches work behind the reader must not wait for more
-			}
 			ready, err := unix.Poll(pfd, wait)
 			if err != nil && err != unix.EINTR {
 				return 0, err
@@ -546,6 +539,9 @@ func (s *Session) Resize(cols, rows int) error {
 	})
 	if err != nil {
 		return fmt.Errorf("resize: %w", err)
+	}
+	if s.opts.Supervisor != nil {
+		s.opts.Supervisor.resized(cols)
 	}
 	if s.opts.Recorder != nil {
 		s.opts.Recorder.Resize(cols, rows)

@@ -3,7 +3,6 @@ package session
 import (
 	"fmt"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -198,7 +197,14 @@ type Supervisor struct {
 	whole    bool
 	partial  []int
 
-	scanQ        scanQueue
+	// The stream scanner runs on the session's read loop (scan); what it
+	// finds is acted on by handleStreamEvents.
+	cols       atomic.Int64 // the agent's terminal width, for the scanner
+	scanCols   int          // the width the scanner was last given (reader only)
+	events     chan streamEvents
+	eventsDone chan struct{}
+	scanClosed bool
+
 	lastOutput   atomic.Int64 // unix nanoseconds of the agent's last output
 	agentStarted atomic.Bool  // the exec gate let the agent itself start
 }
@@ -217,12 +223,13 @@ func NewSupervisor(opts SupervisorOptions) *Supervisor {
 
 func (v *Supervisor) attach(s *Session) {
 	v.s = s
+	v.scanCols = s.opts.Cols
+	v.cols.Store(int64(s.opts.Cols))
 	v.stream.SetWidth(s.opts.Cols)
 	v.lastOutput.Store(time.Now().UnixNano())
-	v.scanQ.cond = sync.NewCond(&v.scanQ.mu)
-	v.scanQ.done = make(chan struct{})
-	v.scanQ.started = true
-	go v.scanLoop()
+	v.events = make(chan streamEvents, streamEventBacklog)
+	v.eventsDone = make(chan struct{})
+	go v.handleStreamEvents()
 }
 
 // Blocked counts actions that were denied or ended the agent.
@@ -239,111 +246,63 @@ func (v *Supervisor) Pending() []*Action {
 	return append([]*Action(nil), v.pending...)
 }
 
-// scanQueueLimit bounds output waiting for the scanner: past it the PTY
-// reader waits (and with it the agent), so detection never falls behind by
-// more than this.
-const scanQueueLimit = 4 << 20
-
-// The scanner is woken when this much output has queued, when the oldest
-// queued byte has waited this long, or when the reader finds nothing more
-// to read (scanNow). Waking it for every 4 KB read made its futex and
-// scheduler calls cost more than the scanning itself on bulk output; the
-// age bound keeps a printed command's wait for the scanner under a
-// millisecond while output keeps flowing.
-const (
-	scanWakeBytes = 64 << 10
-	scanWakeAge   = time.Millisecond
-)
-
-// scan is the stream path's entry on the PTY read loop: it queues the
-// chunk for the scanner goroutine and returns (the read loop never runs
-// the analysis itself, so the agent is not slowed by it on a machine with
-// a core to spare).
+// scan is the stream path's entry on the PTY read loop: the scanner runs
+// right there, on the chunk just read, and the events it completes (rare:
+// a command, a credential) go in order to the goroutine that acts on them
+// (holding, freezing, recording), so the read loop never waits on a disk
+// or the console. Scanning on the reader costs the agent less than handing
+// every chunk to a scanner goroutine did: on two CPUs each hand-off woke a
+// thread and took a context switch from the agent's side of the PTY, about
+// 11,000 more per 50 MiB of colour output (perf sched_switch), and the
+// agent's wall time went from 1.21x to 1.09x script(1)'s (bench/floor/
+// headless-run, paired rounds).
 func (v *Supervisor) scan(p []byte) {
 	now := time.Now()
 	v.lastOutput.Store(now.UnixNano())
-	q := &v.scanQ
-	q.mu.Lock()
-	for len(q.buf) >= scanQueueLimit && !q.closed {
-		q.cond.Wait()
+	if cols := int(v.cols.Load()); cols != v.scanCols {
+		v.scanCols = cols
+		v.stream.SetWidth(cols)
 	}
-	if len(q.buf) == 0 {
-		q.since = now
-	}
-	q.buf = append(q.buf, p...)
-	if len(q.buf) >= scanWakeBytes || now.Sub(q.since) >= scanWakeAge {
-		q.cond.Broadcast()
-	}
-	q.mu.Unlock()
-}
-
-// scanNow wakes the scanner for whatever has queued: the reader calls it
-// before it waits for more output.
-func (v *Supervisor) scanNow() {
-	q := &v.scanQ
-	q.mu.Lock()
-	woke := len(q.buf) > 0
-	if woke {
-		q.cond.Broadcast()
-	}
-	q.mu.Unlock()
-	if woke {
-		// The woken scanner waits in this P's run queue; the reader is
-		// about to block in poll(2) holding the P, and the runtime takes a
-		// P back from a blocked thread only when sysmon next looks (up to
-		// 10 ms when idle). Yielding runs the scanner now.
-		runtime.Gosched()
+	if evs := v.stream.Write(p); len(evs) > 0 {
+		// Blocks only when the handler is streamEventBacklog batches
+		// behind: the agent waits rather than an event being lost.
+		v.events <- streamEvents{evs, now}
 	}
 }
 
-// scanLoop runs the stream scanner over queued output and, on a pause
-// verdict, freezes the agent at once.
-func (v *Supervisor) scanLoop() {
-	q := &v.scanQ
-	var chunk []byte
-	for {
-		q.mu.Lock()
-		for len(q.buf) == 0 && !q.closed {
-			q.cond.Wait()
-		}
-		if len(q.buf) == 0 && q.closed {
-			q.mu.Unlock()
-			close(q.done)
-			return
-		}
-		chunk, q.buf = q.buf, chunk[:0]
-		seen := q.since
-		q.cond.Broadcast()
-		q.mu.Unlock()
-		for _, ev := range v.stream.Write(chunk) {
-			v.streamEvent(ev, seen)
+// resized tells the scanner the agent's terminal width, which it needs to
+// rejoin a command the agent's display wrapped.
+func (v *Supervisor) resized(cols int) { v.cols.Store(int64(cols)) }
+
+// streamEventBacklog bounds the event batches waiting for their handler.
+const streamEventBacklog = 256
+
+// streamEvents is what one chunk of output showed, and when it was read.
+type streamEvents struct {
+	evs  []detect.StreamEvent
+	seen time.Time
+}
+
+// handleStreamEvents acts on the scanner's events in the order it found
+// them (a credential before the command that uses it).
+func (v *Supervisor) handleStreamEvents() {
+	defer close(v.eventsDone)
+	for b := range v.events {
+		for _, ev := range b.evs {
+			v.streamEvent(ev, b.seen)
 		}
 	}
 }
 
-// closeScan ends the scanner once everything queued has been scanned.
+// closeScan returns once every event the scanner found has been acted on.
+// The session calls it after its reader has stopped.
 func (v *Supervisor) closeScan() {
-	q := &v.scanQ
-	q.mu.Lock()
-	if !q.started || q.closed {
-		q.mu.Unlock()
+	if v.events == nil || v.scanClosed {
 		return
 	}
-	q.closed = true
-	q.cond.Broadcast()
-	q.mu.Unlock()
-	<-q.done
-}
-
-// scanQueue is output on its way from the read loop to the scanner.
-type scanQueue struct {
-	mu      sync.Mutex
-	cond    *sync.Cond
-	buf     []byte
-	since   time.Time // when the oldest queued byte arrived
-	started bool
-	closed  bool
-	done    chan struct{}
+	v.scanClosed = true
+	close(v.events)
+	<-v.eventsDone
 }
 
 func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time) {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // heldActions collects what a supervisor holds.
@@ -240,6 +241,32 @@ func TestInputWaitsWhileFrozen(t *testing.T) {
 	sup.Decide(a.ID, Decision{Kind: Approve})
 	r.s.Wait()
 	eventually(t, "the input after the thaw", func() bool { return strings.Contains(r.out.String(), "got:typed") })
+}
+
+func TestStreamScannerFollowsTheTerminalWidth(t *testing.T) {
+	// Claude Code wraps a long command at the terminal's width; the
+	// scanner rejoins the rows by that width (a full row was broken inside
+	// a word). After the operator narrows the terminal, it must use the
+	// new width, or the path below reads as ".../data/b ase/16384".
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	row1 := "● Bash(rm -rf /var/lib/postgresql/data/b" // 40 cells
+	row2 := "      ase/16384)"
+	if n := utf8.RuneCountInString(row1); n != 40 {
+		t.Fatalf("row1 is %d cells", n)
+	}
+	script := `read go; printf '%s\n%s\n' "$1" "$2"; read done`
+	r := start(t, Options{Supervisor: sup}, "sh", "-c", script, "agent", row1, row2)
+	if err := r.s.Resize(40, 24); err != nil {
+		t.Fatal(err)
+	}
+	r.s.Write([]byte("go\r"))
+	a := nextAction(t, held)
+	if want := "rm -rf /var/lib/postgresql/data/base/16384"; a.Command != want {
+		t.Fatalf("held %q, want %q", a.Command, want)
+	}
+	sup.Decide(a.ID, Decision{Kind: Deny})
 }
 
 func TestExecCommandQuotesLikeTheKernelSawIt(t *testing.T) {
