@@ -12,9 +12,16 @@ import (
 // moment the output chunk that shows a destructive command reaches
 // sentinel's read loop to the moment every process of the agent's tree
 // (the agent, four background children and a setsid daemon) is stopped, as
-// /proc reports it. Target: p99 <= 2 ms. bench/freeze prints it.
+// /proc reports it. Target: p99 <= 2 ms. bench/freeze prints it, with the
+// scanner on its own goroutine (the console's way) and on the read loop
+// (headless).
 func BenchmarkFreezeLatency(b *testing.B) {
 	b.Setenv("HOME", b.TempDir())
+	b.Run("queued", func(b *testing.B) { benchmarkFreezeLatency(b, false) })
+	b.Run("on-reader", func(b *testing.B) { benchmarkFreezeLatency(b, true) })
+}
+
+func benchmarkFreezeLatency(b *testing.B, onReader bool) {
 	script := `for i in 1 2 3 4; do sleep 60 & done
 setsid sleep 60 &
 read go
@@ -26,7 +33,7 @@ sleep 60`
 	var lat, toHold, toStop []time.Duration
 	for b.Loop() {
 		held := make(chan *Action, 1)
-		sup := NewSupervisor(SupervisorOptions{OnHeld: func(a *Action) { held <- a }})
+		sup := NewSupervisor(SupervisorOptions{OnHeld: func(a *Action) { held <- a }, ScanOnReader: onReader})
 		s, err := Begin(Options{Command: []string{"sh", "-c", script}, Cols: 80, Rows: 24, Supervisor: sup})
 		if err != nil {
 			b.Fatal(err)
@@ -90,7 +97,6 @@ sleep 60`
 	b.Logf("freeze latency over %d sessions: p50 %v, p99 %v, max %v (target p99 <= 2ms)", len(lat), pct(lat, 0.5), pct(lat, 0.99), lat[len(lat)-1])
 	b.Logf("  until held (read loop, scanner, analysis): p50 %v, p99 %v", pct(toHold, 0.5), pct(toHold, 0.99))
 	b.Logf("  held until every process shows stopped: p50 %v, p99 %v", pct(toStop, 0.5), pct(toStop, 0.99))
-
 }
 
 // frozen: stopped, or waiting in vfork for a child that is stopped (the

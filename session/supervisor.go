@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -153,6 +154,17 @@ type SupervisorOptions struct {
 	OnHeld    func(*Action)
 	OnDecided func(*Action, Decision)
 	OnFinding func(src Source, command string, r detect.Result, uses []string)
+	// ScanOnReader runs the stream scanner on the session's PTY read loop
+	// instead of a goroutine of its own: right for a headless session, not
+	// for the console. Headless, nothing else in sentinel is awake, and
+	// handing chunks to a scanner goroutine woke a thread and took a
+	// context switch from the agent's side of the PTY for most reads; with
+	// the console, whose emulator and UI keep threads awake anyway, the
+	// hand-off is cheap and the scanner beside the reader costs the agent
+	// less. Measured in the same rounds (bench/run, BENCH_COMPARE, colour):
+	// headless 1.08x script(1) on the reader against 1.22x queued; console
+	// 1.27x on the reader against 1.01x queued.
+	ScanOnReader bool
 	// Audit, when set, receives a record of every finding and decision.
 	// An approval that cannot be recorded there is not carried out: it
 	// becomes a denial (nobody could show later who allowed it).
@@ -197,12 +209,14 @@ type Supervisor struct {
 	whole    bool
 	partial  []int
 
-	// The stream scanner runs on the session's read loop (scan); what it
-	// finds is acted on by handleStreamEvents.
+	// The stream scanner runs on the session's read loop (ScanOnReader:
+	// events go to handleStreamEvents) or on scanLoop (output goes through
+	// scanQ).
 	cols       atomic.Int64 // the agent's terminal width, for the scanner
-	scanCols   int          // the width the scanner was last given (reader only)
+	scanCols   int          // the width the scanner was last given (its goroutine only)
+	scanQ      scanQueue
 	events     chan streamEvents
-	eventsDone chan struct{}
+	scanDone   chan struct{} // closed when scanLoop or handleStreamEvents ends
 	scanClosed bool
 
 	lastOutput   atomic.Int64 // unix nanoseconds of the agent's last output
@@ -227,9 +241,14 @@ func (v *Supervisor) attach(s *Session) {
 	v.cols.Store(int64(s.opts.Cols))
 	v.stream.SetWidth(s.opts.Cols)
 	v.lastOutput.Store(time.Now().UnixNano())
-	v.events = make(chan streamEvents, streamEventBacklog)
-	v.eventsDone = make(chan struct{})
-	go v.handleStreamEvents()
+	v.scanDone = make(chan struct{})
+	if v.opts.ScanOnReader {
+		v.events = make(chan streamEvents, streamEventBacklog)
+		go v.handleStreamEvents()
+	} else {
+		v.scanQ.cond = sync.NewCond(&v.scanQ.mu)
+		go v.scanLoop()
+	}
 }
 
 // Blocked counts actions that were denied or ended the agent.
@@ -246,35 +265,128 @@ func (v *Supervisor) Pending() []*Action {
 	return append([]*Action(nil), v.pending...)
 }
 
-// scan is the stream path's entry on the PTY read loop: the scanner runs
-// right there, on the chunk just read, and the events it completes (rare:
-// a command, a credential) go in order to the goroutine that acts on them
-// (holding, freezing, recording), so the read loop never waits on a disk
-// or the console. Scanning on the reader costs the agent less than handing
-// every chunk to a scanner goroutine did: on two CPUs each hand-off woke a
-// thread and took a context switch from the agent's side of the PTY, about
-// 11,000 more per 50 MiB of colour output (perf sched_switch), and the
-// agent's wall time went from 1.21x to 1.09x script(1)'s (bench/floor/
-// headless-run, paired rounds).
+// scan is the stream path's entry on the PTY read loop. With ScanOnReader
+// the scanner runs right there and the events it completes (rare: a
+// command, a credential) go in order to handleStreamEvents; otherwise the
+// chunk is queued for scanLoop. Either way the read loop never waits on a
+// disk or the console.
 func (v *Supervisor) scan(p []byte) {
 	now := time.Now()
 	v.lastOutput.Store(now.UnixNano())
+	if v.opts.ScanOnReader {
+		if evs := v.scanChunk(p); len(evs) > 0 {
+			// Blocks only when the handler is streamEventBacklog batches
+			// behind: the agent waits rather than an event being lost.
+			v.events <- streamEvents{evs, now}
+			// The handler now waits in this P's run queue, and the reader
+			// is about to block in poll(2) holding the P (see scanNow):
+			// yield, so a pause freezes the agent now, not when sysmon
+			// next looks (bench/freeze, until held: p99 15 ms without it,
+			// 2 ms with it).
+			runtime.Gosched()
+		}
+		return
+	}
+	q := &v.scanQ
+	q.mu.Lock()
+	for len(q.buf) >= scanQueueLimit && !q.closed {
+		q.cond.Wait()
+	}
+	if len(q.buf) == 0 {
+		q.since = now
+	}
+	q.buf = append(q.buf, p...)
+	if len(q.buf) >= scanWakeBytes || now.Sub(q.since) >= scanWakeAge {
+		q.cond.Broadcast()
+	}
+	q.mu.Unlock()
+}
+
+// scanChunk runs the scanner over p. Only one goroutine ever calls it:
+// the reader with ScanOnReader, scanLoop without.
+func (v *Supervisor) scanChunk(p []byte) []detect.StreamEvent {
 	if cols := int(v.cols.Load()); cols != v.scanCols {
 		v.scanCols = cols
 		v.stream.SetWidth(cols)
 	}
-	if evs := v.stream.Write(p); len(evs) > 0 {
-		// Blocks only when the handler is streamEventBacklog batches
-		// behind: the agent waits rather than an event being lost.
-		v.events <- streamEvents{evs, now}
-	}
+	return v.stream.Write(p)
 }
 
 // resized tells the scanner the agent's terminal width, which it needs to
 // rejoin a command the agent's display wrapped.
 func (v *Supervisor) resized(cols int) { v.cols.Store(int64(cols)) }
 
-// streamEventBacklog bounds the event batches waiting for their handler.
+// scanQueueLimit bounds output waiting for the scanner: past it the PTY
+// reader waits (and with it the agent), so detection never falls behind by
+// more than this.
+const scanQueueLimit = 4 << 20
+
+// The scanner is woken when this much output has queued, when the oldest
+// queued byte has waited this long, or when the reader finds nothing more
+// to read (scanNow). Waking it for every 4 KB read made its futex and
+// scheduler calls cost more than the scanning itself on bulk output; the
+// age bound keeps a printed command's wait for the scanner under a
+// millisecond while output keeps flowing.
+const (
+	scanWakeBytes = 64 << 10
+	scanWakeAge   = time.Millisecond
+)
+
+// scanNow wakes the scanner for whatever has queued: the reader calls it
+// before it waits for more output.
+func (v *Supervisor) scanNow() {
+	q := &v.scanQ
+	q.mu.Lock()
+	woke := len(q.buf) > 0
+	if woke {
+		q.cond.Broadcast()
+	}
+	q.mu.Unlock()
+	if woke {
+		// The woken scanner waits in this P's run queue; the reader is
+		// about to block in poll(2) holding the P, and the runtime takes a
+		// P back from a blocked thread only when sysmon next looks (up to
+		// 10 ms when idle). Yielding runs the scanner now.
+		runtime.Gosched()
+	}
+}
+
+// scanLoop runs the stream scanner over queued output and, on a pause
+// verdict, freezes the agent at once.
+func (v *Supervisor) scanLoop() {
+	defer close(v.scanDone)
+	q := &v.scanQ
+	var chunk []byte
+	for {
+		q.mu.Lock()
+		for len(q.buf) == 0 && !q.closed {
+			q.cond.Wait()
+		}
+		if len(q.buf) == 0 && q.closed {
+			q.mu.Unlock()
+			return
+		}
+		chunk, q.buf = q.buf, chunk[:0]
+		seen := q.since
+		q.cond.Broadcast()
+		q.mu.Unlock()
+		for _, ev := range v.scanChunk(chunk) {
+			v.streamEvent(ev, seen)
+		}
+	}
+}
+
+// scanQueue is output on its way from the read loop to scanLoop.
+type scanQueue struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	buf    []byte
+	since  time.Time // when the oldest queued byte arrived
+	closed bool
+}
+
+// streamEventBacklog bounds the event batches waiting for their handler
+// when the scanner runs on the reader.
 const streamEventBacklog = 256
 
 // streamEvents is what one chunk of output showed, and when it was read.
@@ -283,10 +395,10 @@ type streamEvents struct {
 	seen time.Time
 }
 
-// handleStreamEvents acts on the scanner's events in the order it found
-// them (a credential before the command that uses it).
+// handleStreamEvents acts on the events the reader's scanner found, in the
+// order it found them (a credential before the command that uses it).
 func (v *Supervisor) handleStreamEvents() {
-	defer close(v.eventsDone)
+	defer close(v.scanDone)
 	for b := range v.events {
 		for _, ev := range b.evs {
 			v.streamEvent(ev, b.seen)
@@ -294,15 +406,23 @@ func (v *Supervisor) handleStreamEvents() {
 	}
 }
 
-// closeScan returns once every event the scanner found has been acted on.
-// The session calls it after its reader has stopped.
+// closeScan returns once all the output read has been scanned and every
+// event found acted on. The session calls it after its reader has stopped.
 func (v *Supervisor) closeScan() {
-	if v.events == nil || v.scanClosed {
+	if v.scanDone == nil || v.scanClosed {
 		return
 	}
 	v.scanClosed = true
-	close(v.events)
-	<-v.eventsDone
+	if v.opts.ScanOnReader {
+		close(v.events)
+	} else {
+		q := &v.scanQ
+		q.mu.Lock()
+		q.closed = true
+		q.cond.Broadcast()
+		q.mu.Unlock()
+	}
+	<-v.scanDone
 }
 
 func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time) {

@@ -49,10 +49,21 @@ func stoppedTree(t *testing.T, s *Session) bool {
 	return true
 }
 
+// scanModes runs a test with the scanner on its own goroutine (the
+// console's way) and on the read loop (headless).
+func scanModes(t *testing.T, test func(t *testing.T, onReader bool)) {
+	t.Run("queued", func(t *testing.T) { test(t, false) })
+	t.Run("on-reader", func(t *testing.T) { test(t, true) })
+}
+
 func TestStreamPauseFreezesTheAgentBeforeItActs(t *testing.T) {
+	scanModes(t, testStreamPauseFreezesTheAgentBeforeItActs)
+}
+
+func testStreamPauseFreezesTheAgentBeforeItActs(t *testing.T, onReader bool) {
 	victim := filepath.Join(t.TempDir(), "victim")
 	os.WriteFile(victim, []byte("precious\n"), 0o600)
-	var opts SupervisorOptions
+	opts := SupervisorOptions{ScanOnReader: onReader}
 	held := heldActions(&opts)
 	sup := NewSupervisor(opts)
 	r := start(t, Options{Supervisor: sup}, streamAgent(victim)...)
@@ -244,11 +255,15 @@ func TestInputWaitsWhileFrozen(t *testing.T) {
 }
 
 func TestStreamScannerFollowsTheTerminalWidth(t *testing.T) {
+	scanModes(t, testStreamScannerFollowsTheTerminalWidth)
+}
+
+func testStreamScannerFollowsTheTerminalWidth(t *testing.T, onReader bool) {
 	// Claude Code wraps a long command at the terminal's width; the
 	// scanner rejoins the rows by that width (a full row was broken inside
 	// a word). After the operator narrows the terminal, it must use the
 	// new width, or the path below reads as ".../data/b ase/16384".
-	var opts SupervisorOptions
+	opts := SupervisorOptions{ScanOnReader: onReader}
 	held := heldActions(&opts)
 	sup := NewSupervisor(opts)
 	row1 := "● Bash(rm -rf /var/lib/postgresql/data/b" // 40 cells

@@ -475,6 +475,9 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 		deny := session.Deny
 		supOpts.Unattended = &deny
 	}
+	// With no console awake beside it, scanning on the reader costs the
+	// agent least (see SupervisorOptions.ScanOnReader).
+	supOpts.ScanOnReader = true
 	sup := session.NewSupervisor(supOpts)
 	opts.Supervisor = sup
 	sp.hooks.serve(sup)
