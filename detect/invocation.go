@@ -86,36 +86,6 @@ func (inv *Invocation) Flag(ruleID, target, reason string, spans ...Span) {
 // handed to a shell, for example), mapping its spans through o.
 func (inv *Invocation) Analyze(text string, o origin) { inv.w.analyzeString(text, o) }
 
-// ArgInput is what reading argument i yields, for a process substitution
-// <(...) or a file the command wrote earlier.
-func (inv *Invocation) ArgInput(i int) (Input, bool) {
-	a := inv.Args[i]
-	if a.proc != nil {
-		return *a.proc, a.proc.Known
-	}
-	return inv.FileContent(a.Value)
-}
-
-// AnalyzeInput analyses what the invocation reads on stdin as shell code.
-func (inv *Invocation) AnalyzeInput() { inv.w.analyzeString(inv.Stdin.Text, inv.Stdin.origin) }
-
-// ArgOrigin maps offsets inside arg i's value back to the command.
-func (inv *Invocation) ArgOrigin(i int) origin { return originOf(inv.Args[i]) }
-
-// Values returns the argument values.
-func (inv *Invocation) Values() []string {
-	out := make([]string, len(inv.Args))
-	for i, a := range inv.Args {
-		out[i] = a.Value
-	}
-	return out
-}
-
-// Line is the invocation as one line: name and argument values.
-func (inv *Invocation) Line() string {
-	return strings.Join(append([]string{inv.Name}, inv.Values()...), " ")
-}
-
 // HasFlag reports whether any of the given flags is present: "-f" also
 // matches inside combined short flags ("-rf"), "--force" matches itself and
 // "--force=...". Arguments after "--" are not flags.
@@ -212,19 +182,6 @@ func (inv *Invocation) Positional(withValue ...string) []Arg {
 		}
 	}
 	return out
-}
-
-// Sub returns the invocation of the program named by Args[i], with the
-// arguments after it: for wrappers and subcommand-style analysers.
-func (inv *Invocation) Sub(i int) *Invocation {
-	if i >= len(inv.Args) {
-		return nil
-	}
-	sub := *inv
-	sub.Name = programName(inv.Args[i].Value)
-	sub.NameSpan = inv.Args[i].Span
-	sub.Args = inv.Args[i+1:]
-	return &sub
 }
 
 // SpanOf returns the spans of the arguments at the given indexes.

@@ -49,8 +49,6 @@ func (l *lazyRE) ReplaceAllString(s, repl string) string { return l.get().Replac
 func (l *lazyRE) ReplaceAllStringFunc(s string, f func(string) string) string {
 	return l.get().ReplaceAllStringFunc(s, f)
 }
-func (l *lazyRE) Split(s string, n int) []string { return l.get().Split(s, n) }
-func (l *lazyRE) String() string                 { return l.pattern }
 
 // Warm compiles every pattern and table the detector builds on first use,
 // so that the first command or output a long-running process analyses

@@ -129,7 +129,7 @@ type sqlHit struct {
 // that inv sends to a database to run: a client's -c/-e argument, a
 // heredoc, the string a one-liner passes to cursor.execute(), the "query"
 // field of an SQL-over-HTTP API. o maps byte offsets of sql back to the
-// command (inv.ArgOrigin(i) for an argument whose value is the SQL,
+// command (originOf(inv.Args[i]) for an argument whose value is the SQL,
 // inv.Stdin.origin for stdin, origin{whole: span} for text that was
 // decoded or assembled). It returns how many findings it reported.
 //

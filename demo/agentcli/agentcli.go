@@ -255,29 +255,6 @@ func Headless(r Run) (argv, env []string, err error) {
 	return argv, Env(r), nil
 }
 
-// Interactive returns the argv and environment that start the CLI's full
-// screen interface in a terminal with r.Prompt already submitted, running
-// the shell tool without asking.
-func Interactive(r Run) (argv, env []string, err error) {
-	if err := r.check(); err != nil {
-		return nil, nil, err
-	}
-	exe, err := r.exe()
-	if err != nil {
-		return nil, nil, err
-	}
-	switch r.Agent {
-	case Claude:
-		argv = []string{exe, r.Prompt, "--allowedTools", "Bash"}
-	case Codex:
-		argv = append([]string{exe}, codexProviderArgs(r.BaseURL)...)
-		argv = append(argv, "--ask-for-approval", "never", r.Prompt)
-	case Gemini:
-		argv = []string{exe, "--approval-mode", "yolo", "-i", r.Prompt}
-	}
-	return argv, Env(r), nil
-}
-
 // tomlString quotes s as a TOML basic string. The values quoted here (a
 // URL, names) are printable ASCII, where Go's quoting is TOML's.
 func tomlString(s string) string { return strconv.Quote(s) }
