@@ -193,19 +193,26 @@ func Begin(opts Options) (*Session, error) {
 	if err := unix.Pipe2(wake[:], unix.O_CLOEXEC|unix.O_NONBLOCK); err != nil {
 		return nil, fmt.Errorf("wake pipe: %w", err)
 	}
+	closeWake := func() {
+		unix.Close(wake[0])
+		unix.Close(wake[1])
+	}
 	cmd := &exec.Cmd{Path: path, Args: opts.Command, Env: env, Dir: opts.Dir}
 	var gate *execgate.Pending
 	if opts.ExecGate {
 		if opts.Supervisor == nil {
+			closeWake()
 			return nil, errors.New("the exec gate needs a supervisor")
 		}
 		self := opts.Self
 		if self == "" {
 			if self, err = os.Executable(); err != nil {
+				closeWake()
 				return nil, fmt.Errorf("exec gate: %w", err)
 			}
 		}
 		if gate, err = execgate.Prepare(self, path, opts.Command); err != nil {
+			closeWake()
 			return nil, err
 		}
 		cmd.Path, cmd.Args, cmd.ExtraFiles = self, gate.Command, gate.ExtraFiles
@@ -213,8 +220,7 @@ func Begin(opts Options) (*Session, error) {
 	ptmx, err := pty.StartWithAttrs(cmd, &pty.Winsize{Cols: uint16(opts.Cols), Rows: uint16(opts.Rows)},
 		&syscall.SysProcAttr{Setsid: true, Setctty: true})
 	if err != nil {
-		unix.Close(wake[0])
-		unix.Close(wake[1])
+		closeWake()
 		if gate != nil {
 			gate.Abort()
 		}
@@ -222,8 +228,7 @@ func Begin(opts Options) (*Session, error) {
 	}
 	if ptmx, err = outsideNetpoller(ptmx); err != nil {
 		_ = syscall.Kill(cmd.Process.Pid, syscall.SIGKILL)
-		unix.Close(wake[0])
-		unix.Close(wake[1])
+		closeWake()
 		if gate != nil {
 			gate.Abort()
 		}
@@ -273,9 +278,9 @@ func Begin(opts Options) (*Session, error) {
 		if err != nil {
 			_ = syscall.Kill(s.pid, syscall.SIGKILL)
 			<-exited
+			opts.Supervisor.closeScan() // its goroutine ends; nothing was read
 			ptmx.Close()
-			unix.Close(wake[0])
-			unix.Close(wake[1])
+			closeWake()
 			return nil, err
 		}
 		opts.Supervisor.setGateActive()

@@ -366,6 +366,45 @@ func TestTheMasterIsOutsideTheNetworkPoller(t *testing.T) {
 	if epollTargets(t)[fd] {
 		t.Fatalf("the master (fd %d) is registered with the network poller", fd)
 	}
+	// And the original descriptor is closed: left open, it would keep the
+	// terminal from hanging up when the session ends.
+	if fds := fdsOfTerminal(t, fd); len(fds) != 1 {
+		t.Fatalf("descriptors %v all hold the agent's terminal, want only the master %d", fds, fd)
+	}
 	r.s.Write([]byte("\r"))
 	r.s.Wait()
+}
+
+// fdsOfTerminal lists this process's descriptors for the same pseudo
+// terminal as the master fd (the same tty-index in /proc/self/fdinfo).
+func fdsOfTerminal(t *testing.T, fd int) []int {
+	t.Helper()
+	index := func(n string) string {
+		info, err := os.ReadFile("/proc/self/fdinfo/" + n)
+		if err != nil {
+			return ""
+		}
+		for _, line := range strings.Split(string(info), "\n") {
+			if v, ok := strings.CutPrefix(line, "tty-index:"); ok {
+				return strings.TrimSpace(v)
+			}
+		}
+		return ""
+	}
+	want := index(strconv.Itoa(fd))
+	if want == "" {
+		t.Fatalf("fd %d shows no tty-index in /proc/self/fdinfo", fd)
+	}
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fds []int
+	for _, e := range entries {
+		if index(e.Name()) == want {
+			n, _ := strconv.Atoi(e.Name())
+			fds = append(fds, n)
+		}
+	}
+	return fds
 }
