@@ -547,14 +547,16 @@ func (s *Session) Resize(cols, rows int) error {
 	}
 	s.cols, s.rows = cols, rows
 	s.mu.Unlock()
+	if s.opts.Supervisor != nil {
+		// Before the agent is told (SIGWINCH), so its redraw at the new
+		// width is never scanned as if at the old one.
+		s.opts.Supervisor.resized(cols)
+	}
 	err := s.withPTY(func(f *os.File) error {
 		return pty.Setsize(f, &pty.Winsize{Cols: uint16(cols), Rows: uint16(rows)})
 	})
 	if err != nil {
 		return fmt.Errorf("resize: %w", err)
-	}
-	if s.opts.Supervisor != nil {
-		s.opts.Supervisor.resized(cols)
 	}
 	if s.opts.Recorder != nil {
 		s.opts.Recorder.Resize(cols, rows)

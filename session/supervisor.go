@@ -212,12 +212,14 @@ type Supervisor struct {
 	// The stream scanner runs on the session's read loop (ScanOnReader:
 	// events go to handleStreamEvents) or on scanLoop (output goes through
 	// scanQ).
-	cols       atomic.Int64 // the agent's terminal width, for the scanner
-	scanCols   int          // the width the scanner was last given (its goroutine only)
-	scanQ      scanQueue
-	events     chan streamEvents
-	scanDone   chan struct{} // closed when scanLoop or handleStreamEvents ends
-	scanClosed bool
+	cols          atomic.Int64 // the agent's terminal width, for the scanner
+	resizedAt     atomic.Int64 // unix nanoseconds of the last resize
+	scanCols      int          // the width the scanner was last told of (its goroutine only)
+	widthSettling bool         // the scanner reads wraps every way until widthSettle passes
+	scanQ         scanQueue
+	events        chan streamEvents
+	scanDone      chan struct{} // closed when scanLoop or handleStreamEvents ends
+	scanClosed    bool
 
 	lastOutput   atomic.Int64 // unix nanoseconds of the agent's last output
 	agentStarted atomic.Bool  // the exec gate let the agent itself start
@@ -303,18 +305,36 @@ func (v *Supervisor) scan(p []byte) {
 }
 
 // scanChunk runs the scanner over p. Only one goroutine ever calls it:
-// the reader with ScanOnReader, scanLoop without.
+// the reader with ScanOnReader, scanLoop without; then closeScan.
 func (v *Supervisor) scanChunk(p []byte) []detect.StreamEvent {
-	if cols := int(v.cols.Load()); cols != v.scanCols {
+	if cols := int(v.cols.Load()); cols != v.scanCols || v.widthSettling {
+		// Output read shortly after a resize may have been written for
+		// either width, and rows rejoined by the wrong one can hide a
+		// command ("| b ash"). Until the resize is widthSettle old, the
+		// scanner analyses every reading of a wrapped command and
+		// reports the most concerning (width 0).
 		v.scanCols = cols
-		v.stream.SetWidth(cols)
+		settled := time.Since(time.Unix(0, v.resizedAt.Load())) >= widthSettle
+		if settled {
+			v.stream.SetWidth(cols)
+		} else {
+			v.stream.SetWidth(0)
+		}
+		v.widthSettling = !settled
 	}
 	return v.stream.Write(p)
 }
 
+// widthSettle is how long after a resize output may still come at the
+// old width: what the agent wrote before it, and its redraw.
+const widthSettle = 500 * time.Millisecond
+
 // resized tells the scanner the agent's terminal width, which it needs to
 // rejoin a command the agent's display wrapped.
-func (v *Supervisor) resized(cols int) { v.cols.Store(int64(cols)) }
+func (v *Supervisor) resized(cols int) {
+	v.resizedAt.Store(time.Now().UnixNano()) // first: whoever sees the width sees when it changed
+	v.cols.Store(int64(cols))
+}
 
 // scanQueueLimit bounds output waiting for the scanner: past it the PTY
 // reader waits (and with it the agent), so detection never falls behind by
@@ -407,7 +427,8 @@ func (v *Supervisor) handleStreamEvents() {
 }
 
 // closeScan returns once all the output read has been scanned and every
-// event found acted on. The session calls it after its reader has stopped.
+// event found acted on. The session calls it once, after its reader has
+// stopped and the agent has exited.
 func (v *Supervisor) closeScan() {
 	if v.scanDone == nil || v.scanClosed {
 		return
@@ -423,6 +444,20 @@ func (v *Supervisor) closeScan() {
 		q.mu.Unlock()
 	}
 	<-v.scanDone
+	// The last line, if the agent left it without a newline, is judged
+	// too. The agent is gone, so nothing can be held: what would have
+	// paused it is reported as a finding.
+	for _, ev := range v.stream.Flush() {
+		if ev.Kind != detect.EventCommand {
+			v.streamEvent(ev, time.Now())
+			continue
+		}
+		res, uses := ev.Result, v.usesOf(ev.Command)
+		raise(&res, uses)
+		if res.Verdict >= detect.Warn {
+			v.finding(SourceStream, ev.Command, res, uses)
+		}
+	}
 }
 
 func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time) {
