@@ -714,3 +714,26 @@ func TestQueryFloodDoesNotFreezeTheConsole(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 }
+
+func TestHeadlessStreamPauseEndsTheAgentBeforeItActs(t *testing.T) {
+	// Headless, the stream scanner runs on the read loop. With no exec
+	// gate to stop the command itself and nobody to ask, the printed
+	// command freezes the agent and the policy's denial ends it: what it
+	// meant to do a second later never happens.
+	e := newEnv(t)
+	victim := filepath.Join(e.home, "victim")
+	if err := os.WriteFile(victim, []byte("precious\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	script := `printf '%s\n' '$ rm -rf /var/lib/postgresql/data'; sleep 1; echo gone > "$1"`
+	_, stderr, code := runPiped(t, e, "", "run", "--no-exec-gate", "--", "sh", "-c", script, "agent", victim)
+	if !strings.Contains(stderr, "HELD #1 [stream] critical files.delete-database") || !strings.Contains(stderr, "deny by policy") {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if code != 128+9 {
+		t.Errorf("exit %d, want 137: the agent ends frozen, by SIGKILL; stderr:\n%s", code, stderr)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
+		t.Fatalf("the agent acted: victim now %q", b)
+	}
+}
