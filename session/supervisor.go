@@ -391,7 +391,7 @@ func (v *Supervisor) scanLoop() {
 		q.cond.Broadcast()
 		q.mu.Unlock()
 		for _, ev := range v.scanChunk(chunk) {
-			v.streamEvent(ev, seen)
+			v.streamEvent(ev, seen, false)
 		}
 	}
 }
@@ -421,7 +421,7 @@ func (v *Supervisor) handleStreamEvents() {
 	defer close(v.scanDone)
 	for b := range v.events {
 		for _, ev := range b.evs {
-			v.streamEvent(ev, b.seen)
+			v.streamEvent(ev, b.seen, false)
 		}
 	}
 }
@@ -448,19 +448,14 @@ func (v *Supervisor) closeScan() {
 	// too. The agent is gone, so nothing can be held: what would have
 	// paused it is reported as a finding.
 	for _, ev := range v.stream.Flush() {
-		if ev.Kind != detect.EventCommand {
-			v.streamEvent(ev, time.Now())
-			continue
-		}
-		res, uses := ev.Result, v.usesOf(ev.Command)
-		raise(&res, uses)
-		if res.Verdict >= detect.Warn {
-			v.finding(SourceStream, ev.Command, res, uses)
-		}
+		v.streamEvent(ev, time.Now(), true)
 	}
 }
 
-func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time) {
+// streamEvent acts on what the scanner found: a command that pauses is
+// held, unless the agent is gone (there is nothing left to hold), and
+// then, like a warning, it is reported as a finding.
+func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time, agentGone bool) {
 	switch ev.Kind {
 	case detect.EventCredential:
 		if ev.Credential != nil {
@@ -474,13 +469,13 @@ func (v *Supervisor) streamEvent(ev detect.StreamEvent, seen time.Time) {
 		uses := v.usesOf(ev.Command)
 		raise(&res, uses)
 		switch {
-		case res.Verdict == detect.Pause:
+		case res.Verdict == detect.Pause && !agentGone:
 			a := &Action{Source: SourceStream, Command: ev.Command, Result: res, Uses: uses, Seen: seen}
 			if v.s != nil {
 				a.Pid = v.s.pid
 			}
 			v.hold(a, false)
-		case res.Verdict == detect.Warn:
+		case res.Verdict >= detect.Warn:
 			v.finding(SourceStream, ev.Command, res, uses)
 		}
 	}
