@@ -187,9 +187,8 @@ func NewCompactorFor(e *vt.Emulator) (c *Compactor, ok bool) {
 	c = NewCompactor(w, h)
 	sq := c.sq
 	v := reflect.ValueOf(e).Elem()
-	scrs := private(v.FieldByName("scrs"))
 	for i := range 2 {
-		scroll, ok := private(scrs.Index(i).FieldByName("scroll")).Interface().(uv.Rectangle)
+		scroll, ok := scrollRegion(e, i)
 		if !ok {
 			return nil, false
 		}
@@ -209,4 +208,12 @@ func NewCompactorFor(e *vt.Emulator) (c *Compactor, ok bool) {
 		sq.margins = true
 	}
 	return c, true
+}
+
+// scrollRegion reads the scroll region (and left/right margins) of the
+// emulator's screen i (0 main, 1 alternate), which x/vt keeps private.
+func scrollRegion(e *vt.Emulator, i int) (uv.Rectangle, bool) {
+	scrs := private(reflect.ValueOf(e).Elem().FieldByName("scrs"))
+	r, ok := private(scrs.Index(i).FieldByName("scroll")).Interface().(uv.Rectangle)
+	return r, ok
 }

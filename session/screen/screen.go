@@ -3,6 +3,7 @@ package screen
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"io"
 	"strings"
 	"sync"
@@ -29,6 +30,19 @@ const pieceSize = 4 << 10
 const (
 	burstPace    = 15 * time.Millisecond
 	maxBurstPace = 60 * time.Millisecond
+)
+
+// The squasher drops lines only when the emulator has fallen behind: output
+// that reaches the pane in time is emulated in full, so the scrollback holds
+// everything an ordinary command prints (seq 1 300, cat of a small file).
+// Behind means at least squashMin bytes wait, and the oldest of them has
+// waited squashLag or they are squashBig or more. squashLag is what bounds
+// the final screen's latency after a burst; squashMin makes a short burst
+// kept whatever the timing (emulating that much takes a few ms).
+const (
+	squashMin = 16 << 10
+	squashLag = 20 * time.Millisecond
+	squashBig = 128 << 10
 )
 
 // maxUnfed bounds the queue when output cannot be squashed (for example a
@@ -67,11 +81,16 @@ type Screen struct {
 	onChange func()
 	replies  io.Writer
 	faults   int
-	maxUnfed int                       // maxUnfed, smaller in tests
-	pipe     atomic.Pointer[io.Closer] // the current emulator's reply pipe
+	maxUnfed int // maxUnfed, smaller in tests
+	// squashMin, squashLag and squashBig; tests that exercise the squasher
+	// on small streams set them to zero.
+	squashMin, squashBig int
+	squashLag            time.Duration
+	pipe                 atomic.Pointer[io.Closer] // the current emulator's reply pipe
 
 	inMu    sync.Mutex // guards pending, resizes, busy
 	pending []byte
+	since   time.Time // when the oldest byte in pending arrived
 	resizes []resizeOp
 	busy    bool // the feeder holds bytes not yet in the emulator
 	idle    *sync.Cond
@@ -96,14 +115,17 @@ func New(opts Options) *Screen {
 		n = DefaultScrollback
 	}
 	s := &Screen{
-		maxUnfed: maxUnfed,
-		hist:     newHistory(n),
-		modes:    map[ansi.DECMode]bool{},
-		width:    w,
-		height:   h,
-		onChange: opts.OnChange,
-		wake:     make(chan struct{}, 1),
-		done:     make(chan struct{}),
+		maxUnfed:  maxUnfed,
+		squashMin: squashMin,
+		squashLag: squashLag,
+		squashBig: squashBig,
+		hist:      newHistory(n),
+		modes:     map[ansi.DECMode]bool{},
+		width:     w,
+		height:    h,
+		onChange:  opts.OnChange,
+		wake:      make(chan struct{}, 1),
+		done:      make(chan struct{}),
 	}
 	s.idle = sync.NewCond(&s.inMu)
 	s.replies = opts.Replies
@@ -209,6 +231,9 @@ func (s *Screen) Write(p []byte) (int, error) {
 		return len(p), nil
 	}
 	s.inMu.Lock()
+	if len(s.pending) == 0 {
+		s.since = time.Now()
+	}
 	s.pending = append(s.pending, p...)
 	s.busy = true
 	s.inMu.Unlock()
@@ -309,7 +334,7 @@ func (s *Screen) feedLoop() {
 			sq.barrier()
 		}
 		sq.scan(buf)
-		if a, x, ok := sq.plan(h); ok {
+		if a, x, ok := sq.plan(h); ok && s.behind(len(buf), q.since) {
 			// The marker line, then the rest of the screen cleared and the
 			// cursor on the bottom row, where the dropped lines would have
 			// left it, then the pen state they would have left.
@@ -359,6 +384,12 @@ func (s *Screen) feedLoop() {
 	}
 }
 
+// behind reports whether n unfed bytes, the oldest of which arrived at
+// since, are more than the emulator keeps up with (see squashMin).
+func (s *Screen) behind(n int, since time.Time) bool {
+	return n >= s.squashMin && (n >= s.squashBig || time.Since(since) >= s.squashLag)
+}
+
 // emulate feeds one piece to the emulator and collects the lines it
 // scrolled off. The lock is released by defer so that a panic here reaches
 // feedSafely's recovery with the lock free.
@@ -378,8 +409,9 @@ type resizeOp struct{ at, w, h int }
 // keeps its capacity from burst to burst (regrowing it copied every byte of
 // a burst again).
 type unfed struct {
-	b   []byte
-	off int
+	b     []byte
+	off   int
+	since time.Time // when the oldest of these bytes reached the screen
 }
 
 func (u *unfed) bytes() []byte { return u.b[u.off:] }
@@ -420,6 +452,9 @@ func (s *Screen) take(u *unfed) *resizeOp {
 		n = s.resizes[0].at
 	}
 	if n > 0 {
+		if len(u.bytes()) == 0 {
+			u.since = s.since
+		}
 		if len(u.bytes()) == 0 && n == len(s.pending) {
 			// Swap whole buffers: no copy, and both keep their capacity.
 			u.b, u.off, s.pending = s.pending, 0, u.b[:0]
@@ -612,7 +647,32 @@ func (s *Screen) resize(w, h int) {
 			s.emu = s.newEmulator(w, h)
 		}
 	}()
+	s.keepCursorRow(h)
 	s.emu.Resize(w, h)
+}
+
+// keepCursorRow prepares the main screen for losing rows at the bottom
+// (x/vt keeps the top ones): when the cursor would fall off, the rows above
+// it scroll into the history first, as in tmux and xterm, so the lines the
+// agent printed last stay in view and the ones above stay in the
+// scrollback. It scrolls by line feeds on the bottom row, and puts the
+// cursor back on the same line of text; a screen in the alternate buffer,
+// in origin mode or with a scroll region or margins is left to the agent's
+// redraw.
+func (s *Screen) keepCursorRow(h int) {
+	oldH := s.emu.Height()
+	pos := s.emu.CursorPosition()
+	n := pos.Y + 1 - h
+	if h >= oldH || n <= 0 || s.emu.IsAltScreen() || s.modes[ansi.ModeOrigin] {
+		return
+	}
+	if r, ok := scrollRegion(s.emu, 0); !ok || r != image.Rect(0, 0, s.emu.Width(), oldH) {
+		return
+	}
+	s.drainScrollback()
+	s.write(fmt.Appendf(nil, "\x1b[%d;1H%s", oldH, strings.Repeat("\n", n)))
+	s.write(fmt.Appendf(nil, "\x1b[%d;%dH", pos.Y-n+1, pos.X+1))
+	s.drainScrollback()
 }
 
 // Size is the emulator's size.

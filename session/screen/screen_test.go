@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -72,7 +73,7 @@ func genStream(r *rand.Rand, lines int, barrierEvery int) []byte {
 func compare(t *testing.T, w, h int, stream []byte, chunks func([]byte) [][]byte) Skipped {
 	t.Helper()
 	want, wantTitle, wx, wy := reference(t, w, h, stream)
-	s := New(Options{Width: w, Height: h})
+	s := eager(New(Options{Width: w, Height: h}))
 	defer s.Close()
 	for _, c := range chunks(stream) {
 		s.Write(c)
@@ -94,6 +95,50 @@ func compare(t *testing.T, w, h int, stream []byte, chunks func([]byte) [][]byte
 }
 
 func whole(p []byte) [][]byte { return [][]byte{p} }
+
+// eager makes s squash whatever waits, as if the emulator were always
+// behind, so that short test streams exercise the fast path. Call it before
+// the first Write.
+func eager(s *Screen) *Screen {
+	s.squashMin, s.squashBig, s.squashLag = 0, 0, 0
+	return s
+}
+
+func TestAShortBurstKeepsEveryLine(t *testing.T) {
+	// seq 1 300 through a 10-row pane: the emulator keeps up with that
+	// much, so the scrollback must hold every line, with no skip marker.
+	var b bytes.Buffer
+	for i := 1; i <= 300; i++ {
+		fmt.Fprintf(&b, "%d\r\n", i)
+	}
+	s := New(Options{Width: 60, Height: 10})
+	defer s.Close()
+	s.Write(b.Bytes())
+	s.WaitIdle()
+	if sk := s.SkippedOutput(); sk.Runs != 0 {
+		t.Fatalf("skipped %+v of a 300-line burst", sk)
+	}
+	hist := s.HistoryText()
+	if len(hist) < 291 || hist[0] != "1" || hist[len(hist)-1] != "291" {
+		t.Fatalf("history has %d lines, from %q to %q; want 1 to 291", len(hist), hist[0], hist[len(hist)-1])
+	}
+}
+
+func TestABacklogTheEmulatorCannotKeepUpWithIsSquashed(t *testing.T) {
+	// More than squashBig waiting at once is behind whatever the clock
+	// says: the default thresholds squash it.
+	var b bytes.Buffer
+	for i := 0; b.Len() < 2*squashBig; i++ {
+		fmt.Fprintf(&b, "\x1b[3%dmline %d\x1b[0m\r\n", i%8, i)
+	}
+	s := New(Options{Width: 60, Height: 10})
+	defer s.Close()
+	s.Write(b.Bytes())
+	s.WaitIdle()
+	if sk := s.SkippedOutput(); sk.Runs == 0 {
+		t.Fatalf("nothing skipped from %d KB waiting at once", b.Len()>>10)
+	}
+}
 
 func TestSquashedBurstShowsTheTrueFinalScreen(t *testing.T) {
 	squashed := 0
@@ -135,7 +180,7 @@ func TestSquashLeavesAMarkerInHistory(t *testing.T) {
 	for i := range 5000 {
 		fmt.Fprintf(&b, "\x1b[3%dmline %d\x1b[0m\r\n", i%8, i)
 	}
-	s := New(Options{Width: 60, Height: 10})
+	s := eager(New(Options{Width: 60, Height: 10}))
 	defer s.Close()
 	s.Write(b.Bytes())
 	s.WaitIdle()
@@ -488,7 +533,7 @@ func TestREPAfterADropRepeatsTheRightCharacter(t *testing.T) {
 	stream := b.Bytes()
 	rep := []byte("\x1b[3b")
 	want, _, _, _ := reference(t, 20, 5, append(append([]byte{}, stream...), rep...))
-	s := New(Options{Width: 20, Height: 5})
+	s := eager(New(Options{Width: 20, Height: 5}))
 	defer s.Close()
 	s.Write(stream)
 	s.WaitIdle()
@@ -509,11 +554,11 @@ func TestQueriesInABurstAreAnswered(t *testing.T) {
 	// reach the emulator (and its answer the PTY), never be dropped.
 	var replies bytes.Buffer
 	var mu sync.Mutex
-	s := New(Options{Width: 40, Height: 5, Replies: writerFunc(func(p []byte) (int, error) {
+	s := eager(New(Options{Width: 40, Height: 5, Replies: writerFunc(func(p []byte) (int, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		return replies.Write(p)
-	})})
+	})}))
 	defer s.Close()
 	var b bytes.Buffer
 	for i := range 500 {
@@ -578,5 +623,71 @@ func TestOneLine(t *testing.T) {
 		if got := OneLine(c.in, c.max); got != c.want {
 			t.Errorf("OneLine(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
 		}
+	}
+}
+
+func TestShrinkingKeepsTheCursorsRows(t *testing.T) {
+	// 30 rows printed in a 48-row pane, then the pane loses 24 rows: the
+	// last rows printed and the prompt stay in view, and the rows above
+	// move into the scrollback, as tmux does; nothing is lost.
+	s := New(Options{Width: 40, Height: 48})
+	defer s.Close()
+	for i := 1; i <= 30; i++ {
+		fmt.Fprintf(s, "row %d\r\n", i)
+	}
+	s.Write([]byte("$ \x1b[1mbold"))
+	s.WaitIdle()
+	s.Resize(40, 24)
+	s.WaitIdle()
+	f := s.Render(0)
+	lines := strings.Split(s.Text(), "\n")
+	if len(lines) < 24 || lines[23] != "$ bold" || f.CursorY != 23 || f.CursorX != 6 {
+		t.Fatalf("cursor %d,%d; want the prompt on row 23, cursor after it\n%s", f.CursorX, f.CursorY, s.Text())
+	}
+	if lines[0] != "row 8" || lines[22] != "row 30" {
+		t.Fatalf("rows 0 and 22 are %q and %q, want row 8 and row 30\n%s", lines[0], lines[22], s.Text())
+	}
+	hist := s.HistoryText()
+	if len(hist) != 7 || hist[0] != "row 1" || hist[6] != "row 7" {
+		t.Fatalf("history %q, want row 1 to row 7", hist)
+	}
+	// The pen is the agent's still: what it prints next is bold.
+	s.Write([]byte("er"))
+	s.WaitIdle()
+	if !strings.Contains(s.Render(0).Lines[23], "\x1b[1mbolder") {
+		t.Fatalf("row 23 after more output: %q", s.Render(0).Lines[23])
+	}
+	// A shrink the cursor survives scrolls nothing.
+	s.Resize(40, 30)
+	s.WaitIdle()
+	s.Resize(40, 24)
+	s.WaitIdle()
+	if got := s.HistoryText(); len(got) != 7 {
+		t.Fatalf("history grew to %d lines on a shrink that kept the cursor", len(got))
+	}
+}
+
+func TestShrinkingLeavesAScrollRegionAlone(t *testing.T) {
+	// With a scroll region the line feeds would scroll only the region:
+	// the screen is left as x/vt crops it, for the agent to redraw.
+	stream := []byte("\x1b[2;10r\x1b[1;1Htop\x1b[2;1Hin 2\x1b[9;1Hin 9\x1b[10;1Hin 10\x1b[9;5H")
+	e := vt.NewEmulator(20, 10)
+	go io.Copy(io.Discard, e)
+	defer closeEmulator(e)
+	e.Write(stream)
+	e.Resize(20, 5)
+	var want []string
+	for y := range 5 {
+		want = append(want, string(renderCells(nil, 20, func(x int) *uv.Cell { return e.CellAt(x, y) })))
+	}
+
+	s := New(Options{Width: 20, Height: 10})
+	defer s.Close()
+	s.Write(stream)
+	s.WaitIdle()
+	s.Resize(20, 5)
+	s.WaitIdle()
+	if got := s.Render(0).Lines; !slices.Equal(got, want) || len(s.HistoryText()) != 0 {
+		t.Fatalf("got %q, history %q; want x/vt's own crop %q", got, s.HistoryText(), want)
 	}
 }
