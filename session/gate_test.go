@@ -149,3 +149,40 @@ func TestExecGateEditDeniesAndHandsTheOperatorsText(t *testing.T) {
 		t.Fatalf("agent %v, output %q", st, out)
 	}
 }
+
+func TestExecGateHoldLeavesAJobControlShellsJobAlone(t *testing.T) {
+	// An interactive bash waits for its foreground job with WUNTRACED: had
+	// the held process been stopped too, bash would report it "Stopped",
+	// take the terminal back and carry on with the job in the background.
+	// The process asking to exec is blocked in the kernel until the
+	// decision anyway, so the freeze leaves it alone.
+	needGate(t)
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "pgdata")
+	os.MkdirAll(victim, 0o700)
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	t.Setenv("PS1", "ready: ")
+	r := start(t, Options{Supervisor: sup, ExecGate: true}, "bash", "--norc", "--noprofile", "-i")
+	eventually(t, "the prompt", func() bool { return strings.Contains(r.out.String(), "ready: ") })
+	r.s.Write([]byte("/bin/rm -rf /var/lib/postgresql/data " + victim + "; echo rm-exit-$?\n"))
+	a := nextAction(t, held)
+	if a.Source != SourceExec {
+		t.Fatalf("held %+v", a)
+	}
+	eventually(t, "the shell stopped", func() bool { return frozen(r.s.pid) })
+	if p, ok := readStat(a.Pid); !ok || p.state == 'T' {
+		t.Fatalf("the held process is stopped (%q)", p.state)
+	}
+	sup.Decide(a.ID, Decision{Kind: Deny, Operator: "tester"})
+	eventually(t, "the shell to report rm's exit", func() bool { return strings.Contains(r.out.String(), "rm-exit-") })
+	r.s.Write([]byte("exit\n"))
+	r.s.Wait()
+	if out := r.out.String(); !strings.Contains(out, "rm-exit-126") || strings.Contains(out, "Stopped") || strings.Contains(out, "[1]") {
+		t.Fatalf("the shell saw its job stopped:\n%s", out)
+	}
+	if _, err := os.Stat(victim); err != nil {
+		t.Fatal("denied rm ran")
+	}
+}

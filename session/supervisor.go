@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -989,8 +990,31 @@ func (v *Supervisor) freezeFor(a *Action) {
 		v.partial = append(v.partial, v.s.freezeExcept(a.waiting)...)
 		return
 	}
+	if a.Source == SourceExec && !a.running && !v.whole && singleThreaded(a.Pid) {
+		// The process asking to exec waits in the kernel for the answer
+		// and cannot act meanwhile. Stopped as well, it would show an
+		// interactive shell its job as stopped ("[1]+ Stopped"): the
+		// shell takes the terminal back and the job, continued, runs on
+		// in the background. (Not when other threads of it could act.)
+		v.partial = append(v.partial, v.s.freezeExcept(map[int]bool{a.Pid: true})...)
+		return
+	}
 	v.s.freeze()
 	v.whole = true
+}
+
+// singleThreaded reports whether pid is a process of one thread.
+func singleThreaded(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return false
+	}
+	_, rest, ok := strings.Cut(string(b), "\nThreads:\t")
+	n, _, _ := strings.Cut(rest, "\n")
+	return ok && n == "1"
 }
 
 // thawAll continues what the held actions stopped.
