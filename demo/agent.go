@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"golang.org/x/sys/unix"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -35,6 +37,9 @@ type AgentConfig struct {
 	Speed  float64   // delay divisor: 1 = natural pace (~45 s), 10 = ten times faster; <=0 means 1
 	Out    io.Writer // the agent's terminal (a PTY in production); nil discards
 	Shell  string    // shell that runs each command with -c; default "bash"
+	// Width reports the terminal's columns, to wrap prose as a real agent
+	// does; nil (or a result under 20) wraps at 80 columns.
+	Width func() int
 }
 
 // AgentConfigFromEnv builds the configuration of the agent process launched
@@ -60,7 +65,17 @@ func AgentConfigFromEnv(out io.Writer) (AgentConfig, error) {
 	if err != nil {
 		return AgentConfig{}, fmt.Errorf("demo: agent working directory: %w", err)
 	}
-	return AgentConfig{APIURL: api, Dir: dir, Speed: speed, Out: out, Shell: "bash"}, nil
+	cfg := AgentConfig{APIURL: api, Dir: dir, Speed: speed, Out: out, Shell: "bash"}
+	if f, ok := out.(*os.File); ok {
+		cfg.Width = func() int {
+			ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
+			if err != nil {
+				return 0
+			}
+			return int(ws.Col)
+		}
+	}
+	return cfg, nil
 }
 
 // RunAgent plays a coding agent working on a staging task in cfg.Dir (a
@@ -143,7 +158,7 @@ const (
 
 // Layout of the transcript, after Claude Code.
 const (
-	wrapWidth     = 80
+	maxWrapWidth  = 80
 	maxShownLines = 12 // longer tool output is cut to maxShownLines-2 lines plus a "… +N lines" note
 	maxLineRunes  = 400
 )
@@ -424,10 +439,22 @@ func (a *agent) spin(ctx context.Context, verb string, d time.Duration) error {
 	return nil
 }
 
+// wrapWidth is where say wraps: the terminal's width, as Claude Code
+// does, but no wider than 80 columns.
+func (a *agent) wrapWidth() int {
+	if a.cfg.Width != nil {
+		if w := a.cfg.Width(); w >= 20 {
+			return min(w, maxWrapWidth)
+		}
+	}
+	return maxWrapWidth
+}
+
 // say types a paragraph word by word, wrapped under a "● " bullet.
 func (a *agent) say(ctx context.Context, text string) error {
 	a.printf("\n● ")
 	col := 2
+	wrapWidth := a.wrapWidth()
 	for i, w := range strings.Fields(text) {
 		n := utf8.RuneCountInString(w)
 		if i > 0 {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // demoEnv is a running cloud plus a sandbox written for it.
@@ -361,5 +362,39 @@ func TestParseEnv(t *testing.T) {
 	got := parseEnv("# c\nexport A=1\nB=\"two\"\nC='3' # note\nnot a var\n=x\n")
 	if len(got) != 3 || got["A"] != "1" || got["B"] != "two" || got["C"] != "3" {
 		t.Errorf("parseEnv = %v", got)
+	}
+}
+
+func TestRunAgentWrapsProseAtTheTerminalWidth(t *testing.T) {
+	// In a 60-column pane the agent's prose must wrap at 60, not at 80
+	// where the terminal would break every other line mid-word.
+	d := setupDemo(t)
+	curlShim(t, false)
+	var out bytes.Buffer
+	cfg := d.config(&out)
+	cfg.Width = func() int { return 60 }
+	if err := RunAgent(context.Background(), cfg); err != nil {
+		t.Fatalf("RunAgent: %v\n%s", err, out.String())
+	}
+	plain := ansiAny.ReplaceAllString(out.String(), "")
+	prose, paragraphs, wrapped := false, 0, 0
+	for _, line := range strings.Split(plain, "\n") {
+		line = strings.TrimRight(line, "\r")
+		switch {
+		case strings.HasPrefix(line, "● ") && !strings.HasPrefix(line, "● Bash("):
+			prose = true
+			paragraphs++
+		case line == "" || !strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "  ⎿"):
+			prose = false
+			continue
+		case prose:
+			wrapped++
+		}
+		if prose && utf8.RuneCountInString(line) > 60 {
+			t.Errorf("prose line of %d columns: %q", utf8.RuneCountInString(line), line)
+		}
+	}
+	if paragraphs < 5 || wrapped < 5 {
+		t.Fatalf("found %d paragraphs and %d wrapped lines of prose; the check saw nothing:\n%s", paragraphs, wrapped, plain)
 	}
 }
