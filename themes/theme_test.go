@@ -369,8 +369,8 @@ func mustTheme(t *testing.T, name string) Theme {
 	return th
 }
 
-// TestPreview: every theme's preview shows the status bar, a pane, an
-// event per severity and a decision dialog, within the width; colour only
+// TestPreview: every theme's preview shows the status bar, a pane, a
+// decision dialog and a badge per severity, within the width; colour only
 // where the theme has colour.
 func TestPreview(t *testing.T) {
 	for _, n := range Names() {

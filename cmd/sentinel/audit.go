@@ -90,7 +90,7 @@ func openAuditLog(flags *flag.FlagSet) (*os.File, string, error) {
 
 func auditVerify(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	if err := parseFlags(fs, args, auditUsage); err != nil {
+	if err := parseFlags(fs, args, "audit"); err != nil {
 		return err
 	}
 	f, path, err := openAuditLog(fs)
@@ -119,7 +119,7 @@ func auditVerify(args []string, stdout io.Writer) error {
 func auditShow(args []string, stdout, stderr *os.File) error {
 	var o auditShowOptions
 	fs := auditShowFlags(&o)
-	if err := parseFlags(fs, args, auditUsage); err != nil {
+	if err := parseFlags(fs, args, "audit"); err != nil {
 		return err
 	}
 	if o.last && o.session != "" {

@@ -22,6 +22,10 @@ Says what sentinel would do about COMMAND (one shell command, which may span
 several lines): allow, warn or pause, with the rule, its severity, the
 consequence in one sentence, and the command with the matching bytes marked.
 
+Flags go before COMMAND: everything from COMMAND on is the command to
+check, its own options included ('sentinel check rm -rf --json x' checks
+that whole line). Quote COMMAND to check a pipeline or a list.
+
 Exit status: 0 allow or warn, 1 pause, 2 usage or configuration error.
 
 With --stdin and --json, reads JSON Lines {"command": "..."} and writes one
@@ -75,7 +79,7 @@ func loadCLIConfig(path string) (Config, error) {
 func checkCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error {
 	var o checkOptions
 	fs := checkFlags(&o)
-	if err := parseFlags(fs, args, checkUsage); err != nil {
+	if err := parseLeadingFlags(fs, args, "check"); err != nil {
 		return err
 	}
 	cfg, err := loadCLIConfig(o.config)
@@ -273,14 +277,22 @@ catches, and example commands.
 Flags:
 `
 
+func rulesFlags(asJSON *bool, config *string) *flag.FlagSet {
+	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
+	fs.BoolVar(asJSON, "json", false, "write JSON")
+	fs.StringVar(config, "config", "", "read configuration from `FILE` instead of the default location (for the theme)")
+	return fs
+}
+
 func rulesCommand(args []string, stdin, stdout *os.File) error {
 	var asJSON bool
 	var config string
-	fs := flag.NewFlagSet("rules", flag.ContinueOnError)
-	fs.BoolVar(&asJSON, "json", false, "write JSON")
-	fs.StringVar(&config, "config", "", "read configuration from `FILE` instead of the default location (for the theme)")
-	if err := parseFlags(fs, args, rulesUsage); err != nil {
+	fs := rulesFlags(&asJSON, &config)
+	if err := parseFlags(fs, args, "rules"); err != nil {
 		return err
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("rules takes no arguments (got %q)", fs.Arg(0))}
 	}
 	rules := detect.Rules()
 	if asJSON {

@@ -42,7 +42,7 @@ func demoFlags(o *demoOptions) *flag.FlagSet {
 func demoCommand(args []string, stdin, stdout, stderr *os.File) error {
 	var o demoOptions
 	fs := demoFlags(&o)
-	if err := parseFlags(fs, args, demoUsage); err != nil {
+	if err := parseFlags(fs, args, "demo"); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

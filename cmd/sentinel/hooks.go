@@ -46,14 +46,18 @@ func hooksFlags(agent *string) *flag.FlagSet {
 }
 
 func hooksCommand(args []string, stdout io.Writer) error {
-	if len(args) == 0 {
-		return &usageError{"hooks: want install, uninstall or status"}
-	}
-	verb := args[0]
 	var agent string
-	if err := parseFlags(hooksFlags(&agent), args[1:], hooksUsage); err != nil {
+	fs := hooksFlags(&agent)
+	if err := parseFlags(fs, args, "hooks"); err != nil {
 		return err
 	}
+	switch {
+	case fs.NArg() == 0:
+		return &usageError{"hooks: want install, uninstall or status"}
+	case fs.NArg() > 1:
+		return &usageError{fmt.Sprintf("hooks: unexpected argument %q (the agent goes with --agent)", fs.Arg(1))}
+	}
+	verb := fs.Arg(0)
 	if agent != "" && !agenthook.KnownAgent(agent) {
 		return &usageError{fmt.Sprintf("hooks: --agent %q: want claude, codex, gemini or cursor", agent)}
 	}

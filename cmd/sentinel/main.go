@@ -57,6 +57,10 @@ Usage:
   sentinel version                            print the version
   sentinel help [COMMAND]                     show help
 
+Flags may follow a command's arguments (sentinel replay ID --speed 4), up
+to "--". run and check take theirs first: what follows is the command to
+run or check, with its own flags.
+
 Run 'sentinel help run' for the console's flags and keys.
 `
 
@@ -146,74 +150,120 @@ func dispatch(args []string, stdin, stdout, stderr *os.File) error {
 	return &usageError{fmt.Sprintf("unknown command %q", args[0])}
 }
 
+// helpTopic is one command's help: its text, its flags' defaults and what
+// follows them. help and every command's -h print it through writeHelp, so
+// the two cannot differ.
+type helpTopic struct {
+	text  string
+	flags func() *flag.FlagSet // nil: the command has no flags
+	after string
+}
+
+func helpTopics() map[string]helpTopic {
+	return map[string]helpTopic{
+		"run":      {runUsage, func() *flag.FlagSet { return runFlags(&runOptions{}, defaultConfig()) }, runKeys},
+		"demo":     {demoUsage, func() *flag.FlagSet { return demoFlags(&demoOptions{}) }, ""},
+		"check":    {checkUsage, func() *flag.FlagSet { return checkFlags(&checkOptions{}) }, ""},
+		"rules":    {rulesUsage, func() *flag.FlagSet { return rulesFlags(new(bool), new(string)) }, ""},
+		"scan":     {scanUsage, func() *flag.FlagSet { return scanFlags(&scanOptions{}) }, ""},
+		"replay":   {replayUsage, func() *flag.FlagSet { return replayFlags(&replayOptions{}) }, ""},
+		"themes":   {themesUsage, func() *flag.FlagSet { return themesFlags(new(bool), new(int)) }, ""},
+		"hook":     {hookUsage, nil, ""},
+		"hooks":    {hooksUsage, func() *flag.FlagSet { return hooksFlags(new(string)) }, ""},
+		"sessions": {sessionsUsage, func() *flag.FlagSet { return sessionsFlags(&sessionsOptions{}) }, ""},
+		"audit":    {auditUsage, func() *flag.FlagSet { return auditShowFlags(&auditShowOptions{}) }, ""},
+	}
+}
+
 func help(args []string, out io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(out, usage)
 		return nil
 	}
-	switch args[0] {
-	case "run":
-		fmt.Fprint(out, runUsage)
-		runFlags(&runOptions{}, defaultConfig()).PrintDefaults()
-		fmt.Fprint(out, runKeys)
-	case "demo":
-		fmt.Fprint(out, demoUsage)
-		demoFlags(&demoOptions{}).PrintDefaults()
-	case "check":
-		fmt.Fprint(out, checkUsage)
-		checkFlags(&checkOptions{}).PrintDefaults()
-	case "rules":
-		fmt.Fprint(out, rulesUsage)
-	case "scan":
-		fmt.Fprint(out, scanUsage)
-		scanFlags(&scanOptions{}).PrintDefaults()
-	case "replay":
-		fmt.Fprint(out, replayUsage)
-		fs := replayFlags(&replayOptions{})
-		fs.SetOutput(out)
-		fs.PrintDefaults()
-	case "themes":
-		fmt.Fprint(out, themesUsage)
-		fs := themesFlags(new(bool), new(int))
-		fs.SetOutput(out)
-		fs.PrintDefaults()
-	case "hook":
-		fmt.Fprint(out, hookUsage)
-	case "hooks":
-		fmt.Fprint(out, hooksUsage)
-		fs := hooksFlags(new(string))
-		fs.SetOutput(out)
-		fs.PrintDefaults()
-	case "sessions":
-		fmt.Fprint(out, sessionsUsage)
-		fs := sessionsFlags(&sessionsOptions{})
-		fs.SetOutput(out)
-		fs.PrintDefaults()
-	case "audit":
-		fmt.Fprint(out, auditUsage)
-		fs := auditShowFlags(&auditShowOptions{})
-		fs.SetOutput(out)
-		fs.PrintDefaults()
-	default:
+	if !writeHelp(out, args[0]) {
 		return &usageError{fmt.Sprintf("no help for %q", args[0])}
 	}
 	return nil
 }
 
-// parseFlags parses a subcommand's flags; -h prints usage to stdout.
-func parseFlags(fs *flag.FlagSet, args []string, usageText string) error {
+// writeHelp prints a command's whole help to out: the flags too, which a
+// FlagSet would otherwise print to stderr, where 'sentinel help run | less'
+// does not see them.
+func writeHelp(out io.Writer, topic string) bool {
+	h, ok := helpTopics()[topic]
+	if !ok {
+		return false
+	}
+	fmt.Fprint(out, h.text)
+	if h.flags != nil {
+		fs := h.flags()
+		fs.SetOutput(out)
+		fs.PrintDefaults()
+	}
+	fmt.Fprint(out, h.after)
+	return true
+}
+
+// parseFlags parses a subcommand's flags wherever they stand among its
+// arguments, as people write them ('sentinel replay ID --speed 4'); the
+// flag package alone stops at the first argument. "--" ends the flags.
+// -h or --help prints the command's help (topic) to stdout.
+func parseFlags(fs *flag.FlagSet, args []string, topic string) error {
+	flags, rest := splitFlags(fs, args)
+	if err := parseLeadingFlags(fs, flags, topic); err != nil {
+		return err
+	}
+	// Parsing again only sets the arguments: values already set stay.
+	return parseLeadingFlags(fs, append([]string{"--"}, rest...), topic)
+}
+
+// parseLeadingFlags parses only the flags before the first argument. It is
+// for run and check, whose arguments are a command with flags of its own
+// ('sentinel check rm -rf /' checks rm -rf /).
+func parseLeadingFlags(fs *flag.FlagSet, args []string, topic string) error {
 	fs.SetOutput(io.Discard)
 	err := fs.Parse(args)
 	if errors.Is(err, flag.ErrHelp) {
-		fs.SetOutput(os.Stdout)
-		fmt.Fprint(os.Stdout, usageText)
-		fs.PrintDefaults()
+		writeHelp(os.Stdout, topic)
 		return &exitError{code: 0}
 	}
 	if err != nil {
 		return &usageError{strings.TrimSpace(err.Error())}
 	}
 	return nil
+}
+
+// splitFlags separates the flags (each with its value, by the flag
+// package's rules: a flag that is not boolean takes the next argument
+// unless written -flag=value) from the other arguments. Everything after
+// "--" is an argument; so is "-" (stdin). What the flag package would
+// reject stays among the flags, so that parsing them reports it.
+func splitFlags(fs *flag.FlagSet, args []string) (flags, rest []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return flags, append(rest, args[i+1:]...)
+		}
+		if len(a) < 2 || a[0] != '-' {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimPrefix(a[1:], "-")
+		if name == "" || name[0] == '-' || strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil && !isBoolFlag(f) && i+1 < len(args) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return flags, rest
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // demoAgentCommand is the hidden subcommand that runs the demo's scripted

@@ -69,7 +69,7 @@ func replayFlags(o *replayOptions) *flag.FlagSet {
 func replayCommand(args []string, stdin, stdout, stderr *os.File) error {
 	var o replayOptions
 	fs := replayFlags(&o)
-	if err := parseFlags(fs, args, replayUsage); err != nil {
+	if err := parseFlags(fs, args, "replay"); err != nil {
 		return err
 	}
 	if err := validSpeed(o.speed); err != nil {

@@ -47,6 +47,7 @@ Keys (the prefix is ctrl-] unless configured):
   prefix e / tab      switch focus between the agent and the events pane
   prefix [ / pgup     scroll the agent's scrollback (q or esc to go back)
   prefix z            zoom the agent pane to full screen and back
+  prefix p            palette: find an action, rule or event
   prefix ?            help
   prefix q            quit; asks first while the agent runs, then ends it
   mouse wheel         scrolls the pane under the pointer
@@ -107,7 +108,7 @@ func runFlags(o *runOptions, c Config) *flag.FlagSet {
 func parseRun(args []string) (runOptions, Config, []string, error) {
 	var o runOptions
 	fs := runFlags(&o, defaultConfig())
-	if err := parseFlags(fs, args, runUsage); err != nil {
+	if err := parseLeadingFlags(fs, args, "run"); err != nil {
 		return o, Config{}, nil, err
 	}
 	path, explicit := configPath(), false

@@ -68,7 +68,7 @@ type scanEvent struct {
 func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error {
 	var o scanOptions
 	fs := scanFlags(&o)
-	if err := parseFlags(fs, args, scanUsage); err != nil {
+	if err := parseFlags(fs, args, "scan"); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

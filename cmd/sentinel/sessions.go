@@ -24,8 +24,10 @@ const sessionsUsage = `Usage: sentinel sessions [--json] [--theme NAME]
 Lists the recorded sessions in $XDG_STATE_HOME/sentinel/sessions
 (~/.local/state/sentinel/sessions), newest first: start time, id, agent
 command, duration, findings, decisions, exit status and file size. Each
-recording is read in one streaming pass; nothing is cached. A recording that
-is torn or damaged is listed with a note saying what could not be read.
+recording is read in one streaming pass, and its summary kept in
+.catalog.json beside the recordings, reused while the file keeps its size and
+modification time. A recording that is torn or damaged is listed with a note
+saying what could not be read.
 
 On a terminal the list is full screen:
   ↑/↓ (k/j), pgup/pgdn, home/end   move
@@ -55,7 +57,7 @@ func sessionsFlags(o *sessionsOptions) *flag.FlagSet {
 func sessionsCommand(args []string, stdin, stdout *os.File) error {
 	var o sessionsOptions
 	fs := sessionsFlags(&o)
-	if err := parseFlags(fs, args, sessionsUsage); err != nil {
+	if err := parseFlags(fs, args, "sessions"); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

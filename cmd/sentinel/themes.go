@@ -15,8 +15,9 @@ import (
 
 const themesUsage = `Usage: sentinel themes [--json] [--width N]
 
-Previews each built-in theme: a status bar, a pane with an event per
-severity, and a decision dialog. --json lists the themes instead.
+Previews each built-in theme: the status bar (and the states it shows), the
+events pane, a decision dialog, the severity badges and the hint line.
+--json lists the themes instead.
 
 Choose one with --theme NAME (run) or in the configuration file:
 
@@ -48,7 +49,7 @@ func themesCommand(args []string, stdout *os.File) error {
 	var asJSON bool
 	var width int
 	fs := themesFlags(&asJSON, &width)
-	if err := parseFlags(fs, args, themesUsage); err != nil {
+	if err := parseFlags(fs, args, "themes"); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -4,10 +4,15 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/themes"
+	"github.com/sentinel-console/sentinel/ui"
 )
 
 func TestConfigTheme(t *testing.T) {
@@ -140,5 +145,43 @@ func TestConsoleThemes(t *testing.T) {
 	raw := c2.rawOutput()
 	if i := strings.LastIndex(raw, "NOT RECORDING"); i < 0 || strings.Contains(raw[max(0, i-2000):], "38;2;") {
 		t.Errorf("the console under NO_COLOR still draws colour: %.600q", raw[max(0, len(raw)-600):])
+	}
+}
+
+// TestThemesPreviewShowsTheProduct: the preview shows the console as it
+// is: the default prefix as the hint line writes it, the dialog's keys,
+// and rule ids that exist.
+func TestThemesPreviewShowsTheProduct(t *testing.T) {
+	ids := map[string]bool{}
+	for _, r := range detect.Rules() {
+		ids[r.ID] = true
+	}
+	ruleLike := regexp.MustCompile(`(?:^|[\s\[(])([a-z]+\.[a-z0-9-]+)(?:$|[\s\]),:])`)
+	for _, n := range themes.Names() {
+		th, _ := themes.ByName(n)
+		plain := ansi.Strip(themes.Preview(th, 100))
+		for _, want := range []string{
+			ui.DefaultPrefix + " prefix", ui.DefaultPrefix + " ? help", ui.DefaultPrefix + " q quit",
+			"AGENT FROZEN", "a approve once", "A approve http.graphql-delete-critical", "e edit", "d deny", "k kill the agent", "? details",
+		} {
+			if !strings.Contains(plain, want) {
+				t.Errorf("%s: the preview lacks %q:\n%s", n, want, plain)
+			}
+		}
+		if strings.Contains(plain, "ctrl+") {
+			t.Errorf("%s: the console writes keys as ctrl-x, the preview has ctrl+:\n%s", n, plain)
+		}
+		named := 0
+		for _, line := range strings.Split(plain, "\n") {
+			for _, m := range ruleLike.FindAllStringSubmatch(line, -1) {
+				named++
+				if !ids[m[1]] {
+					t.Errorf("%s: the preview names rule %q, which sentinel does not have", n, m[1])
+				}
+			}
+		}
+		if named < 3 {
+			t.Errorf("%s: the preview names %d rules; the check above found too little to mean anything", n, named)
+		}
 	}
 }
