@@ -2,13 +2,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/pprof"
 	"strings"
+	"syscall"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -275,7 +279,28 @@ func runDemoAgent(stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, stop := signalContext()
-	defer stop()
-	return demo.RunAgent(ctx, cfg)
+	// Ended by a signal (sentinel's kill), the agent says "Interrupted"
+	// and then dies of that signal, as a real agent's process does, so the
+	// console shows "killed by SIGTERM" rather than an error of its own.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	caught := make(chan syscall.Signal, 1)
+	go func() {
+		if s, ok := (<-sigs).(syscall.Signal); ok {
+			caught <- s
+			cancel()
+		}
+	}()
+	err = demo.RunAgent(ctx, cfg)
+	select {
+	case sig := <-caught:
+		signal.Reset(sig)
+		_ = syscall.Kill(os.Getpid(), sig)
+		time.Sleep(time.Second) // the signal's default action ends the process
+		return &exitError{code: 128 + int(sig)}
+	default:
+		return err
+	}
 }
