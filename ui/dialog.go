@@ -458,6 +458,11 @@ func highlight(t themes.Theme, cmd string, r detect.Result) string {
 // screen, as plain text.
 func (m *Model) contextLines(n int) []string {
 	f := m.paneFrame()
+	if f.Scrolled > 0 {
+		// The operator was reading scrollback when the action was held:
+		// the dialog still shows what the agent last wrote.
+		f = m.term.Render(0)
+	}
 	var out []string
 	for i := len(f.Lines) - 1; i >= 0 && len(out) < n; i-- {
 		if l := strings.TrimRight(ansi.Strip(f.Lines[i]), " "); strings.TrimSpace(l) != "" {

@@ -28,17 +28,9 @@ func (l *eventList) add(e session.Event) {
 	}
 }
 
-// scrollBy moves the view n events back in time (negative: forward).
-func (l *eventList) scrollBy(n int) {
-	l.back = max(0, min(l.back+n, len(l.items)-1))
-}
-
-// visible returns the events to show in h rows, oldest first.
-func (l *eventList) visible(h int) []session.Event {
-	end := len(l.items) - l.back
-	start := max(end-h, 0)
-	if end < 0 {
-		return nil
-	}
-	return l.items[start:end]
+// scrollBy moves the view n events back in time (negative: forward), no
+// further back than maxBack (see Model.eventsMaxBack).
+func (l *eventList) scrollBy(n, maxBack int) {
+	l.back = max(0, min(l.back, maxBack)+n)
+	l.back = min(l.back, maxBack)
 }

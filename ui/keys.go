@@ -110,7 +110,7 @@ func (m *Model) helpSections() []helpSection {
 		}},
 		{"After the prefix", []key.Help{k.Events.Help(), k.Scroll.Help(), k.Zoom.Help(), k.Palette.Help(), k.Help.Help(), k.Quit.Help(), k.Cancel.Help()}},
 		{"Scrollback", []key.Help{k.LineUp.Help(), k.PageUp.Help(), k.Top.Help(),
-			{Key: "q  esc", Desc: "back to live; other keys go to the agent"}}},
+			{Key: "q  esc", Desc: "back to live; until then no key reaches the agent"}}},
 		{"Events pane", []key.Help{{Key: "↑ ↓  pgup pgdn  g G", Desc: "scroll"}, k.Back.Help()}},
 		{"When an action is held", []key.Help{
 			{Key: "a A e d k ?", Desc: "approve · for the session · edit · deny · kill · details"},

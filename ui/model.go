@@ -110,25 +110,37 @@ type Model struct {
 	agent Agent
 	act   *actuator
 
-	layout    Layout
-	zoom      bool
-	focus     focusArea
-	overlay   overlay
-	prefixOn  bool
-	scroll    int // lines of agent history shown above the live screen
-	events    eventList
-	now       time.Time
-	notice    string // one-line feedback in the hint bar
-	findings  int
-	decisions int
+	layout   Layout
+	zoom     bool
+	focus    focusArea
+	overlay  overlay
+	prefixOn bool
+	// scrolling is scrollback mode: keys move through the agent's history
+	// and none reach the agent until q or esc. It is a state of its own,
+	// not scroll > 0, so the mode can sit at the bottom (offset 0) without
+	// ending by itself and sending the operator's next key to the agent.
+	scrolling bool
+	// wheelScroll says the mouse wheel started scrollback mode: wheeling
+	// back to the bottom then ends it, as tmux's copy mode does. A
+	// scrollback key clears it, and then only q or esc ends the mode.
+	wheelScroll bool
+	scroll      int // lines of agent history shown above the live screen
+	events      eventList
+	now         time.Time
+	notice      string // one-line feedback in the hint bar
+	findings    int
+	decisions   int
 	// heldSeen holds the ids of the actions counted as findings, so that an
 	// action decided without being shown (answered by an earlier decision)
 	// is still counted and listed once, as the recording has it.
 	heldSeen map[int]bool
 	dialog   decisionDialog
+	helpTop  int // the first help line shown, when the help scrolls
 	palette  palette
 
 	exited    bool
+	ended     time.Time        // when the agent exited
+	clock     func() time.Time // time.Now; tests fix it
 	status    session.ExitStatus
 	quitting  bool
 	recFailed bool
@@ -154,7 +166,7 @@ func New(cfg Config, term Terminal, agent Agent, w, h int) *Model {
 	// The command line may span lines (sh -c with a script): the bar,
 	// the pane's border and the window title each take one line.
 	cfg.Command = screen.OneLine(sanitize(cfg.Command), 0)
-	m := &Model{cfg: cfg, keys: DefaultKeys(), term: term, agent: agent, act: newActuator(), now: time.Now()}
+	m := &Model{cfg: cfg, keys: DefaultKeys(), term: term, agent: agent, act: newActuator(), now: time.Now(), clock: time.Now}
 	m.layout = ComputeLayout(w, h, false)
 	return m
 }
@@ -252,6 +264,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			Text: fmt.Sprintf("%v: the rest of this session is NOT recorded", msg.Err)})
 	case AgentExited:
 		m.exited, m.status = true, msg.Status
+		// The status bar's clock stops here: it shows how long the agent
+		// ran, not how long the console has been open.
+		m.ended = m.clock()
 		m.prefixOn = false
 		if m.quitting || m.cfg.ExitWhenDone {
 			return m, tea.Quit
@@ -270,8 +285,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil
 		}
+		if m.focus == focusAgent && m.scrolling {
+			m.notice = "scrollback · q or esc returns to live · the paste was not sent to the agent"
+			return m, nil
+		}
 		if m.focus == focusAgent && !m.exited && m.overlay == overlayNone {
-			m.scroll = 0
 			text := msg.Content
 			m.act.do(func() { m.agent.Paste(text) })
 		}
@@ -355,7 +373,7 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case overlayHelp:
-		m.overlay = overlayNone
+		m.helpKey(k)
 		return nil
 	case overlayPalette:
 		return m.paletteKey(k)
@@ -382,12 +400,13 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 
-	if m.scroll > 0 {
-		if m.scrollKey(k) {
-			return nil
+	if m.scrolling {
+		// No key typed in scrollback reaches the agent: one meant for the
+		// scrollback would otherwise be typed into the agent's input.
+		if !m.scrollKey(k) {
+			m.notice = "scrollback · q or esc returns to live · " + k.String() + " was not sent to the agent"
 		}
-		m.scroll = 0 // any other key goes back to live and to the agent
-		m.frameValid = false
+		return nil
 	}
 	if m.exited {
 		if key.Matches(k, m.keys.Quit) {
@@ -404,6 +423,10 @@ func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
 // command handles the key after the prefix.
 func (m *Model) command(k tea.KeyPressMsg) tea.Cmd {
 	if m.cfg.Prefix.matches(k) {
+		if m.scrolling && m.focus == focusAgent {
+			m.notice = "scrollback · q or esc returns to live · " + m.cfg.Prefix.String() + " was not sent to the agent"
+			return nil
+		}
 		if !m.exited && !m.dialog.open() {
 			ev := toUV(k)
 			m.act.do(func() { m.agent.SendKey(ev) })
@@ -426,7 +449,13 @@ func (m *Model) command(k tea.KeyPressMsg) tea.Cmd {
 			m.notice = "the agent is on its alternate screen: it has no scrollback here"
 			return nil
 		}
-		m.scroll = max(m.scroll, 1)
+		// Entering the mode does not move the view: the operator starts
+		// where they were (the live screen) and scrolls from there.
+		if !m.scrolling {
+			m.scrolling, m.scroll = true, 0
+		}
+		m.wheelScroll = false
+		m.focus = focusAgent
 		if key.Matches(k, m.keys.PageUp) {
 			m.scrollKey(k)
 		}
@@ -434,7 +463,7 @@ func (m *Model) command(k tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(k, m.keys.Zoom):
 		m.setZoom(!m.zoom)
 	case key.Matches(k, m.keys.Help):
-		m.overlay = overlayHelp
+		m.overlay, m.helpTop = overlayHelp, 0
 	case key.Matches(k, m.keys.Palette):
 		m.palette.open(m.paletteItems())
 		m.overlay = overlayPalette
@@ -450,10 +479,21 @@ func (m *Model) command(k tea.KeyPressMsg) tea.Cmd {
 	return nil
 }
 
-// scrollKey moves through the agent's scrollback; it reports whether the
-// key was a scrollback key.
+// scrollTop asks for the oldest line of history; the pane's frame clamps
+// it to the history there is (see paneFrame) before anything shows it.
+const scrollTop = 1 << 30
+
+// scrollKey moves through the agent's scrollback in scrollback mode; it
+// reports whether the key was a scrollback key. Only q and esc leave the
+// mode: reaching the bottom does not.
 func (m *Model) scrollKey(k tea.KeyPressMsg) bool {
 	page := max(m.layout.AgentInner.H-1, 1)
+	if m.frame.Lines != nil {
+		// Keys can come faster than frames: after g (scrollTop), a ↓ before
+		// the next frame must move from the real top, not from scrollTop.
+		// (The next frame clamps again should the history have changed.)
+		m.scroll = min(m.scroll, max(m.frame.History, m.frame.Scrolled))
+	}
 	switch km := m.keys; {
 	case key.Matches(k, km.LineUp):
 		m.scroll++
@@ -464,15 +504,25 @@ func (m *Model) scrollKey(k tea.KeyPressMsg) bool {
 	case key.Matches(k, km.PageDown):
 		m.scroll -= page
 	case key.Matches(k, km.Top):
-		m.scroll = 1 << 30
-	case key.Matches(k, km.Bottom), key.Matches(k, km.Quit), key.Matches(k, km.Cancel):
+		m.scroll = scrollTop
+	case key.Matches(k, km.Bottom):
 		m.scroll = 0
+	case key.Matches(k, km.Quit), key.Matches(k, km.Cancel):
+		m.leaveScrollback()
+		return true
 	default:
 		return false
 	}
+	m.wheelScroll = false
 	m.scroll = max(m.scroll, 0)
 	m.frameValid = false
 	return true
+}
+
+// leaveScrollback returns the agent pane to the live screen.
+func (m *Model) leaveScrollback() {
+	m.scrolling, m.wheelScroll, m.scroll = false, false, 0
+	m.frameValid = false
 }
 
 // navigateEvents scrolls the events pane.
@@ -480,18 +530,25 @@ func (m *Model) navigateEvents(k tea.KeyPressMsg) {
 	page := max(m.layout.EventsInner.H-1, 1)
 	switch km := m.keys; {
 	case key.Matches(k, km.LineUp):
-		m.events.scrollBy(1)
+		m.scrollEvents(1)
 	case key.Matches(k, km.LineDown):
-		m.events.scrollBy(-1)
+		m.scrollEvents(-1)
 	case key.Matches(k, km.PageUp):
-		m.events.scrollBy(page)
+		m.scrollEvents(page)
 	case key.Matches(k, km.PageDown):
-		m.events.scrollBy(-page)
+		m.scrollEvents(-page)
 	case key.Matches(k, km.Top):
-		m.events.scrollBy(len(m.events.items))
+		m.scrollEvents(len(m.events.items))
 	case key.Matches(k, km.Bottom):
-		m.events.scrollBy(-len(m.events.items))
+		m.scrollEvents(-len(m.events.items))
 	}
+}
+
+// scrollEvents moves the events pane n events back in time, only as far
+// as there is something to see: when every event fits, it stays put.
+func (m *Model) scrollEvents(n int) {
+	in := m.layout.EventsInner
+	m.events.scrollBy(n, m.eventsMaxBack(in.W, in.H))
 }
 
 func (m *Model) quit() tea.Cmd {
@@ -522,12 +579,12 @@ func (m *Model) wheel(ms tea.Mouse) {
 			m.wheelHistory(up)
 			return
 		}
-		if m.scroll == 0 && m.term.MouseTracking() {
+		if !m.scrolling && m.term.MouseTracking() {
 			ev := vt.MouseWheel(m.toPane(ms))
 			m.act.do(func() { m.agent.SendMouse(ev) })
 			return
 		}
-		if m.scroll == 0 && m.term.AltScreen() {
+		if !m.scrolling && m.term.AltScreen() {
 			code := uv.KeyDown
 			if up {
 				code = uv.KeyUp
@@ -542,18 +599,34 @@ func (m *Model) wheel(ms tea.Mouse) {
 		m.wheelHistory(up)
 	case m.layout.EventsInner.Contains(ms.X, ms.Y):
 		if up {
-			m.events.scrollBy(3)
+			m.scrollEvents(3)
 		} else {
-			m.events.scrollBy(-3)
+			m.scrollEvents(-3)
 		}
 	}
 }
 
+// wheelHistory scrolls the agent's history by the wheel. Wheeling up from
+// the live screen starts scrollback mode; wheeling back down to the bottom
+// ends it only when the wheel started it (see wheelScroll).
 func (m *Model) wheelHistory(up bool) {
-	if up {
+	switch {
+	case up && !m.scrolling && m.frame.Lines != nil && m.frame.History == 0:
+		// The wheel is easily turned by accident: with nothing to scroll
+		// it does not start a mode that keeps keys from the agent.
+		m.notice = "nothing has scrolled off the agent's screen yet"
+		return
+	case up && !m.scrolling:
+		m.scrolling, m.wheelScroll, m.scroll = true, true, 3
+	case up:
 		m.scroll += 3
-	} else {
+	case !m.scrolling:
+		return
+	default:
 		m.scroll = max(m.scroll-3, 0)
+		if m.scroll == 0 && m.wheelScroll {
+			m.leaveScrollback()
+		}
 	}
 	m.frameValid = false
 }
@@ -565,7 +638,7 @@ func (m *Model) mouse(ms tea.Mouse, wrap func(uv.Mouse) vt.Mouse, click bool) {
 		return
 	}
 	inAgent := m.layout.AgentInner.Contains(ms.X, ms.Y)
-	if inAgent && !m.exited && m.scroll == 0 && m.term.MouseTracking() {
+	if inAgent && !m.exited && !m.scrolling && m.term.MouseTracking() {
 		ev := wrap(m.toPane(ms))
 		m.act.do(func() { m.agent.SendMouse(ev) })
 	}
@@ -627,7 +700,7 @@ func (m *Model) paneFrame() screen.Frame {
 }
 
 func (m *Model) cursor() *tea.Cursor {
-	if m.focus != focusAgent || m.overlay != overlayNone || m.dialog.open() || m.prefixOn || m.scroll > 0 || m.exited {
+	if m.focus != focusAgent || m.overlay != overlayNone || m.dialog.open() || m.prefixOn || m.scrolling || m.exited {
 		return nil
 	}
 	return paneCursor(m.paneFrame(), m.layout.AgentInner)
@@ -654,8 +727,10 @@ func paneCursor(f screen.Frame, in Rect) *tea.Cursor {
 func (m *Model) render() string {
 	l := m.layout
 	lines := make([]string, l.Height)
-	lines[0] = m.statusBar(l.Width)
+	// The frame first: it clamps the scroll offset that the status bar
+	// shows (g asks for scrollTop, far beyond any history).
 	f := m.paneFrame()
+	lines[0] = m.statusBar(l.Width)
 	if l.Zoomed || l.Agent == l.AgentInner {
 		for i := range l.AgentInner.H {
 			lines[l.AgentInner.Y+i] = m.paneLine(f, i, l.AgentInner.W)

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
@@ -87,6 +89,7 @@ func newTestModel(w, h int) (*Model, *fakeTerm, *fakeAgent) {
 	m := New(Config{SessionID: "0badcafe", Command: "claude --model x", Started: time.Date(2026, 4, 24, 9, 0, 0, 0, time.UTC),
 		Recording: "/state/sentinel/sessions/20260424T090000Z-0badcafe.cast"}, ft, fa, w, h)
 	m.now = m.cfg.Started.Add(83 * time.Second)
+	m.clock = func() time.Time { return m.now }
 	m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return m, ft, fa
 }
@@ -140,6 +143,14 @@ func TestGoldenFrames(t *testing.T) {
 
 	press(narrow, prefixKey, k('?'))
 	golden(t, "help_80x30", plain(narrow))
+
+	// 80x24: the help scrolls inside its box; the box keeps its border and
+	// says how to close it.
+	small, _, _ := newTestModel(80, 24)
+	press(small, prefixKey, k('?'))
+	golden(t, "help_80x24", plain(small))
+	press(small, k('G'))
+	golden(t, "help_80x24_end", plain(small))
 
 	unrec, _, _ := newTestModel(100, 20)
 	unrec.cfg.Recording = ""
@@ -231,8 +242,8 @@ func TestConfiguredPrefix(t *testing.T) {
 func TestScrollback(t *testing.T) {
 	m, ft, fa := newTestModel(120, 30)
 	press(m, prefixKey, k('['))
-	if m.scroll != 1 {
-		t.Fatalf("scroll = %d", m.scroll)
+	if !m.scrolling || m.scroll != 0 {
+		t.Fatalf("ctrl-] [: scrolling %v at %d, want the mode at the bottom", m.scrolling, m.scroll)
 	}
 	press(m, tea.KeyPressMsg{Code: tea.KeyPgUp})
 	if !strings.Contains(plain(m), "old 25") || !strings.Contains(plain(m), "SCROLLBACK") {
@@ -243,15 +254,11 @@ func TestScrollback(t *testing.T) {
 	if m.scroll != len(ft.history) {
 		t.Errorf("home scrolled to %d, want %d (clamped)", m.scroll, len(ft.history))
 	}
-	// A key that is not a scroll key leaves scrollback and reaches the agent.
-	press(m, k('x'))
-	if m.scroll != 0 {
-		t.Error("typing did not return to live")
-	}
 	// The wheel over the agent pane scrolls; with mouse tracking it goes to the agent.
+	press(m, k('q'))
 	m.Update(tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelUp})
-	if m.scroll != 3 {
-		t.Errorf("wheel scroll = %d", m.scroll)
+	if !m.scrolling || m.scroll != 3 {
+		t.Errorf("wheel: scrolling %v at %d", m.scrolling, m.scroll)
 	}
 	press(m, k('q'))
 	ft.mouse = true
@@ -259,10 +266,152 @@ func TestScrollback(t *testing.T) {
 	ft.mouse, ft.alt = false, true
 	m.Update(tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelDown})
 	m.Close()
-	want := []string{"key x", "mouse uv.MouseWheelEvent 9,8", "key down", "key down", "key down"}
+	want := []string{"mouse uv.MouseWheelEvent 9,8", "key down", "key down", "key down"}
 	if got := fa.got(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("agent got %q, want %q", got, want)
 	}
+}
+
+// Scrollback is a mode of its own: it starts where the view is, stays at
+// the bottom, and only q or esc end it; no key typed in it reaches the
+// agent. It used to be "scroll > 0", so reaching the bottom (G, end, ↓)
+// ended it and the q that followed was typed into the agent.
+func TestScrollbackStaysUntilQOrEsc(t *testing.T) {
+	down := tea.KeyPressMsg{Code: tea.KeyDown}
+	for _, tc := range []struct {
+		name string
+		keys []tea.KeyPressMsg
+	}{
+		{"G", []tea.KeyPressMsg{k('G')}},
+		{"end", []tea.KeyPressMsg{{Code: tea.KeyEnd}}},
+		{"down at once", []tea.KeyPressMsg{down}},
+		{"pgup then pgdn", []tea.KeyPressMsg{{Code: tea.KeyPgUp}, {Code: tea.KeyPgDown}}},
+		{"space to the bottom", []tea.KeyPressMsg{{Code: tea.KeyPgUp}, {Code: tea.KeySpace, Text: " "}, {Code: tea.KeySpace, Text: " "}}},
+		{"j to the bottom", []tea.KeyPressMsg{k('k'), k('k'), k('j'), k('j'), k('j')}},
+		{"other keys", []tea.KeyPressMsg{k('x'), k('l'), k('s'), {Code: tea.KeyEnter}, {Code: 'c', Mod: tea.ModCtrl}, prefixKey, prefixKey}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, _, fa := newTestModel(160, 48)
+			press(m, prefixKey, k('['))
+			for _, key := range tc.keys {
+				press(m, key)
+				m.View()
+				if !m.scrolling {
+					t.Fatalf("%s ended scrollback", key)
+				}
+			}
+			m.Update(tea.PasteMsg{Content: "rm -rf /"})
+			if !strings.Contains(plain(m), "SCROLLBACK -") {
+				t.Errorf("the status bar does not say scrollback:\n%s", plain(m))
+			}
+			if m.View().Cursor != nil {
+				t.Error("the agent's cursor shows in scrollback, as if keys went to it")
+			}
+			press(m, k('q'))
+			if m.scrolling || m.scroll != 0 {
+				t.Fatalf("q did not return to live: scrolling %v at %d", m.scrolling, m.scroll)
+			}
+			press(m, prefixKey, tea.KeyPressMsg{Code: tea.KeyPgUp}, k('G'), tea.KeyPressMsg{Code: tea.KeyEscape})
+			if m.scrolling {
+				t.Fatal("esc did not return to live")
+			}
+			press(m, k('z')) // live again: this one goes to the agent
+			m.Close()
+			if got := fa.got(); strings.Join(got, "|") != "key z" {
+				t.Fatalf("agent got %q, want only the key typed after leaving scrollback", got)
+			}
+		})
+	}
+}
+
+// With nothing scrolled off yet, ctrl-] pgup still enters the mode and
+// says so; the q that follows leaves it instead of reaching the agent.
+func TestScrollbackWithoutHistory(t *testing.T) {
+	m, ft, fa := newTestModel(160, 48)
+	ft.history = nil
+	press(m, prefixKey, tea.KeyPressMsg{Code: tea.KeyPgUp})
+	out := plain(m)
+	if !m.scrolling || !strings.Contains(out, "SCROLLBACK (empty)") || !strings.Contains(out, "nothing has scrolled off yet") {
+		t.Fatalf("scrolling %v:\n%s", m.scrolling, out)
+	}
+	press(m, k('k'), k('q'))
+	if m.scrolling {
+		t.Fatal("q did not leave scrollback")
+	}
+	// The wheel does not start the mode when there is nothing to scroll.
+	m.Update(tea.MouseWheelMsg{X: 10, Y: 10, Button: tea.MouseWheelUp})
+	if m.scrolling {
+		t.Error("the wheel started scrollback with no history")
+	}
+	m.Close()
+	if got := fa.got(); len(got) != 0 {
+		t.Fatalf("agent got %q", got)
+	}
+}
+
+// The wheel ends scrollback at the bottom only when the wheel started it,
+// as tmux's copy mode does; after a scrollback key only q or esc end it.
+func TestWheelLeavesScrollbackItStarted(t *testing.T) {
+	m, _, _ := newTestModel(160, 48)
+	wheel := func(b tea.MouseButton) { m.Update(tea.MouseWheelMsg{X: 10, Y: 10, Button: b}); m.View() }
+	wheel(tea.MouseWheelUp)
+	wheel(tea.MouseWheelUp)
+	if !m.scrolling || m.scroll != 6 {
+		t.Fatalf("wheel up: scrolling %v at %d", m.scrolling, m.scroll)
+	}
+	wheel(tea.MouseWheelDown)
+	wheel(tea.MouseWheelDown)
+	if m.scrolling {
+		t.Fatal("wheeling back to the bottom did not return to live")
+	}
+	wheel(tea.MouseWheelDown)
+	if m.scrolling {
+		t.Fatal("wheel down at the live screen started scrollback")
+	}
+	press(m, prefixKey, k('['))
+	wheel(tea.MouseWheelUp)
+	wheel(tea.MouseWheelDown)
+	wheel(tea.MouseWheelDown)
+	if !m.scrolling {
+		t.Fatal("the wheel ended scrollback the keyboard started")
+	}
+	wheel(tea.MouseWheelUp)
+	press(m, k('k'))
+	wheel(tea.MouseWheelDown)
+	wheel(tea.MouseWheelDown)
+	if !m.scrolling {
+		t.Fatal("the wheel ended scrollback after a scrollback key")
+	}
+	m.Close()
+}
+
+// g asks for the top with an offset far beyond any history; the status bar
+// shows the offset clamped to the history, not what was asked.
+func TestScrollbackTopShowsTheRealOffset(t *testing.T) {
+	m, ft, _ := newTestModel(160, 48)
+	press(m, prefixKey, k('['), k('g'))
+	out := plain(m)
+	if want := fmt.Sprintf("SCROLLBACK -%d ", len(ft.history)); !strings.Contains(out, want) {
+		t.Errorf("after g the status bar lacks %q:\n%s", want, strings.SplitN(out, "\n", 2)[0])
+	}
+	press(m, tea.KeyPressMsg{Code: tea.KeyUp}, tea.KeyPressMsg{Code: tea.KeyDown})
+	if want := fmt.Sprintf("SCROLLBACK -%d ", len(ft.history)-1); !strings.Contains(plain(m), want) {
+		t.Errorf("after g ↑ ↓ the status bar lacks %q:\n%s", want, strings.SplitN(plain(m), "\n", 2)[0])
+	}
+	m.Close()
+}
+
+// A held action while the operator reads scrollback: the dialog's "last
+// lines" are still the agent's live screen.
+func TestDialogShowsLiveLinesWhileScrolledBack(t *testing.T) {
+	m, _, _ := newTestModel(160, 48)
+	press(m, prefixKey, k('['), k('g'))
+	m.View()
+	lines := m.contextLines(3)
+	if len(lines) == 0 || !strings.HasPrefix(lines[len(lines)-1], "agent line") {
+		t.Errorf("context lines %q, want the live screen's", lines)
+	}
+	m.Close()
 }
 
 func TestQuitAsksThenEndsTheAgent(t *testing.T) {
@@ -417,5 +566,224 @@ func TestWrapTextKeepsOptionsWhole(t *testing.T) {
 	// Hyphenated words still break at their hyphens.
 	if rows := wrapText("rule http.graphql-delete-critical", 22, ""); rows[len(rows)-1] != "critical" && !strings.HasSuffix(rows[0], "-") {
 		t.Errorf("a hyphenated word did not break at a hyphen: %q", rows)
+	}
+}
+
+// The help fits the terminal with its whole border and the line saying how
+// to close it; what does not fit scrolls, and every key can be reached. At
+// 80x24 it used to run off the screen, without its right and bottom border
+// and without the "closes" line.
+func TestHelpFitsTheTerminal(t *testing.T) {
+	for _, size := range [][2]int{{160, 48}, {100, 30}, {80, 24}, {80, 30}, {60, 20}, {40, 10}, {30, 12}} {
+		w, h := size[0], size[1]
+		m, _, _ := newTestModel(w, h)
+		press(m, prefixKey, k('?'))
+		want := map[string]bool{}
+		for _, sec := range m.helpSections() {
+			want[sec.title] = true
+			for _, r := range sec.rows {
+				want[r.Key] = true
+			}
+		}
+		seen, prev := "", ""
+		for range 100 {
+			box := ansi.Strip(m.helpBox())
+			if box == prev {
+				break // the end: j no longer scrolls
+			}
+			prev = box
+			rows := strings.Split(box, "\n")
+			if bw, bh := lipgloss.Width(box), len(rows); bw > w || bh > h-1 {
+				t.Fatalf("%dx%d: help box is %dx%d", w, h, bw, bh)
+			}
+			last, foot := rows[len(rows)-1], ""
+			for i := len(rows) - 2; i > 0 && foot == ""; i-- {
+				foot = strings.TrimSpace(strings.Trim(rows[i], "│"))
+			}
+			if !strings.HasPrefix(last, "╰") || !strings.HasSuffix(last, "╯") || !strings.HasSuffix(rows[0], "╮") {
+				t.Fatalf("%dx%d: the box's border is not whole:\n%s", w, h, box)
+			}
+			if !strings.Contains(foot, "close") {
+				t.Fatalf("%dx%d: the last line does not say how to close:\n%s", w, h, box)
+			}
+			if !strings.Contains(plain(m), foot) {
+				t.Fatalf("%dx%d: the screen does not show the help's last line:\n%s", w, h, plain(m))
+			}
+			seen += box
+			press(m, k('j'))
+			if m.overlay != overlayHelp {
+				break // everything fitted: j closed it
+			}
+		}
+		for s := range want {
+			if !strings.Contains(seen, ansi.Truncate(s, w-8, "")) {
+				t.Errorf("%dx%d: %q never shown", w, h, s)
+			}
+		}
+		press(m, k('q'))
+		if m.overlay != overlayNone {
+			t.Errorf("%dx%d: q did not close the help", w, h)
+		}
+		m.Close()
+	}
+}
+
+// The status bar's clock shows how long the agent ran: it stops when the
+// agent exits instead of counting the time the console stays open.
+func TestClockStopsWhenTheAgentExits(t *testing.T) {
+	m, _, _ := newTestModel(120, 30)
+	defer m.Close()
+	m.Update(clockMsg(m.cfg.Started.Add(time.Second)))
+	m.Update(AgentExited{Status: session.ExitStatus{Code: 3}})
+	for _, later := range []time.Duration{2, 11, 3600} {
+		m.Update(clockMsg(m.cfg.Started.Add(later * time.Second)))
+		if bar := strings.SplitN(plain(m), "\n", 2)[0]; !strings.Contains(bar, "EXITED(3) 00:01") {
+			t.Fatalf("%ds later: %s", later, bar)
+		}
+	}
+}
+
+func eventsTitle(m *Model) string {
+	row := strings.Split(plain(m), "\n")[m.layout.Events.Y]
+	_, title, _ := strings.Cut(row, "╭─ events")
+	return "events" + strings.TrimRight(title, "─╮ ")
+}
+
+// When every event fits, top and up change nothing: g used to scroll back
+// a whole list's worth, leaving the first event alone at the bottom of an
+// empty pane under "9 newer below".
+func TestEventsPaneScrollsOnlyAsFarAsThereIsMore(t *testing.T) {
+	m, _, _ := newTestModel(160, 48)
+	defer m.Close()
+	for i := range 10 {
+		m.events.add(session.Event{Time: m.cfg.Started, Kind: session.EventNotice, Text: fmt.Sprintf("event number %d", i)})
+	}
+	before := plain(m)
+	press(m, prefixKey, k('e'))
+	for _, key := range []tea.KeyPressMsg{k('g'), {Code: tea.KeyUp}, {Code: tea.KeyPgUp}, k('k')} {
+		press(m, key)
+		if m.events.back != 0 || eventsTitle(m) != "events" {
+			t.Fatalf("%s moved a pane whose events all fit: back %d, title %q", key, m.events.back, eventsTitle(m))
+		}
+	}
+	m.focus = focusAgent
+	if plain(m) != before {
+		t.Errorf("the pane changed:\n%s", plain(m))
+	}
+
+	// Many events: g shows the oldest at the top of a full pane, and one
+	// more ↑ changes nothing.
+	for i := 10; i < 80; i++ {
+		m.events.add(session.Event{Time: m.cfg.Started, Kind: session.EventNotice, Text: fmt.Sprintf("event number %d", i)})
+	}
+	in := m.layout.EventsInner
+	press(m, prefixKey, k('e'), k('g'))
+	rows, newer := m.eventsWindow(in.W, in.H, m.events.back)
+	if len(rows) != in.H || !strings.Contains(ansi.Strip(rows[0]), "09:00:00") || !strings.Contains(ansi.Strip(strings.Join(rows[:2], "")), "event number 0") {
+		t.Fatalf("g: the oldest event is not at the top of a full pane: %q", rows)
+	}
+	if want := fmt.Sprintf("events · %d newer below", newer); newer == 0 || eventsTitle(m) != want {
+		t.Errorf("title %q, want %q", eventsTitle(m), want)
+	}
+	top := plain(m)
+	press(m, k('k'))
+	if plain(m) != top {
+		t.Error("↑ at the top changed the pane")
+	}
+	press(m, k('j'))
+	if plain(m) == top {
+		t.Error("↓ from the top did not scroll")
+	}
+	press(m, k('G'))
+	if m.events.back != 0 || eventsTitle(m) != "events" {
+		t.Errorf("G: back %d, title %q", m.events.back, eventsTitle(m))
+	}
+	// Never emptier than the events allow, wherever it is scrolled.
+	for b := range len(m.events.items) + 2 {
+		if rows, _ := m.eventsWindow(in.W, in.H, b); len(rows) != in.H {
+			t.Fatalf("scrolled back %d: %d rows in a pane of %d", b, len(rows), in.H)
+		}
+	}
+}
+
+// Narrow hint lines lose whole items, least important first, or end with
+// "…": never a word cut off as if it were another.
+func TestHintLineDropsWholeItems(t *testing.T) {
+	states := map[string]func(m *Model){
+		"live":    func(m *Model) {},
+		"prefix":  func(m *Model) { press(m, prefixKey) },
+		"scroll":  func(m *Model) { press(m, prefixKey, k('[')) },
+		"events":  func(m *Model) { press(m, prefixKey, k('e')) },
+		"exited":  func(m *Model) { m.Update(AgentExited{Status: session.ExitStatus{Code: 3}}) },
+		"notice":  func(m *Model) { press(m, prefixKey, k('%')) },
+		"no hist": func(m *Model) { m.term.(*fakeTerm).history = nil; press(m, prefixKey, k('[')) },
+	}
+	hint := func(state string, w int) string {
+		m, _, _ := newTestModel(w, 30)
+		defer m.Close()
+		m.cfg.Protections = "hooks: claude ✓ · exec gate ✓ · stream ✓"
+		states[state](m)
+		lines := strings.Split(plain(m), "\n")
+		return strings.TrimSpace(lines[len(lines)-1])
+	}
+	for state := range states {
+		whole := map[string]bool{}
+		for _, it := range strings.Split(hint(state, 300), "  ·  ") {
+			whole[it] = true
+		}
+		for w := 20; w < 160; w++ {
+			items := strings.Split(hint(state, w), "  ·  ")
+			for i, it := range items {
+				if !whole[it] && !(i == len(items)-1 && strings.HasSuffix(it, "…")) {
+					t.Errorf("%s at %d columns: %q is cut: %q", state, w, it, items)
+				}
+			}
+		}
+	}
+	if got := hint("live", 60); got != "ctrl-] prefix  ·  ctrl-] ? help  ·  ctrl-] q quit" {
+		t.Errorf("60 columns: %q", got)
+	}
+}
+
+// Event text wraps at spaces: a word is broken only when it is wider than
+// the pane. In a narrow pane the text goes under its time and kind, where
+// it has the pane's width, instead of a column too narrow for its words.
+func TestEventTextWrapsAtSpaces(t *testing.T) {
+	text := "WARN medium credential.seen [stream]: the agent has seen rw_root_43c6…8678 (stg_fa2d…ca1e) from infra/domains.env:4"
+	for _, size := range [][2]int{{160, 48}, {120, 30}, {100, 30}, {30, 40}, {40, 40}} {
+		m, _, _ := newTestModel(size[0], size[1])
+		m.events.add(session.Event{Time: m.cfg.Started, Kind: session.EventFinding, Text: text})
+		in := m.layout.EventsInner
+		rows := m.eventRows(m.events.items[0], in.W)
+		var joined []string
+		for _, r := range rows {
+			if w := ansi.StringWidth(r); w != in.W {
+				t.Errorf("%v: row %q is %d wide, want %d", size, ansi.Strip(r), w, in.W)
+			}
+			joined = append(joined, strings.Fields(ansi.Strip(r))...)
+		}
+		for _, word := range strings.Fields(text) {
+			if ansi.StringWidth(word) <= in.W-2 && !slices.Contains(joined, word) {
+				t.Errorf("%v (events %d wide): %q broken: %q", size, in.W, word, ansi.Strip(strings.Join(rows, "\n")))
+			}
+		}
+		if !strings.Contains(plain(m), "credential.seen") {
+			t.Errorf("%v: not on screen:\n%s", size, plain(m))
+		}
+		m.Close()
+	}
+}
+
+// On a narrow terminal the status bar drops the command before it loses
+// the scrollback mode or the recording state.
+func TestNarrowStatusBarKeepsScrollbackAndRec(t *testing.T) {
+	m, _, _ := newTestModel(60, 20)
+	defer m.Close()
+	press(m, prefixKey, k('['))
+	bar := strings.SplitN(plain(m), "\n", 2)[0]
+	for _, want := range []string{"RUNNING", "SCROLLBACK -0", "● REC"} {
+		if !strings.Contains(bar, want) {
+			t.Errorf("status bar lacks %q: %q", want, bar)
+		}
 	}
 }

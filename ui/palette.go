@@ -212,7 +212,7 @@ func (m *Model) paletteKey(k tea.KeyPressMsg) tea.Cmd {
 }
 
 // jumpToEvent focuses the events pane scrolled so event i is its newest
-// line.
+// line, or, for one of the oldest, so the oldest is at the top.
 func (m *Model) jumpToEvent(i int) {
 	if m.layout.Events.W == 0 {
 		m.notice = "no room for the events pane at this size"
@@ -220,5 +220,5 @@ func (m *Model) jumpToEvent(i int) {
 	}
 	m.focus = focusEvents
 	m.events.back = 0
-	m.events.scrollBy(len(m.events.items) - 1 - i)
+	m.scrollEvents(len(m.events.items) - 1 - i)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
@@ -71,9 +72,10 @@ func TestPaletteJumpsToAnEvent(t *testing.T) {
 	if m.focus != focusEvents {
 		t.Fatal("the events pane is not focused")
 	}
-	vis := m.events.visible(m.layout.EventsInner.H)
-	if len(vis) == 0 || !strings.Contains(vis[len(vis)-1].Text, "volumeDelete") {
-		t.Fatalf("the event is not in view: %+v", vis)
+	in := m.layout.EventsInner
+	rows, _ := m.eventsWindow(in.W, in.H, m.events.back)
+	if !strings.Contains(ansi.Strip(strings.Join(rows, "")), "volumeDelete") {
+		t.Fatalf("the event is not in view: %q", rows)
 	}
 	if !strings.Contains(plain(m), "volumeDelete") {
 		t.Errorf("not on screen:\n%s", plain(m))
