@@ -160,6 +160,8 @@ func (w *walker) analyzeString(text string, o origin) {
 		case src.stopped:
 		case err != nil:
 			parseErr, src.stopped = err, true
+		case st != nil && tooNested(st):
+			w.flag("opaque.too-deep", "", "nests command substitutions more deeply than sentinel follows; what runs at the bottom is unknown", []Span{o.span(0, len(text))})
 		case st != nil:
 			w.stmt(st, ws, nil)
 			src.stopped = w.work >= maxWork
@@ -170,6 +172,40 @@ func (w *walker) analyzeString(text string, o origin) {
 		w.findings = w.findings[:before]
 		w.fallback(text, o)
 	}
+}
+
+// maxNesting bounds command and process substitutions nested in one
+// another. Each level's arguments are worked out from the levels inside it,
+// so the work grows with the square of the depth: 4,000 nested $( took the
+// detector seconds. Real commands nest a few deep.
+const maxNesting = 32
+
+// tooNested reports whether st nests substitutions deeper than maxNesting,
+// in one walk that goes no deeper than that.
+func tooNested(st *syntax.Stmt) bool {
+	depth, too := 0, false
+	var subst []bool // per node being walked: is it a substitution
+	syntax.Walk(st, func(n syntax.Node) bool {
+		if n == nil { // the end of the last node entered
+			if subst[len(subst)-1] {
+				depth--
+			}
+			subst = subst[:len(subst)-1]
+			return true
+		}
+		_, cs := n.(*syntax.CmdSubst)
+		_, ps := n.(*syntax.ProcSubst)
+		if cs || ps {
+			if depth == maxNesting {
+				too = true
+				return false
+			}
+			depth++
+		}
+		subst = append(subst, cs || ps)
+		return !too
+	})
+	return too
 }
 
 // stoppableReader ends early once stopped is set.
@@ -294,12 +330,12 @@ func (w *walker) stmt(st *syntax.Stmt, ws *words, stdin *Input) {
 	case *syntax.CoprocClause:
 		w.stmt(c.Stmt, ws, stdin)
 	case *syntax.TestClause:
-		syntax.Walk(c.X, func(n syntax.Node) bool { w.substNode(n, ws); return true })
+		syntax.Walk(c.X, func(n syntax.Node) bool { return !w.substNode(n, ws) })
 	case *syntax.ArithmCmd:
-		syntax.Walk(c.X, func(n syntax.Node) bool { w.substNode(n, ws); return true })
+		syntax.Walk(c.X, func(n syntax.Node) bool { return !w.substNode(n, ws) })
 	case *syntax.LetClause:
 		for _, x := range c.Exprs {
-			syntax.Walk(x, func(n syntax.Node) bool { w.substNode(n, ws); return true })
+			syntax.Walk(x, func(n syntax.Node) bool { return !w.substNode(n, ws) })
 		}
 	}
 }
@@ -359,18 +395,25 @@ func (w *walker) substs(word *syntax.Word, ws *words) {
 		return
 	}
 	syntax.Walk(word, func(n syntax.Node) bool {
-		w.substNode(n, ws)
-		return true
+		return !w.substNode(n, ws)
 	})
 }
 
-func (w *walker) substNode(n syntax.Node, ws *words) {
+// substNode walks the statements of a command or process substitution and
+// reports whether n was one. Its inside is then walked by stmts, which
+// finds the substitutions nested in it: a walk that went on into it too
+// analysed a substitution nested k deep k times, quadratic work that a
+// 12 KB command of nested $( kept the detector busy for seconds with.
+func (w *walker) substNode(n syntax.Node, ws *words) bool {
 	switch s := n.(type) {
 	case *syntax.CmdSubst:
 		w.stmts(s.Stmts, ws, nil)
 	case *syntax.ProcSubst:
 		w.stmts(s.Stmts, ws, nil)
+	default:
+		return false
 	}
+	return true
 }
 
 // assign records a variable the command sets.

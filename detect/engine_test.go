@@ -395,3 +395,31 @@ func nested(cmd string, n int) string {
 	}
 	return cmd
 }
+
+func TestNestedSubstitutions(t *testing.T) {
+	subst := func(open string, n int, inner string) string {
+		return strings.Repeat(open, n) + inner + strings.Repeat(")", n)
+	}
+	// As deep as sentinel follows, zap at the bottom is still found, in
+	// command and in process substitutions.
+	zapped(t, "echo "+subst("$(", maxNesting, "zap x"))
+	zapped(t, "cat "+subst("<(", maxNesting, "zap x"))
+	// One deeper, and far deeper (an agent's 30 KB of nested $( kept the
+	// detector busy for 30 s before the walk was bounded), it pauses as
+	// too deep to follow.
+	for _, cmd := range []string{
+		"echo " + subst("$(", maxNesting+1, "zap x"),
+		"echo " + subst("$(", 10_000, "echo"),
+		"cat " + subst("<(", 10_000, "echo"),
+		"x=" + subst("$(", 5_000, "echo") + "; echo $x",
+	} {
+		r := Command(cmd, Context{})
+		found := false
+		for _, f := range r.Findings {
+			found = found || f.Rule == "opaque.too-deep"
+		}
+		if !found || r.Verdict != Pause {
+			t.Errorf("%.40q…: verdict %v, findings %+v; want opaque.too-deep", cmd, r.Verdict, r.Findings)
+		}
+	}
+}
