@@ -119,7 +119,7 @@ func (m *Model) dialogKey(k tea.KeyPressMsg) tea.Cmd {
 		d.edit.ShowLineNumbers = false
 		d.edit.Prompt = "› "
 		d.edit.CharLimit = 0
-		d.edit.SetWidth(m.dialogWidth() - 4)
+		d.edit.SetWidth(max(m.dialogWidth()-4, 1))
 		d.edit.SetHeight(4)
 		d.edit.SetValue(a.Command)
 		return d.edit.Focus()
@@ -181,9 +181,15 @@ func sanitize(s string) string {
 	return string(out)
 }
 
+// dialogWidth is at least 30 cells, so that the keys read, but never wider
+// than the terminal.
 func (m *Model) dialogWidth() int {
-	return max(min(m.layout.Width-4, 100), 30)
+	return min(max(min(m.layout.Width-4, 100), 30), m.layout.Width)
 }
+
+// minDialogInner is the narrowest the whole dialog is laid out; a
+// narrower terminal gets the compact one (compactDecisionBox).
+const minDialogInner = 20
 
 // decisionBox draws the dialog for the oldest held action.
 func (m *Model) decisionBox() string {
@@ -192,6 +198,9 @@ func (m *Model) decisionBox() string {
 	a := d.queue[0]
 	w := m.dialogWidth()
 	inner := w - 4
+	if inner < minDialogInner {
+		return m.compactDecisionBox()
+	}
 	top := a.Top()
 	wrap := func(s string, indent int) []string {
 		return wrapText(s, inner-indent, " ")
@@ -297,9 +306,11 @@ func (m *Model) decisionBox() string {
 	}
 
 	// On a short terminal the least needed parts go first, so that the
-	// rule, the command, why it was held and the keys always show.
+	// rule, the command, why it was held and the keys always show. The
+	// box's border takes two rows, and the status bar stays in view.
 	gap := []string{""}
-	b := fitBlocks(max(m.layout.Height-3, 1), t.Hint.Render("…"), []dialogBlock{
+	rows := max(m.layout.Height-3, 1)
+	b := fitBlocks(rows, t.Hint.Render("…"), []dialogBlock{
 		{lines: head},
 		{lines: gap, drop: 4},
 		{lines: command, cut: 2},
@@ -314,10 +325,101 @@ func (m *Model) decisionBox() string {
 		{lines: gap, drop: 8},
 		{lines: keys},
 	})
+	if len(b) > rows {
+		// Even cut short it does not fit (the README promises it down to
+		// 12 rows): a decision must still be possible on a terminal of
+		// any size, so show the compact dialog rather than none.
+		return m.compactDecisionBox()
+	}
 	for i, l := range b {
 		b[i] = fit(l, inner)
 	}
 	return t.Alert.Width(w).Render(strings.Join(b, "\n"))
+}
+
+// compactDecisionBox is the dialog on a terminal too small for the whole
+// of it: one line saying the agent is frozen and which keys decide, then as
+// much of the rule, the command and why (or the edit) as fits. It is boxed
+// when there is room for a border, bare otherwise (a terminal a few rows
+// high or a few columns wide).
+func (m *Model) compactDecisionBox() string {
+	t := m.cfg.Theme
+	d := &m.dialog
+	a := d.queue[0]
+	top := a.Top()
+	w, h := m.layout.Width, m.layout.Height
+	boxed := h >= 4 && w >= 10
+	inner, rows := w, max(h-1, 1) // bare: below the status bar, or over it on one row
+	if boxed {
+		w = m.dialogWidth()
+		inner, rows = w-4, h-3
+	}
+	lines := []string{m.frozenLine(inner)}
+	if d.mode == dialogEdit {
+		lines = append(lines, strings.Split(d.edit.View(), "\n")...)
+	} else {
+		lines = append(lines,
+			t.Badge(top.Severity.String())+" "+t.PaneTitle.Render(top.Rule),
+			t.DialogKey.Render("$ ")+t.Command.Render(screen.OneLine(sanitize(a.Command), 0)),
+			t.EventText.Render(screen.OneLine(sanitize(top.Reason), 0)))
+	}
+	lines = lines[:min(len(lines), rows)]
+	for i, l := range lines {
+		lines[i] = fit(ansi.Truncate(l, inner, "…"), inner)
+	}
+	if !boxed {
+		return strings.Join(lines, "\n")
+	}
+	return t.Alert.Width(w).Render(strings.Join(lines, "\n"))
+}
+
+// frozenLine is the compact dialog's first line, at most w cells wide:
+// that the agent is frozen and the keys of the dialog's view, said as fully
+// as the width allows. The keys are shortened last: they decide.
+func (m *Model) frozenLine(w int) string {
+	t := m.cfg.Theme
+	d := &m.dialog
+	k := func(key, what string) string {
+		if what == "" {
+			return t.DialogKey.Render(key)
+		}
+		return t.DialogKey.Render(key) + t.Hint.Render(" "+what)
+	}
+	sep := t.Hint.Render(" · ")
+	titles := []string{"AGENT FROZEN · approval needed", "AGENT FROZEN", "FROZEN"}
+	if n := len(d.queue); n > 1 {
+		titles = append([]string{fmt.Sprintf("AGENT FROZEN · approval needed · 1 of %d waiting", n)}, titles...)
+	}
+	var keys []string
+	switch d.mode {
+	case dialogEdit:
+		keys = []string{k("enter", "send") + sep + k("esc", "back"), k("enter", "") + " " + k("esc", "")}
+	case dialogDetails:
+		keys = []string{k("?", "or ") + k("esc", "back"), k("?", "") + " " + k("esc", "")}
+	default:
+		deny := "deny"
+		if d.queue[0].DenyEnds {
+			deny = "deny (ends the agent)"
+		}
+		keys = []string{
+			strings.Join([]string{k("a", "approve"), k("A", "for session"), k("e", "edit"), k("d", deny), k("k", "kill"), k("?", "details")}, sep),
+			strings.Join([]string{k("a", "approve"), k("e", "edit"), k("d", "deny"), k("k", "kill")}, sep) + " " + k("A ?", ""),
+			k("a A e d k ?", ""),
+			k("a d k ?", ""), // approve, deny, kill: the other keys still work
+		}
+	}
+	for _, ks := range keys {
+		for _, title := range titles {
+			if l := t.AlertTitle.Render(title) + sep + ks; ansi.StringWidth(l) <= w {
+				return l
+			}
+		}
+	}
+	last := keys[len(keys)-1]
+	if l := t.AlertTitle.Render("FROZEN") + " " + last; ansi.StringWidth(l) <= w {
+		return l
+	}
+	return ansi.Truncate(last, max(w, 0), "…")
 }
 
 // hang puts first before the first line and rest before the others.
@@ -374,6 +476,9 @@ func fitBlocks(rows int, more string, blocks []dialogBlock) []string {
 			b := &blocks[i]
 			if b.cut != order || total() <= rows {
 				continue
+			}
+			if len(b.lines) <= 1 {
+				continue // nothing to cut (an empty block has no line to keep)
 			}
 			switch n := max(len(b.lines)-(total()-rows), 1); {
 			case n == 1:

@@ -732,7 +732,10 @@ func (m *Model) render() string {
 	f := m.paneFrame()
 	lines[0] = m.statusBar(l.Width)
 	if l.Zoomed || l.Agent == l.AgentInner {
-		for i := range l.AgentInner.H {
+		// On a one-row terminal the agent keeps a row (its PTY cannot have
+		// none) below the status bar, off the screen: draw only the rows
+		// there are.
+		for i := 0; i < l.AgentInner.H && l.AgentInner.Y+i < len(lines); i++ {
 			lines[l.AgentInner.Y+i] = m.paneLine(f, i, l.AgentInner.W)
 		}
 	} else {

@@ -103,7 +103,7 @@ func NewReplay(cfg ReplayConfig, rec *replay.Recording, p *replay.Player, w, h i
 	}
 	m := &Replay{
 		cfg: cfg, keys: DefaultReplayKeys(), rec: rec, work: newReplayWorker(p),
-		id: rec.ID, cmd: screen.OneLine(sanitize(rec.Header.Command), 0), duration: rec.Duration(),
+		id: shown(rec.ID), cmd: screen.OneLine(sanitize(rec.Header.Command), 0), duration: rec.Duration(),
 		markers: rec.Markers(), speed: speed, playing: !cfg.Paused, notice: cfg.Notice,
 	}
 	if m.cmd == "" {
@@ -200,7 +200,9 @@ func (m *Replay) seek(t float64) tea.Cmd {
 }
 
 func (m *Replay) resize(w, h int) {
-	w, h = max(w, 1), max(h, 2)
+	// Never more rows than the terminal has: a one-row terminal shows
+	// the status bar only.
+	w, h = max(w, 1), max(h, 1)
 	// The live console's layout one line shorter: its hint line becomes
 	// the timeline and the hint goes below it.
 	m.layout = ComputeLayout(w, h-1, false)
@@ -402,7 +404,8 @@ func (m *Replay) render() string {
 	lines[0] = m.statusBar(l.Width)
 	f := m.paneView(l.AgentInner.H)
 	if l.Agent == l.AgentInner {
-		for i := range l.AgentInner.H {
+		// On a one-row terminal the pane's one row is off the screen.
+		for i := 0; i < l.AgentInner.H && l.AgentInner.Y+i < len(lines); i++ {
 			lines[l.AgentInner.Y+i] = paneLine(f, i, l.AgentInner.W)
 		}
 	} else {
@@ -632,25 +635,34 @@ func (m *Replay) timelineBar(w int) string {
 func (m *Replay) hintLine(w int) string {
 	t := m.cfg.Theme
 	k := func(key, help string) string { return t.HintKey.Render(key) + t.Hint.Render(" "+help) }
+	sep := t.Hint.Render("  ·  ")
+	// parts are in the order shown; drop lists them least important
+	// first, and fitHint leaves them out whole on a narrow terminal.
 	var parts []string
+	var drop []int
 	switch {
 	case m.notice != "":
-		parts = []string{t.Hint.Render(m.notice)}
+		// Notices quote the recording (its file name, what was skipped
+		// and why): shown as text, never as the terminal's commands.
+		parts = []string{t.Hint.Render(shown(m.notice))}
 	case m.search.active:
 		parts = []string{k("↑↓", "choose"), k("enter", "jump"), k("esc", "cancel")}
+		drop = []int{0, 1}
 	case m.paletteOpen:
 		parts = []string{k("↑↓", "choose"), k("enter", "run / jump"), k("esc", "close")}
+		drop = []int{0, 1}
 	default:
 		parts = []string{k("space", "play/pause"), k("< >", "speed"), k("← →", "5s"), k("⇧← ⇧→", "30s"),
 			k("n p", "next/prev finding"), k("/", "search"), k("ctrl-p :", "palette"), k("?", "help"), k("q", "quit")}
-		if line := " " + strings.Join(parts, t.Hint.Render("  ·  ")); ansi.StringWidth(line) > w {
-			// Speed keys are left to the help (?) so the rest fits 80 columns.
+		if line := " " + strings.Join(parts, sep); ansi.StringWidth(line) > w {
+			// Speed keys are left to the help (?) so the rest fits 80
+			// columns; narrower, help and quit are the last to go.
 			parts = []string{k("space", "play"), k("←→", "seek"), k("n p", "findings"),
 				k("/", "search"), k(":", "palette"), k("?", "help"), k("q", "quit")}
-			return fit(" "+strings.Join(parts, t.Hint.Render(" · ")), w)
+			sep, drop = t.Hint.Render(" · "), []int{4, 3, 1, 2, 0, 5}
 		}
 	}
-	return fit(" "+strings.Join(parts, t.Hint.Render("  ·  ")), w)
+	return fitHint(parts, sep, drop, w)
 }
 
 func (m *Replay) helpBox() string {
@@ -667,7 +679,9 @@ func (m *Replay) helpBox() string {
 
 func (m *Replay) searchBox() string {
 	t := m.cfg.Theme
-	w := max(min(m.layout.Width-10, 90), 20)
+	// Never wider than the terminal (the matches' text was cut to a
+	// negative width, and panicked).
+	w := min(max(min(m.layout.Width-10, 90), 20), m.layout.Width)
 	var b strings.Builder
 	b.WriteString(t.DialogTitle.Render("search events and output") + "\n\n")
 	b.WriteString(m.search.input.View() + "\n")
@@ -676,8 +690,14 @@ func (m *Replay) searchBox() string {
 	for i := first; i < min(len(m.search.matches), first+rows); i++ {
 		mt := m.search.matches[i]
 		e := m.search.entries[mt.Index]
-		text := highlightMatch(t, e.text, mt.MatchedIndexes, w-22) // the box's border and padding, and the time and kind
 		row := fmt.Sprintf("%7s %-6s ", clockAt(e.time), e.kind)
+		textW := w - 22 // the box's border and padding, and the time and kind
+		if textW < 12 {
+			// Narrow: the text that matched says more than its kind.
+			row = clockAt(e.time) + " "
+			textW = w - 7 - ansi.StringWidth(row)
+		}
+		text := highlightMatch(t, e.text, mt.MatchedIndexes, textW)
 		if i == m.search.sel {
 			b.WriteString("\n" + t.EventText.Reverse(true).Render("▶"+row) + text)
 		} else {
@@ -696,6 +716,9 @@ func (m *Replay) searchBox() string {
 // highlightMatch shows text cut to w cells with the matched characters in
 // the theme's match style.
 func highlightMatch(t themes.Theme, text string, idx []int, w int) string {
+	if w < 1 { // a narrow terminal leaves the text no room
+		return ""
+	}
 	if len(text) > 4*w { // only the start can be shown
 		text = text[:4*w]
 	}
@@ -711,7 +734,7 @@ func highlightMatch(t themes.Theme, text string, idx []int, w int) string {
 			b.WriteString(t.EventText.Render(string(r)))
 		}
 	}
-	return ansi.Truncate(b.String(), max(w, 1), "…")
+	return ansi.Truncate(b.String(), w, "…")
 }
 
 // ReplayKeyMap is every key of the replay console; the help is generated

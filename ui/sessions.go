@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -135,7 +137,7 @@ func (m *Sessions) Init() tea.Cmd {
 
 // Selected is the highlighted recording, if any.
 func (m *Sessions) Selected() (catalog.Entry, bool) {
-	if m.sel < 0 || m.sel >= len(m.rows) {
+	if m.sel < 0 || m.sel >= len(m.rows) || m.rows[m.sel] >= len(m.all) {
 		return catalog.Entry{}, false
 	}
 	return m.all[m.rows[m.sel]], true
@@ -162,6 +164,25 @@ func (m *Sessions) refilter() {
 	if e, ok := m.Selected(); ok {
 		keep = e.Path
 	}
+	m.refilterKeeping(keep)
+}
+
+// setAll replaces the recordings (a reload, a deletion), keeping the
+// selected one selected when it is still there. The rows index the old
+// list: read against a shorter new one they ran past its end (deleting the
+// last recording panicked).
+func (m *Sessions) setAll(all []catalog.Entry) {
+	keep := ""
+	if e, ok := m.Selected(); ok {
+		keep = e.Path
+	}
+	m.all, m.rows = all, nil
+	m.refilterKeeping(keep)
+}
+
+// refilterKeeping recomputes the rows, selecting the recording at path
+// keep when it passes, the first otherwise.
+func (m *Sessions) refilterKeeping(keep string) {
 	m.rows = m.rows[:0]
 	if m.filter == "" {
 		for i := range m.all {
@@ -215,22 +236,22 @@ func (m *Sessions) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.cfg.Theme = themes.Monochrome()
 		}
 	case sessionsLoaded:
-		m.loaded, m.loadErr, m.all = true, msg.err, msg.entries
-		m.refilter()
+		m.loaded, m.loadErr = true, msg.err
+		m.setAll(msg.entries)
 	case sessionDeleted:
 		if msg.err != nil {
 			m.status = "not deleted: " + msg.err.Error()
 			break
 		}
 		m.status = "deleted " + filepath.Base(msg.path)
+		sel := m.sel
 		for i, e := range m.all {
 			if e.Path == msg.path {
-				m.all = append(m.all[:i:i], m.all[i+1:]...)
+				m.setAll(append(m.all[:i:i], m.all[i+1:]...))
 				break
 			}
 		}
-		sel := m.sel
-		m.refilter()
+		// The row that took the deleted one's place is selected.
 		m.sel = sel
 		m.clamp()
 	case ReplayDone:
@@ -342,11 +363,18 @@ func (m *Sessions) View() tea.View {
 // Render is the screen as text, for View and for tests.
 func (m *Sessions) Render() string {
 	t := m.cfg.Theme
-	w := max(m.w, 20)
-	var b strings.Builder
-	line := func(s string) {
-		b.WriteString(ansi.Truncate(s, w, "…"))
-		b.WriteByte('\n')
+	// The table is laid out for 20 columns at least; every line is then
+	// cut to the terminal, however narrow.
+	w, tw := max(m.w, 1), max(m.w, 20)
+	// Each line has a priority: a terminal shorter than the whole list
+	// keeps the most needed lines (1 first) in their order.
+	type listLine struct {
+		text string
+		prio int
+	}
+	var out []listLine
+	line := func(prio int, s string) {
+		out = append(out, listLine{ansi.Truncate(s, w, "…"), prio})
 	}
 
 	noun := "recordings"
@@ -357,47 +385,54 @@ func (m *Sessions) Render() string {
 	if m.filter != "" {
 		count = fmt.Sprintf("%d of %d %s", len(m.rows), len(m.all), noun)
 	}
-	title := t.BarBrand.Render(" sentinel ") + t.BarField.Render(" sessions ") + t.BarLabel.Render(" "+count+" · "+m.cfg.Dir+" ")
-	line(title + t.Bar.Render(strings.Repeat(" ", max(0, w-lipgloss.Width(title)))))
+	title := t.BarBrand.Render(" sentinel ") + t.BarField.Render(" sessions ") + t.BarLabel.Render(" "+count+" · "+shown(m.cfg.Dir)+" ")
+	line(5, title+t.Bar.Render(strings.Repeat(" ", max(0, w-lipgloss.Width(title)))))
 
 	switch {
 	case m.filtering:
-		line(t.HintKey.Render("/") + " " + t.EventText.Render(m.filter) + t.HintKey.Render("█"))
+		line(3, t.HintKey.Render("/")+" "+t.EventText.Render(m.filter)+t.HintKey.Render("█"))
 	case m.filter != "":
-		line(t.HintKey.Render("/") + " " + t.EventText.Render(m.filter) + t.Hint.Render("  (esc clears)"))
+		line(7, t.HintKey.Render("/")+" "+t.EventText.Render(m.filter)+t.Hint.Render("  (esc clears)"))
 	default:
-		line(t.Hint.Render("/ to filter by id, command or date"))
+		line(7, t.Hint.Render("/ to filter by id, command or date"))
 	}
 
-	tab := sessionTableFor(w)
+	tab := sessionTableFor(tw)
 	cols := tab.cols
-	line(t.PaneTitle.Render(cols.row(tab.headers...)))
+	line(6, t.PaneTitle.Render(cols.row(tab.headers...)))
 	n := m.tableHeight()
 	switch {
 	case !m.loaded:
-		line(t.Placeholder.Render("reading recordings…"))
+		line(2, t.Placeholder.Render("reading recordings…"))
 		n--
 	case m.loadErr != nil:
-		line(t.StateFailed.Render("cannot list " + m.cfg.Dir + ": " + m.loadErr.Error()))
+		line(2, t.StateFailed.Render("cannot list "+shown(m.cfg.Dir)+": "+shown(m.loadErr.Error())))
 		n--
 	case len(m.all) == 0:
-		line(t.Placeholder.Render("no recordings yet: sentinel run -- AGENT records one"))
+		line(2, t.Placeholder.Render("no recordings yet: sentinel run -- AGENT records one"))
 		n--
 	case len(m.rows) == 0:
-		line(t.Placeholder.Render("nothing matches " + fmt.Sprintf("%q", m.filter)))
+		line(2, t.Placeholder.Render("nothing matches "+fmt.Sprintf("%q", m.filter)))
 		n--
 	}
-	for i := m.top; i < len(m.rows) && i < m.top+n; i++ {
+	// The rows that fit, counted before the loop: n counting down inside
+	// it once ended the table halfway, and the selection could be below.
+	end := min(len(m.rows), m.top+n)
+	for i := m.top; i < end; i++ {
 		e := m.all[m.rows[i]]
 		mark := " "
 		if e.Note != "" {
 			mark = "!"
 		}
-		exit := e.Exit
+		// Every field comes from a recording or its file name, which the
+		// agent can write: none may reach the terminal with its control
+		// characters (the command is cleaned by the catalog, but not the
+		// exit marker, and a cached summary is whatever the file says).
+		exit := shown(e.Exit)
 		if exit == "" {
 			exit = "—"
 		}
-		text := cols.row(e.Start.Local().Format(tab.started), e.ID, e.Command, FormatDuration(e.Duration),
+		text := cols.row(e.Start.Local().Format(tab.started), shown(e.ID), shown(e.Command), FormatDuration(e.Duration),
 			count0(e.Findings), count0(e.Decisions), exit, FormatSize(e.Size), mark)
 		switch {
 		case i == m.sel:
@@ -407,41 +442,70 @@ func (m *Sessions) Render() string {
 		default:
 			text = t.EventText.Render(text)
 		}
-		line(text)
+		line(2, text)
 		n--
 	}
 	for ; n > 0; n-- {
-		b.WriteByte('\n')
+		line(2, "")
 	}
 
 	// Footer: the selected recording's note or path, then the keys (or
 	// the question being asked).
 	info := ""
 	if e, ok := m.Selected(); ok {
-		info = t.Hint.Render(e.Path)
+		info = t.Hint.Render(shown(e.Path))
 		if e.Note != "" {
-			info = t.StateFailed.Render("! "+e.Note) + t.Hint.Render("  "+filepath.Base(e.Path))
+			info = t.StateFailed.Render("! "+shown(e.Note)) + t.Hint.Render("  "+shown(filepath.Base(e.Path)))
 		}
 	}
 	if m.status != "" {
-		info = t.EventText.Render(m.status)
+		info = t.EventText.Render(shown(m.status))
 	}
-	line(info)
+	line(8, info)
 	switch {
 	case m.confirm != "":
-		ask := " delete " + filepath.Base(m.confirm) + "? "
+		ask := " delete " + shown(filepath.Base(m.confirm)) + "? "
 		if e, ok := m.Selected(); ok && e.Path == m.confirm && e.Exit == "" {
 			// No exit marker: the session may still be recording into it.
 			ask += "(no exit recorded: it may still be running) "
 		}
-		line(t.AlertTitle.Render(ask) + " " + t.HintKey.Render("y") + t.Hint.Render(" delete  ") + t.HintKey.Render("n") + t.Hint.Render(" keep"))
+		line(1, t.AlertTitle.Render(ask)+" "+t.HintKey.Render("y")+t.Hint.Render(" delete  ")+t.HintKey.Render("n")+t.Hint.Render(" keep"))
 	case m.filtering:
-		line(m.hints(m.keys.Up, m.keys.Accept, m.keys.Clear))
+		line(4, m.hints(m.keys.Up, m.keys.Accept, m.keys.Clear))
 	default:
-		line(m.hints(m.keys.Up, m.keys.Open, m.keys.Delete, m.keys.Filter, m.keys.Clear, m.keys.Quit))
+		line(4, m.hints(m.keys.Up, m.keys.Open, m.keys.Delete, m.keys.Filter, m.keys.Clear, m.keys.Quit))
 	}
-	return strings.TrimSuffix(b.String(), "\n")
+
+	if h := max(m.h, 1); len(out) > h {
+		// A terminal shorter than the list: keep the h most needed lines.
+		order := make([]int, len(out))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(out[a].prio, out[b].prio) })
+		keep := make([]bool, len(out))
+		for _, i := range order[:h] {
+			keep[i] = true
+		}
+		kept := out[:0]
+		for i, l := range out {
+			if keep[i] {
+				kept = append(kept, l)
+			}
+		}
+		out = kept
+	}
+	texts := make([]string, len(out))
+	for i, l := range out {
+		texts[i] = l.text
+	}
+	return strings.Join(texts, "\n")
 }
+
+// shown is text from a recording, its file name or an error about it, made
+// safe to print: one line, no control characters (ESC, C1, BEL…), as the
+// catalog already makes the command.
+func shown(s string) string { return screen.OneLine(s, 0) }
 
 func (m *Sessions) hints(bs ...key.Binding) string {
 	t := m.cfg.Theme

@@ -176,6 +176,48 @@ func TestSessionsDeleteAsksAndRemovesExactlyThatFile(t *testing.T) {
 	}
 }
 
+// Deleting the last recording of the list, or a reload that finds fewer
+// recordings, leaves a consistent list: the rows once indexed the old one
+// past the new one's end, and the list panicked.
+func TestSessionsDeleteTheLastRowAndReloadFewer(t *testing.T) {
+	m := newSessions(t, sampleEntries("/s"), SessionsConfig{Remove: func(string) error { return nil }})
+	pressList(t, m, "G", "d")
+	runList(t, m, pressList(t, m, "y"))
+	if e, ok := m.Selected(); len(m.all) != 2 || !ok || e.ID != "beef0002" {
+		t.Errorf("after deleting the last row: %d recordings, selected %q\n%s", len(m.all), e.ID, ansi.Strip(m.Render()))
+	}
+	pressList(t, m, "up")
+	m.Update(sessionsLoaded{entries: sampleEntries("/s")[1:2]}) // c0ffee01 went meanwhile
+	if e, ok := m.Selected(); !ok || e.ID != "beef0002" || len(m.Rows()) != 1 {
+		t.Errorf("after a reload with fewer: selected %q, rows %q", e.ID, ids(m.Rows()))
+	}
+	m.Update(sessionsLoaded{err: errors.New("gone")})
+	if _, ok := m.Selected(); ok || !strings.Contains(ansi.Strip(m.Render()), "cannot list") {
+		t.Errorf("after a failed reload:\n%s", ansi.Strip(m.Render()))
+	}
+}
+
+// The table shows as many rows as it has room for, and the selected one
+// is always among them: it used to stop halfway down its room.
+func TestSessionsTableUsesItsRows(t *testing.T) {
+	m := newSessions(t, sampleEntries("/s"), SessionsConfig{})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 8}) // room for 3 rows
+	for _, keys := range [][]string{nil, {"G"}, {"g", "down"}} {
+		pressList(t, m, keys...)
+		screen := ansi.Strip(m.Render())
+		for _, id := range []string{"c0ffee01", "beef0002", "abad0003"} {
+			if !strings.Contains(screen, id) {
+				t.Errorf("after %v: %s is not shown:\n%s", keys, id, screen)
+			}
+		}
+	}
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 7}) // room for 2
+	pressList(t, m, "G")
+	if screen := ansi.Strip(m.Render()); !strings.Contains(screen, "abad0003") || !strings.Contains(screen, "beef0002") {
+		t.Errorf("the selected last row or the one above it is not shown:\n%s", screen)
+	}
+}
+
 func TestSessionsDeleteWarnsWhenTheSessionMayBeLive(t *testing.T) {
 	m := newSessions(t, sampleEntries("/s"), SessionsConfig{})
 	pressList(t, m, "d")
