@@ -232,6 +232,9 @@ func (m *Model) decisionBox() string {
 	}
 	why := styled(t.EventText, wrap(sanitize(top.Reason), 0))
 	for _, u := range a.Uses {
+		if strings.Contains(top.Reason, u) {
+			continue // the supervisor already said it in the reason
+		}
 		why = append(why, hang(styled(t.EventText, wrap(sanitize(u), 2)), t.AlertTitle.Render("! "), "  ")...)
 	}
 	var details []string

@@ -250,3 +250,23 @@ func TestDialogFitsA24RowTerminal(t *testing.T) {
 		}
 	}
 }
+
+func TestDialogSaysWhereTheTokenCameFromOnce(t *testing.T) {
+	// The supervisor adds "it uses the … token the agent found in …" to
+	// the reason; the dialog's own line for it would say it twice.
+	m, _, _ := newTestModel(140, 44)
+	a := heldAction(1, session.SourceExec)
+	for i := range a.Result.Findings {
+		a.Result.Findings[i].Reason += "; it " + a.Uses[0]
+	}
+	m.Update(ActionHeld{Action: a})
+	if n := strings.Count(plain(m), "the agent found in infra/domains.env"); n != 1 {
+		t.Errorf("the token's source is said %d times:\n%s", n, plain(m))
+	}
+	// Where the reason does not say it, the dialog does.
+	m2, _, _ := newTestModel(140, 44)
+	m2.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
+	if n := strings.Count(plain(m2), "the agent found in infra/domains.env"); n != 1 {
+		t.Errorf("the token's source is said %d times:\n%s", n, plain(m2))
+	}
+}
