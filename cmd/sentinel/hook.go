@@ -23,8 +23,10 @@ named by $SENTINEL_HOOK_SOCKET) and answers in the agent's protocol.
 
 Without a console it judges the command itself: a command sentinel would
 pause is denied, with a reason the model reads; anything else is left to
-the agent's own permission flow. Any failure of the hook denies the command
-(exit status 2, the reason on stderr).
+the agent's own permission flow. A tool whose name is not the agent's shell
+tool but whose input carries a command is judged the same way. Any failure
+of the hook denies the command (exit status 2, the reason on stderr),
+malformed input included: not JSON, or no tool name.
 `
 
 // consoleAnswersWithin is how long the hook waits for a console to take

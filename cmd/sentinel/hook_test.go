@@ -80,6 +80,11 @@ func TestHookFailuresDeny(t *testing.T) {
 		{"not an object", `"rm -rf /"`, []string{"codex"}, "not a JSON object"},
 		{"empty", ``, []string{"gemini"}, "empty"},
 		{"command not a string", `{"tool_name":"Bash","tool_input":{"command":{"x":1}}}`, []string{"claude"}, "tool_input.command"},
+		// Without the tool's name nothing says what the call does.
+		{"no tool name", `{"tool_input":{"command":"rm -rf /"}}`, []string{"claude"}, "tool_name: missing"},
+		{"null tool name", `{"tool_name":null,"tool_input":{"command":"rm -rf /"}}`, []string{"codex"}, "tool_name: missing"},
+		{"tool name not a string", `{"tool_name":7,"tool_input":{"command":"rm -rf /"}}`, []string{"gemini"}, "tool_name: want a string"},
+		{"empty tool name", `{"tool_name":"","tool_input":{"command":"ls"}}`, []string{"claude"}, "tool_name: empty"},
 		{"huge", huge, []string{"claude"}, "too large"},
 		{"unknown agent", hookPayload("claude", "ls", "/"), []string{"aider"}, "want one agent"},
 		{"no agent", hookPayload("claude", "ls", "/"), nil, "want one agent"},
@@ -90,6 +95,24 @@ func TestHookFailuresDeny(t *testing.T) {
 				t.Errorf("exit %d stderr %q", code, stderr)
 			}
 		})
+	}
+}
+
+// A tool name sentinel does not know ("bash" is no agent's: Claude Code
+// and Codex say "Bash") with a command in its input is judged like the
+// shell tool's, not let through: rm -rf / is denied.
+func TestHookJudgesACommandUnderAnUnknownToolName(t *testing.T) {
+	e := newEnv(t)
+	for _, agent := range []string{"claude", "codex", "gemini"} {
+		out, stderr, code := runHook(t, e, `{"hook_event_name":"PreToolUse","tool_name":"bash","tool_input":{"command":"rm -rf /"}}`, agent)
+		if code != 0 || !strings.Contains(out, `"deny"`) || !strings.Contains(out, "files.delete-root") {
+			t.Errorf("%s: exit %d out %q stderr %q", agent, code, out, stderr)
+		}
+	}
+	// A tool without a command is not judged: the agent's own flow goes on.
+	out, stderr, code := runHook(t, e, `{"hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"/etc/passwd"}}`, "claude")
+	if code != 0 || out != "" || stderr != "" {
+		t.Errorf("Read: exit %d out %q stderr %q", code, out, stderr)
 	}
 }
 

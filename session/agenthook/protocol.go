@@ -94,8 +94,17 @@ func Parse(agent string, data []byte) (*Payload, error) {
 	if p.AgentSession, err = str("session_id"); err != nil {
 		return nil, err
 	}
+	// Every supported agent names the tool in a pre-tool call. Without a
+	// name there is no telling what the call would do, and an input that
+	// lost it is malformed: denied, like any other.
+	if v, ok := raw["tool_name"]; !ok || string(v) == "null" {
+		return nil, errors.New("stdin: field tool_name: missing; the agent did not say which tool it calls")
+	}
 	if p.Tool, err = str("tool_name"); err != nil {
 		return nil, err
+	}
+	if strings.TrimSpace(p.Tool) == "" {
+		return nil, errors.New("stdin: field tool_name: empty; the agent did not say which tool it calls")
 	}
 	if v, ok := raw["tool_input"]; ok && string(v) != "null" {
 		if err := json.Unmarshal(v, &p.toolInput); err != nil {
@@ -107,11 +116,27 @@ func Parse(agent string, data []byte) (*Payload, error) {
 			p.Shell = true
 		}
 	}
+	cmd, hasCommand := p.toolInput["command"]
 	if !p.Shell {
+		// A tool name sentinel does not know ("bash", a name a new
+		// version brings, an MCP tool) whose input carries a command is
+		// judged as a shell command rather than let through unjudged: a
+		// command that would pause is held whatever the tool is called.
+		// Other tools (Read, Write, ...) carry no command: nothing to judge.
+		if !hasCommand {
+			return p, nil
+		}
+		text, err := commandText(cmd)
+		if err != nil {
+			return p, nil // not a command line: a tool's own option of that name
+		}
+		p.Shell, p.Command = true, text
+		if d, ok := p.toolInput["description"]; ok {
+			_ = json.Unmarshal(d, &p.Description)
+		}
 		return p, nil
 	}
-	cmd, ok := p.toolInput["command"]
-	if !ok {
+	if !hasCommand {
 		return nil, errors.New("stdin: field tool_input.command: missing")
 	}
 	if p.Command, err = commandText(cmd); err != nil {

@@ -68,6 +68,49 @@ func TestParseOtherToolsAreNotJudged(t *testing.T) {
 	}
 }
 
+// A call without the tool's name (missing, null, not a string, empty) is
+// malformed: an error, which the hook turns into a denial.
+func TestParseNeedsTheToolName(t *testing.T) {
+	for _, agent := range []string{"claude", "codex", "gemini"} {
+		for _, in := range []string{
+			`{"tool_input":{"command":"rm -rf /"}}`,
+			`{"tool_name":null,"tool_input":{"command":"rm -rf /"}}`,
+			`{"tool_name":["Bash"],"tool_input":{"command":"rm -rf /"}}`,
+			`{"tool_name":" ","tool_input":{"command":"rm -rf /"}}`,
+		} {
+			if p, err := Parse(agent, []byte(in)); err == nil || !strings.Contains(err.Error(), "tool_name") {
+				t.Errorf("%s %s: %+v, error %v", agent, in, p, err)
+			}
+		}
+	}
+	// Cursor's shell hook has no tool name: its command is the call.
+	if _, err := Parse("cursor", []byte(`{"command":"ls"}`)); err != nil {
+		t.Errorf("cursor: %v", err)
+	}
+}
+
+// A tool name that is none of the agent's shell tools but comes with a
+// command (lowercase "bash", which no supported agent sends; a tool a new
+// version adds) is judged as a shell command.
+func TestParseJudgesACommandUnderAnUnknownToolName(t *testing.T) {
+	for _, agent := range []string{"claude", "codex", "gemini"} {
+		for _, in := range []string{
+			`{"tool_name":"bash","tool_input":{"command":"rm -rf /"}}`,
+			`{"tool_name":"mcp__ops__run","tool_input":{"command":["rm","-rf","/"]}}`,
+		} {
+			p, err := Parse(agent, []byte(in))
+			if err != nil || !p.Shell || !strings.Contains(p.Command, "rm") {
+				t.Errorf("%s %s: %+v, error %v", agent, in, p, err)
+			}
+		}
+		// A "command" that is not a command line is some tool's own option.
+		p, err := Parse(agent, []byte(`{"tool_name":"Config","tool_input":{"command":{"set":1}}}`))
+		if err != nil || p.Shell {
+			t.Errorf("%s: object command judged: %+v, %v", agent, p, err)
+		}
+	}
+}
+
 func TestParseArgvCommand(t *testing.T) {
 	p, err := Parse("codex", []byte(`{"tool_name":"shell","tool_input":{"command":["bash","-lc","rm -rf /srv/data"]}}`))
 	if err != nil {
