@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -21,13 +22,18 @@ import (
 const scanUsage = `Usage: sentinel scan [--json] [--idle-limit D] [--config FILE] FILE|-
 
 Runs sentinel's stream scanner over an agent's terminal output: raw output
-(for example captured with script(1)) or a .cast recording (detected by its
-content). It finds the commands the agent printed (Claude Code, Codex,
-Gemini CLI, shell prompts, bash -x traces) and the credentials its output
-revealed, and prints each finding with its line (or time offset; with
---idle-limit, on the timeline replay shows, where every pause is capped at
-D, and the recorded offset beside it). Exit
-status: 1 if anything would pause, 0 otherwise, 2 on usage or read errors.
+(for example captured with script(1)) or an asciicast recording, v1 to v3
+as replay plays them (detected by the content). It finds the commands the
+agent printed (Claude Code, Codex, Gemini CLI, shell prompts, bash -x
+traces) and the credentials its output revealed, and prints each finding
+with its line (or time offset; with --idle-limit, on the timeline replay
+shows, where every pause is capped at D, and the recorded offset beside it).
+
+A damaged line of a recording (torn, not an event, bad data) is skipped and
+named on stderr as FILE:LINE: what; everything else is scanned.
+
+Exit status: 1 if anything would pause (damaged lines or not), else 2 on a
+usage or read error or when damaged lines were skipped, else 0.
 
 Flags:
 `
@@ -116,7 +122,7 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 				if err != nil {
 					return err
 				}
-				w.Write(append(b, '\n'))
+				w.Write(append(jsonSafe(b), '\n'))
 				continue
 			}
 			printScanEvent(w, ev, st)
@@ -124,31 +130,43 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 		return nil
 	}
 
-	head, _ := br.Peek(256)
+	// Damaged input is skipped and named, one line each on stderr, and the
+	// rest is scanned: a torn or corrupt line must not hide the commands
+	// after it. The exit status then says the report is incomplete.
+	damaged := 0
+	var readErr error
+	head, _ := br.Peek(castPeek)
 	if isCast(head) {
-		rec, err := cast.Read(br)
-		if err != nil && (rec == nil || len(rec.Events) == 0) {
-			return fail(2, "%s: %v", name, err)
+		skipped := func(sk replay.Skip) {
+			damaged++
+			if damaged > maxSkipsNamed {
+				return
+			}
+			w.Flush() // the findings before it first, for a reader of both streams
+			fmt.Fprintf(stderr, "sentinel: %s\n", printable(fileLine(name, sk.Line)+sk.Reason))
 		}
-		s.SetWidth(rec.Header.Width)
-		// The timeline as replay builds it: every event advances it, by
-		// its pause capped at the idle limit.
-		var at offset
-		for _, ev := range rec.Events {
-			at.timeline = replay.AdvanceClock(at.timeline, at.recorded, ev.Time, o.idleLimit.Seconds())
-			at.recorded = max(at.recorded, ev.Time)
+		rd, err := replay.NewReader(br, replay.Options{IdleLimit: o.idleLimit.Seconds()}, skipped)
+		if err != nil {
+			return fail(2, "%s", printable(fmt.Sprintf("%s: %v", name, err)))
+		}
+		s.SetWidth(rd.Header.Width)
+		for {
+			ev, err := rd.Next()
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					readErr = err
+				}
+				break
+			}
 			if ev.Code != cast.Output {
 				continue
 			}
-			if err := emit(s.Write([]byte(ev.Data)), &at); err != nil {
+			if err := emit(s.Write(ev.Data), &offset{timeline: ev.Time, recorded: ev.Recorded}); err != nil {
 				return err
 			}
 		}
 		if err := emit(s.Flush(), nil); err != nil {
 			return err
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "sentinel: %s%v (scanned what could be read)\n", name, err)
 		}
 	} else {
 		buf := make([]byte, 64<<10)
@@ -161,7 +179,7 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 			}
 			if rerr != nil {
 				if !errors.Is(rerr, io.EOF) {
-					return fail(2, "%s: %v", name, rerr)
+					readErr = rerr
 				}
 				break
 			}
@@ -170,19 +188,58 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 			return err
 		}
 	}
-	if paused {
-		w.Flush()
+	w.Flush()
+	if damaged > maxSkipsNamed {
+		fmt.Fprintf(stderr, "sentinel: %s\n", printable(fmt.Sprintf("%s: and %d more damaged lines skipped", name, damaged-maxSkipsNamed)))
+	}
+	if readErr != nil {
+		fmt.Fprintf(stderr, "sentinel: %s\n", printable(fmt.Sprintf("%s: %v (scanned what could be read)", name, readErr)))
+	}
+	if damaged > 0 {
+		fmt.Fprintf(stderr, "sentinel: %s\n", printable(fmt.Sprintf("%s: %d damaged line(s) skipped; the rest was scanned", name, damaged)))
+	}
+	// A pause is never masked by an error status: 1 says something would
+	// pause even in a damaged file (stderr says what was skipped).
+	switch {
+	case paused:
 		return &exitError{code: 1}
+	case readErr != nil || damaged > 0:
+		return &exitError{code: 2}
 	}
 	return nil
 }
 
-// isCast reports whether the input starts like an asciicast file.
-func isCast(head []byte) bool {
-	line, _, _ := bytes.Cut(head, []byte("\n"))
-	line = bytes.TrimSpace(line)
-	return bytes.HasPrefix(line, []byte("{")) && bytes.Contains(line, []byte(`"version"`))
+// castPeek is how much of the input is looked at to tell a recording from
+// raw output.
+const castPeek = 4 << 10
+
+// maxSkipsNamed bounds the damaged lines named one by one on stderr; the
+// rest are counted.
+const maxSkipsNamed = 100
+
+// fileLine is "FILE:LINE: ", or "FILE: " for damage without a line (a v1
+// frame).
+func fileLine(name string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d: ", name, line)
+	}
+	return name + ": "
 }
+
+// isCast reports whether the input starts like an asciicast file: a JSON
+// object with a numeric "version", on its first line (v2, v3, one-line v1)
+// or a few lines into it (pretty-printed v1). Raw output that merely
+// starts with JSON (a package.json's "version": "1.0.0") is not one.
+func isCast(head []byte) bool {
+	head = bytes.TrimLeft(head, " \t\r\n")
+	if !bytes.HasPrefix(head, []byte("{")) {
+		return false
+	}
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	return bytes.Contains(line, []byte(`"version"`)) || castVersion.Match(head)
+}
+
+var castVersion = regexp.MustCompile(`^\{\s*(?:"[a-z_]+"\s*:\s*(?:\d+|"[^"\\]*")\s*,\s*)*"version"\s*:\s*[123]\b`)
 
 // offset is where in a recording a finding was made.
 type offset struct{ timeline, recorded float64 }
@@ -218,6 +275,9 @@ func toScanEvent(e detect.StreamEvent, at *offset) scanEvent {
 	return ev
 }
 
+// printScanEvent writes one finding. Everything in it but the numbers came
+// from the agent's output (the command, the credential, the reason that
+// quotes them): control characters are shown as escapes.
 func printScanEvent(w io.Writer, ev scanEvent, st themes.CLI) {
 	where := fmt.Sprintf("line %d", ev.Line)
 	switch {
@@ -229,19 +289,23 @@ func printScanEvent(w io.Writer, ev scanEvent, st themes.CLI) {
 	verdict := st.Verdict(ev.Verdict.String())
 	switch ev.Kind {
 	case detect.EventCredential:
-		fmt.Fprintf(w, "%s  %s  credential  the agent has seen %s\n", where, verdict, ev.Masked)
+		fmt.Fprintf(w, "%s  %s  credential  the agent has seen %s\n", where, verdict, printable(ev.Masked))
 		if ev.Reason != "" {
-			fmt.Fprintf(w, "  %s\n", ev.Reason)
+			fmt.Fprintf(w, "  %s\n", printable(ev.Reason))
 		}
 	default:
 		rule := ev.Rule
 		if rule == "" {
 			rule = "allowed"
 		}
-		fmt.Fprintf(w, "%s  %s  %s  %s  [%s]\n", where, verdict, ev.Severity, rule, ev.Format)
-		fmt.Fprintf(w, "  $ %s\n", strings.ReplaceAll(ev.Command, "\n", "\n    "))
+		fmt.Fprintf(w, "%s  %s  %s  %s  [%s]\n", where, verdict, ev.Severity, printable(rule), printable(ev.Format))
+		lines := strings.Split(ev.Command, "\n")
+		for i := range lines {
+			lines[i] = printable(lines[i])
+		}
+		fmt.Fprintf(w, "  $ %s\n", strings.Join(lines, "\n    "))
 		if ev.Reason != "" {
-			fmt.Fprintf(w, "  %s\n", ev.Reason)
+			fmt.Fprintf(w, "  %s\n", printable(ev.Reason))
 		}
 	}
 	fmt.Fprintln(w)

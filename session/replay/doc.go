@@ -15,6 +15,12 @@
 // squasher (screen.Compactor), which is what makes a seek to the end of a
 // large log-like recording fast.
 //
+// A Reader (NewReader) reads a recording's events once, in order, from any
+// io.Reader, a pipe included: for sentinel scan, which needs every event
+// and no seeks. It reads the same versions and skips the same damaged
+// lines, with the same reasons, as Open and the players, telling the
+// caller of each as it passes it.
+//
 // Times are on the player's timeline: recorded times with idle gaps capped
 // at Options.IdleLimit, as asciinema's idle_time_limit does.
 package replay

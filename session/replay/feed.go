@@ -55,7 +55,7 @@ func startFeed(r *Recording, f *os.File, lr *lineReader, from cursor) *feed {
 func (fd *feed) run(r *Recording, f *os.File, lr *lineReader, c cursor) {
 	defer close(fd.done)
 	defer close(fd.batches)
-	if err := lr.reset(f, c.off, c.line+1); err != nil {
+	if err := lr.reset(f, c.off, c.line); err != nil {
 		return
 	}
 	b := fd.batch()

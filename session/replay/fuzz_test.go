@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"os"
@@ -43,6 +44,15 @@ func FuzzOpen(f *testing.F) {
 		path := filepath.Join(t.TempDir(), "f.cast")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
+		}
+		// The streaming Reader (sentinel scan's) on the same bytes: no
+		// panic, and it ends.
+		if r, err := NewReader(bytes.NewReader(data), Options{MaxLine: 1 << 10}, nil); err == nil {
+			for range len(data) + 1 {
+				if _, err := r.Next(); err != nil {
+					break
+				}
+			}
 		}
 		rec, err := Open(path, Options{MaxLine: 1 << 10, SnapshotBytes: 64, SnapshotSeconds: 0.1, MaxSnapshots: 3})
 		if err != nil {

@@ -107,66 +107,28 @@ func (r *Recording) convertV1(f *os.File) error {
 	}
 	defer out.Close()
 	w := bufio.NewWriterSize(out, 1<<20)
-	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<20))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return fmt.Errorf("not a JSON object")
+	v, err := newV1Reader(bufio.NewReaderSize(f, 1<<20), r.skip)
+	if err != nil {
+		return err
 	}
-	h := cast.Header{Version: 1}
-	var clock float64
-	for dec.More() {
-		tok, err := dec.Token()
+	for {
+		clock, data, err := v.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
 		if err != nil {
 			return err
 		}
-		key, _ := tok.(string)
-		switch key {
-		case "width":
-			err = dec.Decode(&h.Width)
-		case "height":
-			err = dec.Decode(&h.Height)
-		case "command":
-			err = dec.Decode(&h.Command)
-		case "title":
-			err = dec.Decode(&h.Title)
-		case "env":
-			err = dec.Decode(&h.Env)
-		case "stdout":
-			if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-				return fmt.Errorf("stdout is not an array")
-			}
-			n := 0
-			for dec.More() {
-				n++
-				var frame []json.RawMessage
-				if err := dec.Decode(&frame); err != nil {
-					return fmt.Errorf("stdout frame %d: %w", n, err)
-				}
-				var delay float64
-				var data string
-				if len(frame) != 2 || json.Unmarshal(frame[0], &delay) != nil || json.Unmarshal(frame[1], &data) != nil || delay < 0 {
-					r.skip(0, 0, fmt.Sprintf("v1 stdout frame %d is not [delay, text]", n))
-					continue
-				}
-				clock += delay
-				line, _ := json.Marshal([]any{json.Number(strconv.FormatFloat(clock, 'f', 6, 64)), cast.Output, data})
-				w.Write(line)
-				w.WriteByte('\n')
-			}
-			_, err = dec.Token()
-		default:
-			var skip json.RawMessage
-			err = dec.Decode(&skip)
-		}
-		if err != nil {
-			return fmt.Errorf("%q: %w", key, err)
-		}
+		line, _ := json.Marshal([]any{json.Number(strconv.FormatFloat(clock, 'f', 6, 64)), cast.Output, data})
+		w.Write(line)
+		w.WriteByte('\n')
 	}
+	h := v.header()
 	if h.Width <= 0 || h.Height <= 0 {
 		return fmt.Errorf("terminal size %dx%d", h.Width, h.Height)
 	}
-	h.Width, h.Height = min(h.Width, maxSide), min(h.Height, maxSide)
 	r.Header = h
 	r.file = out.Name()
-	r.dataOff = 0
+	r.dataOff, r.dataLine = 0, 1
 	return w.Flush()
 }

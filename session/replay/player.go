@@ -64,7 +64,7 @@ func (p *Player) Close() error {
 
 func (p *Player) rewind() {
 	h := p.rec.Header
-	p.cur = cursor{checkpoint: checkpoint{off: p.rec.dataOff, line: 0, w: h.Width, h: h.Height}}
+	p.cur = cursor{checkpoint: checkpoint{off: p.rec.dataOff, line: p.rec.dataLine, w: h.Width, h: h.Height}}
 	p.reposition()
 	p.replace(newEmulator(h.Width, h.Height))
 	p.comp = screen.NewCompactor(h.Width, h.Height)

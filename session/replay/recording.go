@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -52,13 +53,14 @@ const (
 // Recording is an indexed asciicast file. Its methods are safe for
 // concurrent use; each Player reads the file on its own.
 type Recording struct {
-	Path    string
-	Header  cast.Header // Version is the file's: 1, 2 or 3
-	ID      string      // sentinel's session id, from the file name (empty if not sentinel's)
-	opts    Options
-	file    string // what is read: Path, or a converted copy of a v1 file
-	tempDir string // the converted copy's directory, removed by Close
-	dataOff int64  // offset of the first event line
+	Path     string
+	Header   cast.Header // Version is the file's: 1, 2 or 3
+	ID       string      // sentinel's session id, from the file name (empty if not sentinel's)
+	opts     Options
+	file     string // what is read: Path, or a converted copy of a v1 file
+	tempDir  string // the converted copy's directory, removed by Close
+	dataOff  int64  // offset of the first event line
+	dataLine int    // and its number
 
 	duration float64 // timeline time of the last event
 	recorded float64 // recorded time of the last event
@@ -71,6 +73,7 @@ type Recording struct {
 	resizes     []Resize
 	skipped     []Skip
 	skippedN    int
+	onSkip      func(Skip) // a Reader's listener, told of every skip
 
 	mu    sync.Mutex
 	snaps snapshots
@@ -229,7 +232,7 @@ func (r *Recording) readHeader(lr *lineReader) error {
 			h.Width, h.Height = min(h.Width, maxSide), min(h.Height, maxSide)
 		}
 		r.Header = h
-		r.dataOff = lr.off
+		r.dataOff, r.dataLine = lr.off, lr.line+1
 		return nil
 	}
 }
@@ -273,6 +276,11 @@ func (r *Recording) parse(c *cursor, lr *lineReader, line []byte, off int64) (ev
 	evRaw := re.time
 	if r.Header.Version == 3 {
 		evRaw = c.clock + re.time
+		if math.IsInf(evRaw, 0) {
+			// Relative times that add up past float64: no place on a
+			// timeline (and no JSON number for a report of it).
+			return ev, false, fmt.Sprintf("event time %v adds up to more than %g seconds", re.time, math.MaxFloat64)
+		}
 	}
 	ev = event{code: re.code, data: re.data, line: lr.line, off: off}
 	switch re.code {
@@ -380,8 +388,12 @@ func kindOf(label string) string {
 
 func (r *Recording) skip(line int, off int64, reason string) {
 	r.skippedN++
+	s := Skip{Line: line, Offset: off, Reason: reason}
 	if len(r.skipped) < maxSkipsListed {
-		r.skipped = append(r.skipped, Skip{Line: line, Offset: off, Reason: reason})
+		r.skipped = append(r.skipped, s)
+	}
+	if r.onSkip != nil {
+		r.onSkip(s)
 	}
 }
 

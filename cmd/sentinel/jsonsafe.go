@@ -1,0 +1,50 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// jsonSafe rewrites what encoding/json leaves raw in its strings but a
+// terminal may act on or be fooled by: DEL, the C1 controls (U+009B is
+// CSI to a terminal that takes 8-bit controls) and the bidirectional
+// overrides, as \u escapes. encoding/json escapes the C0 controls itself;
+// these characters can only be inside strings, so the output stays the
+// same JSON. check, scan and sessions print text an agent wrote.
+func jsonSafe(b []byte) []byte {
+	clean := true
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= 0x7f && unprintable(r) {
+			clean = false
+			break
+		}
+		i += size
+	}
+	if clean {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r >= 0x7f && unprintable(r) {
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else {
+			out = append(out, b[i:i+size]...)
+		}
+		i += size
+	}
+	return out
+}
+
+// jsonSafeWriter passes whole JSON values through jsonSafe: a json.Encoder
+// writes each value with one Write.
+type jsonSafeWriter struct{ w io.Writer }
+
+func (j jsonSafeWriter) Write(p []byte) (int, error) {
+	if _, err := j.w.Write(jsonSafe(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
