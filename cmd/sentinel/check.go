@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -10,8 +11,12 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sentinel-console/sentinel/detect"
+	"github.com/sentinel-console/sentinel/session/agenthook"
 	"github.com/sentinel-console/sentinel/themes"
 )
 
@@ -26,13 +31,19 @@ Flags go before COMMAND: everything from COMMAND on is the command to
 check, its own options included ('sentinel check rm -rf --json x' checks
 that whole line). Quote COMMAND to check a pipeline or a list.
 
-Exit status: 0 allow or warn, 1 pause, 2 usage or configuration error.
+Exit status: 0 allow or warn, 1 pause, 2 usage or configuration error (or
+input that could not be read).
+
+Control characters in the command, and in reasons that quote it, are shown
+as escapes (\x1b): a command an agent wrote never acts on the terminal.
 
 With --stdin and --json, reads JSON Lines {"command": "..."} and writes one
-JSON object per line in the same order:
+JSON object per input line in the same order:
   {"command","verdict","severity","rule","category","reason","spans":[[start,end],...],"findings":[...]}
-and exits 0 (2 if a line could not be read; that line's verdict is pause).
-With --stdin alone, stdin is one command.
+and exits 0, or 2 if a line could not be read (not JSON, no "command", a
+blank line, or longer than 16 MiB): that line's object has verdict pause
+and an "error" naming the line. With --stdin alone, stdin is one command
+(at most 16 MiB).
 
 Flags:
 `
@@ -96,9 +107,12 @@ func checkCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error
 		if fs.NArg() > 0 {
 			return &usageError{"check: give the command as an argument or on stdin, not both"}
 		}
-		b, err := io.ReadAll(stdin)
+		b, err := io.ReadAll(io.LimitReader(stdin, maxCommand+1))
 		if err != nil {
 			return fail(2, "reading stdin: %v", err)
+		}
+		if len(b) > maxCommand {
+			return fail(2, "stdin:%d: the command passes the %d MiB limit on this line; not checked", bytes.Count(b[:maxCommand], []byte("\n"))+1, maxCommand>>20)
 		}
 		cmd = strings.TrimSuffix(string(b), "\n")
 	case fs.NArg() == 0:
@@ -108,7 +122,7 @@ func checkCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error
 	}
 	res := detect.Command(cmd, ctx)
 	if o.json {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(jsonSafeWriter{stdout})
 		enc.SetEscapeHTML(false)
 		if err := enc.Encode(report(res)); err != nil {
 			return err
@@ -148,40 +162,55 @@ func report(res detect.Result) checkReport {
 	return r
 }
 
-// checkBatch answers JSON Lines of commands, one object per line, in order.
+// maxCommand bounds a command read from stdin, and a JSON line holding
+// one: the hook's bound (agenthook.MaxRequest), so a command an agent's
+// hook could have sent can be checked, and /dev/zero cannot take the
+// machine's memory.
+const maxCommand = agenthook.MaxRequest
+
+// checkBatch answers JSON Lines of commands, one object per line, in order:
+// every input line gets its object, a line that cannot be read (not JSON,
+// no "command", blank, or longer than maxCommand) a pause with an error, so
+// a caller pairing outputs with inputs by position never goes out of step.
 func checkBatch(stdin io.Reader, stdout io.Writer, ctx detect.Context) error {
 	in := bufio.NewReaderSize(stdin, 1<<20)
 	out := bufio.NewWriterSize(stdout, 64<<10)
 	defer out.Flush()
-	enc := json.NewEncoder(out)
+	enc := json.NewEncoder(jsonSafeWriter{out})
 	enc.SetEscapeHTML(false)
 	bad := 0
 	for lineNo := 1; ; lineNo++ {
-		line, err := in.ReadBytes('\n')
-		if len(strings.TrimSpace(string(line))) > 0 {
-			var req struct {
-				Command *string `json:"command"`
-			}
-			var rep checkReport
-			switch jerr := json.Unmarshal(line, &req); {
-			case jerr != nil:
-				rep = checkReport{Verdict: detect.Pause, Spans: []detect.Span{}, Findings: []detect.Finding{}, Error: fmt.Sprintf("stdin:%d: %v", lineNo, jerr)}
-				bad++
-			case req.Command == nil:
-				rep = checkReport{Verdict: detect.Pause, Spans: []detect.Span{}, Findings: []detect.Finding{}, Error: fmt.Sprintf("stdin:%d: no \"command\" field", lineNo)}
-				bad++
-			default:
-				rep = report(detect.Command(*req.Command, ctx))
-			}
-			if err := enc.Encode(rep); err != nil {
-				return err
-			}
-		}
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				break
-			}
+		line, n, err := readLine(in, maxCommand)
+		if err != nil && !errors.Is(err, io.EOF) {
 			return fail(2, "reading stdin: %v", err)
+		}
+		if n == 0 && errors.Is(err, io.EOF) {
+			break // the end, after a final newline (or of empty input)
+		}
+		refuse := func(why string) checkReport {
+			bad++
+			return checkReport{Verdict: detect.Pause, Spans: []detect.Span{}, Findings: []detect.Finding{}, Error: fmt.Sprintf("stdin:%d: %s", lineNo, why)}
+		}
+		var req struct {
+			Command *string `json:"command"`
+		}
+		var rep checkReport
+		if line == nil {
+			rep = refuse(fmt.Sprintf("line of %d bytes is longer than the %d MiB limit; not read", n, maxCommand>>20))
+		} else if len(bytes.TrimSpace(line)) == 0 {
+			rep = refuse(`blank line; want {"command": "…"}`)
+		} else if jerr := json.Unmarshal(line, &req); jerr != nil {
+			rep = refuse(jerr.Error())
+		} else if req.Command == nil {
+			rep = refuse(`no "command" field`)
+		} else {
+			rep = report(detect.Command(*req.Command, ctx))
+		}
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+		if errors.Is(err, io.EOF) {
+			break
 		}
 	}
 	if bad > 0 {
@@ -191,9 +220,45 @@ func checkBatch(stdin io.Reader, stdout io.Writer, ctx detect.Context) error {
 	return nil
 }
 
+// readLine reads one line (without its newline) holding at most max
+// bytes: a longer one is read past, not kept, and returned as nil with its
+// length. n is the line's length in the input; err is io.EOF when the
+// input ended with this line.
+func readLine(br *bufio.Reader, max int) (line []byte, n int64, err error) {
+	var buf []byte
+	tooLong := false
+	for {
+		chunk, err := br.ReadSlice('\n')
+		n += int64(len(chunk))
+		if !tooLong {
+			if len(buf)+len(chunk) > max+1 { // +1: the newline is not the line's
+				tooLong, buf = true, nil
+			} else {
+				buf = append(buf, chunk...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if err == nil {
+			n-- // the newline
+			buf = bytes.TrimSuffix(buf, []byte("\n"))
+		}
+		if tooLong || len(buf) > max {
+			return nil, n, err
+		}
+		if buf == nil {
+			buf = []byte{}
+		}
+		return buf, n, err
+	}
+}
+
 // printResult writes the human form of a result: verdict, each finding,
 // and the command with the matched bytes marked (styled on a terminal,
-// with carets otherwise).
+// with carets otherwise). The command may come from an agent (check
+// --stdin is fed what agents ran), and reasons quote it: control
+// characters are shown as escapes, never sent to the terminal.
 func printResult(w io.Writer, res detect.Result, st themes.CLI) {
 	verdict := st.Verdict(res.Verdict.String())
 	if len(res.Findings) == 0 {
@@ -201,10 +266,10 @@ func printResult(w io.Writer, res detect.Result, st themes.CLI) {
 		return
 	}
 	top := res.Top()
-	fmt.Fprintf(w, "%s  %s  %s\n", verdict, top.Severity, top.Rule)
-	fmt.Fprintf(w, "  %s\n", top.Reason)
+	fmt.Fprintf(w, "%s  %s  %s\n", verdict, top.Severity, printable(top.Rule))
+	fmt.Fprintf(w, "  %s\n", printable(top.Reason))
 	for _, f := range res.Findings[1:] {
-		fmt.Fprintf(w, "  %s\n", st.Paint(st.Dim, fmt.Sprintf("also %s (%s, %s): %s", f.Rule, f.Verdict, f.Severity, f.Reason)))
+		fmt.Fprintf(w, "  %s\n", st.Paint(st.Dim, printable(fmt.Sprintf("also %s (%s, %s): %s", f.Rule, f.Verdict, f.Severity, f.Reason))))
 	}
 	fmt.Fprintln(w)
 	var spans []detect.Span
@@ -220,6 +285,8 @@ func printResult(w io.Writer, res detect.Result, st themes.CLI) {
 
 // markSpans renders the command line by line, marking the spans: in the
 // theme's Mark style on a terminal, a caret line under each line otherwise.
+// Control characters (and bytes that are not UTF-8) are shown as escapes,
+// the carets as wide as the escapes they mark.
 func markSpans(cmd string, spans []detect.Span, st themes.CLI) []string {
 	marked := make([]bool, len(cmd))
 	for _, s := range spans {
@@ -233,40 +300,48 @@ func markSpans(cmd string, spans []detect.Span, st themes.CLI) []string {
 		text := strings.TrimSuffix(line, "\n")
 		m := marked[start : start+len(text)]
 		start += len(line)
-		if st.Styled {
-			var b strings.Builder
-			for i := 0; i < len(text); {
-				j := i
-				for j < len(text) && m[j] == m[i] {
-					j++
-				}
-				if m[i] {
-					b.WriteString(st.Mark.Render(text[i:j]))
-				} else {
-					b.WriteString(text[i:j])
-				}
-				i = j
+		var b, carets strings.Builder
+		var run strings.Builder // shown text of the current run of one marking
+		runMarked, anyMarked := false, false
+		endRun := func() {
+			if run.Len() > 0 && runMarked && st.Styled {
+				b.WriteString(st.Mark.Render(run.String()))
+			} else {
+				b.WriteString(run.String())
 			}
-			out = append(out, b.String())
-			continue
+			run.Reset()
 		}
-		out = append(out, text)
-		var carets strings.Builder
-		any := false
-		for i, r := range text {
-			_ = r
+		for i := 0; i < len(text); {
+			shown, size := shownRune(text[i:])
+			if m[i] != runMarked {
+				endRun()
+				runMarked = m[i]
+			}
+			run.WriteString(shown)
+			c := byte(' ')
 			if m[i] {
-				carets.WriteByte('^')
-				any = true
-			} else if i < len(text) && (text[i]&0xC0) != 0x80 {
-				carets.WriteByte(' ')
+				c, anyMarked = '^', true
 			}
+			carets.WriteString(strings.Repeat(string(c), ansi.StringWidth(shown)))
+			i += size
 		}
-		if any {
+		endRun()
+		out = append(out, b.String())
+		if !st.Styled && anyMarked {
 			out = append(out, strings.TrimRight(carets.String(), " "))
 		}
 	}
 	return out
+}
+
+// shownRune is the first character of s as printed (an escape for a
+// control character or a byte that is not UTF-8) and its size in s.
+func shownRune(s string) (string, int) {
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && size == 1 {
+		return fmt.Sprintf(`\x%02x`, s[0]), 1
+	}
+	return printable(s[:size]), size
 }
 
 const rulesUsage = `Usage: sentinel rules [--json] [--config FILE]

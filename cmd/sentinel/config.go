@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -70,15 +71,29 @@ func loadConfig(path string, explicit bool) (Config, error) {
 	if path == "" {
 		return c, nil
 	}
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) && !explicit {
 		return c, nil
 	}
 	if err != nil {
 		return c, err
 	}
+	defer f.Close()
+	// Bounded: --config /dev/zero (or a log file named by mistake) must
+	// not take the machine's memory.
+	data, err := io.ReadAll(io.LimitReader(f, maxConfig+1))
+	if err != nil {
+		return c, err
+	}
+	if len(data) > maxConfig {
+		return c, fmt.Errorf("%s:%d: the file passes the %d MiB limit on this line; a configuration is a few KB", path, bytes.Count(data[:maxConfig], []byte("\n"))+1, maxConfig>>20)
+	}
 	return parseConfig(data, path)
 }
+
+// maxConfig bounds the configuration file: the longest real one, with
+// many extra rules and their examples, is tens of KB.
+const maxConfig = 1 << 20
 
 // parseConfig reads a configuration file's content; errors name path and
 // line.

@@ -140,7 +140,7 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 	sp.hooks.serve(sup)
 	sess, err := session.Begin(opts)
 	if err != nil {
-		return st, 0, fail(1, "%v", err)
+		return st, 0, startError(err)
 	}
 	replies.mu.Lock()
 	replies.sess = sess

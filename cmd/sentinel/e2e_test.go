@@ -133,6 +133,12 @@ func TestBadInvocations(t *testing.T) {
 	e := newEnv(t)
 	noexec := filepath.Join(e.home, "noexec")
 	os.WriteFile(noexec, []byte("#!/bin/sh\n"), 0o644)
+	// Executable, but the exec fails: as a shell, 126 (with the exec gate,
+	// whose trampoline execs the agent, and without).
+	badInterp := filepath.Join(e.home, "bad-interpreter")
+	os.WriteFile(badInterp, []byte("#!/nonexistent/interpreter\n"), 0o755)
+	badFormat := filepath.Join(e.home, "bad-format")
+	os.WriteFile(badFormat, []byte("\x7fELF not really"), 0o755)
 	marker := filepath.Join(e.home, "agent-ran")
 	cases := []struct {
 		args []string
@@ -145,6 +151,11 @@ func TestBadInvocations(t *testing.T) {
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"run", "--", "no-such-command-xyz"}, 127, "no-such-command-xyz: command not found"},
 		{[]string{"run", "--", noexec}, 126, "permission denied"},
+		{[]string{"run", "--headless", "--", e.home}, 126, "is a directory"},
+		{[]string{"run", "--headless", "--", badInterp}, 126, ""}, // the trampoline says why, in the agent's terminal
+		{[]string{"run", "--headless", "--no-exec-gate", "--", badInterp}, 126, "no such file or directory"},
+		{[]string{"run", "--headless", "--", badFormat}, 126, ""},
+		{[]string{"run", "--headless", "--no-exec-gate", "--", badFormat}, 126, "exec format error"},
 		{[]string{"run", "--size", "wide", "--headless", "--", "true"}, 2, "want COLSxROWS"},
 		{[]string{"run", "--record", "/x.cast", "--no-record", "--", "true"}, 2, "contradict"},
 		// /dev/null is not a directory, even for root: refused before the agent runs.
@@ -161,6 +172,72 @@ func TestBadInvocations(t *testing.T) {
 	}
 	if _, err := os.Stat(marker); err == nil {
 		t.Error("the agent ran although its session could not be recorded")
+	}
+}
+
+// A headless run piped into something that leaves early (| head): the
+// broken pipe does not kill sentinel. It stops copying to stdout, the agent
+// runs on to its end, and the recording and audit log are complete.
+func TestHeadlessOutlivesAClosedStdout(t *testing.T) {
+	e := newEnv(t)
+	for name, script := range map[string]string{
+		"slow": "for i in 1 2 3 4 5 6; do echo slow$i; sleep 0.2; done",
+		"fast": "seq 1 100000; echo the-end",
+	} {
+		t.Run(name, func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var errOut bytes.Buffer
+			cmd := exec.Command(bin, "run", "--headless", "--", "sh", "-c", script)
+			cmd.Env, cmd.Dir, cmd.Stdout, cmd.Stderr = e.vars, e.home, w, &errOut
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			w.Close()
+			// Read the first line, then go away, as head -1 does.
+			buf := make([]byte, 1)
+			for buf[0] != '\n' {
+				if _, err := r.Read(buf); err != nil {
+					t.Fatalf("no first line: %v", err)
+				}
+			}
+			r.Close()
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(patience):
+				cmd.Process.Kill()
+				t.Fatal("sentinel hung")
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 0 {
+				t.Fatalf("exit %d (%v), want the agent's 0; stderr %q", code, cmd.ProcessState, errOut.String())
+			}
+			if !strings.Contains(errOut.String(), "no longer copying") {
+				t.Errorf("stderr does not say the copy stopped: %q", errOut.String())
+			}
+			recs := e.recordings(t)
+			rec, err := cast.ReadFile(recs[len(recs)-1])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out strings.Builder
+			exit := false
+			for _, ev := range rec.Events {
+				out.WriteString(ev.Data)
+				exit = exit || ev.Code == cast.Marker && ev.Data == "exit: exit 0"
+			}
+			if !exit || !strings.Contains(out.String(), map[string]string{"slow": "slow6", "fast": "the-end"}[name]) {
+				t.Errorf("recording incomplete (exit marker %v): ...%q", exit, out.String()[max(0, out.Len()-80):])
+			}
+			log, _ := os.ReadFile(filepath.Join(e.state, "sentinel", "audit.jsonl"))
+			lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+			if !strings.Contains(lines[len(lines)-1], `"note":"end: agent exit 0`) {
+				t.Errorf("no end record in the audit log: %s", lines[len(lines)-1])
+			}
+		})
 	}
 }
 

@@ -29,8 +29,9 @@ the events (findings, decisions, start and exit, with the audit log's
 records for the session merged in) in step with the position, and a
 timeline with a mark at every finding and decision.
 
-A SESSION-ID (or the start of one) names a recording in
-$XDG_STATE_HOME/sentinel/sessions; --last is the newest there.
+A SESSION-ID (or the start of one) names a recording in the sessions
+directory (the configuration's [record] dir, by default
+$XDG_STATE_HOME/sentinel/sessions); --last is the newest there.
 
 Keys: space play/pause · < > speed (¼× to 16×) · ← → 5 s · shift-← → 30 s ·
 home end · n p next/previous finding or decision · / fuzzy search of the
@@ -38,8 +39,9 @@ events and the recorded output (enter jumps) · ? help · q quit.
 
 --scan runs today's detectors over the recording instead (as 'sentinel
 scan' does) and lists what they would flag at their place on the timeline
-(pauses capped by --idle-limit, as played) and as recorded; exit status 1
-if anything would pause.
+(pauses capped by --idle-limit, as played) and as recorded; damaged lines
+are skipped and named on stderr. Exit status 1 if anything would pause,
+else 2 if lines were skipped, else 0.
 
 Flags:
 `
@@ -81,7 +83,13 @@ func replayCommand(args []string, stdin, stdout, stderr *os.File) error {
 	if o.json && !o.scan {
 		return &usageError{"replay: --json goes with --scan"}
 	}
-	path, err := resolveRecording(fs.Args(), o.last, session.SessionsDir())
+	// The configuration first: its [record] dir is where run records, so
+	// where a session id or --last is looked up.
+	conf, err := loadCLIConfig(o.config)
+	if err != nil {
+		return err
+	}
+	path, err := resolveRecording(fs.Args(), o.last, sessionsDir(conf))
 	if err != nil {
 		return err
 	}
@@ -98,10 +106,6 @@ func replayCommand(args []string, stdin, stdout, stderr *os.File) error {
 		return scanCommand(append(scanArgs, path), stdin, stdout, stderr)
 	}
 
-	conf, err := loadCLIConfig(o.config)
-	if err != nil {
-		return err
-	}
 	if o.theme == "" {
 		o.theme = conf.Console.Theme
 	}
@@ -115,7 +119,7 @@ func replayCommand(args []string, stdin, stdout, stderr *os.File) error {
 
 	rec, err := replay.Open(path, replay.Options{IdleLimit: o.idleLimit.Seconds()})
 	if err != nil {
-		return fail(1, "%v", err)
+		return fail(1, "%s", printable(err.Error()))
 	}
 	defer rec.Close()
 	mergeAuditLog(rec, session.AuditPath(), stderr)
@@ -125,7 +129,8 @@ func replayCommand(args []string, stdin, stdout, stderr *os.File) error {
 	}
 	defer player.Close()
 
-	notice := rec.SkippedSummary()
+	// The file's name and what it holds may be an agent's: escaped.
+	notice := printable(rec.SkippedSummary())
 	if notice != "" {
 		fmt.Fprintf(stderr, "sentinel: %s\n", notice)
 	}
@@ -196,7 +201,7 @@ func resolveRecording(args []string, last bool, dir string) (string, error) {
 	case 1:
 		return filepath.Join(dir, found[0]), nil
 	}
-	return "", fail(1, "session id %q is ambiguous: %d recordings match (%s, …)", arg, len(found), strings.Join(found[:2], ", "))
+	return "", fail(1, "session id %q is ambiguous: %d recordings match (%s, …)", arg, len(found), printable(strings.Join(found[:2], ", ")))
 }
 
 // recordings lists dir's .cast files, oldest first (their names start with

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -35,7 +36,13 @@ signal N ended it).
 
 Without a terminal on stdin and stdout, or with --headless, there is no
 console: the agent's output is copied to stdout and stdin to the agent, as
-script(1) does; recording still happens.
+script(1) does; recording still happens. If stdout's reader goes away
+(| head), the copy stops and the session runs on, recorded, to its end.
+
+Exit status: the agent's; 127 when COMMAND does not exist, 126 when it
+cannot be executed (no permission, a directory, a bad interpreter or
+format), 2 for a bad invocation or configuration, 1 when sentinel itself
+fails before the agent runs.
 
 Flags:
 `
@@ -62,7 +69,7 @@ When an action is held (the agent is frozen, a dialog explains it):
 
 Files:
   config      $XDG_CONFIG_HOME/sentinel/config.toml (~/.config/sentinel/config.toml)
-  recordings  $XDG_STATE_HOME/sentinel/sessions/ (~/.local/state/sentinel/sessions/)
+  recordings  [record] dir, by default $XDG_STATE_HOME/sentinel/sessions/ (~/.local/state/sentinel/sessions/)
   audit log   $XDG_STATE_HOME/sentinel/audit.jsonl
 `
 
@@ -186,13 +193,12 @@ type launchSpec struct {
 func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	o := sp.opts
 	if _, err := session.Resolve(sp.argv[0]); err != nil {
-		switch {
-		case errors.Is(err, session.ErrNotFound):
+		if errors.Is(err, session.ErrNotFound) {
 			return fail(127, "%v", err)
-		case errors.Is(err, session.ErrNotExecutable):
-			return fail(126, "%v", err)
 		}
-		return fail(1, "%v", err)
+		// Found but not runnable: no permission, a directory ("/tmp"),
+		// a path through a file. A shell says 126 for all of them.
+		return fail(126, "%v", err)
 	}
 	prefix, err := ui.ParsePrefix(o.prefix)
 	if err != nil {
@@ -328,6 +334,24 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 		return &exitError{code: st.Code}
 	}
 	return nil
+}
+
+// startError is the exit status for an agent that could not be started,
+// as a shell gives it: the exec itself failed (a bad interpreter, an exec
+// format error, no permission) 126, or 127 if the program went away since
+// it was found. With the exec gate the trampoline execs the agent and
+// exits 126 on such a failure; without it, the failure surfaces here.
+func startError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Op == "fork/exec" {
+		if errors.Is(pe.Err, syscall.ENOENT) {
+			if _, serr := os.Stat(pe.Path); serr != nil {
+				return fail(127, "%v", err)
+			}
+		}
+		return fail(126, "%v", err)
+	}
+	return fail(1, "%v", err)
 }
 
 // exitBlocked is sentinel's exit status when an unattended run blocked
@@ -482,7 +506,18 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 	sup := session.NewSupervisor(supOpts)
 	opts.Supervisor = sup
 	sp.hooks.serve(sup)
-	opts.Output = []io.Writer{stdout}
+	// A reader of stdout that goes away (sentinel run … | head) must not
+	// end the session half recorded: with SIGPIPE caught (never ignored:
+	// the agent inherits an ignored signal, and its own SIGPIPE is its
+	// business), a write to the broken pipe fails with EPIPE instead of
+	// killing sentinel, and the copy to stdout stops while the agent runs
+	// on, recorded, to its exit marker and the audit log's end record. The
+	// handler stays for good: the last words on stderr may meet the same
+	// broken pipe.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	opts.Output = []io.Writer{&stopOnError{w: stdout, failed: func(err error) {
+		fmt.Fprintf(stderr, "\r\nsentinel: stdout: %v; no longer copying the agent's output there (still recording)\r\n", err)
+	}}}
 	opts.OnEvent = func(e session.Event) {
 		if e.Kind == session.EventError || e.Kind == session.EventNotice {
 			fmt.Fprintf(stderr, "\r\nsentinel: %s\r\n", screen.OneLine(e.Text, 300))
@@ -500,7 +535,7 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 	}
 	sess, err := session.Begin(opts)
 	if err != nil {
-		return session.ExitStatus{}, 0, fail(1, "%v", err)
+		return session.ExitStatus{}, 0, startError(err)
 	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
@@ -539,4 +574,26 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 		fmt.Fprintln(stderr, sp.endLine())
 	}
 	return st, sup.Blocked(), nil
+}
+
+// stopOnError writes to w until a write fails, then drops everything,
+// telling failed once: the session's read path writes here and must not
+// stall or fail with it.
+type stopOnError struct {
+	w      io.Writer
+	failed func(error)
+	broken bool // only the session's reader writes: no lock needed
+}
+
+func (s *stopOnError) Write(p []byte) (int, error) {
+	if s.broken {
+		return len(p), nil
+	}
+	if _, err := s.w.Write(p); err != nil {
+		s.broken = true
+		if s.failed != nil {
+			s.failed(err)
+		}
+	}
+	return len(p), nil
 }

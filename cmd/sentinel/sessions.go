@@ -19,10 +19,11 @@ import (
 	"github.com/sentinel-console/sentinel/ui"
 )
 
-const sessionsUsage = `Usage: sentinel sessions [--json] [--theme NAME]
+const sessionsUsage = `Usage: sentinel sessions [--json] [--theme NAME] [--config FILE]
 
-Lists the recorded sessions in $XDG_STATE_HOME/sentinel/sessions
-(~/.local/state/sentinel/sessions), newest first: start time, id, agent
+Lists the recorded sessions in the configuration's [record] dir, by default
+$XDG_STATE_HOME/sentinel/sessions (~/.local/state/sentinel/sessions), newest
+first: start time, id, agent
 command, duration, findings, decisions, exit status and file size. Each
 recording is read in one streaming pass, and its summary kept in
 .catalog.json beside the recordings, reused while the file keeps its size and
@@ -43,15 +44,26 @@ Flags:
 `
 
 type sessionsOptions struct {
-	json  bool
-	theme string
+	json   bool
+	theme  string
+	config string
 }
 
 func sessionsFlags(o *sessionsOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("sessions", flag.ContinueOnError)
 	fs.BoolVar(&o.json, "json", false, "print the list as one JSON array")
 	fs.StringVar(&o.theme, "theme", "", "colour theme: auto, "+strings.Join(themes.Names(), ", ")+" (default: the config file's, else auto)")
+	fs.StringVar(&o.config, "config", "", "read configuration from `FILE` instead of the default location (for [record] dir and the theme)")
 	return fs
+}
+
+// sessionsDir is where run records (the configuration's [record] dir, else
+// the default), and so where sessions and replay ID|--last look.
+func sessionsDir(cfg Config) string {
+	if cfg.Record.Dir != "" {
+		return cfg.Record.Dir
+	}
+	return session.SessionsDir()
 }
 
 func sessionsCommand(args []string, stdin, stdout *os.File) error {
@@ -63,20 +75,24 @@ func sessionsCommand(args []string, stdin, stdout *os.File) error {
 	if fs.NArg() > 0 {
 		return &usageError{fmt.Sprintf("sessions: unexpected argument %q", fs.Arg(0))}
 	}
-	dir := session.SessionsDir()
+	cfg, err := loadCLIConfig(o.config)
+	if err != nil {
+		return err
+	}
+	dir := sessionsDir(cfg)
 	list := func() ([]catalog.Entry, error) { return catalog.List(dir) }
 
 	if o.json || !term.IsTerminal(stdout.Fd()) || !term.IsTerminal(stdin.Fd()) {
 		entries, err := list()
 		if err != nil {
-			return fail(1, "%v", err)
+			return fail(1, "%s", printable(err.Error()))
 		}
 		w := bufio.NewWriter(stdout)
 		if o.json {
 			if entries == nil {
 				entries = []catalog.Entry{}
 			}
-			enc := json.NewEncoder(w)
+			enc := json.NewEncoder(jsonSafeWriter{w})
 			enc.SetIndent("", "  ")
 			if err := enc.Encode(entries); err != nil {
 				return err
@@ -89,9 +105,7 @@ func sessionsCommand(args []string, stdin, stdout *os.File) error {
 
 	name := o.theme
 	if name == "" {
-		if cfg, err := loadConfig(configPath(), false); err == nil {
-			name = cfg.Console.Theme
-		}
+		name = cfg.Console.Theme
 	}
 	theme, err := themes.ByName(name)
 	if err != nil {
@@ -115,8 +129,11 @@ func printSessionsTable(w io.Writer, entries []catalog.Entry) {
 		if exit == "" {
 			exit = "-"
 		}
-		rows = append(rows, []string{e.Start.Local().Format("2006-01-02 15:04:05"), e.ID, ui.FormatDuration(e.Duration),
-			fmt.Sprint(e.Findings), fmt.Sprint(e.Decisions), exit, ui.FormatSize(e.Size), printable(e.Command)})
+		// The id, exit status and command come from the recording (its
+		// name and its markers), which an agent can write: shown with
+		// control characters escaped, like every text field here.
+		rows = append(rows, []string{e.Start.Local().Format("2006-01-02 15:04:05"), printable(e.ID), ui.FormatDuration(e.Duration),
+			fmt.Sprint(e.Findings), fmt.Sprint(e.Decisions), printable(exit), ui.FormatSize(e.Size), printable(e.Command)})
 	}
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
@@ -134,7 +151,7 @@ func printSessionsTable(w io.Writer, entries []catalog.Entry) {
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 		if n > 0 && entries[n-1].Note != "" {
-			fmt.Fprintln(w, "    note: "+printable(entries[n-1].Note)+" ("+entries[n-1].Path+")")
+			fmt.Fprintln(w, "    note: "+printable(entries[n-1].Note)+" ("+printable(entries[n-1].Path)+")")
 		}
 	}
 }

@@ -112,6 +112,75 @@ func TestSessionsPlainTableWithoutATerminal(t *testing.T) {
 	}
 }
 
+// An agent can write into the sessions directory: a recording's name and
+// its exit marker reach the plain table (and --json) with control
+// characters escaped, never raw.
+func TestSessionsPlainTableEscapesWhatARecordingSays(t *testing.T) {
+	e := newEnv(t)
+	base := time.Date(2026, 4, 24, 10, 0, 0, 0, time.UTC)
+	evil := writeRecording(t, e, base, "e5c\x1b[2J", "sh", "exit \x1b]0;PWNEXIT\x07 \u009b2J")
+	b, err := os.ReadFile(evil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Torn, so that the note line (with the path) is printed too.
+	if err := os.WriteFile(evil, b[:len(b)-3], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writeRecording(t, e, base.Add(time.Hour), "0be4ed00", "sh", "exit \x1b]0;PWNEXIT\x07 \u009b2J")
+	out, stderr, code := runPiped(t, e, "", "sessions")
+	if code != 0 || strings.ContainsAny(out, "\x1b\x07\u009b") {
+		t.Fatalf("exit %d, raw control characters in %q (%s)", code, out, stderr)
+	}
+	for _, want := range []string{`exit \x1b]0;PWNEXIT\x07 \x9b2J`, `e5c\x1b[2J`, `(` + strings.ReplaceAll(evil, "\x1b", `\x1b`) + `)`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	// Read from the recordings, not from the summaries the first call kept.
+	os.Remove(filepath.Join(e.state, "sentinel", "sessions", ".catalog.json"))
+	out, _, _ = runPiped(t, e, "", "sessions", "--json")
+	if strings.ContainsAny(out, "\x1b\x07\u009b") || !strings.Contains(out, `\u009b2J`) {
+		t.Errorf("--json: %q", out)
+	}
+}
+
+// With [record] dir set, run records there, and sessions and replay
+// ID|--last look there too.
+func TestSessionsAndReplayUseTheConfiguredDirectory(t *testing.T) {
+	e := newEnv(t)
+	dir := filepath.Join(e.home, "recs")
+	conf := filepath.Join(e.config, "sentinel", "config.toml")
+	os.MkdirAll(filepath.Dir(conf), 0o700)
+	os.WriteFile(conf, []byte("[record]\ndir = \""+dir+"\"\n"), 0o600)
+	if _, stderr, code := runPiped(t, e, "", "run", "--headless", "--", "sh", "-c", "echo '$ rm -rf /'"); code != 0 {
+		t.Fatalf("run: exit %d %s", code, stderr)
+	}
+	recs, _ := filepath.Glob(filepath.Join(dir, "*.cast"))
+	if len(recs) != 1 {
+		t.Fatalf("recordings in %s: %v", dir, recs)
+	}
+	id := strings.TrimSuffix(filepath.Base(recs[0])[len("20260424T090000Z-"):], ".cast")
+	out, stderr, code := runPiped(t, e, "", "sessions")
+	if code != 0 || !strings.Contains(out, id) {
+		t.Errorf("sessions: exit %d\n%s%s", code, out, stderr)
+	}
+	for _, args := range [][]string{{"replay", "--scan", "--last"}, {"replay", "--scan", id}} {
+		if out, stderr, code := runPiped(t, e, "", args...); code != 1 || !strings.Contains(out, "files.delete-root") {
+			t.Errorf("%v: exit %d\n%s%s", args, code, out, stderr)
+		}
+	}
+	// --config names another file: its directory, and an empty list.
+	other := filepath.Join(e.home, "other.toml")
+	os.WriteFile(other, []byte("[record]\ndir = \""+filepath.Join(e.home, "none")+"\"\n"), 0o600)
+	if out, _, code := runPiped(t, e, "", "sessions", "--json", "--config", other); code != 0 || strings.TrimSpace(out) != "[]" {
+		t.Errorf("sessions --config: exit %d %q", code, out)
+	}
+	if _, stderr, code := runPiped(t, e, "", "replay", "--last", "--config", other); code != 1 || !strings.Contains(stderr, "no recorded sessions in "+filepath.Join(e.home, "none")) {
+		t.Errorf("replay --last --config: exit %d %q", code, stderr)
+	}
+}
+
 func TestSessionsE2EFilterAndDelete(t *testing.T) {
 	e := newEnv(t)
 	stopped, clean, torn := threeRecordings(t, e)
