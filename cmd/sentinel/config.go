@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -189,9 +190,43 @@ func configError(path string, err error) error {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		row, _ := de.Position()
-		return fmt.Errorf("%s:%d: %v", path, row, de.Error())
+		msg := de.Error()
+		if m := wrongType.FindStringSubmatch(msg); m != nil && len(de.Key()) > 0 {
+			// The decoder names Go's types ("struct field struct {
+			// Prefix string …}.Scrollback of type int"); say it in the
+			// file's terms.
+			article := "a "
+			if strings.ContainsAny(m[1][:1], "aeiou") {
+				article = "an "
+			}
+			return fmt.Errorf("%s:%d: %s: want %s, not %s%s", path, row, strings.Join(de.Key(), "."), tomlKind(m[2]), article, m[1])
+		}
+		return fmt.Errorf("%s:%d: %s", path, row, strings.TrimPrefix(msg, "toml: "))
 	}
 	return fmt.Errorf("%s: %w", path, err)
+}
+
+// wrongType matches the decoder's message for a value of the wrong type:
+// the TOML kind it found and the Go type it wanted.
+var wrongType = regexp.MustCompile(`cannot decode TOML (\w+(?: \w+)?) into .* of type (\S+)$`)
+
+// tomlKind names a Go type as the value a config file needs.
+func tomlKind(goType string) string {
+	switch {
+	case goType == "string":
+		return "a string"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "int") || strings.HasPrefix(goType, "uint"):
+		return "a whole number"
+	case strings.HasPrefix(goType, "float"):
+		return "a number"
+	case strings.HasPrefix(goType, "[]"):
+		return "a list such as [\"a\", \"b\"]"
+	case strings.HasPrefix(goType, "map["):
+		return "a table"
+	}
+	return "a " + goType
 }
 
 // lineOf finds the line that sets key, for errors about valid TOML with a

@@ -34,3 +34,20 @@ func TestSuperviseConfig(t *testing.T) {
 		t.Fatalf("bad timeout: %v", err)
 	}
 }
+
+func TestConfigTypeErrorsSpeakTOML(t *testing.T) {
+	// The decoder's own message names Go types ("struct field struct {
+	// Prefix string …}.Scrollback of type int"); the operator wrote TOML.
+	for text, want := range map[string]string{
+		"[console]\nscrollback = \"many\"\n":   `config.toml:2: console.scrollback: want a whole number, not a string`,
+		"[console]\n\nprefix = 5\n":            `config.toml:3: console.prefix: want a string, not an integer`,
+		"[detect]\nprotected = \"prod\"\n":     `config.toml:2: detect.protected: want a list such as ["a", "b"], not a string`,
+		"[supervise]\nnotify = \"yes\"\n":      `config.toml:2: supervise.notify: want true or false, not a string`,
+		"[supervise]\ndecision_timeout = 10\n": `config.toml:2: supervise.decision_timeout: want a string, not an integer`,
+	} {
+		_, err := parseConfig([]byte(text), "config.toml")
+		if err == nil || err.Error() != want {
+			t.Errorf("%q: got %v\nwant %s", text, err, want)
+		}
+	}
+}
