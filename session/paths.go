@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"os/user"
 	"path/filepath"
 	"time"
 )
@@ -15,7 +16,13 @@ func StateDir() string {
 	}
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {
-		home = "/"
+		// HOME unset or empty (a bare cron or systemd environment): the
+		// account's own home, not /.local/state at the root.
+		if u, uerr := user.Current(); uerr == nil && u.HomeDir != "" {
+			home = u.HomeDir
+		} else {
+			home = "/"
+		}
 	}
 	return filepath.Join(home, ".local", "state", "sentinel")
 }

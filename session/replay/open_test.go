@@ -242,3 +242,27 @@ func TestTextLines(t *testing.T) {
 		t.Fatalf("window: %q", got)
 	}
 }
+
+func TestTerminalSizeIsBoundedByArea(t *testing.T) {
+	// A 127-byte file saying 2000x2000 made the player use 1.8 GB: the
+	// header's size is clamped by area (keeping the width), a resize
+	// beyond it is skipped.
+	dir := t.TempDir()
+	body := `{"version": 2, "width": 2000, "height": 2000}` + "\n" +
+		`[0.1, "o", "ok"]` + "\n" +
+		`[0.2, "r", "1000x1000"]` + "\n" +
+		`[0.3, "r", "100x30"]` + "\n"
+	path := filepath.Join(dir, "big.cast")
+	os.WriteFile(path, []byte(body), 0o600)
+	rec := open(t, path, Options{})
+	if w, h := rec.Header.Width, rec.Header.Height; w != 2000 || w*h > maxCells {
+		t.Fatalf("header size %dx%d", w, h)
+	}
+	got := map[int]string{}
+	for _, s := range rec.Skipped() {
+		got[s.Line] = s.Reason
+	}
+	if !strings.Contains(got[1], "clamped") || !strings.Contains(got[3], "1000x1000") || got[4] != "" {
+		t.Fatalf("skipped %v", rec.Skipped())
+	}
+}

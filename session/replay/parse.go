@@ -252,15 +252,31 @@ func parseSize(s string) (w, h int, ok bool) {
 	}
 	w, err1 := strconv.Atoi(a)
 	h, err2 := strconv.Atoi(b)
-	if err1 != nil || err2 != nil || w <= 0 || h <= 0 || w > maxSide || h > maxSide {
+	if err1 != nil || err2 != nil || w <= 0 || h <= 0 || w > maxSide || h > maxSide || w*h > maxCells {
 		return 0, 0, false
 	}
 	return w, h, true
 }
 
 // maxSide bounds a terminal side: a corrupt resize to 1000000x1000000 must
-// not allocate a trillion cells.
-const maxSide = 2000
+// not allocate a trillion cells. maxCells bounds the area: a 127-byte file
+// saying 2000x2000 made the player use 1.8 GB (x/vt keeps two screens of
+// some hundred bytes a cell, and snapshots). 262,144 cells is more than a
+// 4K monitor in a small font shows (640x200 is 128,000).
+const (
+	maxSide  = 2000
+	maxCells = 1 << 18
+)
+
+// boundedSize clamps a header's terminal size to maxSide and maxCells,
+// keeping the width (lines stay as the agent wrapped them) and cutting rows.
+func boundedSize(w, h int) (int, int) {
+	w, h = min(w, maxSide), min(h, maxSide)
+	if w > 0 && w*h > maxCells {
+		h = max(1, maxCells/w)
+	}
+	return w, h
+}
 
 func bytesCut(s string, sep byte) (string, string, bool) {
 	for i := 0; i < len(s); i++ {

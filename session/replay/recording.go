@@ -227,9 +227,9 @@ func (r *Recording) readHeader(lr *lineReader) error {
 		if err != nil {
 			return fmt.Errorf("line %d: %w", lr.line, err)
 		}
-		if h.Width > maxSide || h.Height > maxSide {
-			r.skip(lr.line, 0, fmt.Sprintf("terminal size %dx%d is larger than %dx%d; clamped", h.Width, h.Height, maxSide, maxSide))
-			h.Width, h.Height = min(h.Width, maxSide), min(h.Height, maxSide)
+		if w, ht := boundedSize(h.Width, h.Height); w != h.Width || ht != h.Height {
+			r.skip(lr.line, 0, fmt.Sprintf("terminal size %dx%d is larger than sentinel plays; clamped to %dx%d", h.Width, h.Height, w, ht))
+			h.Width, h.Height = w, ht
 		}
 		r.Header = h
 		r.dataOff, r.dataLine = lr.off, lr.line+1

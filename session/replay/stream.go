@@ -229,7 +229,7 @@ func (v *v1Reader) keys() error {
 // v2 header's.
 func (v *v1Reader) header() cast.Header {
 	h := v.h
-	h.Width, h.Height = min(h.Width, maxSide), min(h.Height, maxSide)
+	h.Width, h.Height = boundedSize(h.Width, h.Height)
 	return h
 }
 
