@@ -96,6 +96,9 @@ func loadConfig(path string, explicit bool) (Config, error) {
 // many extra rules and their examples, is tens of KB.
 const maxConfig = 1 << 20
 
+// maxScrollback bounds the console's scrollback, from the flag or the file.
+const maxScrollback = 1_000_000
+
 // parseConfig reads a configuration file's content; errors name path and
 // line.
 func parseConfig(data []byte, path string) (Config, error) {
@@ -108,8 +111,8 @@ func parseConfig(data []byte, path string) (Config, error) {
 	if _, err := ui.ParsePrefix(c.Console.Prefix); err != nil {
 		return c, fmt.Errorf("%s:%d: console.prefix: %v", path, lineOf(data, "prefix"), err)
 	}
-	if c.Console.Scrollback < 0 || c.Console.Scrollback > 1_000_000 {
-		return c, fmt.Errorf("%s:%d: console.scrollback: %d is out of range 0..1000000", path, lineOf(data, "scrollback"), c.Console.Scrollback)
+	if c.Console.Scrollback < 0 || c.Console.Scrollback > maxScrollback {
+		return c, fmt.Errorf("%s:%d: console.scrollback: %d is out of range 0..%d", path, lineOf(data, "scrollback"), c.Console.Scrollback, maxScrollback)
 	}
 	if _, err := themes.ByName(c.Console.Theme); err != nil {
 		return c, fmt.Errorf("%s:%d: console.theme: %v", path, lineOf(data, "theme"), err)

@@ -49,7 +49,7 @@ func demoCommand(args []string, stdin, stdout, stderr *os.File) error {
 		return &usageError{fmt.Sprintf("demo takes no arguments (got %q)", fs.Arg(0))}
 	}
 	if o.speed <= 0 || o.speed > 10000 {
-		return &usageError{"--speed must be between 0 and 10000"}
+		return &usageError{"--speed must be more than 0 and at most 10000"}
 	}
 	if o.run.record != "" && o.run.noRecord {
 		return &usageError{"--record and --no-record contradict each other"}

@@ -157,6 +157,10 @@ func TestBadInvocations(t *testing.T) {
 		{[]string{"run", "--headless", "--", badFormat}, 126, ""},
 		{[]string{"run", "--headless", "--no-exec-gate", "--", badFormat}, 126, "exec format error"},
 		{[]string{"run", "--size", "wide", "--headless", "--", "true"}, 2, "want COLSxROWS"},
+		{[]string{"run", "--scrollback", "99999999", "--headless", "--", "touch", marker}, 2, "--scrollback must be between 0 and 1000000"},
+		{[]string{"scan", "--idle-limit", "-5s", "/dev/null"}, 2, "--idle-limit must not be negative"},
+		{[]string{"demo", "--speed", "0"}, 2, "--speed must be more than 0"},
+		{[]string{"version", "extra"}, 2, `version takes no arguments (got "extra")`},
 		{[]string{"run", "--record", "/x.cast", "--no-record", "--", "true"}, 2, "contradict"},
 		// /dev/null is not a directory, even for root: refused before the agent runs.
 		{[]string{"run", "--headless", "--record", "/dev/null/s.cast", "--", "touch", marker}, 1, "cannot record to /dev/null"},

@@ -144,6 +144,9 @@ func dispatch(args []string, stdin, stdout, stderr *os.File) error {
 	case "hooks":
 		return hooksCommand(args[1:], stdout)
 	case "version", "--version":
+		if len(args) > 1 {
+			return &usageError{fmt.Sprintf("version takes no arguments (got %q)", args[1])}
+		}
 		fmt.Fprintf(stdout, "sentinel %s\n", version)
 		return nil
 	case "help", "-h", "--help":

@@ -155,8 +155,8 @@ func parseRun(args []string) (runOptions, Config, []string, error) {
 	if o.record != "" && o.noRecord {
 		return o, cfg, nil, &usageError{"--record and --no-record contradict each other"}
 	}
-	if o.scrollback < 0 {
-		return o, cfg, nil, &usageError{"--scrollback must not be negative"}
+	if o.scrollback < 0 || o.scrollback > maxScrollback {
+		return o, cfg, nil, &usageError{fmt.Sprintf("--scrollback must be between 0 and %d", maxScrollback)}
 	}
 	if o.decisionTimeout < 0 {
 		return o, cfg, nil, &usageError{"--decision-timeout must not be negative"}

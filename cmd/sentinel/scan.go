@@ -80,6 +80,9 @@ func scanCommand(args []string, stdin io.Reader, stdout, stderr *os.File) error 
 	if fs.NArg() != 1 {
 		return &usageError{"scan: give one FILE, or - for stdin"}
 	}
+	if o.idleLimit < 0 {
+		return &usageError{"--idle-limit must not be negative"} // as replay says
+	}
 	conf, err := loadCLIConfig(o.config)
 	if err != nil {
 		return err
