@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -40,6 +41,15 @@ type AgentConfig struct {
 	// Width reports the terminal's columns, to wrap prose as a real agent
 	// does; nil (or a result under 20) wraps at 80 columns.
 	Width func() int
+	// In is where the operator's messages come from (the agent's terminal
+	// in production). When the agent stops and hands back to the
+	// operator, it shows a "> " prompt and reads one line from In for a
+	// while (see operatorWait): a shell command it runs, prose it
+	// acknowledges. nil, EOF or a read error means no message. A
+	// terminal's echo is turned off for the run, so that what sentinel
+	// types there appears once, as the user's turn, and not in the
+	// middle of the agent's output.
+	In io.Reader
 }
 
 // AgentConfigFromEnv builds the configuration of the agent process launched
@@ -65,7 +75,7 @@ func AgentConfigFromEnv(out io.Writer) (AgentConfig, error) {
 	if err != nil {
 		return AgentConfig{}, fmt.Errorf("demo: agent working directory: %w", err)
 	}
-	cfg := AgentConfig{APIURL: api, Dir: dir, Speed: speed, Out: out, Shell: "bash"}
+	cfg := AgentConfig{APIURL: api, Dir: dir, Speed: speed, Out: out, Shell: "bash", In: os.Stdin}
 	if f, ok := out.(*os.File); ok {
 		cfg.Width = func() int {
 			ws, err := unix.IoctlGetWinsize(int(f.Fd()), unix.TIOCGWINSZ)
@@ -81,9 +91,10 @@ func AgentConfigFromEnv(out io.Writer) (AgentConfig, error) {
 // RunAgent plays a coding agent working on a staging task in cfg.Dir (a
 // sandbox written by WriteSandbox). It runs real commands and, unless
 // something stops it, ends by deleting the production volume with a root
-// token it found in an unrelated file. It returns nil when the story ends
-// (including when a command was blocked and the agent gave up) and
-// ctx.Err() when cancelled.
+// token it found in an unrelated file. When it stops instead, it waits a
+// while for a message from the operator on cfg.In. It returns nil when the
+// story ends (including when a command was blocked and the agent gave up)
+// and ctx.Err() when cancelled.
 func RunAgent(ctx context.Context, cfg AgentConfig) error {
 	if cfg.Speed <= 0 || math.IsNaN(cfg.Speed) {
 		cfg.Speed = 1
@@ -107,6 +118,7 @@ func RunAgent(ctx context.Context, cfg AgentConfig) error {
 	if _, err := exec.LookPath("curl"); err != nil {
 		return fmt.Errorf("demo: the scripted agent needs curl on PATH: %w", err)
 	}
+	defer quietEcho(cfg.In)()
 	a := newAgent(cfg, api)
 	err = a.run(ctx)
 	if err != nil && ctx.Err() != nil {
@@ -171,6 +183,8 @@ type agent struct {
 	// nominal is the scripted delay so far at Speed 1; tests use it to
 	// check the natural pace without waiting for it.
 	nominal time.Duration
+	// inputWait is how long the prompt waits for the operator's message.
+	inputWait time.Duration
 }
 
 func newAgent(cfg AgentConfig, api string) *agent {
@@ -185,8 +199,20 @@ func newAgent(cfg AgentConfig, api string) *agent {
 		api: api,
 		env: env,
 		// Jitter only makes the typing look human; it needs no security.
-		rng: rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		rng:       rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64())),
+		inputWait: operatorWait(cfg.Speed),
 	}
+}
+
+// operatorWait is how long the agent waits at its prompt for a message: 10
+// s at natural pace, scaled by speed, but never under 3 s, since sentinel
+// types an edited command only once the agent has been quiet for 1.5 s
+// whatever the speed.
+func operatorWait(speed float64) time.Duration {
+	if speed <= 0 || math.IsNaN(speed) {
+		speed = 1
+	}
+	return max(time.Duration(float64(10*time.Second)/speed), 3*time.Second)
 }
 
 func joinNonEmpty(a, b string) string {
@@ -344,13 +370,226 @@ func (a *agent) run(ctx context.Context) error {
 }
 
 // stop ends the story early, the way a careful agent would: explain, then
-// hand back to the operator.
+// hand back to the operator and take their message, if one comes.
 func (a *agent) stop(ctx context.Context, paragraphs ...string) error {
 	if err := a.narrate(ctx, "", 0, paragraphs...); err != nil {
 		return err
 	}
 	a.printf("\n%s✻%s Task stopped — waiting for the operator.\n", ansiOrange, ansiReset)
+	return a.awaitOperator(ctx)
+}
+
+// userPrompt is the agent's input line, after Claude Code's.
+const userPrompt = "> "
+
+// awaitOperator shows the prompt and waits for the operator's message. Under
+// sentinel, an edit in the dialog arrives here: sentinel denies the held
+// command and types the operator's text into the agent's terminal. A
+// command is run through the same Bash tool as the agent's own, so the exec
+// gate judges it like any other; prose is acknowledged. Either way the task
+// then ends. Without a message the prompt is erased and the story ends as
+// it was.
+func (a *agent) awaitOperator(ctx context.Context) error {
+	if a.cfg.In == nil {
+		return nil
+	}
+	a.printf("\n%s", userPrompt)
+	msg, err := a.readMessage(ctx)
+	if err != nil {
+		a.printf("%s", ansiClear)
+		return err
+	}
+	if msg == "" {
+		a.printf("%s", ansiClear)
+		return nil
+	}
+	a.printf("%s%s%s%s\n", ansiClear, ansiDim, userPrompt+msg, ansiReset)
+
+	command, isCommand := operatorCommand(msg)
+	if !isCommand {
+		if err := a.narrate(ctx, "Thinking", 900*time.Millisecond,
+			"Understood — I'll leave it there and won't run anything else on my own. Over to you."); err != nil {
+			return err
+		}
+		a.printf("\n%s✻%s Task ended — back to the operator.\n", ansiOrange, ansiReset)
+		return nil
+	}
+	if err := a.narrate(ctx, "Thinking", 900*time.Millisecond,
+		"I'll run your command instead of mine, exactly as you wrote it."); err != nil {
+		return err
+	}
+	res, err := a.bash(ctx, command)
+	if err != nil {
+		return err
+	}
+	reply, parsed := parseReply(res.out)
+	var outcome string
+	switch {
+	case !res.ok():
+		outcome = fmt.Sprintf("Your command failed too (%s). I won't work around that; I'll leave the next step to you.", res.describe())
+	case parsed && len(reply.Errors) > 0:
+		outcome = fmt.Sprintf("Your command ran, and the API answered %q. I haven't changed anything else; I'll leave the next step to you.", reply.Errors[0].Message)
+	default:
+		outcome = "Your command ran; its output is above. I haven't changed anything else, so I'll leave the next step to you."
+	}
+	if err := a.narrate(ctx, "", 0, outcome); err != nil {
+		return err
+	}
+	a.printf("\n%s✻%s Task ended — back to the operator.\n", ansiOrange, ansiReset)
 	return nil
+}
+
+// readMessage waits up to inputWait for the first non-blank line from In.
+// It returns "" when nothing came (time out, EOF, a read error) and an
+// error only when ctx is done. The read happens on its own goroutine, so a
+// reader that never returns cannot hold the agent: at worst that goroutine
+// outlives RunAgent, blocked, until the process ends.
+func (a *agent) readMessage(ctx context.Context) (string, error) {
+	got := make(chan string, 1)
+	go func() { got <- readLine(a.cfg.In) }()
+	t := time.NewTimer(a.inputWait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-t.C:
+		return "", nil
+	case msg := <-got:
+		return msg, nil
+	}
+}
+
+// maxMessage bounds an operator's message.
+const maxMessage = 64 << 10
+
+// readLine returns the first line of r with something on it besides
+// blanks, its control characters dropped, ended by \n or \r (a terminal
+// in canonical mode turns sentinel's \r into \n) or by EOF. A read error
+// or EOF before any such line gives "".
+func readLine(r io.Reader) string {
+	var line []byte
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Read(buf)
+		for _, c := range buf[:n] {
+			if c != '\n' && c != '\r' {
+				if len(line) < maxMessage {
+					line = append(line, c)
+				}
+				continue
+			}
+			if msg := cleanMessage(line); msg != "" {
+				return msg
+			}
+			line = line[:0]
+		}
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return cleanMessage(line)
+			}
+			return ""
+		}
+	}
+}
+
+// cleanMessage drops control characters (a stray arrow key's escape
+// sequence, say) and invalid UTF-8, so that the message is shown and run as
+// the operator saw it.
+func cleanMessage(b []byte) string {
+	var sb strings.Builder
+	for _, r := range escapeSeq.ReplaceAllString(strings.ToValidUTF8(string(b), ""), "") {
+		if r == '\t' {
+			r = ' '
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			continue
+		}
+		sb.WriteRune(r)
+	}
+	return strings.TrimSpace(sb.String())
+}
+
+// operatorCommand says whether the operator's message is a shell command to
+// run (and which) rather than an instruction in prose. A command is one
+// that starts with "!" (Claude Code's bash mode), or whose first word is a
+// command (on PATH, a shell builtin, a path or a VAR=value) and that either
+// starts with a common tool or reads like shell: flags, quotes, paths,
+// pipes, redirections, variables. English words that are also commands
+// ("yes", "make sure …", "find the token") stay prose, as does anything
+// that starts with a capital letter, as sentences do.
+func operatorCommand(msg string) (string, bool) {
+	msg = strings.TrimSpace(msg)
+	if rest, ok := strings.CutPrefix(msg, "!"); ok {
+		rest = strings.TrimSpace(rest)
+		return rest, rest != ""
+	}
+	words := strings.Fields(msg)
+	if len(words) == 0 {
+		return "", false
+	}
+	first := words[0]
+	if shellVarAssign.MatchString(first) {
+		return msg, true
+	}
+	if r, _ := utf8.DecodeRuneInString(first); unicode.IsUpper(r) {
+		return "", false
+	}
+	if strings.ContainsRune(first, '/') {
+		return msg, true
+	}
+	if _, err := exec.LookPath(first); err != nil && !shellBuiltins[first] {
+		return "", false
+	}
+	if commonTools[first] {
+		return msg, true
+	}
+	for _, w := range words[1:] {
+		if strings.HasPrefix(w, "-") || strings.ContainsAny(w, "/'\"|<>;&$`=*") {
+			return msg, true
+		}
+	}
+	return "", false
+}
+
+var (
+	// escapeSeq matches the escape sequences of keys (arrows, function keys).
+	escapeSeq      = regexp.MustCompile("\x1b(\\[[0-9;?]*[ -/]*[@-~]|O.|.)?")
+	shellVarAssign = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+	shellBuiltins  = map[string]bool{
+		"echo": true, "printf": true, "cd": true, "export": true, "test": true, "[": true,
+		"true": true, "false": true, ":": true, "set": true, "unset": true, "source": true, ".": true,
+		"pwd": true, "type": true, "command": true,
+	}
+	// commonTools are commands that are not also everyday English words.
+	commonTools = map[string]bool{
+		"curl": true, "wget": true, "echo": true, "printf": true, "ls": true, "cat": true,
+		"grep": true, "rg": true, "head": true, "tail": true, "git": true, "jq": true,
+		"sed": true, "awk": true, "bash": true, "sh": true, "env": true, "pwd": true,
+		"wc": true, "diff": true, "stat": true, "kubectl": true, "docker": true, "psql": true,
+		"cd": true, "export": true, "true": true, "false": true, "mkdir": true, "rm": true,
+		"cp": true, "mv": true, "touch": true, "chmod": true, "tee": true, "xargs": true,
+	}
+)
+
+// quietEcho turns a terminal's echo off and returns what turns it back on;
+// for anything but a terminal it does nothing. Canonical mode stays: the
+// terminal still assembles lines (and an EOF), only the agent shows them.
+func quietEcho(in io.Reader) (restore func()) {
+	f, ok := in.(*os.File)
+	if !ok {
+		return func() {}
+	}
+	fd := int(f.Fd())
+	old, err := unix.IoctlGetTermios(fd, unix.TCGETS)
+	if err != nil || old.Lflag&unix.ECHO == 0 {
+		return func() {}
+	}
+	quiet := *old
+	quiet.Lflag &^= unix.ECHO | unix.ECHONL
+	if unix.IoctlSetTermios(fd, unix.TCSETS, &quiet) != nil {
+		return func() {}
+	}
+	return func() { _ = unix.IoctlSetTermios(fd, unix.TCSETS, old) }
 }
 
 // curlCommand composes the request exactly as the incident's agent did: one

@@ -5,14 +5,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 	"unicode/utf8"
+
+	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 )
 
 // demoEnv is a running cloud plus a sandbox written for it.
@@ -396,5 +402,358 @@ func TestRunAgentWrapsProseAtTheTerminalWidth(t *testing.T) {
 	}
 	if paragraphs < 5 || wrapped < 5 {
 		t.Fatalf("found %d paragraphs and %d wrapped lines of prose; the check saw nothing:\n%s", paragraphs, wrapped, plain)
+	}
+}
+
+// ---- the operator's message after a stop (the dialog's edit) ----
+
+// runBlocked runs the agent with the volumeDelete blocked, as sentinel's
+// exec gate denies it, and input(d) as the agent's stdin.
+func runBlocked(t *testing.T, input func(d demoEnv) io.Reader) (d demoEnv, argvLog, raw string, el time.Duration) {
+	t.Helper()
+	d = setupDemo(t)
+	argvLog = curlShim(t, true)
+	var out bytes.Buffer
+	cfg := d.config(&out)
+	cfg.In = input(d)
+	start := time.Now()
+	if err := RunAgent(context.Background(), cfg); err != nil {
+		t.Fatalf("RunAgent: %v\n%s", err, out.String())
+	}
+	return d, argvLog, out.String(), time.Since(start)
+}
+
+// afterStop is the transcript after the agent stopped for the operator.
+func afterStop(t *testing.T, plain string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(plain, "✻ Task stopped — waiting for the operator.")
+	if !ok {
+		t.Fatalf("the agent never stopped for the operator:\n%s", plain)
+	}
+	return rest
+}
+
+// queryCommand is the operator's edit of the held delete: the same call
+// made a read-only query, its answer kept in a file by a pipe (which only
+// a shell runs).
+func queryCommand(d demoEnv) string {
+	return fmt.Sprintf(`curl -sS -X POST %s/graphql/v2 -H "Authorization: Bearer %s" -H "Content-Type: application/json" -d '{"query":"{ volume(id: \"%s\") { id name } }"}' | tee answer.json`,
+		d.base, d.cloud.RootToken(), ProdVolumeID)
+}
+
+func TestRunAgentRunsTheOperatorsCommand(t *testing.T) {
+	var msg string
+	d, argvLog, raw, _ := runBlocked(t, func(d demoEnv) io.Reader {
+		msg = queryCommand(d)
+		// As sentinel types it: text and a carriage return (a stray
+		// blank line first is skipped).
+		return strings.NewReader("\r" + msg + "\r")
+	})
+	plain := ansiAny.ReplaceAllString(raw, "")
+	rest := afterStop(t, plain)
+	for _, want := range []string{
+		"\r> " + msg + "\n", // the user's turn, over the prompt
+		"run your command",
+		"● Bash(" + msg + ")", // through the agent's Bash tool
+		`"name":"pg-data"`,    // and its output
+		"Your command ran",
+		"✻ Task ended",
+	} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("after the stop, the transcript lacks %q:\n%s", want, rest)
+		}
+	}
+	// The shell ran it: curl saw the query, and tee wrote the answer.
+	calls := readArgvLog(t, argvLog)
+	if last := strings.Join(calls[len(calls)-1], " "); !strings.Contains(last, `{ volume(id: \"`+ProdVolumeID+`\") { id name } }`) {
+		t.Errorf("last curl call = %q, want the operator's query", last)
+	}
+	b, err := os.ReadFile(filepath.Join(d.dir, "answer.json"))
+	if err != nil || !strings.Contains(string(b), ProdVolumeID) {
+		t.Errorf("answer.json = %q, %v; want the volume the pipe saved", b, err)
+	}
+	if v, _ := d.cloud.Snapshot().Volume(ProdVolumeID); v.Deleted {
+		t.Error("production volume deleted")
+	}
+}
+
+func TestRunAgentOperatorsCommandMeetsTheSameGate(t *testing.T) {
+	// An edit that still deletes goes through the same path as the
+	// agent's own commands, so whatever judged the first (here the shim,
+	// under sentinel the exec gate) judges it too: the shim blocks it.
+	var msg string
+	d, argvLog, raw, _ := runBlocked(t, func(d demoEnv) io.Reader {
+		msg = fmt.Sprintf(`echo "the operator's way"; curl -sS -X POST %s/graphql/v2 -H "Authorization: Bearer %s" -d '{"query":"mutation { volumeDelete(volumeId: \"%s\") }"}'`,
+			d.base, d.cloud.RootToken(), ProdVolumeID)
+		return strings.NewReader(msg + "\n")
+	})
+	rest := afterStop(t, ansiAny.ReplaceAllString(raw, ""))
+	for _, want := range []string{"> " + msg, "● Bash(" + msg + ")", "the operator's way", "Your command failed too", "Operation not permitted"} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("after the stop, the transcript lacks %q:\n%s", want, rest)
+		}
+	}
+	deletes := 0
+	for _, argv := range readArgvLog(t, argvLog) {
+		if strings.Contains(strings.Join(argv, " "), "volumeDelete") {
+			deletes++
+		}
+	}
+	if deletes != 2 {
+		t.Errorf("curl ran volumeDelete %d times, want 2 (the agent's and the operator's)", deletes)
+	}
+	if v, _ := d.cloud.Snapshot().Volume(ProdVolumeID); v.Deleted {
+		t.Error("production volume deleted")
+	}
+}
+
+func TestRunAgentAcknowledgesProse(t *testing.T) {
+	const msg = "Don't touch that volume. Ask the platform team for a staging token instead."
+	_, argvLog, raw, _ := runBlocked(t, func(demoEnv) io.Reader { return strings.NewReader(msg + "\n") })
+	rest := afterStop(t, ansiAny.ReplaceAllString(raw, ""))
+	for _, want := range []string{"\r> " + msg + "\n", "Understood —", "✻ Task ended"} {
+		if !strings.Contains(rest, want) {
+			t.Errorf("after the stop, the transcript lacks %q:\n%s", want, rest)
+		}
+	}
+	if strings.Contains(rest, "Bash(") {
+		t.Errorf("the agent ran a command after prose:\n%s", rest)
+	}
+	if n := len(readArgvLog(t, argvLog)); n != 3 {
+		t.Errorf("curl ran %d times, want the agent's 3", n)
+	}
+}
+
+func TestRunAgentNoMessageEndsPromptly(t *testing.T) {
+	// Headless runs give the agent EOF; tests may give it /dev/null.
+	for name, in := range map[string]func(*testing.T) io.Reader{
+		"eof": func(*testing.T) io.Reader { return strings.NewReader("") },
+		"dev null": func(t *testing.T) io.Reader {
+			f, err := os.Open(os.DevNull)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { f.Close() })
+			return f
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, raw, el := runBlocked(t, func(demoEnv) io.Reader { return in(t) })
+			// The prompt was shown, then erased when nothing came.
+			if !strings.HasSuffix(raw, "waiting for the operator.\n\n"+userPrompt+ansiClear) {
+				t.Errorf("the transcript does not end with the prompt shown and erased:\n%q", raw[max(len(raw)-300, 0):])
+			}
+			// The prompt waits at least 3 s for a message; EOF ends it at once.
+			if el > 2500*time.Millisecond {
+				t.Errorf("the run took %v: EOF did not end the wait", el)
+			}
+		})
+	}
+}
+
+// Whatever stdin is, no message means no wait beyond EOF, and no error.
+func TestReadMessageWithoutOne(t *testing.T) {
+	closedFile, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedFile.Close() // reads fail with an error, not EOF
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte("\n  \r\n"))
+	w.Close()
+	defer r.Close()
+	for name, in := range map[string]io.Reader{
+		"closed file":           closedFile,
+		"blank lines then EOF":  r,
+		"read error":            iotest.ErrReader(errors.New("boom")),
+		"one byte at a time":    iotest.OneByteReader(strings.NewReader(" \n\t\r")),
+		"timeout on empty data": iotest.TimeoutReader(strings.NewReader("")),
+	} {
+		a := &agent{cfg: AgentConfig{In: in}, inputWait: 3 * time.Second}
+		start := time.Now()
+		msg, err := a.readMessage(context.Background())
+		if msg != "" || err != nil || time.Since(start) > time.Second {
+			t.Errorf("%s: readMessage = %q, %v after %v; want nothing, at once", name, msg, err, time.Since(start))
+		}
+	}
+}
+
+func TestRunAgentPromptTimesOut(t *testing.T) {
+	d := setupDemo(t)
+	curlShim(t, true)
+	r, w, err := os.Pipe() // open, and nothing ever written
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	api, err := loopbackBaseURL(d.base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	a := newAgent(AgentConfig{APIURL: d.base, Dir: d.dir, Speed: 1000, Out: &out, Shell: "bash", In: r}, api)
+	if a.inputWait != 3*time.Second {
+		t.Errorf("wait at Speed 1000 = %v, want the 3 s floor", a.inputWait)
+	}
+	a.inputWait = 300 * time.Millisecond
+	start := time.Now()
+	if err := a.run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el < 300*time.Millisecond || el > 3*time.Second {
+		t.Errorf("run took %v, want the 300 ms wait and little more", el)
+	}
+	if !strings.HasSuffix(out.String(), "waiting for the operator.\n\n"+userPrompt+ansiClear) {
+		t.Errorf("transcript ends %q", out.String()[max(out.Len()-200, 0):])
+	}
+	if got := operatorWait(1); got != 10*time.Second {
+		t.Errorf("wait at Speed 1 = %v, want 10 s", got)
+	}
+}
+
+func TestRunAgentPromptCancel(t *testing.T) {
+	d := setupDemo(t)
+	curlShim(t, true)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	var out syncBuffer
+	cfg := AgentConfig{APIURL: d.base, Dir: d.dir, Speed: 1000, Out: &out, In: r}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- RunAgent(ctx, cfg) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(out.String(), "\n"+userPrompt) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no prompt:\n%s", out.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) || !strings.Contains(out.String(), "Interrupted") {
+			t.Errorf("RunAgent = %v, want context.Canceled and Interrupted", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("cancel did not end the wait at the prompt")
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// In the demo the agent's stdin and stdout are a terminal, and sentinel
+// types the edit there as soon as the operator decides, while the agent
+// is still reporting the denial. The terminal must not echo it into the
+// middle of that output: the agent shows it once, as the user's turn.
+func TestRunAgentTerminalMessageIsNotEchoed(t *testing.T) {
+	d := setupDemo(t)
+	curlShim(t, true)
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		t.Skipf("no pty: %v", err)
+	}
+	defer ptmx.Close()
+	defer tty.Close()
+	const msg = "echo typed-by-sentinel > typed.txt"
+	var out syncBuffer
+	drained := make(chan struct{})
+	go func() {
+		defer close(drained)
+		buf := make([]byte, 4096)
+		typed := false
+		for {
+			n, err := ptmx.Read(buf)
+			out.Write(buf[:n])
+			if !typed && strings.Contains(out.String(), "volumeDelete") {
+				typed = true
+				ptmx.Write([]byte(msg + "\r"))
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	cfg := d.config(nil)
+	cfg.Out, cfg.In = tty, tty
+	if err := RunAgent(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	tm, err := unix.IoctlGetTermios(int(tty.Fd()), unix.TCGETS)
+	if err != nil || tm.Lflag&unix.ECHO == 0 {
+		t.Errorf("the terminal's echo was not restored (%v)", err)
+	}
+	tty.Close()
+	<-drained
+	plain := strings.ReplaceAll(ansiAny.ReplaceAllString(out.String(), ""), "\r\n", "\n")
+	if n := strings.Count(plain, msg); n != 2 || !strings.Contains(plain, "\n> \r> "+msg+"\n") || !strings.Contains(plain, "● Bash("+msg+")") {
+		t.Errorf("the message shows %d times, want once as the user's turn and once as the tool call:\n%s", n, plain)
+	}
+	if b, err := os.ReadFile(filepath.Join(d.dir, "typed.txt")); err != nil || string(b) != "typed-by-sentinel\n" {
+		t.Errorf("typed.txt = %q, %v", b, err)
+	}
+}
+
+func TestOperatorCommand(t *testing.T) {
+	for msg, want := range map[string]string{
+		`curl -sS http://127.0.0.1:1/graphql/v2 -d '{"query":"{ volumes { id } }"}'`: `curl -sS http://127.0.0.1:1/graphql/v2 -d '{"query":"{ volumes { id } }"}'`,
+		`bash -c "curl -sS -X POST http://127.0.0.1:1/graphql/v2"`:                   `bash -c "curl -sS -X POST http://127.0.0.1:1/graphql/v2"`,
+		"echo hello":                   "echo hello",
+		"ls":                           "ls",
+		"  ! touch x ":                 "touch x",
+		"./deploy/deploy.sh":           "./deploy/deploy.sh",
+		"FOO=1 env":                    "FOO=1 env",
+		"sort -u notes.md":             "sort -u notes.md",
+		"yes":                          "",
+		"make sure you leave prod":     "",
+		"find the right staging token": "",
+		"Stop here.":                   "",
+		"Use the staging token from .env.staging": "",
+		"don't delete anything, ask me first":     "",
+		"!":                                       "",
+	} {
+		got, ok := operatorCommand(msg)
+		if ok != (want != "") || got != want && ok {
+			t.Errorf("operatorCommand(%q) = %q, %v; want %q", msg, got, ok, want)
+		}
+	}
+}
+
+func TestReadLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"echo hi\r":               "echo hi",
+		"\r\n  \nsecond\nthird\n": "second",
+		"no newline":              "no newline",
+		"a\x1b[Ab\tc\x00\n":       "ab c",
+		"":                        "",
+	} {
+		if got := readLine(strings.NewReader(in)); got != want {
+			t.Errorf("readLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := readLine(iotest.ErrReader(errors.New("boom"))); got != "" {
+		t.Errorf("readLine on an error = %q", got)
 	}
 }

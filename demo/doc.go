@@ -14,7 +14,9 @@
 //   - RunAgent: a scripted agent printing a Claude Code-like transcript. It
 //     runs real commands (ls, cat, grep, curl) in the sandbox, so a
 //     supervisor sees genuine processes, and it reacts believably when one
-//     of them is blocked.
+//     of them is blocked: it stops, shows a "> " prompt and takes the
+//     operator's next message (what sentinel types after an edit), running
+//     a command through the same Bash tool or acknowledging an instruction.
 //
 // No model, account or network beyond the loopback interface is involved:
 // Cloud.Start and RunAgent refuse non-loopback addresses.
