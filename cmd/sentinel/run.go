@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -481,11 +480,6 @@ func agentSize(console bool, size string, stdout *os.File) (int, int, error) {
 	}
 	in := ui.ComputeLayout(w, h, false).AgentInner
 	return in.W, in.H, nil
-}
-
-// signalContext is cancelled by SIGINT, SIGTERM or SIGHUP.
-func signalContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 }
 
 // runHeadless copies the agent's output to stdout and stdin to the agent,

@@ -134,9 +134,6 @@ func (r *Reader) nextV1() (Event, error) {
 	return Event{Time: r.c.t, Recorded: r.c.raw, Code: cast.Output, Data: r.buf}, nil
 }
 
-// SkippedCount is how many lines (or v1 frames) were skipped so far.
-func (r *Reader) SkippedCount() int { return r.rec.SkippedCount() }
-
 // tape passes reads through, keeping a copy of what passed until stop.
 type tape struct {
 	r     io.Reader
