@@ -83,11 +83,18 @@ func Compile(f ConfigFile) (*Config, error) {
 		}
 		c.overrides[id] = v
 	}
+	ids := map[string]int{}
 	for i, x := range f.Extra {
 		field := fmt.Sprintf("detect.extra[%d]", i)
 		if x.ID == "" {
 			return nil, &ConfigError{field + ".id", "missing"}
 		}
+		if j, dup := ids[x.ID]; dup {
+			// Both would report as user.<id>: an audit record could not
+			// say which rule paused a command.
+			return nil, &ConfigError{field + ".id", fmt.Sprintf("%q is already the id of detect.extra[%d]", x.ID, j)}
+		}
+		ids[x.ID] = i
 		re, err := regexp.Compile(x.Pattern)
 		if err != nil || x.Pattern == "" {
 			return nil, &ConfigError{field + ".pattern", fmt.Sprintf("%q is not a valid regular expression", x.Pattern)}

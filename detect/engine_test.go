@@ -227,6 +227,9 @@ func TestConfig(t *testing.T) {
 		{Extra: []ExtraRule{{ID: "x", Pattern: "abc", Reason: "r"}}},
 		{Extra: []ExtraRule{{ID: "x", Pattern: "abc", Examples: []string{"abc"}}}},
 		{Protected: []string{" "}},
+		{Extra: []ExtraRule{ // two rules, one id: findings could not tell them apart
+			{ID: "x", Pattern: "abc", Reason: "r", Examples: []string{"abc"}},
+			{ID: "x", Pattern: "def", Reason: "s", Examples: []string{"def"}}}},
 	}
 	for i, b := range bad {
 		if _, err := Compile(b); err == nil {

@@ -579,7 +579,10 @@ func (c columns) row(cells ...string) string {
 
 // FormatDuration is a recording's length for a table: 45s, 3m12s, 1h02m.
 func FormatDuration(s float64) string {
-	switch d := int(s + 0.5); {
+	if !(s < 100*365*24*3600) { // also NaN: a damaged recording's time
+		return "?"
+	}
+	switch d := int(max(s, 0) + 0.5); {
 	case d < 60:
 		return fmt.Sprintf("%ds", d)
 	case d < 3600:

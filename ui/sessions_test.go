@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -280,6 +281,16 @@ func TestSessionsFitEightyColumns(t *testing.T) {
 	for i, l := range strings.Split(screen, "\n") {
 		if w := ansi.StringWidth(l); w > 80 {
 			t.Errorf("line %d is %d columns wide: %q", i, w, l)
+		}
+	}
+}
+
+func TestFormatDurationOfDamagedTimes(t *testing.T) {
+	// A recording's last event time is whatever the file says: 1e308 made
+	// int() overflow to -9223372036854775808s.
+	for s, want := range map[float64]string{0: "0s", 59.4: "59s", 61: "1m01s", 7260: "2h01m", -3: "0s", 1e308: "?", math.Inf(1): "?", math.NaN(): "?"} {
+		if got := FormatDuration(s); got != want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", s, got, want)
 		}
 	}
 }

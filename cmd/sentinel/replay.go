@@ -167,6 +167,9 @@ func resolveRecording(args []string, last bool, dir string) (string, error) {
 		return "", &usageError{"replay: give FILE, SESSION-ID or --last, not both"}
 	case !last && len(args) != 1:
 		return "", &usageError{"replay: give one FILE, SESSION-ID, or --last"}
+	case !last && strings.TrimSpace(args[0]) == "":
+		// Every id starts with "": it would pick any recording.
+		return "", &usageError{"replay: the FILE or SESSION-ID is empty"}
 	}
 	names, err := recordings(dir)
 	if err != nil {

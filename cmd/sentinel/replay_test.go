@@ -43,6 +43,7 @@ func TestResolveRecording(t *testing.T) {
 		{nil, false, "exit 2: give one FILE"},
 		{[]string{"ab12cd34"}, true, "exit 2: not both"},
 		{[]string{"a", "b"}, false, "exit 2: give one FILE"},
+		{[]string{""}, false, "exit 2: is empty"},
 	}
 	for _, tc := range tests {
 		got, err := resolveRecording(tc.args, tc.last, dir)
