@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
+	"golang.org/x/sys/unix"
 
 	"github.com/sentinel-console/sentinel/session/cast"
 )
@@ -820,5 +823,39 @@ func TestHeadlessStreamPauseEndsTheAgentBeforeItActs(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
 		t.Fatalf("the agent acted: victim now %q", b)
+	}
+}
+
+func TestSignalsToHeadlessSentinelAreRecorded(t *testing.T) {
+	// Ending sentinel ends the agent, and the recording says who did:
+	// otherwise it shows the agent dying of a signal nobody sent. SIGQUIT
+	// too, whose Go default (a goroutine dump) left no exit marker.
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGQUIT} {
+		e := newEnv(t)
+		cmd := exec.Command(bin, "run", "--headless", "--", "sh", "-c", "echo started; sleep 1000")
+		cmd.Env, cmd.Dir = e.vars, e.home
+		out, _ := cmd.StdoutPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || !strings.Contains(line, "started") {
+			t.Fatalf("first line %q, %v", line, err)
+		}
+		cmd.Process.Signal(sig)
+		go io.Copy(io.Discard, out)
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) || ee.ExitCode() <= 128 {
+			t.Errorf("%v: sentinel ended with %v, want the agent's death by a signal", sig, err)
+		}
+		files := e.recordings(t)
+		if len(files) != 1 {
+			t.Fatalf("recordings %v", files)
+		}
+		b, _ := os.ReadFile(files[0])
+		want := fmt.Sprintf(`"sentinel received %s: ending the agent"`, unix.SignalName(sig))
+		if !strings.Contains(string(b), want) || !strings.Contains(string(b), `"exit: killed by`) {
+			t.Errorf("%v: the recording lacks %s or its exit marker:\n%s", sig, want, b)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
+	"golang.org/x/sys/unix"
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
@@ -532,7 +533,7 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 		return session.ExitStatus{}, 0, startError(err)
 	}
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
 	defer signal.Stop(sigs)
 	go func() {
 		for s := range sigs {
@@ -542,7 +543,13 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 				}
 				continue
 			}
-			// Someone is ending sentinel: end the agent first (fail closed).
+			// Someone is ending sentinel: end the agent first (fail
+			// closed), and say so, or the recording would only show the
+			// agent dying of a signal nobody sent. (SIGQUIT too: Go's
+			// default dumps goroutines and exits without an exit marker.)
+			if sp.rec != nil {
+				go sp.rec.Marker(fmt.Sprintf("sentinel received %s: ending the agent", unix.SignalName(s.(syscall.Signal))))
+			}
 			go sess.Terminate(2 * time.Second)
 		}
 	}()
