@@ -160,6 +160,7 @@ func TestBadInvocations(t *testing.T) {
 		{[]string{"run", "--headless", "--", badFormat}, 126, ""},
 		{[]string{"run", "--headless", "--no-exec-gate", "--", badFormat}, 126, "exec format error"},
 		{[]string{"run", "--size", "wide", "--headless", "--", "true"}, 2, "want COLSxROWS"},
+		{[]string{"run", "--size", "10x1", "--headless", "--", "true"}, 2, "each side must be 2 to 1000"},
 		{[]string{"run", "--scrollback", "99999999", "--headless", "--", "touch", marker}, 2, "--scrollback must be between 0 and 1000000"},
 		{[]string{"scan", "--idle-limit", "-5s", "/dev/null"}, 2, "--idle-limit must not be negative"},
 		{[]string{"demo", "--speed", "0"}, 2, "--speed must be more than 0"},

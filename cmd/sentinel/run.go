@@ -465,8 +465,11 @@ func agentSize(console bool, size string, stdout *os.File) (int, int, error) {
 		c, r, ok := strings.Cut(strings.ToLower(size), "x")
 		cols, err1 := strconv.Atoi(c)
 		rows, err2 := strconv.Atoi(r)
-		if !ok || err1 != nil || err2 != nil || cols < 2 || rows < 2 || cols > 1000 || rows > 1000 {
+		if !ok || err1 != nil || err2 != nil {
 			return 0, 0, &usageError{fmt.Sprintf("--size %q: want COLSxROWS, such as 120x40", size)}
+		}
+		if cols < 2 || rows < 2 || cols > 1000 || rows > 1000 {
+			return 0, 0, &usageError{fmt.Sprintf("--size %q: each side must be 2 to 1000", size)}
 		}
 		if !console {
 			return cols, rows, nil

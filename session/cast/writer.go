@@ -95,7 +95,9 @@ func Create(path string, h Header, opts Options) (*Writer, error) {
 	}
 	// Only ever a regular file, and never through a symlink: as root,
 	// "--record /dev/null" must not chmod a device.
-	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		return nil, fmt.Errorf("recording: %s is a symbolic link; give the file it points to", path)
+	} else if err == nil && !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("recording: %s is not a regular file", path)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)

@@ -244,18 +244,26 @@ func hex4(s []byte) (rune, bool) {
 	return rune(a)<<12 | rune(b)<<8 | rune(c)<<4 | rune(d), true
 }
 
-// parseSize reads a resize event's "COLSxROWS".
+// parseSize reads a resize event's "COLSxROWS", within maxSide and
+// maxCells.
 func parseSize(s string) (w, h int, ok bool) {
-	a, b, found := bytesCut(s, 'x')
-	if !found {
-		return 0, 0, false
-	}
-	w, err1 := strconv.Atoi(a)
-	h, err2 := strconv.Atoi(b)
-	if err1 != nil || err2 != nil || w <= 0 || h <= 0 || w > maxSide || h > maxSide || w*h > maxCells {
+	w, h, err := sizeNumbers(s)
+	if err != nil || w <= 0 || h <= 0 || w > maxSide || h > maxSide || w*h > maxCells {
 		return 0, 0, false
 	}
 	return w, h, true
+}
+
+// sizeNumbers splits "COLSxROWS" into its numbers, whatever they are.
+func sizeNumbers(s string) (w, h int, err error) {
+	a, b, found := bytesCut(s, 'x')
+	if !found {
+		return 0, 0, strconv.ErrSyntax
+	}
+	if w, err = strconv.Atoi(a); err == nil {
+		h, err = strconv.Atoi(b)
+	}
+	return w, h, err
 }
 
 // maxSide bounds a terminal side: a corrupt resize to 1000000x1000000 must

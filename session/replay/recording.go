@@ -294,6 +294,9 @@ func (r *Recording) parse(c *cursor, lr *lineReader, line []byte, off int64) (ev
 		if re.code == cast.Resize {
 			var ok bool
 			if ev.w, ev.h, ok = parseSize(ev.label); !ok {
+				if w, h, err := sizeNumbers(ev.label); err == nil && w > 0 && h > 0 {
+					return ev, false, fmt.Sprintf("resize to %dx%d is larger than sentinel plays (%d cells a side, %d in all)", w, h, maxSide, maxCells)
+				}
 				return ev, false, fmt.Sprintf("resize to %q is not COLSxROWS", clip(d))
 			}
 		}
