@@ -244,6 +244,7 @@ func checkCodexTOML(path string, data []byte) (codexShape, error) {
 	var p unstable.Parser
 	p.Reset(data)
 	var table []string
+	featuresLine := 0 // where features.hooks is set, for its errors
 	for p.NextExpression() {
 		e := p.Expression()
 		if e.Kind != unstable.KeyValue && e.Kind != unstable.Table && e.Kind != unstable.ArrayTable {
@@ -265,6 +266,9 @@ func checkCodexTOML(path string, data []byte) (codexShape, error) {
 			table = key
 		}
 		name := strings.Join(full, ".")
+		if e.Kind == unstable.KeyValue && name == "features.hooks" {
+			featuresLine = line
+		}
 		switch {
 		case e.Kind == unstable.ArrayTable && name == "hooks.PreToolUse":
 			sh.groups = append(sh.groups, int(first.Raw.Offset))
@@ -286,12 +290,12 @@ func checkCodexTOML(path string, data []byte) (codexShape, error) {
 	if v, ok := doc.Features["hooks"]; ok {
 		on, isBool := v.(bool)
 		if !isBool {
-			return sh, fmt.Errorf("%s: features.hooks must be true or false, not %#v", path, v)
+			return sh, fmt.Errorf("%s:%d: features.hooks must be true or false, not %#v", path, featuresLine, v)
 		}
 		if !on {
 			// Switching it on would also start the user's own trusted
 			// hooks, which they turned off: that is theirs to decide.
-			return sh, fmt.Errorf("%s: [features] hooks = false turns off every Codex hook, sentinel's too; set it to true or remove it, then run the command again", path)
+			return sh, fmt.Errorf("%s:%d: [features] hooks = false turns off every Codex hook, sentinel's too; set it to true or remove it, then run the command again", path, featuresLine)
 		}
 	}
 	if v, ok := doc.Hooks["PreToolUse"]; ok {
