@@ -860,3 +860,23 @@ func TestSignalsToHeadlessSentinelAreRecorded(t *testing.T) {
 		}
 	}
 }
+
+func TestARecordingThatStoppedIsSaidInTheAuditLog(t *testing.T) {
+	// A full disk (here: a file size limit) stops the recording part way;
+	// the audit log's end record, where a team looks, must say so.
+	e := newEnv(t)
+	cmd := exec.Command("sh", "-c", `ulimit -f 100; exec "$0" run --headless -- sh -c 'head -c 2000000 /dev/zero | tr "\0" x; echo done'`, bin)
+	cmd.Env, cmd.Dir = e.vars, e.home
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if !strings.Contains(string(out), "RECORDING INCOMPLETE") {
+		t.Fatalf("no word of the failed recording:\n%.2000s", out)
+	}
+	b, _ := os.ReadFile(filepath.Join(e.state, "sentinel", "audit.jsonl"))
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, `"note":"end: agent exit 0; 0 action(s) blocked; RECORDING INCOMPLETE`) {
+		t.Fatalf("the audit log's end record does not say the recording stopped: %s", last)
+	}
+}

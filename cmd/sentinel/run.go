@@ -316,8 +316,13 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 		sp.onEnd()
 	}
 	if err == nil {
-		_, _ = auditLog.Append(audit.Record{Kind: audit.KindSession, Session: id,
-			Note: fmt.Sprintf("end: agent %s; %d action(s) blocked", st, blocked)})
+		note := fmt.Sprintf("end: agent %s; %d action(s) blocked", st, blocked)
+		if rec != nil && rec.Err() != nil {
+			// The audit log is where a team looks for what happened: a
+			// recording that stopped part way must be said there too.
+			note += "; RECORDING INCOMPLETE: " + rec.Err().Error()
+		}
+		_, _ = auditLog.Append(audit.Record{Kind: audit.KindSession, Session: id, Note: note})
 	}
 	if err != nil {
 		return err
