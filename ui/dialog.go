@@ -239,6 +239,12 @@ func (m *Model) decisionBox() string {
 	}
 	var details []string
 	if d.mode == dialogDetails {
+		// What deny and kill do stays beside the keys below; approving
+		// and editing are said here, where there is room for them.
+		details = append(details, "", t.PaneTitle.Render("approve and edit"))
+		for _, l := range approveAndEdit(a) {
+			details = append(details, hang(styled(t.Hint, wrap(l, 4)), "  ", "    ")...)
+		}
 		details = append(details, "", t.PaneTitle.Render("all findings"))
 		for _, f := range sortedFindings(a.Result) {
 			details = append(details, fmt.Sprintf("  %-6s %-8s %s", f.Verdict, f.Severity, f.Rule))
@@ -520,6 +526,26 @@ func (m *Model) consequences(a *session.Action) string {
 		return "deny: the agent is told sentinel blocked it. edit: denied, and your command goes to the agent as the reason. kill: the agent's whole tree ends."
 	}
 	return "deny: the agent is told sentinel blocked it and carries on. edit: the agent runs your command instead. kill: the agent's whole tree ends."
+}
+
+// approveAndEdit says what a, A and e do on the path that saw the action.
+func approveAndEdit(a *session.Action) []string {
+	run, edit := "the agent runs its command", "the agent runs your command instead"
+	switch {
+	case a.Source == session.SourceExec:
+		run = "the exec runs"
+		edit = "the exec is denied; your text goes to the agent as your message once it is quiet"
+	case a.Source == session.SourceStream:
+		run = "the agent thaws and goes on"
+		edit = "denied; your text goes to the agent as your message once it is quiet"
+	case !a.CanRewrite:
+		edit = "denied, and your command goes to the agent as the reason"
+	}
+	return []string{
+		"a  " + run + "; the same rule and target within 30 s, on any path, goes through too",
+		"A  " + run + ", and so does this rule on this target for the rest of the session",
+		"e  " + edit,
+	}
 }
 
 func sortedFindings(r detect.Result) []detect.Finding {

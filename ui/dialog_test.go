@@ -270,3 +270,30 @@ func TestDialogSaysWhereTheTokenCameFromOnce(t *testing.T) {
 		t.Errorf("the token's source is said %d times:\n%s", n, plain(m2))
 	}
 }
+
+func TestDialogDetailsSayWhatEveryKeyDoes(t *testing.T) {
+	// The details view is where an operator checks before deciding: it
+	// said what deny and kill do, nothing of approve or edit.
+	for _, tc := range []struct {
+		src     session.Source
+		rewrite bool
+		want    []string
+	}{
+		{session.SourceExec, false, []string{"a the exec runs", "A the exec runs, and so does this rule on this target", "e the exec is denied; your text goes to the agent", "deny: the exec fails with EPERM"}},
+		{session.SourceStream, false, []string{"a the agent thaws and goes on", "e denied; your text goes to the agent"}},
+		{session.SourceHook, true, []string{"a the agent runs its command", "e the agent runs your command instead"}},
+		{session.SourceHook, false, []string{"e denied, and your command goes to the agent as the reason"}},
+	} {
+		m, _, _ := newTestModel(140, 44)
+		a := heldAction(1, tc.src)
+		a.CanRewrite = tc.rewrite
+		m.Update(ActionHeld{Action: a})
+		press(m, k('?'))
+		details := strings.Join(strings.Fields(strings.ReplaceAll(ansi.Strip(m.decisionBox()), "┃", " ")), " ")
+		for _, want := range tc.want {
+			if !strings.Contains(details, want) {
+				t.Errorf("%s (rewrite %v): the details lack %q:\n%s", tc.src, tc.rewrite, want, ansi.Strip(m.decisionBox()))
+			}
+		}
+	}
+}
