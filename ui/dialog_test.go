@@ -297,3 +297,22 @@ func TestDialogDetailsSayWhatEveryKeyDoes(t *testing.T) {
 		}
 	}
 }
+
+func TestAutomaticDecisionsAreCountedApart(t *testing.T) {
+	// One key press answered the bash -c and the curl it ran: the status
+	// bar said "decisions 3" after it, which read as three key presses.
+	m, _, _ := newTestModel(160, 44)
+	for id := 1; id <= 3; id++ {
+		a := heldAction(id, session.SourceExec)
+		d := session.Decision{Kind: session.Approve, Operator: "alice"}
+		if id > 1 {
+			d.By = "same action"
+		}
+		m.Update(ActionHeld{Action: a})
+		m.Update(ActionDecided{Action: a, Decision: d})
+	}
+	bar := strings.SplitN(plain(m), "\n", 2)[0]
+	if !strings.Contains(bar, "decisions 3 (2 automatic)") {
+		t.Errorf("status bar %q lacks %q", bar, "decisions 3 (2 automatic)")
+	}
+}

@@ -130,6 +130,8 @@ type Model struct {
 	notice      string // one-line feedback in the hint bar
 	findings    int
 	decisions   int
+	// autoDecisions counts the decisions no key was pressed for.
+	autoDecisions int
 	// heldSeen holds the ids of the actions counted as findings, so that an
 	// action decided without being shown (answered by an earlier decision)
 	// is still counted and listed once, as the recording has it.
@@ -241,6 +243,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.heldFinding(msg.Action)
 		m.dialog.remove(msg.Action.ID)
 		m.decisions++
+		if msg.Decision.By != "" {
+			// No key was pressed for it (the same action decided on
+			// another path, a session rule, a timeout, a policy): counted
+			// apart, or one key press showed as three decisions.
+			m.autoDecisions++
+		}
 		text := fmt.Sprintf("#%d %s", msg.Action.ID, msg.Decision.Label())
 		if msg.Decision.Kind == session.Edit {
 			text += " → " + clip(detect.MaskCredentials(msg.Decision.Edit), 100)

@@ -117,6 +117,9 @@ func (m *Model) statusBarAt(level, w int) (string, bool) {
 	clock := t.BarField.Render(elapsed(end.Sub(m.cfg.Started)))
 	counts := t.BarLabel.Render("findings ") + t.BarField.Render(fmt.Sprint(m.findings)) +
 		t.BarLabel.Render(" · decisions ") + t.BarField.Render(fmt.Sprint(m.decisions))
+	if m.autoDecisions > 0 {
+		counts += t.BarLabel.Render(fmt.Sprintf(" (%d automatic)", m.autoDecisions))
+	}
 	cmdWidth := 40
 	if level >= 1 {
 		counts = t.BarLabel.Render("f ") + t.BarField.Render(fmt.Sprint(m.findings)) +
