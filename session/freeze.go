@@ -44,6 +44,7 @@ func (s *Session) freeze() []int {
 	for pid := range stopped {
 		out = append(out, pid)
 	}
+	s.dog.frozen(out)
 	return out
 }
 
@@ -64,6 +65,7 @@ func (s *Session) freezeExcept(keep map[int]bool) []int {
 	for pid := range stopped {
 		out = append(out, pid)
 	}
+	s.dog.frozen(out)
 	return out
 }
 

@@ -51,6 +51,10 @@ type Options struct {
 	// notification): every exec in its tree is analysed by the Supervisor
 	// before it runs. It needs a Supervisor; see GateSupported.
 	ExecGate bool
+	// Watchdog starts a watchdog process (RunWatchdog) that kills what is
+	// still frozen if sentinel dies holding it. Only for a binary whose
+	// main dispatches WatchdogArg (sentinel's own does).
+	Watchdog bool
 	// Self is the sentinel executable that serves as the gate's
 	// trampoline; os.Executable() when empty.
 	Self string
@@ -128,6 +132,7 @@ type Session struct {
 	ptyClosed bool
 
 	gate     *execgate.Gate // nil without the exec gate
+	dog      *watchdog      // nil without Options.Watchdog
 	pidStart uint64         // the agent's start time (/proc/PID/stat), against pid reuse
 
 	mu       sync.Mutex
@@ -284,6 +289,9 @@ func Begin(opts Options) (*Session, error) {
 			return nil, err
 		}
 		opts.Supervisor.setGateActive()
+	}
+	if opts.Watchdog {
+		s.dog = startWatchdog()
 	}
 	go s.read()
 	go s.finish(exited)
@@ -501,6 +509,7 @@ func (s *Session) finish(exited <-chan unix.WaitStatus) {
 			s.emit(EventError, err.Error())
 		}
 	}
+	s.dog.end() // the tree has ended: nothing is left for it to kill
 	close(s.done)
 }
 

@@ -1040,6 +1040,7 @@ func (v *Supervisor) thawAll() {
 		signalAll(cont, syscall.SIGCONT)
 	}
 	v.whole, v.partial = false, nil
+	v.s.dog.thawed()
 }
 
 // act carries out a decision on the processes (the exec gate's and the

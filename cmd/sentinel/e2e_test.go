@@ -880,3 +880,45 @@ func TestARecordingThatStoppedIsSaidInTheAuditLog(t *testing.T) {
 		t.Fatalf("the audit log's end record does not say the recording stopped: %s", last)
 	}
 }
+
+func TestSIGKILLOfSentinelLeavesNothingFrozen(t *testing.T) {
+	// sentinel killed while it holds the tree stopped: nothing held runs,
+	// and nothing stays stopped for ever either. The kernel continues and
+	// ends the agent's own session on hangup; a descendant that called
+	// setsid is the watchdog's to end.
+	e := newEnv(t)
+	pids := filepath.Join(e.home, "pids")
+	c := startConsole(t, e, 120, 40, "run", "--no-exec-gate", "--", "sh", "-c",
+		`sleep 1000 & echo $! > pids; setsid sleep 1000 & echo $! >> pids; sleep 0.3; printf '$ rm -rf /var/lib/postgresql/data\n'; sleep 1000`)
+	c.waitFor("AGENT FROZEN")
+	b, _ := os.ReadFile(pids)
+	var list []int
+	for _, f := range strings.Fields(string(b)) {
+		var pid int
+		fmt.Sscan(f, &pid)
+		list = append(list, pid)
+	}
+	if len(list) != 2 {
+		t.Fatalf("pids %q", b)
+	}
+	t.Cleanup(func() {
+		for _, pid := range list {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	})
+	c.cmd.Process.Kill()
+	for deadline := time.Now().Add(patience); ; time.Sleep(20 * time.Millisecond) {
+		left := 0
+		for _, pid := range list {
+			if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil && !strings.Contains(string(b), ") Z ") {
+				left++
+			}
+		}
+		if left == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of the frozen processes %v outlived sentinel", left, list)
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sentinel-console/sentinel/demo"
+	"github.com/sentinel-console/sentinel/session"
 	"github.com/sentinel-console/sentinel/session/execgate"
 )
 
@@ -74,6 +75,10 @@ func main() {
 	// else may run first.
 	if len(os.Args) > 1 && os.Args[1] == execgate.TrampolineArg {
 		os.Exit(execgate.RunTrampoline(os.Args[2:]))
+	}
+	// A session's watchdog (session.RunWatchdog): it too runs nothing else.
+	if len(os.Args) > 1 && os.Args[1] == session.WatchdogArg {
+		os.Exit(session.RunWatchdog())
 	}
 	// Descriptors sentinel inherited beyond stdin, stdout and stderr are
 	// none of the agent's business: they close when anything is executed.

@@ -1,0 +1,138 @@
+package session
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+)
+
+// WatchdogArg is the hidden first argument that makes sentinel's binary
+// run as a session's watchdog (RunWatchdog); main dispatches it before
+// anything else.
+const WatchdogArg = "__sentinel-watchdog"
+
+// The watchdog covers the one case the kernel does not: sentinel killed
+// (SIGKILL, OOM) while it holds part of the agent's tree stopped. Nothing
+// held runs then (the exec gate's listener closes, fail closed), and the
+// kernel's hangup and orphaned-group rules continue and end the agent's
+// own session; but a descendant that called setsid is in a session of its
+// own, and would stay stopped for ever. The watchdog is a small process
+// of sentinel's binary that reads, on a pipe only sentinel can write,
+// which processes are frozen; when the pipe ends without "end" (sentinel
+// is gone) it kills those still frozen, as 'k' would. It is not in the
+// agent's tree (no SENTINEL_SESSION in its environment), so a freeze
+// never stops it.
+type watchdog struct {
+	mu sync.Mutex
+	w  *os.File
+}
+
+// startWatchdog starts the watchdog process, or returns nil when it
+// cannot: the watchdog is a safety net, and a session runs without it.
+func startWatchdog() *watchdog {
+	self, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil
+	}
+	defer r.Close()
+	null, err := os.Open(os.DevNull)
+	if err != nil {
+		w.Close()
+		return nil
+	}
+	defer null.Close()
+	// Its own process group, so a signal to sentinel's group (the
+	// operator's ctrl-c in a shell) does not end it with sentinel.
+	p, err := os.StartProcess(self, []string{self, WatchdogArg}, &os.ProcAttr{
+		Files: []*os.File{r, null, null},
+		Sys:   &syscall.SysProcAttr{Setpgid: true},
+	})
+	if err != nil {
+		w.Close()
+		return nil
+	}
+	// The reaper waits for every child; it reaps this one when it ends.
+	_ = p.Release()
+	return &watchdog{w: w}
+}
+
+// frozen tells the watchdog that pids were stopped.
+func (d *watchdog) frozen(pids []int) {
+	if d == nil || len(pids) == 0 {
+		return
+	}
+	var b strings.Builder
+	for _, pid := range pids {
+		if p, ok := readStat(pid); ok {
+			fmt.Fprintf(&b, "F %d %d\n", pid, p.start)
+		}
+	}
+	d.send(b.String())
+}
+
+// thawed tells the watchdog that nothing is frozen any more.
+func (d *watchdog) thawed() { d.send("T\n") }
+
+// end tells the watchdog the session ended in order, and lets it go.
+func (d *watchdog) end() {
+	if d == nil {
+		return
+	}
+	d.send("E\n")
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.w != nil {
+		d.w.Close()
+		d.w = nil
+	}
+}
+
+func (d *watchdog) send(s string) {
+	if d == nil {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.w != nil {
+		_, _ = io.WriteString(d.w, s)
+	}
+}
+
+// RunWatchdog is the watchdog process: it reads what sentinel tells it on
+// stdin and, if stdin ends before "E", kills every process still listed
+// as frozen whose start time still matches (a pid reused since is left
+// alone). It returns the exit status.
+func RunWatchdog() int {
+	frozen := map[int]uint64{}
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		f := strings.Fields(in.Text())
+		switch {
+		case len(f) == 1 && f[0] == "E":
+			return 0
+		case len(f) == 1 && f[0] == "T":
+			clear(frozen)
+		case len(f) == 3 && f[0] == "F":
+			pid, err1 := strconv.Atoi(f[1])
+			start, err2 := strconv.ParseUint(f[2], 10, 64)
+			if err1 == nil && err2 == nil && pid > 1 {
+				frozen[pid] = start
+			}
+		}
+	}
+	for pid, start := range frozen {
+		if p, ok := readStat(pid); ok && p.start == start {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+	return 0
+}
