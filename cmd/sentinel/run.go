@@ -208,6 +208,11 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	if err != nil {
 		return &usageError{err.Error()}
 	}
+	if noColourAsked() {
+		// From the first frame: the console also learns it from the
+		// environment bubbletea reports, but a frame may come first.
+		theme = themes.Monochrome()
+	}
 
 	unattended, err := parseUnattended(o.unattended)
 	if err != nil {
