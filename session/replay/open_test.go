@@ -266,3 +266,33 @@ func TestTerminalSizeIsBoundedByArea(t *testing.T) {
 		t.Fatalf("skipped %v", rec.Skipped())
 	}
 }
+
+// Reading a v1 file means converting it into a temporary directory; a file
+// that fails half-way must not leave that directory behind (one per bad
+// file opened, for ever).
+func TestV1ThatFailsLeavesNoTemporaryCopy(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	bad := filepath.Join(t.TempDir(), "torn-v1.json")
+	if err := os.WriteFile(bad, []byte(`{"version": 1, "width": 5, "height": 2, "stdout": [[0.1, "hi"], [1, "x`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(t.TempDir(), "v1.json")
+	if err := os.WriteFile(good, []byte(`{"version": 1, "width": 5, "height": 2, "stdout": [[0.1, "hi"]]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(bad, Options{}); err == nil {
+		t.Fatal("a torn v1 file opened")
+	}
+	rec, err := Open(good, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 1 {
+		t.Fatalf("while one v1 recording is open, the temporary directory holds %d entries, want its copy only", len(left))
+	}
+	rec.Close()
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Fatalf("left behind in TMPDIR: %v", left)
+	}
+}

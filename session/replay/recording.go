@@ -168,6 +168,7 @@ func Open(path string, opts Options) (*Recording, error) {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if err := r.convertV1(f); err != nil {
+			r.Close() // the half-written copy
 			return nil, fmt.Errorf("%s: asciicast v1: %w", path, err)
 		}
 		cf, err := os.Open(r.file)
