@@ -187,12 +187,12 @@ func TestBadInvocations(t *testing.T) {
 // broken pipe does not kill sentinel. It stops copying to stdout, the agent
 // runs on to its end, and the recording and audit log are complete.
 func TestHeadlessOutlivesAClosedStdout(t *testing.T) {
-	e := newEnv(t)
 	for name, script := range map[string]string{
 		"slow": "for i in 1 2 3 4 5 6; do echo slow$i; sleep 0.2; done",
 		"fast": "seq 1 100000; echo the-end",
 	} {
 		t.Run(name, func(t *testing.T) {
+			e := newEnv(t) // its own recordings: names order by second, then at random
 			r, w, err := os.Pipe()
 			if err != nil {
 				t.Fatal(err)
