@@ -16,4 +16,7 @@ var abi = archABI{
 	compat:         unix.AUDIT_ARCH_I386,
 	compatExecve:   11,
 	compatExecveat: 358,
+	ioctl:          unix.SYS_IOCTL,
+	x32Ioctl:       []uint32{16, 514}, // the 64-bit slot and x32's own
+	compatIoctl:    54,
 }

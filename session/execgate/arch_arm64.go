@@ -13,4 +13,6 @@ var abi = archABI{
 	compat:         unix.AUDIT_ARCH_ARM,
 	compatExecve:   11,
 	compatExecveat: 387,
+	ioctl:          unix.SYS_IOCTL,
+	compatIoctl:    54,
 }

@@ -24,22 +24,40 @@ type archABI struct {
 	compat         uint32
 	compatExecve   uint32
 	compatExecveat uint32
+	// ioctl's number in each ABI (x32Ioctl without x32Bit; on amd64 the
+	// x32 ABI reaches ioctl at its own slot and, through the bit, at the
+	// native one).
+	ioctl       uint32
+	x32Ioctl    []uint32
+	compatIoctl uint32
 }
 
 // Offsets into struct seccomp_data.
 const (
 	offNr   = 0
 	offArch = 4
+	// The low 32 bits of args[1] (little-endian): ioctl's request, which
+	// the kernel takes as an unsigned int, so the high bits do not count.
+	offArg1Lo = 24
 )
+
+// typingIoctls are the ioctl requests that put bytes into a terminal's
+// input as if typed: TIOCSTI on any terminal the caller may open (root,
+// or CAP_SYS_ADMIN, may use it on a terminal that is not its own, such as
+// the operator's, where sentinel's dialog takes a as approve), and
+// TIOCLINUX, whose selection paste does the same on a virtual console.
+// Nothing an agent needs does either.
+var typingIoctls = []uint32{unix.TIOCSTI, unix.TIOCLINUX}
 
 // filter is the BPF program the trampoline installs:
 //
-//   - native arch: execve and execveat notify the supervisor; everything
+//   - native arch: execve and execveat notify the supervisor; an ioctl that
+//     types into a terminal (typingIoctls) fails with EPERM; everything
 //     else is allowed;
 //   - x32 (amd64): execve and execveat fail with EPERM (the supervisor reads
 //     argv as 64-bit pointers, so it could not analyse them);
-//   - the compat arch: execve and execveat fail with EPERM, everything else
-//     is allowed;
+//   - the compat arch: execve, execveat and the typing ioctls fail with
+//     EPERM, everything else is allowed;
 //   - any other arch kills the process (no such syscall can happen on a
 //     kernel for this machine).
 func filter(a archABI) ([]unix.SockFilter, error) {
@@ -54,11 +72,15 @@ func filter(a archABI) ([]unix.SockFilter, error) {
 		p.jset(a.x32Bit, "x32", "")
 	}
 	p.jeq(a.execve, "notify", "")
-	p.jeq(a.execveat, "notify", "allow")
+	p.jeq(a.execveat, "notify", "")
+	p.jeq(a.ioctl, "ioctl", "allow")
 	if a.x32Bit != 0 {
 		p.label("x32")
 		for _, nr := range a.x32Exec {
 			p.jeq(nr|a.x32Bit, "eperm", "")
+		}
+		for _, nr := range a.x32Ioctl {
+			p.jeq(nr|a.x32Bit, "ioctl", "")
 		}
 		p.ret(unix.SECCOMP_RET_ALLOW)
 	}
@@ -67,12 +89,19 @@ func filter(a archABI) ([]unix.SockFilter, error) {
 		p.jeq(a.compat, "", "kill")
 		p.ld(offNr)
 		p.jeq(a.compatExecve, "eperm", "")
-		p.jeq(a.compatExecveat, "eperm", "allow")
+		p.jeq(a.compatExecveat, "eperm", "")
+		p.jeq(a.compatIoctl, "ioctl", "allow")
 	}
 	p.label("kill")
 	p.ret(unix.SECCOMP_RET_KILL_PROCESS)
 	p.label("notify")
 	p.ret(unix.SECCOMP_RET_USER_NOTIF)
+	p.label("ioctl")
+	p.ld(offArg1Lo)
+	for _, req := range typingIoctls {
+		p.jeq(req, "eperm", "")
+	}
+	p.ret(unix.SECCOMP_RET_ALLOW)
 	p.label("eperm")
 	p.ret(unix.SECCOMP_RET_ERRNO | uint32(unix.EPERM))
 	p.label("allow")

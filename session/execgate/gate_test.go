@@ -408,6 +408,34 @@ func TestBadPointersFailWithEFAULT(t *testing.T) {
 	}
 }
 
+// A process behind the gate cannot type into a terminal with TIOCSTI: as
+// root it could push "a" into the operator's terminal while sentinel's
+// dialog waits, and approve its own action.
+func TestTypingIntoATerminalFails(t *testing.T) {
+	requireGate(t)
+	self, _ := os.Executable()
+	ungated := exec.Command(self)
+	ungated.Env = append(os.Environ(), helperEnv+"=tiocsti")
+	out, err := ungated.Output()
+	if err != nil {
+		t.Fatalf("helper: %v %s", err, out)
+	}
+	if string(out) != "typed\n" {
+		// Without root (CAP_SYS_ADMIN) the kernel refuses TIOCSTI on a
+		// terminal that is not the caller's own: there is nothing for the
+		// gate to block.
+		t.Skipf("TIOCSTI fails here even without the gate (%q)", out)
+	}
+	r := startGatedWith(t, self, Options{Decide: func(*Exec) bool { return true }},
+		func(c *exec.Cmd) { c.Env = append(os.Environ(), helperEnv+"=tiocsti") }, self)
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, r.stderr.String())
+	}
+	if got, want := r.stdout.String(), unix.EPERM.Error()+"\n"; got != want {
+		t.Errorf("behind the gate TIOCSTI gave %q, want %q", got, want)
+	}
+}
+
 // Many execs at once, each on its own goroutine: all answered, none lost.
 func TestManyConcurrentExecs(t *testing.T) {
 	requireGate(t)

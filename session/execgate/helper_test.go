@@ -22,6 +22,8 @@ func helperMain(mode string, args []string) int {
 		return execHelper(mode)
 	case "bad-pointers":
 		return badPointers()
+	case "tiocsti":
+		return typeIntoATerminal()
 	default:
 		fmt.Println("unknown helper mode", mode)
 		return 2
@@ -138,5 +140,39 @@ func badPointers() int {
 	}
 	runtime.KeepAlive(path)
 	runtime.KeepAlive(argv)
+	return 0
+}
+
+// typeIntoATerminal opens a new terminal and pushes a byte into its input
+// with TIOCSTI, as a program that wants to answer another program's
+// prompt would; it prints "typed" or the error.
+func typeIntoATerminal() int {
+	master, err := unix.Open("/dev/ptmx", unix.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		fmt.Println("ptmx:", err)
+		return 1
+	}
+	defer unix.Close(master)
+	if err := unix.IoctlSetPointerInt(master, unix.TIOCSPTLCK, 0); err != nil {
+		fmt.Println("unlock:", err)
+		return 1
+	}
+	n, err := unix.IoctlGetInt(master, unix.TIOCGPTN)
+	if err != nil {
+		fmt.Println("ptn:", err)
+		return 1
+	}
+	slave, err := unix.Open(fmt.Sprintf("/dev/pts/%d", n), unix.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		fmt.Println("slave:", err)
+		return 1
+	}
+	defer unix.Close(slave)
+	c := byte('a')
+	if _, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(slave), unix.TIOCSTI, uintptr(unsafe.Pointer(&c))); errno != 0 {
+		fmt.Println(errno)
+		return 0
+	}
+	fmt.Println("typed")
 	return 0
 }
