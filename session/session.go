@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -190,6 +191,7 @@ func Begin(opts Options) (*Session, error) {
 	if env == nil {
 		env = os.Environ()
 	}
+	env = withoutEnv(env, outerTerminalEnv)
 	env = withEnv(env, "TERM", "xterm-256color")
 	env = withEnv(env, "COLORTERM", "truecolor")
 	env = withEnv(env, "SENTINEL_SESSION", opts.ID)
@@ -318,6 +320,39 @@ func outsideNetpoller(f *os.File) (*os.File, error) {
 	}
 	// os.NewFile leaves a blocking descriptor out of the poller.
 	return os.NewFile(uintptr(fd), f.Name()), nil
+}
+
+// outerTerminalEnv are the variables that tell a program how to reach the
+// terminal (or multiplexer) sentinel itself runs in: its server socket, its
+// pane, its remote control. The agent's terminal is sentinel's PTY, so they
+// are wrong for it; worse, through them a program can type into sentinel's
+// own console ("tmux send-keys a" while the dialog waits) and approve the
+// agent's action. Removing them does not wall the agent off (it runs as the
+// operator's user and can find a socket by itself; see the README's
+// "What sentinel cannot stop"), but nothing points it there, and the
+// detector pauses the commands that use them.
+var outerTerminalEnv = []string{
+	"TMUX", "TMUX_PANE", // tmux
+	"STY", "WINDOW", // GNU screen
+	"ZELLIJ", "ZELLIJ_SESSION_NAME", "ZELLIJ_PANE_ID",
+	"KITTY_LISTEN_ON", "KITTY_WINDOW_ID", "KITTY_PID", "KITTY_PUBLIC_KEY",
+	"WEZTERM_UNIX_SOCKET", "WEZTERM_PANE",
+	"ALACRITTY_SOCKET", "ALACRITTY_WINDOW_ID",
+	"KONSOLE_DBUS_SERVICE", "KONSOLE_DBUS_SESSION", "KONSOLE_DBUS_WINDOW",
+	"TERMINATOR_UUID", "TERMINATOR_DBUS_NAME", "TERMINATOR_DBUS_PATH",
+	"GNOME_TERMINAL_SCREEN", "GNOME_TERMINAL_SERVICE",
+}
+
+// withoutEnv returns env without the variables named.
+func withoutEnv(env []string, names []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		if !slices.Contains(names, name) {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 func withEnv(env []string, key, value string) []string {

@@ -101,6 +101,19 @@ func TestExitCodes(t *testing.T) {
 	}
 }
 
+// The agent does not learn how to reach the terminal or multiplexer
+// sentinel runs in: with $TMUX it could "tmux send-keys a" into sentinel's
+// own dialog. Everything else of the operator's environment stays.
+func TestAgentEnvironmentLacksTheOuterTerminal(t *testing.T) {
+	env := append(os.Environ(), "TMUX=/tmp/tmux-0/default,123,0", "TMUX_PANE=%0", "STY=1.pts-0", "KITTY_LISTEN_ON=unix:/tmp/k",
+		"WEZTERM_UNIX_SOCKET=/tmp/w", "SENTINEL_TEST_KEEP=kept", "TMUXX=not-tmux")
+	r := start(t, Options{Env: env}, "sh", "-c", `echo "[$TMUX|$TMUX_PANE|$STY|$KITTY_LISTEN_ON|$WEZTERM_UNIX_SOCKET|$SENTINEL_TEST_KEEP|$TMUXX]"`)
+	r.s.Wait()
+	if out := r.out.String(); !strings.Contains(out, "[|||||kept|not-tmux]") {
+		t.Errorf("agent's environment: %q", out)
+	}
+}
+
 func TestOutputEnvAndRecording(t *testing.T) {
 	r := start(t, Options{ID: "abc123"}, "sh", "-c", `printf 'hello\n'; echo "$TERM $COLORTERM $SENTINEL_SESSION"; tty`)
 	r.s.Wait()
