@@ -258,8 +258,14 @@ func (w *walker) stmt(st *syntax.Stmt, ws *words, stdin *Input) {
 			a := ws.arg(r.Word)
 			stdin = &Input{From: "file " + a.Value, Span: a.Span}
 		case syntax.RdrOut, syntax.ClbOut, syntax.AppOut, syntax.RdrAll, syntax.AppAll, syntax.RdrInOut:
+			t := ws.arg(r.Word)
+			checkTTYWrite(w, t) // on any descriptor: exec 3>/dev/pts/1
 			if r.N == nil || r.N.Value == "1" || r.N.Value == "2" {
-				redirs = append(redirs, Redir{Op: r.Op.String(), Target: ws.arg(r.Word)})
+				redirs = append(redirs, Redir{Op: r.Op.String(), Target: t})
+			}
+		case syntax.DplOut:
+			if t := ws.arg(r.Word); strings.Trim(t.Value, "0123456789-") != "" {
+				checkTTYWrite(w, t) // >& /dev/pts/1, bash's &> spelled the old way
 			}
 		}
 	}

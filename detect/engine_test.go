@@ -115,6 +115,9 @@ func TestZapIsFoundWhereverItHides(t *testing.T) {
 		"sudo sh -c 'timeout 5 env X=1 zap x'",
 		"busybox zap x",
 		"setsid zap x",
+		"script -qc 'zap x' /dev/null",
+		"script -q -e -c 'zap x' /tmp/log",
+		"script --command='zap x'",
 		"zap x # comment",
 		"echo start\nzap x\necho done",
 	} {
@@ -312,7 +315,8 @@ func BenchmarkHugeCommand(b *testing.B) {
 }
 
 func FuzzCommand(f *testing.F) {
-	for _, s := range []string{"zap x", "sh -c 'zap x'", "echo $(( 1 + ", "a | b || c && d; e &", "cat <<EOF\nx\nEOF", "$'\\x41'", "${a:-$(b)}", "f() { f; }; f"} {
+	for _, s := range []string{"zap x", "sh -c 'zap x'", "echo $(( 1 + ", "a | b || c && d; e &", "cat <<EOF\nx\nEOF", "$'\\x41'", "${a:-$(b)}", "f() { f; }; f",
+		"tmux if true '{ send a }' 'bind x \"run \\\"id\\\"\"'", `tmux ls \; if -F 1 'display "#(id)"; send "a\;"'`, "screen -X eval 'at 0 stuff a'", "echo > /dev/pts/$N"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

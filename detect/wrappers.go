@@ -124,6 +124,12 @@ func (w *walker) unwrap(inv *Invocation) (next *Invocation, ok bool) {
 			w.shellString(inv, a)
 		}
 		return nil, true
+	case name == "script":
+		// script -qc CMD FILE runs CMD through the shell, on a new terminal.
+		if a, ok := scriptCommand(inv.Args); ok {
+			w.shellString(inv, a)
+		}
+		return nil, true
 	case name == "ssh":
 		w.ssh(inv)
 		return nil, true
@@ -158,6 +164,27 @@ func (w *walker) unwrap(inv *Invocation) (next *Invocation, ok bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// scriptCommand finds script(1)'s -c COMMAND, also inside a cluster of
+// short flags (-qc, -qec) and as --command=COMMAND.
+func scriptCommand(args []Arg) (Arg, bool) {
+	for i, a := range args {
+		v := a.Value
+		switch {
+		case v == "--":
+			return Arg{}, false
+		case strings.HasPrefix(v, "--command="):
+			b := a
+			b.Value = v[len("--command="):]
+			return b, true
+		case v == "--command" || len(v) > 1 && v[0] == '-' && v[1] != '-' && isShortCluster(v) && strings.HasSuffix(v, "c"):
+			if i+1 < len(args) {
+				return args[i+1], true
+			}
+		}
+	}
+	return Arg{}, false
 }
 
 // skipOptions returns the index of the first argument that is not an
