@@ -567,6 +567,21 @@ func TestWrapTextKeepsOptionsWhole(t *testing.T) {
 	if rows := wrapText("rule http.graphql-delete-critical", 22, ""); rows[len(rows)-1] != "critical" && !strings.HasSuffix(rows[0], "-") {
 		t.Errorf("a hyphenated word did not break at a hyphen: %q", rows)
 	}
+	// And the hyphen stays with its word, inside the width: x/ansi let it
+	// run a cell past, and the hard wrap gave it a row of its own
+	// ("tmux -S /tmp/x.sock run", "-", "shell -b").
+	cmd := "tmux -S /tmp/x.sock run-shell -b 'sleep 2; tmux send-keys -t %0 a'"
+	for width := 6; width <= 40; width++ {
+		rows := wrapText(cmd, width, " ")
+		for _, r := range rows {
+			if ansi.StringWidth(r) > width || strings.TrimSpace(r) == "-" || strings.ContainsRune(r, '\u200b') {
+				t.Errorf("width %d: row %q of %q", width, r, rows)
+			}
+		}
+		if got := strings.ReplaceAll(strings.Join(rows, " "), "- ", "-"); !strings.Contains(got, "run-shell") {
+			t.Errorf("width %d: run-shell lost: %q", width, rows)
+		}
+	}
 }
 
 // The help fits the terminal with its whole border and the line saying how

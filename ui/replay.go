@@ -555,7 +555,7 @@ func (m *Replay) markerRows() []markerRow {
 	var curRows []string
 	if cur >= 0 {
 		width := max(in.W-markerIndent, 8)
-		curRows = strings.Split(unkeepOptions(ansi.Wrap(keepOptionsWhole(m.markers[cur].Label), width, " /,-")), "\n")
+		curRows = wrapText(m.markers[cur].Label, width, " /,")
 		if len(curRows) > min(maxMarkerLines, max(in.H-1, 1)) {
 			curRows = curRows[:min(maxMarkerLines, max(in.H-1, 1))]
 			last := len(curRows) - 1

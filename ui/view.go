@@ -31,23 +31,30 @@ func elapsed(d time.Duration) string {
 	return fmt.Sprintf("%02d:%02d", m, s)
 }
 
-// wrapText wraps text to width cells at spaces and breakpoints, inside
-// hyphenated words, and within a word longer than the width, keeping
-// command-line options whole (see keepOptionsWhole). A no-break space
-// (U+00A0) holds two words together and comes out as a plain space.
+// wrapText wraps text to width cells at spaces and breakpoints, after the
+// hyphen of a hyphenated word, and within a word longer than the width,
+// keeping command-line options whole (see keepOptionsWhole). A no-break
+// space (U+00A0) holds two words together and comes out as a plain space.
 func wrapText(s string, width int, breakpoints string) []string {
-	wrapped := ansi.Hardwrap(ansi.Wordwrap(keepOptionsWhole(s), width, breakpoints), width, true)
+	wrapped := ansi.Hardwrap(ansi.Wordwrap(keepOptionsWhole(s), width, breakpoints+zeroWidthBreak), width, true)
 	return strings.Split(strings.ReplaceAll(unkeepOptions(wrapped), "\u00a0", " "), "\n")
 }
 
-// nonBreakingHyphen stands in for '-' while x/ansi wraps a line.
-const nonBreakingHyphen = "\u2011"
+// nonBreakingHyphen stands in for '-' while x/ansi wraps a line, and
+// zeroWidthBreak marks where a line may break after a hyphen that stays.
+const (
+	nonBreakingHyphen = "\u2011"
+	zeroWidthBreak    = "\u200b"
+)
 
-// keepOptionsWhole makes every hyphen that does not follow a letter or a
-// digit non-breaking: x/ansi breaks a line after any hyphen, which cut
-// command-line options apart ("curl -sS -X POST" came out as "-sS", "-",
-// "X POST"). Hyphens inside words ("graphql-delete") still break.
-// unkeepOptions puts them back once the line is wrapped.
+// keepOptionsWhole makes every hyphen non-breaking for x/ansi, which
+// breaks a line after any hyphen: that cut command-line options apart
+// ("curl -sS -X POST" came out as "-sS", "-", "X POST"), and it lets the
+// hyphen run one cell past the width, which a hard wrap then put on a row
+// of its own ("tmux run", "-", "shell"). A hyphen inside a word
+// ("graphql-delete", "run-shell") is followed by a zero-width breakpoint,
+// so the word may still break after it, within the width. unkeepOptions
+// puts them back once the line is wrapped.
 func keepOptionsWhole(s string) string {
 	if !strings.Contains(s, "-") {
 		return s
@@ -55,8 +62,11 @@ func keepOptionsWhole(s string) string {
 	var b strings.Builder
 	prev := ' '
 	for _, r := range s {
-		if r == '-' && !unicode.IsLetter(prev) && !unicode.IsDigit(prev) {
+		if r == '-' {
 			b.WriteString(nonBreakingHyphen)
+			if unicode.IsLetter(prev) || unicode.IsDigit(prev) {
+				b.WriteString(zeroWidthBreak)
+			}
 		} else {
 			b.WriteRune(r)
 		}
@@ -65,7 +75,9 @@ func keepOptionsWhole(s string) string {
 	return b.String()
 }
 
-func unkeepOptions(s string) string { return strings.ReplaceAll(s, nonBreakingHyphen, "-") }
+func unkeepOptions(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, zeroWidthBreak, ""), nonBreakingHyphen, "-")
+}
 
 // shortPath abbreviates the home directory and, if needed, the middle of
 // the path, keeping the file name readable.

@@ -88,7 +88,7 @@ sleep 1000`, repo, tmux, sock, tmux, sock)
 		return exec.Command(git, "-C", remote, "rev-parse", "-q", "--verify", "refs/heads/prod").Run() == nil
 	}
 
-	waitFor("approval needed", "run-shell")
+	waitFor("approval needed", "terminal.send-keys")
 	key("d")
 	waitFor("tmux exit 1", "approval needed", "git.force-push")
 	// The injected key would have come by now.
