@@ -542,13 +542,16 @@ func runHeadless(sp sessionSpec, stdin, stdout, stderr *os.File) (session.ExitSt
 			defer term.Restore(stdin.Fd(), state)
 		}
 	}
+	// Caught before the agent starts: one that came in between killed
+	// sentinel (SIGQUIT with a goroutine dump) with nothing recorded. It
+	// waits in the channel until the session exists.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
+	defer signal.Stop(sigs)
 	sess, err := session.Begin(opts)
 	if err != nil {
 		return session.ExitStatus{}, 0, startError(err)
 	}
-	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT)
-	defer signal.Stop(sigs)
 	go func() {
 		for s := range sigs {
 			if s == syscall.SIGWINCH {
