@@ -259,6 +259,7 @@ func Begin(opts Options) (*Session, error) {
 	if p, ok := readStat(s.pid); ok {
 		s.pidStart = p.start
 	}
+	addLiveSession(s.ID) // until finish: its orphans are its own (claims)
 	// The reaper owns waiting; Release drops os/exec's pidfd.
 	exited := waitFor(s.pid)
 	_ = cmd.Process.Release()
@@ -288,6 +289,7 @@ func Begin(opts Options) (*Session, error) {
 			opts.Supervisor.closeScan() // its goroutine ends; nothing was read
 			ptmx.Close()
 			closeWake()
+			removeLiveSession(s.ID)
 			return nil, err
 		}
 		opts.Supervisor.setGateActive()
@@ -507,23 +509,24 @@ func (s *Session) finish(exited <-chan unix.WaitStatus) {
 	close(s.gone)
 
 	// Descendants may still hold the terminal open (a background job, a
-	// daemon). Read what is left; if they linger, end them: nothing the agent
-	// started may run on unsupervised after it.
+	// daemon). Read what is left for a moment, then end whatever of the
+	// agent's is still running, holding the terminal or not: nothing the
+	// agent started may run on unsupervised after it.
 	select {
 	case <-s.readDone:
 	case <-time.After(s.opts.DrainTimeout):
-		if left := s.endTree(2 * time.Second); left > 0 {
-			s.emit(EventNotice, fmt.Sprintf("ended %d process(es) the agent left running", left))
-		}
-		select {
-		case <-s.readDone:
-		case <-time.After(time.Second):
-			// Something sentinel cannot end (or that is not the agent's,
-			// such as another process that opened the terminal) keeps it
-			// open. Stop reading; the session is over.
-			_, _ = unix.Write(s.wakeW, []byte{1})
-			<-s.readDone
-		}
+	}
+	if left := s.endTree(2 * time.Second); left > 0 {
+		s.emit(EventNotice, fmt.Sprintf("ended %d process(es) the agent left running", left))
+	}
+	select {
+	case <-s.readDone:
+	case <-time.After(time.Second):
+		// Something sentinel cannot end (or that is not the agent's,
+		// such as another process that opened the terminal) keeps it
+		// open. Stop reading; the session is over.
+		_, _ = unix.Write(s.wakeW, []byte{1})
+		<-s.readDone
 	}
 	_ = unix.Close(s.wakeW)
 	s.input.close()
@@ -545,6 +548,7 @@ func (s *Session) finish(exited <-chan unix.WaitStatus) {
 		}
 	}
 	s.dog.end() // the tree has ended: nothing is left for it to kill
+	removeLiveSession(s.ID)
 	close(s.done)
 }
 

@@ -222,25 +222,39 @@ func pidsIn(t *testing.T, out string) []int {
 }
 
 func TestLeftoverProcessesAreEnded(t *testing.T) {
-	// A background job and a process that left the session with setsid: the
-	// second is only reachable because sentinel is a child subreaper.
-	r := start(t, Options{}, "sh", "-c", `sleep 1000 & echo PID:$!; setsid sleep 1001 & echo PID:$!; sleep 0.1; exit 0`)
-	st := r.s.Wait()
-	if st.Code != 0 {
-		t.Fatalf("status %+v", st)
-	}
-	for _, pid := range pidsIn(t, r.out.String()) {
-		if alive(pid) {
-			syscall.Kill(pid, syscall.SIGKILL)
-			t.Errorf("pid %d outlived the session", pid)
-		}
-	}
-	found := false
-	for _, e := range *r.events {
-		found = found || e.Kind == EventNotice && strings.Contains(e.Text, "left running")
-	}
-	if !found {
-		t.Errorf("no notice about ended processes: %+v", *r.events)
+	for name, script := range map[string]string{
+		// A background job and a process that left the session with
+		// setsid: the second is only reachable because sentinel is a child
+		// subreaper. Both hold the terminal open.
+		"holding the terminal": `sleep 1000 & echo PID:$!; setsid sleep 1001 & echo PID:$!; sleep 0.1; exit 0`,
+		// A daemon that let go of the terminal and of SENTINEL_SESSION:
+		// nothing keeps the session waiting for it, and it used to run on.
+		"detached": `env -u SENTINEL_SESSION setsid -f sh -c 'echo PID:$$; exec sleep 1002 </dev/null >/dev/null 2>&1'; sleep 0.2; exit 0`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := start(t, Options{}, "sh", "-c", script)
+			st := r.s.Wait()
+			if st.Code != 0 {
+				t.Fatalf("status %+v", st)
+			}
+			pids := pidsIn(t, r.out.String())
+			if len(pids) == 0 {
+				t.Fatalf("no pids in %q", r.out.String())
+			}
+			for _, pid := range pids {
+				if alive(pid) && !zombie(pid) {
+					syscall.Kill(pid, syscall.SIGKILL)
+					t.Errorf("pid %d outlived the session", pid)
+				}
+			}
+			found := false
+			for _, e := range *r.events {
+				found = found || e.Kind == EventNotice && strings.Contains(e.Text, "left running")
+			}
+			if !found {
+				t.Errorf("no notice about ended processes: %+v", *r.events)
+			}
+		})
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -161,35 +162,47 @@ wait; echo carried-on > "$1"`
 	}
 }
 
+// A descendant that left the agent's session is frozen and ended with the
+// rest, also when it dropped SENTINEL_SESSION from its environment to look
+// like none of the agent's (it kept running through a hold, ran on after
+// the session, and could type into the operator's terminal meanwhile).
 func TestKillEndsTheFrozenTreeIncludingSetsidDescendants(t *testing.T) {
-	dir := t.TempDir()
-	pidFile := filepath.Join(dir, "pid")
-	script := `setsid sh -c 'echo $$ > "$1"; exec sleep 60' x "$1" &
+	for name, escape := range map[string]string{
+		"setsid":              "setsid -f",
+		"setsid without mark": "env -u SENTINEL_SESSION setsid -f",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			pidFile := filepath.Join(dir, "pid")
+			script := escape + ` sh -c 'echo $$ > "$1"; exec sleep 60' x "$1" &
 while [ ! -s "$1" ]; do sleep 0.05; done
 printf '%s\n' '$ rm -rf /var/lib/postgresql/data'; sleep 60`
-	var opts SupervisorOptions
-	held := heldActions(&opts)
-	sup := NewSupervisor(opts)
-	r := start(t, Options{Supervisor: sup}, "sh", "-c", script, "agent", pidFile)
-	a := nextAction(t, held)
-	b, _ := os.ReadFile(pidFile)
-	pid := 0
-	for _, c := range strings.TrimSpace(string(b)) {
-		pid = pid*10 + int(c-'0')
+			var opts SupervisorOptions
+			held := heldActions(&opts)
+			sup := NewSupervisor(opts)
+			r := start(t, Options{Supervisor: sup}, "sh", "-c", script, "agent", pidFile)
+			a := nextAction(t, held)
+			b, _ := os.ReadFile(pidFile)
+			pid := 0
+			for _, c := range strings.TrimSpace(string(b)) {
+				pid = pid*10 + int(c-'0')
+			}
+			t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) })
+			eventually(t, "the setsid descendant stopped", func() bool {
+				p, ok := readStat(pid)
+				return ok && p.state == 'T'
+			})
+			if err := sup.Decide(a.ID, Decision{Kind: Kill, Operator: "tester"}); err != nil {
+				t.Fatal(err)
+			}
+			st := r.s.Wait()
+			if st.Signal == 0 {
+				t.Fatalf("agent %v after kill", st)
+			}
+			eventually(t, "the setsid descendant gone", func() bool { return !alive(pid) || zombie(pid) })
+			eventually(t, "no process left", func() bool { return len(r.s.tree()) == 0 })
+		})
 	}
-	eventually(t, "the setsid descendant stopped", func() bool {
-		p, ok := readStat(pid)
-		return ok && p.state == 'T'
-	})
-	if err := sup.Decide(a.ID, Decision{Kind: Kill, Operator: "tester"}); err != nil {
-		t.Fatal(err)
-	}
-	st := r.s.Wait()
-	if st.Signal == 0 {
-		t.Fatalf("agent %v after kill", st)
-	}
-	eventually(t, "the setsid descendant gone", func() bool { return !alive(pid) || zombie(pid) })
-	eventually(t, "no process left", func() bool { return len(r.s.tree()) == 0 })
 }
 
 func zombie(pid int) bool {

@@ -4,7 +4,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // procInfo is what /proc/PID/stat says about a process.
@@ -42,13 +45,14 @@ func readStat(pid int) (procInfo, bool) {
 // subreaper, whatever the agent started, even after double forks and
 // setsid, is reparented to sentinel rather than init, so the tree is: the
 // agent and its descendants, plus every orphan under sentinel that came
-// from the agent, with their descendants. An orphan is the agent's when it
-// is in the agent's session or carries the agent's SENTINEL_SESSION in its
-// environment (setsid keeps the environment). sentinel's own helpers
-// (notify-send, a library's `tmux info`) have neither and are never frozen
-// or signalled, and nothing that is not a descendant of sentinel is ever
-// signalled, even if it reuses the pid of an agent already reaped. Zombies
-// are left out: they cannot be signalled and the reaper collects them.
+// from the agent, with their descendants. sentinel's own helpers
+// (notify-send, the watchdog, a library's `tmux info`) stay in sentinel's
+// session, which nothing of the agent's can join (the agent starts in a
+// session of its own, and setsid only makes new ones): they are never
+// frozen or signalled. Every other orphan is the agent's (see claims),
+// and nothing that is not a descendant of sentinel is ever signalled, even
+// if it reuses the pid of an agent already reaped. Zombies are left out:
+// they cannot be signalled and the reaper collects them.
 func (s *Session) tree() []int {
 	var out []int
 	s.walkTree(func(pid int) {
@@ -76,12 +80,66 @@ func (s *Session) walkTree(visit func(pid int)) {
 			walk(c)
 		}
 	}
-	mark := "SENTINEL_SESSION=" + s.ID
+	own := ownSession()
 	for _, c := range childrenOf(os.Getpid()) {
-		if p, ok := readStat(c); ok && p.state != 'Z' && (s.isAgent(p) || p.sid == s.pid && !s.agentGone() || hasEnv(c, mark)) {
+		p, ok := readStat(c)
+		if !ok || p.state == 'Z' {
+			continue
+		}
+		if s.isAgent(p) || p.sid == s.pid && !s.agentGone() || p.sid != own && s.claims(c) {
 			walk(c)
 		}
 	}
+}
+
+// claims reports whether an orphan outside sentinel's session is this
+// session's. One whose environment names this session is; so is one whose
+// environment names no live session of this process: a process can drop
+// SENTINEL_SESSION (env -u) or rewrite it, and left out of the tree it
+// ran on through every hold, and after the session, free to type into the
+// operator's terminal. Only an orphan naming another session that this
+// process runs (tests run several) is that one's.
+func (s *Session) claims(pid int) bool {
+	id, ok := envValue(pid, "SENTINEL_SESSION")
+	if !ok || id == s.ID {
+		return true
+	}
+	return !liveSession(id)
+}
+
+// ownSession is sentinel's own session id.
+var ownSession = sync.OnceValue(func() int {
+	sid, err := unix.Getsid(0)
+	if err != nil {
+		return -1
+	}
+	return sid
+})
+
+// The sessions this process runs, by id.
+var live = struct {
+	sync.Mutex
+	ids map[string]int
+}{ids: map[string]int{}}
+
+func addLiveSession(id string) {
+	live.Lock()
+	live.ids[id]++
+	live.Unlock()
+}
+
+func removeLiveSession(id string) {
+	live.Lock()
+	if live.ids[id]--; live.ids[id] <= 0 {
+		delete(live.ids, id)
+	}
+	live.Unlock()
+}
+
+func liveSession(id string) bool {
+	live.Lock()
+	defer live.Unlock()
+	return live.ids[id] > 0
 }
 
 // childrenOf lists pid's children from /proc/PID/task/*/children (each
@@ -125,19 +183,19 @@ func (s *Session) agentGone() bool {
 	}
 }
 
-// hasEnv reports whether the process was started with the environment
-// entry kv.
-func hasEnv(pid int, kv string) bool {
+// envValue returns the value of name in the environment the process was
+// started with, and whether it has one.
+func envValue(pid int, name string) (string, bool) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
 	if err != nil {
-		return false
+		return "", false
 	}
 	for _, e := range strings.Split(string(b), "\x00") {
-		if e == kv {
-			return true
+		if v, ok := strings.CutPrefix(e, name+"="); ok {
+			return v, true
 		}
 	}
-	return false
+	return "", false
 }
 
 func signalAll(pids []int, sig syscall.Signal) {
