@@ -223,3 +223,67 @@ func TestHookHoldStopsTheTreeButNotTheWaitingAgent(t *testing.T) {
 	}
 	syscall.Kill(bg, syscall.SIGKILL)
 }
+
+// An approval covers its own action for a while, and only that: not the
+// same rule and target in another directory (a force-push approved in one
+// repository pushed another's main), not a part of it (approving
+// "push; rm -rf x" approved a later "rm -rf x"), and A approves the rule
+// the dialog names, not the findings below it.
+func TestAnApprovalCoversOnlyItsOwnAction(t *testing.T) {
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	ask := func(cmd, cwd string) <-chan agenthook.Reply {
+		return askHook(sup, agenthook.Request{Agent: "claude", Command: cmd, Cwd: cwd}, 0)
+	}
+	decide := func(kind DecisionKind) *Action {
+		t.Helper()
+		a := nextAction(t, held)
+		if err := sup.Decide(a.ID, Decision{Kind: kind, Operator: "tester"}); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	asks := func(what, cmd, cwd string) {
+		t.Helper()
+		ch := ask(cmd, cwd)
+		a := decide(Deny)
+		if a.Command != cmd {
+			t.Fatalf("%s: held %q, want %q", what, a.Command, cmd)
+		}
+		if r := reply(t, ch); r.Verdict != agenthook.Deny {
+			t.Fatalf("%s: %+v", what, r)
+		}
+	}
+	const push = "git push --force origin HEAD:main"
+	first := ask(push, "/srv/work")
+	decide(Approve)
+	if r := reply(t, first); r.Verdict != agenthook.Allow {
+		t.Fatalf("approved push: %+v", r)
+	}
+	if r := reply(t, ask(push, "/srv/work")); r.Verdict != agenthook.Allow {
+		t.Fatalf("the same push again, where it was approved: %+v", r)
+	}
+	asks("the same push in another repository", push, "/srv/prod")
+
+	const rm = "rm -rf /srv/data"
+	compound := ask("git push --force origin HEAD:release; "+rm, "/srv/work")
+	decide(Approve)
+	if r := reply(t, compound); r.Verdict != agenthook.Allow {
+		t.Fatalf("approved compound: %+v", r)
+	}
+	asks("a part of an approved command", rm, "/srv/work")
+
+	session := ask("git push --force origin HEAD:staging; rm -rf /srv/uploads", "/srv/work")
+	a := decide(ApproveSession)
+	if r := reply(t, session); r.Verdict != agenthook.Allow {
+		t.Fatalf("approved for the session: %+v", r)
+	}
+	if top := a.Top(); top.Rule != "git.force-push" {
+		t.Fatalf("top finding %s; the test expects the push", top.Rule)
+	}
+	if r := reply(t, ask("git push --force origin HEAD:staging", "/srv/elsewhere")); r.Verdict != agenthook.Allow {
+		t.Fatalf("the rule approved for the session: %+v", r)
+	}
+	asks("a finding below the one A approved", "rm -rf /srv/uploads", "/srv/work")
+}

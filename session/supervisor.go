@@ -178,8 +178,16 @@ type SupervisorOptions struct {
 // action, not a new one.
 const grantTTL = 30 * time.Second
 
+// A grant is an earlier decision that answers what it covers for a while.
+// An approval covers exactly its own action: the same findings (not a
+// subset: approving "git push --force …; rm -rf x" must not approve a
+// later "rm -rf x") in the same directory (a force-push approved in one
+// repository is not one in another). A denial covers any action all of
+// whose findings it denied, anywhere: denying too much is safe.
 type grant struct {
 	keys    []string
+	cwd     string
+	anyCwd  bool // an operator's edit: theirs wherever the agent runs it
 	expires time.Time
 }
 
@@ -738,11 +746,13 @@ func keysOf(r detect.Result) []string {
 	var keys []string
 	for _, f := range r.Findings {
 		if f.Verdict == detect.Pause {
-			keys = append(keys, f.Rule+"\x00"+f.Target)
+			keys = append(keys, keyOf(f))
 		}
 	}
 	return keys
 }
+
+func keyOf(f detect.Finding) string { return f.Rule + "\x00" + f.Target }
 
 func covered(keys []string, ok func(string) bool) bool {
 	if len(keys) == 0 {
@@ -766,6 +776,26 @@ func liveGrants(gs []grant, now time.Time) []grant {
 	return out
 }
 
+// approvalsCover reports whether an approval covers exactly these findings
+// in this directory.
+func approvalsCover(gs []grant, keys []string, cwd string) bool {
+	if len(keys) == 0 {
+		return false
+	}
+	for _, g := range gs {
+		if (g.anyCwd || g.cwd == cwd) && sameKeys(g.keys, keys) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameKeys reports whether a and b hold the same keys.
+func sameKeys(a, b []string) bool {
+	return !slices.ContainsFunc(a, func(k string) bool { return !slices.Contains(b, k) }) &&
+		!slices.ContainsFunc(b, func(k string) bool { return !slices.Contains(a, k) })
+}
+
 func grantsCover(gs []grant, keys []string) bool {
 	return covered(keys, func(k string) bool {
 		for _, g := range gs {
@@ -786,6 +816,10 @@ func grantsCover(gs []grant, keys []string) bool {
 func (v *Supervisor) hold(a *Action, wait bool) Decision {
 	a.keys = keysOf(a.Result)
 	a.done = make(chan struct{})
+	if a.Cwd == "" && v.s != nil {
+		// Where it runs is part of what an approval covers (approvalsCover).
+		a.Cwd = procCwd(v.s.pid)
+	}
 	now := time.Now()
 	v.mu.Lock()
 	v.approved = liveGrants(v.approved, now)
@@ -798,14 +832,14 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 		auto = &Decision{Kind: ApproveSession, By: "session rule"}
 	case grantsCover(v.denied, a.keys):
 		auto = &Decision{Kind: Deny, By: "same action, denied"}
-	case grantsCover(v.approved, a.keys):
+	case approvalsCover(v.approved, a.keys, a.Cwd):
 		auto = &Decision{Kind: Approve, By: "same action, approved"}
 	}
 	if auto == nil {
 		// The same action seen on another path while it waits (the agent
 		// printed the command, then executed it) shares its decision.
 		for _, p := range v.pending {
-			if p.Source != a.Source && covered(a.keys, func(k string) bool { return slices.Contains(p.keys, k) }) {
+			if p.Source != a.Source && p.Cwd == a.Cwd && sameKeys(a.keys, p.keys) {
 				p.Also = append(p.Also, a.Source)
 				v.mu.Unlock()
 				if !wait {
@@ -842,9 +876,6 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 	if v.s != nil {
 		v.freezeFor(a) // first: every microsecond counts on the stream path
 		v.s.input.hold(true)
-		if a.Cwd == "" {
-			a.Cwd = procCwd(v.s.pid)
-		}
 		if a.Source == SourceStream && !v.gateActive && len(v.s.processesRunning(a.Command)) == 0 {
 			a.DenyEnds = true
 		}
@@ -906,15 +937,17 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 	hooked := slices.Contains(a.Also, SourceHook)
 	denyEnds := a.DenyEnds && !hooked
 	if d.Kind == Edit && edited != nil {
-		v.approved = append(v.approved, grant{edited, now.Add(grantTTL)})
+		v.approved = append(v.approved, grant{keys: edited, anyCwd: true, expires: now.Add(grantTTL)})
 	}
 	var also []*Action
 	switch d.Kind {
 	case Approve:
-		v.approved = append(v.approved, grant{a.keys, now.Add(grantTTL)})
+		v.approved = append(v.approved, grant{keys: a.keys, cwd: a.Cwd, expires: now.Add(grantTTL)})
 	case ApproveSession:
-		for _, k := range a.keys {
-			v.sessionOK[k] = true
+		// The rule and target the dialog names (its top finding), not
+		// every finding of the action: those below it were not on offer.
+		if top := a.Top(); top.Verdict == detect.Pause {
+			v.sessionOK[keyOf(top)] = true
 		}
 		// Other waiting actions the new session rule covers are approved
 		// with it.
@@ -934,7 +967,7 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 		// what they asked for, so it is not denied with the original.
 		keys := slices.DeleteFunc(slices.Clone(a.keys), func(k string) bool { return slices.Contains(edited, k) })
 		if len(keys) > 0 {
-			v.denied = append(v.denied, grant{keys, now.Add(grantTTL)})
+			v.denied = append(v.denied, grant{keys: keys, expires: now.Add(grantTTL)})
 		}
 		if denyEnds {
 			v.killed = true
