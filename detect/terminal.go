@@ -158,6 +158,17 @@ type tmuxRun struct {
 	// either way.
 	shared bool
 	where  string // the server, for reasons
+	server string // the server as given (-L NAME, -S PATH), "" for the default
+}
+
+// target is what a finding about this server names as its target: an
+// approval of "send-keys on -L agent" must not cover the same command on
+// the operator's server.
+func (t *tmuxRun) target(x string) string {
+	if t.server == "" {
+		return x
+	}
+	return x + " on " + t.server
 }
 
 const tmuxMaxNesting = 4
@@ -216,18 +227,19 @@ options:
 	}
 	if socket != nil {
 		t.shared, t.where = tmuxSocketShared(socketFlag, *socket)
+		t.server = socketFlag + " " + socket.Raw
 	}
 	words := make([]tmuxWord, 0, len(args)-i)
 	for _, a := range args[i:] {
 		words = append(words, tmuxWord{Arg: a, org: originOf(a)})
 	}
 	if t.shared && control {
-		inv.Flag("terminal.control", "tmux", "tmux -C starts a control-mode client of "+t.where+": every line it reads is a tmux command (send-keys, run-shell, ...) that sentinel does not see", inv.NameSpan)
+		inv.Flag("terminal.control", t.target("tmux"), "tmux -C starts a control-mode client of "+t.where+": every line it reads is a tmux command (send-keys, run-shell, ...) that sentinel does not see", inv.NameSpan)
 	}
 	if len(words) == 0 {
 		if !shellCmd && !noDaemon && t.shared {
 			// No command is new-session.
-			inv.Flag("terminal.run-outside", "tmux", "tmux with no command starts a new session in "+t.where+": its shell runs outside the agent's process tree, where sentinel cannot see or freeze it", inv.NameSpan)
+			inv.Flag("terminal.run-outside", t.target("tmux"), "tmux with no command starts a new session in "+t.where+": its shell runs outside the agent's process tree, where sentinel cannot see or freeze it", inv.NameSpan)
 		}
 		return
 	}
@@ -324,14 +336,14 @@ func (t *tmuxRun) command(cmd []tmuxWord, depth int) {
 	if t.shared {
 		for _, w := range cmd {
 			if tmuxJob(w.Value) {
-				inv.Flag("terminal.run-outside", "tmux", "the tmux format in "+abbrev(w.Value, 40)+" runs a shell command in "+t.where+", outside the agent's process tree, where sentinel cannot see or freeze it", w.Span)
+				inv.Flag("terminal.run-outside", t.target("tmux"), "the tmux format in "+abbrev(w.Value, 40)+" runs a shell command in "+t.where+", outside the agent's process tree, where sentinel cannot see or freeze it", w.Span)
 				break
 			}
 		}
 	}
 	if !nameW.Known() {
 		if t.shared {
-			inv.Flag("terminal.control", "tmux", "tmux runs a command only known at run time ("+abbrev(nameW.Raw, 40)+") in "+t.where+"; it could type into a pane or run a program there", nameW.Span)
+			inv.Flag("terminal.control", t.target("tmux"), "tmux runs a command only known at run time ("+abbrev(nameW.Raw, 40)+") in "+t.where+"; it could type into a pane or run a program there", nameW.Span)
 		}
 		return
 	}
@@ -340,7 +352,7 @@ func (t *tmuxRun) command(cmd []tmuxWord, depth int) {
 	switch {
 	case len(found) == 0:
 		if t.shared {
-			inv.Flag("terminal.control", "tmux", "tmux "+abbrev(name, 40)+" is not a tmux command sentinel knows (tmux also accepts any unambiguous prefix of one); in "+t.where+" it could type into a pane or run a program", nameW.Span)
+			inv.Flag("terminal.control", t.target("tmux"), "tmux "+abbrev(name, 40)+" is not a tmux command sentinel knows (tmux also accepts any unambiguous prefix of one); in "+t.where+" it could type into a pane or run a program", nameW.Span)
 		}
 		return
 	case len(found) > 1:
@@ -351,7 +363,7 @@ func (t *tmuxRun) command(cmd []tmuxWord, depth int) {
 			}
 		}
 		if t.shared && len(risky) > 0 {
-			inv.Flag("terminal.control", "tmux", "tmux "+name+" is a prefix of several tmux commands ("+strings.Join(risky, ", ")+" among them); sentinel does not guess which one another tmux version runs in "+t.where, nameW.Span)
+			inv.Flag("terminal.control", t.target("tmux"), "tmux "+name+" is a prefix of several tmux commands ("+strings.Join(risky, ", ")+" among them); sentinel does not guess which one another tmux version runs in "+t.where, nameW.Span)
 		}
 		return
 	}
@@ -362,9 +374,9 @@ func (t *tmuxRun) command(cmd []tmuxWord, depth int) {
 	if name != full {
 		shown = "tmux " + name + " (" + full + ")"
 	}
-	tgt := "tmux"
+	tgt := t.target("tmux")
 	if target != "" {
-		tgt = target
+		tgt = t.target(target)
 	}
 	spans := []Span{nameW.Span}
 

@@ -452,6 +452,11 @@ func TestTerminalSpansAndTargets(t *testing.T) {
 		{"tmux ls \\; send -t dev a", "terminal.send-keys", "dev", []string{"send"}},
 		{"tmux if true 'send-keys -t %3 a'", "terminal.send-keys", "%3", []string{"send-keys"}},
 		{"tmux run-shell -b 'sleep 3; tmux send-keys -t %0 a'", "terminal.run-outside", "tmux", []string{"run-shell"}},
+		// The server is part of the target: approving send-keys to the
+		// agent's own server must not approve it on the operator's.
+		{"tmux -L sandbox send-keys -t %0 a", "terminal.send-keys", "%0 on -L sandbox", []string{"send-keys"}},
+		{"tmux -S /tmp/op.sock run-shell id", "terminal.run-outside", "tmux on -S /tmp/op.sock", []string{"run-shell"}},
+		{`tmux -S "$S" send-keys a`, "terminal.send-keys", `tmux on -S "$S"`, []string{"send-keys"}},
 		{"tmux display -p '#(id)'", "terminal.run-outside", "tmux", []string{"'#(id)'"}},
 		{"screen -S main -X stuff a", "terminal.send-keys", "screen", []string{"stuff"}},
 		{"kitty @ send-text a", "terminal.send-keys", "kitty @", []string{"send-text"}},
