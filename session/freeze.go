@@ -69,6 +69,23 @@ func (s *Session) freezeExcept(keep map[int]bool) []int {
 	return out
 }
 
+// freezeNew stops the processes of the tree that are neither in keep nor
+// in stopped, and returns them.
+func (s *Session) freezeNew(keep, stopped map[int]bool) []int {
+	var out []int
+	s.walkTree(func(pid int) {
+		if !keep[pid] && !stopped[pid] {
+			stopped[pid] = true
+			_ = syscall.Kill(pid, syscall.SIGSTOP)
+			out = append(out, pid)
+		}
+	})
+	if len(out) > 0 {
+		s.dog.frozen(out)
+	}
+	return out
+}
+
 // chainOf is pid and its ancestors up to, not including, sentinel.
 func (s *Session) chainOf(pid int) map[int]bool {
 	out := map[int]bool{}

@@ -36,7 +36,11 @@ func (v *Supervisor) DecideHook(req agenthook.Request, peer agenthook.Peer, held
 		Seen: seen, CanRewrite: req.CanRewrite, Agent: req.Agent, AgentSession: req.AgentSession, Description: req.Description}
 	if v.s != nil && peer.Pid > 0 {
 		a.Parents = v.s.parentsOf(peer.Pid)
+		// What waits for the answer: the agent that ran the hook, not the
+		// hook itself. A process that asks and does not wait would run
+		// on; the hook, stopped, reads the answer once it is continued.
 		a.waiting = v.s.chainOf(peer.Pid)
+		delete(a.waiting, peer.Pid)
 	}
 	// The hook waits without a deadline from here: the operator may take
 	// a while, and the hook must not decide alone meanwhile.

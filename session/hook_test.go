@@ -186,28 +186,33 @@ func TestHookJoiningAStreamActionKeepsTheAgentAlive(t *testing.T) {
 }
 
 // While a hook's request is held, the rest of the agent's tree is stopped,
-// but not the agent waiting on its hook: it cannot act meanwhile, and a
-// SIGSTOP/SIGCONT would make it redraw its whole screen once continued (as
-// Claude Code does after fg).
+// the hook itself included, but not the agent waiting on its hook: it
+// cannot act meanwhile, and a SIGSTOP/SIGCONT would make it redraw its
+// whole screen once continued (as Claude Code does after fg).
 func TestHookHoldStopsTheTreeButNotTheWaitingAgent(t *testing.T) {
 	var opts SupervisorOptions
 	held := heldActions(&opts)
 	sup := NewSupervisor(opts)
-	script := `trap 'echo got-cont' CONT; sleep 30 & echo "bg=$!"; read x; echo "agent-got-$x"`
+	script := `trap 'echo got-cont' CONT; sleep 30 & echo "bg=$!"; sh -c 'echo "hook=$$"; exec sleep 1'; read x; echo "agent-got-$x"`
 	r := start(t, Options{Supervisor: sup}, "sh", "-c", script)
-	var bg int
-	eventually(t, "the background job", func() bool {
-		out := r.out.String()
-		i := strings.Index(out, "bg=")
-		if i < 0 || !strings.Contains(out[i:], "\n") {
-			return false
-		}
-		_, err := fmt.Sscanf(out[i+3:], "%d", &bg)
-		return err == nil && bg > 0
-	})
-	replies := askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/postgresql/data", CanRewrite: true}, r.s.pid)
+	pidOf := func(name string) int {
+		var pid int
+		eventually(t, name, func() bool {
+			out := r.out.String()
+			i := strings.Index(out, name+"=")
+			if i < 0 || !strings.Contains(out[i:], "\n") {
+				return false
+			}
+			_, err := fmt.Sscanf(out[i+len(name)+1:], "%d", &pid)
+			return err == nil && pid > 0
+		})
+		return pid
+	}
+	bg, hook := pidOf("bg"), pidOf("hook")
+	replies := askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/postgresql/data", CanRewrite: true}, hook)
 	a := nextAction(t, held)
 	eventually(t, "the background job stopped", func() bool { p, _ := readStat(bg); return p.state == 'T' })
+	eventually(t, "the hook stopped", func() bool { p, _ := readStat(hook); return p.state == 'T' })
 	if p, _ := readStat(r.s.pid); p.state == 'T' {
 		t.Fatal("the agent waiting on its hook was stopped")
 	}
@@ -216,6 +221,7 @@ func TestHookHoldStopsTheTreeButNotTheWaitingAgent(t *testing.T) {
 		t.Fatalf("reply %+v", rep)
 	}
 	eventually(t, "the background job continued", func() bool { p, _ := readStat(bg); return p.state != 'T' })
+	eventually(t, "the hook ended", func() bool { return !alive(hook) || zombie(hook) })
 	r.s.Write([]byte("go\r"))
 	eventually(t, "the agent carried on", func() bool { return strings.Contains(r.out.String(), "agent-got-go") })
 	if strings.Contains(r.out.String(), "got-cont") {
@@ -286,4 +292,50 @@ func TestAnApprovalCoversOnlyItsOwnAction(t *testing.T) {
 		t.Fatalf("the rule approved for the session: %+v", r)
 	}
 	asks("a finding below the one A approved", "rm -rf /srv/uploads", "/srv/work")
+}
+
+// A process that asks over the hook socket and does not wait for the
+// answer is stopped like the rest: only the agent that ran the hook is left
+// running, and whatever it starts while the action waits is stopped too.
+// (In review, a requester kept working through the hold, and the agent's
+// shell started new processes that were never stopped.)
+func TestHookHoldStopsWhatDoesNotWait(t *testing.T) {
+	dir := t.TempDir()
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	script := `sh -c 'while :; do date +%s%N > tick; sleep 0.02; done' & echo PEER:$!
+while :; do sleep 0.05; done`
+	r := start(t, Options{Supervisor: sup, Dir: dir}, "sh", "-c", script)
+	eventually(t, "the requester's pid", func() bool { return strings.Contains(r.out.String(), "PEER:") })
+	var peer int
+	fmt.Sscanf(r.out.String()[strings.Index(r.out.String(), "PEER:"):], "PEER:%d", &peer)
+	ch := askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/postgresql/data", Cwd: dir}, peer)
+	a := nextAction(t, held)
+	eventually(t, "the requester stopped", func() bool { p, ok := readStat(peer); return ok && p.state == 'T' })
+	agent := r.s.Pid()
+	eventually(t, "everything the agent started since stopped", func() bool {
+		for _, pid := range r.s.tree() {
+			if p, ok := readStat(pid); ok && pid != agent && p.state != 'T' {
+				return false
+			}
+		}
+		return true
+	})
+	before, _ := os.ReadFile(filepath.Join(dir, "tick"))
+	time.Sleep(200 * time.Millisecond)
+	if after, _ := os.ReadFile(filepath.Join(dir, "tick")); string(after) != string(before) {
+		t.Fatal("the requester ran on through the hold")
+	}
+	if err := sup.Decide(a.ID, Decision{Kind: Deny, Operator: "tester"}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := reply(t, ch); rep.Verdict != agenthook.Deny {
+		t.Fatalf("reply %+v", rep)
+	}
+	eventually(t, "the requester running again", func() bool {
+		after, _ := os.ReadFile(filepath.Join(dir, "tick"))
+		return string(after) != string(before)
+	})
+	r.s.Terminate(time.Second)
 }

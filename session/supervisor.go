@@ -217,6 +217,10 @@ type Supervisor struct {
 	freezeMu sync.Mutex
 	whole    bool
 	partial  []int
+	// While only part of the tree is stopped, what may run (keep) can
+	// start new processes; keepFrozen stops them until stopKeep closes.
+	keep     map[int]bool
+	stopKeep chan struct{}
 
 	// The stream scanner runs on the session's read loop (ScanOnReader:
 	// events go to handleStreamEvents) or on scanLoop (output goes through
@@ -1020,7 +1024,7 @@ func (v *Supervisor) freezeFor(a *Action) {
 	v.freezeMu.Lock()
 	defer v.freezeMu.Unlock()
 	if a.Source == SourceHook && len(a.waiting) > 0 && !v.whole {
-		v.partial = append(v.partial, v.s.freezeExcept(a.waiting)...)
+		v.freezePartly(a.waiting)
 		return
 	}
 	if a.Source == SourceExec && !a.running && !v.whole && singleThreaded(a.Pid) {
@@ -1029,11 +1033,60 @@ func (v *Supervisor) freezeFor(a *Action) {
 		// interactive shell its job as stopped ("[1]+ Stopped"): the
 		// shell takes the terminal back and the job, continued, runs on
 		// in the background. (Not when other threads of it could act.)
-		v.partial = append(v.partial, v.s.freezeExcept(map[int]bool{a.Pid: true})...)
+		v.freezePartly(map[int]bool{a.Pid: true})
 		return
 	}
 	v.s.freeze()
 	v.whole = true
+}
+
+// freezePartly stops the tree but keep, and goes on stopping whatever
+// appears in it meanwhile: what keep runs can start processes (an agent's
+// shell, or a process that asked over the hook socket without waiting for
+// the answer), and they would run through the hold. Called with freezeMu
+// held.
+func (v *Supervisor) freezePartly(keep map[int]bool) {
+	if v.keep == nil {
+		v.keep = map[int]bool{}
+	}
+	for pid := range keep {
+		v.keep[pid] = true
+	}
+	v.partial = append(v.partial, v.s.freezeExcept(v.keep)...)
+	if v.stopKeep == nil {
+		v.stopKeep = make(chan struct{})
+		go v.keepFrozen(v.stopKeep)
+	}
+}
+
+// keepFrozenEvery is how often a partial freeze looks for new processes.
+const keepFrozenEvery = 20 * time.Millisecond
+
+func (v *Supervisor) keepFrozen(stop <-chan struct{}) {
+	t := time.NewTicker(keepFrozenEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-v.s.done: // nothing left to stop
+			return
+		case <-t.C:
+		}
+		v.freezeMu.Lock()
+		select {
+		case <-stop:
+		default:
+			if !v.whole {
+				stopped := map[int]bool{}
+				for _, pid := range v.partial {
+					stopped[pid] = true
+				}
+				v.partial = append(v.partial, v.s.freezeNew(v.keep, stopped)...)
+			}
+		}
+		v.freezeMu.Unlock()
+	}
 }
 
 // singleThreaded reports whether pid is a process of one thread.
@@ -1072,7 +1125,11 @@ func (v *Supervisor) thawAll() {
 		}
 		signalAll(cont, syscall.SIGCONT)
 	}
-	v.whole, v.partial = false, nil
+	v.whole, v.partial, v.keep = false, nil, nil
+	if v.stopKeep != nil {
+		close(v.stopKeep)
+		v.stopKeep = nil
+	}
 	v.s.dog.thawed()
 }
 
