@@ -160,25 +160,98 @@ func attention(a *session.Action) tea.Cmd {
 	return tea.Raw(seq)
 }
 
-// sanitize keeps text safe to put inside an escape sequence or the
-// console: each control character becomes as many spaces as it had bytes,
-// so the detector's byte spans still fit the text.
+// sanitize keeps text an agent wrote safe to put inside an escape
+// sequence or the console, and shows it as it is: each control character
+// (C0, DEL, C1) becomes as many spaces as it had bytes, a byte that is not
+// UTF-8 becomes U+FFFD, and each invisible character (screen.Invisible:
+// the bidirectional controls, zero-width characters, line separators…) is
+// shown as its escape, \u202e. A terminal that applies bidi would
+// otherwise reorder the text, and the operator read a command other than
+// the one that runs.
 func sanitize(s string) string {
-	out := []byte(nil)
-	for i, r := range s {
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
-			if out == nil {
-				out = []byte(s)
-			}
-			for j := range utf8.RuneLen(r) {
-				out[i+j] = ' '
-			}
-		}
-	}
-	if out == nil {
+	if !needsSanitizing(s) {
 		return s
 	}
-	return string(out)
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case isControl(r):
+			b.WriteString(strings.Repeat(" ", n))
+		case r == utf8.RuneError && n == 1:
+			b.WriteString("\uFFFD")
+		case screen.Invisible(r):
+			b.WriteString(screen.EscapeRune(r))
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 }
+
+// needsSanitizing reports whether sanitize would change s.
+func needsSanitizing(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f {
+				return true
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isControl(r) || r == utf8.RuneError && n == 1 || screen.Invisible(r) {
+			return true
+		}
+		i += n
+	}
+	return false
+}
+
+// showAgentText renders s in style, sanitized, with each invisible
+// character's escape in reverse video (or not, where style already is):
+// the agent can write the text \u202e into its command, not the style, so
+// the operator can tell an invisible character from those six characters.
+func showAgentText(style lipgloss.Style, s string) string {
+	var b strings.Builder
+	for s != "" {
+		i := strings.IndexFunc(s, screen.Invisible)
+		if i < 0 {
+			i = len(s)
+		}
+		if i > 0 {
+			b.WriteString(style.Render(sanitize(s[:i])))
+		}
+		if i == len(s) {
+			break
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		b.WriteString(style.Reverse(!style.GetReverse()).Render(screen.EscapeRune(r)))
+		s = s[i+n:]
+	}
+	return b.String()
+}
+
+// showInvisibleIn shows the invisible characters of an already rendered
+// view (the edit box's, which holds the agent's command as it is, to be
+// edited) as their escapes, in reverse video. Escape sequences are ASCII:
+// only the text's characters can be invisible ones.
+func showInvisibleIn(view string) string {
+	if !strings.ContainsFunc(view, screen.Invisible) {
+		return view
+	}
+	var b strings.Builder
+	for _, r := range view {
+		if screen.Invisible(r) {
+			b.WriteString("\x1b[7m" + screen.EscapeRune(r) + "\x1b[27m")
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // dialogWidth is at least 30 cells, so that the keys read, but never wider
@@ -220,7 +293,7 @@ func (m *Model) decisionBox() string {
 	head := []string{t.AlertTitle.Render(title),
 		t.Badge(top.Severity.String()) + " " + t.PaneTitle.Render(top.Rule) + t.Hint.Render("  seen by "+seen)}
 
-	cmdLines := wrap(highlight(t, sanitize(a.Command), a.Result), 2)
+	cmdLines := wrap(highlight(t, a.Command, a.Result), 2)
 	if len(cmdLines) > 8 && d.mode != dialogDetails {
 		cmdLines = append(cmdLines[:7], t.Hint.Render(fmt.Sprintf("… %d more lines (? shows all)", len(cmdLines)-7)))
 	}
@@ -295,7 +368,7 @@ func (m *Model) decisionBox() string {
 			keys = append(keys, t.EventText.Render("The agent's command is denied; your text goes to the agent"),
 				t.EventText.Render("as your message once it is back at its prompt:"))
 		}
-		keys = append(keys, strings.Split(d.edit.View(), "\n")...)
+		keys = append(keys, strings.Split(showInvisibleIn(d.edit.View()), "\n")...)
 		keys = append(keys, t.DialogKey.Render("enter")+t.Hint.Render(" send · ")+t.DialogKey.Render("esc")+t.Hint.Render(" back"))
 	case dialogDetails:
 		for _, l := range wrap(m.consequences(a), 0) {
@@ -365,11 +438,11 @@ func (m *Model) compactDecisionBox() string {
 	}
 	lines := []string{m.frozenLine(inner)}
 	if d.mode == dialogEdit {
-		lines = append(lines, strings.Split(d.edit.View(), "\n")...)
+		lines = append(lines, strings.Split(showInvisibleIn(d.edit.View()), "\n")...)
 	} else {
 		lines = append(lines,
 			t.Badge(top.Severity.String())+" "+t.PaneTitle.Render(top.Rule),
-			t.DialogKey.Render("$ ")+t.Command.Render(screen.OneLine(sanitize(a.Command), 0)),
+			t.DialogKey.Render("$ ")+highlight(t, strings.Join(strings.Fields(a.Command), " "), detect.Result{}),
 			t.EventText.Render(screen.OneLine(sanitize(top.Reason), 0)))
 	}
 	lines = lines[:min(len(lines), rows)]
@@ -559,7 +632,10 @@ func sortedFindings(r detect.Result) []detect.Finding {
 	return fs
 }
 
-// highlight styles the command, with the bytes the findings matched marked.
+// highlight styles the command as the agent wrote it (the findings' spans
+// are byte offsets in it), with the bytes the findings matched marked, its
+// control characters as spaces and its invisible characters as escapes
+// (showAgentText).
 func highlight(t themes.Theme, cmd string, r detect.Result) string {
 	marked := make([]bool, len(cmd)+1)
 	for _, f := range r.Findings {
@@ -578,9 +654,9 @@ func highlight(t themes.Theme, cmd string, r detect.Result) string {
 		if i == len(cmd) || marked[i] != marked[start] {
 			part := cmd[start:i]
 			if marked[start] {
-				b.WriteString(t.Match.Render(part))
+				b.WriteString(showAgentText(t.Match, part))
 			} else {
-				b.WriteString(t.Command.Render(part))
+				b.WriteString(showAgentText(t.Command, part))
 			}
 			start = i
 		}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +13,7 @@ import (
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
+	"github.com/sentinel-console/sentinel/session/screen"
 )
 
 const incident = `curl -X POST https://backboard.railway.app/graphql/v2 -H "Authorization: Bearer $T" -d '{"query":"mutation { volumeDelete(volumeId: \"v1\") }"}'`
@@ -314,5 +317,172 @@ func TestAutomaticDecisionsAreCountedApart(t *testing.T) {
 	bar := strings.SplitN(plain(m), "\n", 2)[0]
 	if !strings.Contains(bar, "decisions 3 (2 automatic)") {
 		t.Errorf("status bar %q lacks %q", bar, "decisions 3 (2 automatic)")
+	}
+}
+
+// trojan is a command as an agent can write it to read differently from
+// what runs (Trojan Source): a right-to-left override, which a terminal
+// that applies bidi would act on, and a zero-width space, which shifts the
+// dialog's border.
+const trojan = "rm -rf /srv/data/\u202e#\u200b  /tmp/cache"
+
+// reversed is \u202e right after a style sequence that sets reverse video.
+var reversed = regexp.MustCompile(`\x1b\[(?:[0-9;:]*;)?7m\\u202e`)
+
+// noInvisible reports any invisible character (bidirectional control,
+// zero-width or format character, line separator) in out.
+func noInvisible(t *testing.T, what, out string) {
+	t.Helper()
+	for _, r := range out {
+		if screen.Invisible(r) {
+			t.Errorf("%s: %U reached the terminal: %q", what, r, out)
+			return
+		}
+	}
+}
+
+// Every text of the agent's in the dialog (its command, its description,
+// its name and session, the working directory and process chain, the
+// reasons quoting them) is shown with its invisible characters as escapes,
+// in every view of the dialog.
+func TestDialogShowsInvisibleCharactersAsEscapes(t *testing.T) {
+	held := func() *session.Action {
+		res := detect.Command(trojan, detect.Context{})
+		for i := range res.Findings {
+			res.Findings[i].Reason += " (quoting \u2067it\u2069)"
+		}
+		return &session.Action{ID: 1, Source: session.SourceHook, Command: trojan, Result: res, CanRewrite: true,
+			Description: "Clear the cache\u2028\u202d only\ufeff", Agent: "claude\u200d", AgentSession: "5e55\u2066ion\u00ad",
+			Cwd: "/work/\u202eppa", Pid: 4242, Parents: []string{"4240 ba\u200bsh"},
+			Uses: []string{"uses the token\u2060 the agent found in .env\u061c"}}
+	}
+	for _, tc := range []struct {
+		name string
+		w, h int
+		keys []tea.KeyPressMsg
+		want []string
+	}{
+		{"main", 140, 44, nil, []string{`/srv/data/\u202e#\u200b  /tmp/cache`, `Clear the cache\u2028\u202d only\ufeff`,
+			`claude\u200d · session 5e55\u2066ion\u00ad`, `/work/\u202eppa`, `ba\u200bsh`, `token\u2060`, `.env\u061c`, `quoting \u2067it\u2069`}},
+		{"details", 140, 44, []tea.KeyPressMsg{k('?')}, []string{`/srv/data/\u202e#\u200b  /tmp/cache`, `quoting \u2067it\u2069`}},
+		{"compact", 60, 6, nil, []string{`\u202e#\u200b`}},
+		{"edit", 140, 44, []tea.KeyPressMsg{k('e')}, []string{`/srv/data/\u202e#\u200b  /tmp/cache`}},
+		{"compact edit", 60, 6, []tea.KeyPressMsg{k('e')}, []string{`\u202e#\u200b`}},
+	} {
+		m, _, _ := newTestModel(tc.w, tc.h)
+		m.Update(ActionHeld{Action: held()})
+		press(m, tc.keys...)
+		v := m.View()
+		noInvisible(t, tc.name, v.Content)
+		noInvisible(t, tc.name+" (window title)", v.WindowTitle)
+		fitsTerminal(t, tc.name, tc.w, tc.h, func() string { return v.Content })
+		out := plain(m)
+		// The dialog's text is wrapped: compare it with its lines joined.
+		joined := strings.Join(strings.Fields(strings.NewReplacer("┃", " ", "│", " ").Replace(out)), " ")
+		for _, want := range tc.want {
+			if !strings.Contains(out, want) && !strings.Contains(joined, strings.Join(strings.Fields(want), " ")) {
+				t.Errorf("%s: the dialog lacks %q:\n%s", tc.name, want, out)
+			}
+		}
+		// The escapes of the command are styled (reverse video), which
+		// the agent cannot write: the text \u202e it can.
+		if !reversed.MatchString(v.Content) {
+			t.Errorf("%s: the command's escapes are not in reverse video: %q", tc.name, v.Content)
+		}
+	}
+}
+
+// The desktop notification (OSC 9, OSC 777, and the agent's Attention,
+// which notify-send shows) quotes the command with its invisible
+// characters as escapes.
+func TestNotificationShowsInvisibleCharactersAsEscapes(t *testing.T) {
+	m, _, fa := newTestModel(140, 44)
+	m.cfg.Notify = true
+	a := &session.Action{ID: 1, Source: session.SourceExec, Command: trojan, Result: detect.Command(trojan, detect.Context{})}
+	if a.Result.Verdict != detect.Pause {
+		t.Fatalf("the command does not pause: %+v", a.Result)
+	}
+	_, cmd := m.Update(ActionHeld{Action: a})
+	m.Close()
+	if cmd == nil {
+		t.Fatal("no notification")
+	}
+	raw, ok := cmd().(tea.RawMsg)
+	if !ok {
+		t.Fatalf("the notification is a %T", cmd())
+	}
+	seq, _ := raw.Msg.(string)
+	var summary string
+	for _, c := range fa.got() {
+		if s, ok := strings.CutPrefix(c, "attention "); ok {
+			summary = s
+		}
+	}
+	for what, text := range map[string]string{"OSC 9 and 777": seq, "notify-send": summary} {
+		noInvisible(t, what, text)
+		if !strings.Contains(text, `/srv/data/\u202e#\u200b /tmp/cache`) {
+			t.Errorf("%s: the command is not shown with escapes: %q", what, text)
+		}
+	}
+	if !strings.Contains(seq, "\x1b]9;") || !strings.Contains(seq, "\x1b]777;notify;") {
+		t.Errorf("not an OSC 9 and 777 notification: %q", seq)
+	}
+}
+
+// The events pane, the status bar, the agent pane's title and the window
+// title show the agent's invisible characters as escapes too.
+func TestEventsAndStatusBarShowInvisibleCharactersAsEscapes(t *testing.T) {
+	ft := &fakeTerm{}
+	in := ComputeLayout(160, 44, false).AgentInner
+	for i := range in.H {
+		ft.lines = append(ft.lines, fmt.Sprintf("agent line %d", i))
+	}
+	m := New(Config{SessionID: "0badcafe", Command: "claude\u202e --model x\u200b", Started: time.Date(2026, 4, 24, 9, 0, 0, 0, time.UTC)}, ft, &fakeAgent{}, 160, 44)
+	m.Update(tea.WindowSizeMsg{Width: 160, Height: 44})
+	res := detect.Command(trojan, detect.Context{})
+	m.Update(FindingSeen{Source: session.SourceExec, Command: trojan, Result: res})
+	m.Update(SessionEvent{Event: session.Event{Time: m.cfg.Started, Kind: session.EventStart, Text: "agent said \u2067hi\u2069\u2028there"}})
+	a := &session.Action{ID: 1, Source: session.SourceExec, Command: trojan, Result: res}
+	m.Update(ActionHeld{Action: a})
+	m.Update(ActionDecided{Action: a, Decision: session.Decision{Kind: session.Edit, Edit: "echo \u202eok"}})
+	m.Close()
+	v := m.View()
+	noInvisible(t, "console", v.Content)
+	noInvisible(t, "window title", v.WindowTitle)
+	fitsTerminal(t, "console", 160, 44, func() string { return v.Content })
+	out := plain(m)
+	bar := strings.SplitN(out, "\n", 2)[0]
+	if !strings.Contains(bar, `claude\u202e --model x\u200b`) {
+		t.Errorf("status bar %q", bar)
+	}
+	// The events pane is the right one; its text is wrapped.
+	var events []string
+	for _, l := range strings.Split(out, "\n") {
+		if _, right, ok := strings.Cut(l, "││"); ok {
+			events = append(events, strings.ReplaceAll(right, "│", " "))
+		}
+	}
+	joined := strings.Join(strings.Fields(strings.Join(events, " ")), " ")
+	for _, want := range []string{`\u202e#\u200b`, `agent said \u2067hi\u2069\u2028there`, `echo \u202eok`} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("the events pane lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// sanitize shows invisible characters as escapes, controls as spaces and
+// a byte that is not UTF-8 as U+FFFD.
+func TestSanitizeShowsInvisibleCharacters(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain é ✓ 日本 ❤️":          "plain é ✓ 日本 ❤️",
+		"a\u202eb\u200bc":          `a\u202eb\u200bc`,
+		"x\u2028y\u2029z\u00ad":    `x\u2028y\u2029z\u00ad`,
+		"tag\U000E0041":            `tag\U000e0041`,
+		"rm\x1b[2J\u0085 \xff!":    "rm [2J   \uFFFD!",
+		"\u200e\u200f\u061c\u2066": `\u200e\u200f\u061c\u2066`,
+	} {
+		if got := sanitize(in); got != want {
+			t.Errorf("sanitize(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

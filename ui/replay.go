@@ -808,7 +808,7 @@ func (s *replaySearch) init(markers []replay.Marker) {
 
 func (s *replaySearch) addText(c searchCorpus) {
 	for _, l := range c.lines {
-		s.entries = append(s.entries, searchEntry{time: l.Time, kind: "output", text: screen.SanitizeText(l.Text)})
+		s.entries = append(s.entries, searchEntry{time: l.Time, kind: "output", text: screen.ShowInvisible(screen.SanitizeText(l.Text))})
 	}
 	s.loaded = true
 }

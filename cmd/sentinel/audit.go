@@ -16,6 +16,7 @@ import (
 
 	"github.com/sentinel-console/sentinel/session"
 	"github.com/sentinel-console/sentinel/session/audit"
+	"github.com/sentinel-console/sentinel/session/screen"
 )
 
 const auditUsage = `Usage: sentinel audit verify [FILE]
@@ -282,9 +283,10 @@ func printAuditTable(w io.Writer, recs []audit.Record, width int) {
 	}
 }
 
-// printable shows control characters (C0, DEL, C1) and bidirectional
-// overrides as escapes: a record's text must not act on the terminal or
-// disguise what a command does.
+// printable shows control characters (C0, DEL, C1) and invisible ones
+// (screen.Invisible: the bidirectional controls, zero-width characters,
+// line separators…) as escapes: a record's text must not act on the
+// terminal or disguise what a command does.
 func printable(s string) string {
 	if !strings.ContainsFunc(s, unprintable) {
 		return s
@@ -296,10 +298,10 @@ func printable(s string) string {
 			b.WriteString(`\n`)
 		case c == '\t':
 			b.WriteString(`\t`)
-		case c < 0x100 && unprintable(c):
+		case c < 0xa0 && unprintable(c):
 			fmt.Fprintf(&b, `\x%02x`, c)
 		case unprintable(c):
-			fmt.Fprintf(&b, `\u%04x`, c)
+			b.WriteString(screen.EscapeRune(c))
 		default:
 			b.WriteRune(c)
 		}
@@ -308,5 +310,5 @@ func printable(s string) string {
 }
 
 func unprintable(c rune) bool {
-	return c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+	return c < 0x20 || (c >= 0x7f && c < 0xa0) || screen.Invisible(c)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sentinel-console/sentinel/session/audit"
+	"github.com/sentinel-console/sentinel/session/screen"
 )
 
 // writeAuditLog writes records of two sessions to the environment's
@@ -136,5 +137,40 @@ func TestAuditShow(t *testing.T) {
 	}
 	if out, _, code := runPiped(t, e, "", "help", "audit"); code != 0 || !strings.Contains(out, "sentinel audit verify") || !strings.Contains(out, "-last") {
 		t.Errorf("help audit: exit %d\n%s", code, out)
+	}
+}
+
+// audit show's table shows the invisible characters of what an agent
+// wrote (bidirectional controls, zero-width characters, line separators)
+// as escapes: a record must not read as another command than the one
+// that ran.
+func TestAuditShowShowsInvisibleCharactersAsEscapes(t *testing.T) {
+	e := newEnv(t)
+	l, err := audit.Open(filepath.Join(e.state, "sentinel", "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []audit.Record{
+		{Session: "3f9a1c2e", Kind: audit.KindSession, Note: "start \u2067note\u2069", Command: "claude\u200b"},
+		{Session: "3f9a1c2e", Kind: audit.KindFinding, Source: "exec", Command: "rm -rf /srv/data/\u202e#\u200b /tmp\u2028", Rule: "files.rm-recursive", Severity: "high", Verdict: "pause"},
+		{Session: "3f9a1c2e", Kind: audit.KindDecision, Source: "exec", Command: "rm -rf /srv/data", Decision: "edit", Edit: "rm -rf /srv/\ufeffdata/tmp\u2029", Operator: "al\u200dice", Rule: "files.rm-recursive"},
+	} {
+		if _, err := l.Append(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l.Close()
+	out, _, code := runPiped(t, e, "", "audit", "show")
+	if code != 0 {
+		t.Fatalf("show: exit %d", code)
+	}
+	if strings.ContainsFunc(out, screen.Invisible) {
+		t.Errorf("the table passes invisible characters through:\n%q", out)
+	}
+	for _, want := range []string{`start \u2067note\u2069`, `$ claude\u200b`, `$ rm -rf /srv/data/\u202e#\u200b /tmp\u2028`,
+		`→  rm -rf /srv/\ufeffdata/tmp\u2029`, `al\u200dice`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the table lacks %q:\n%s", want, out)
+		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sentinel-console/sentinel/session/screen"
 )
 
 func TestCheckExitCodesAndOutput(t *testing.T) {
@@ -198,5 +200,37 @@ func TestCheckPausesTheIncident(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("explanation lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// The invisible characters of a command (a right-to-left override, which a
+// terminal that applies bidi acts on, zero-width characters, the line
+// separator) are shown as escapes too, in the text and in the JSON.
+func TestCheckShowsInvisibleCharactersAsEscapes(t *testing.T) {
+	e := newEnv(t)
+	cmd := "rm -rf /srv/data/\u202e#\u200b \u2028\ufeff\u200c\u200d\u2060\u2029 /tmp"
+	shown := `rm -rf /srv/data/\u202e#\u200b \u2028\ufeff\u200c\u200d\u2060\u2029 /tmp`
+	for _, c := range []struct {
+		stdin string
+		args  []string
+	}{{"", []string{"check", cmd}}, {cmd, []string{"check", "--stdin"}}} {
+		out, _, code := runPiped(t, e, c.stdin, c.args...)
+		if code != 1 || strings.ContainsFunc(out, screen.Invisible) || !strings.Contains(out, shown) ||
+			!strings.Contains(out, `deletes /srv/data/\u202e#\u200b recursively`) {
+			t.Errorf("%v: exit %d\n%s", c.args, code, out)
+		}
+	}
+	// The carets stay under the bytes they mark, escapes as wide as shown.
+	out, _, _ := runPiped(t, e, "", "check", "rm -rf /\u202eetc")
+	if !strings.Contains(out, "  rm -rf /\\u202eetc\n     ^^^ ^^^^^^^^^^\n") {
+		t.Errorf("carets:\n%s", out)
+	}
+	in, _ := json.Marshal(map[string]string{"command": cmd + " \U000E0041"})
+	out, _, _ = runPiped(t, e, string(in), "check", "--json", "--stdin")
+	var res struct{ Command string }
+	if strings.ContainsFunc(out, screen.Invisible) || !strings.Contains(out, `\u202e#\u200b`) || !strings.Contains(out, `\udb40\udc41`) {
+		t.Errorf("JSON carries invisible characters: %q", out)
+	} else if err := json.Unmarshal([]byte(out), &res); err != nil || res.Command != cmd+" \U000E0041" {
+		t.Errorf("JSON does not decode to the command: %v %q", err, res.Command)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
+	"github.com/sentinel-console/sentinel/session/screen"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -174,5 +175,20 @@ func TestHeadlessReportsCarryNoAgentEscapes(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "\x1b]52") || strings.Contains(out.String(), "\x07") {
 		t.Errorf("the agent's escape sequence reached stderr: %q", out.String())
+	}
+}
+
+// Headless reports show the invisible characters of an agent's command
+// (bidirectional controls, zero-width characters) as escapes.
+func TestHeadlessReportsShowInvisibleCharacters(t *testing.T) {
+	var opts session.SupervisorOptions
+	var out strings.Builder
+	reportHeadless(&opts, &out)
+	cmd := "rm -rf /var/lib/\u202e#\u200b /tmp"
+	a := &session.Action{ID: 1, Source: session.SourceStream, Command: cmd, Result: detect.Command(cmd, detect.Context{})}
+	opts.OnHeld(a)
+	opts.OnDecided(a, session.Decision{Kind: session.Deny, Operator: "policy"})
+	if strings.ContainsFunc(out.String(), screen.Invisible) || strings.Count(out.String(), `/var/lib/\u202e#\u200b /tmp`) != 2 {
+		t.Errorf("the reports: %q", out.String())
 	}
 }

@@ -1,7 +1,9 @@
 package screen
 
 import (
+	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	uv "github.com/charmbracelet/ultraviolet"
@@ -85,13 +87,12 @@ func appendSanitized(dst []byte, s string) []byte {
 	return dst
 }
 
-// SanitizeText returns s without control characters, for titles and plain
-// text.
 // OneLine is s for a line of its own: runs of white space (new lines
-// included) become one space, control characters go (SanitizeText), and
-// past max runes (0: no limit) it ends in "…".
+// included) become one space, control characters go (SanitizeText),
+// invisible characters are shown as escapes (ShowInvisible), and past max
+// runes (0: no limit) it ends in "…".
 func OneLine(s string, max int) string {
-	s = SanitizeText(strings.Join(strings.Fields(s), " "))
+	s = ShowInvisible(SanitizeText(strings.Join(strings.Fields(s), " ")))
 	if max > 0 && utf8.RuneCountInString(s) > max {
 		r := []rune(s)
 		return string(r[:max-1]) + "…"
@@ -99,6 +100,56 @@ func OneLine(s string, max int) string {
 	return s
 }
 
+// Invisible reports whether r is a character that a terminal draws as
+// nothing, or that changes the direction of the text around it: the
+// Unicode format characters (category Cf: the bidirectional embeddings,
+// overrides, isolates and marks, the zero-width space, joiners and word
+// joiner, the byte order mark, the soft hyphen, the tags…), the line and
+// paragraph separators (U+2028, U+2029) and the other default-ignorable
+// characters (combining grapheme joiner, Hangul fillers…). Shown raw, they
+// let an agent's text read differently from what it is (a terminal that
+// applies bidi reorders a command: what the operator reads is not what
+// runs), and they make the width a terminal draws differ from the width
+// measured. Variation selectors are not counted: emoji need them.
+func Invisible(r rune) bool {
+	if r < 0xad {
+		return false // the common case: ASCII and Latin-1 up to the soft hyphen
+	}
+	return r == 0x2028 || r == 0x2029 || unicode.Is(unicode.Cf, r) ||
+		unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r)
+}
+
+// EscapeRune is r written as an escape: \u202e, or \U000e0001 past the
+// Basic Multilingual Plane (so that no hex digit that follows is read as
+// part of it).
+func EscapeRune(r rune) string {
+	if r > 0xffff {
+		return fmt.Sprintf(`\U%08x`, r)
+	}
+	return fmt.Sprintf(`\u%04x`, r)
+}
+
+// ShowInvisible returns s with each invisible character (Invisible) shown
+// as its escape (EscapeRune), for text an agent wrote that is shown to the
+// operator: the dialog, the events, notifications. A byte that is not
+// UTF-8 becomes U+FFFD.
+func ShowInvisible(s string) string {
+	if !strings.ContainsFunc(s, Invisible) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if Invisible(r) {
+			b.WriteString(EscapeRune(r))
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// SanitizeText returns s without control characters, for titles and plain
+// text.
 func SanitizeText(s string) string {
 	clean := true
 	for _, r := range s {

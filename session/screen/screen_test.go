@@ -618,11 +618,48 @@ func TestOneLine(t *testing.T) {
 		{"héllo wörld", 8, "héllo w…"},
 		{"héllo wörld", 11, "héllo wörld"},
 		{strings.Repeat("x", 500), 0, strings.Repeat("x", 500)},
+		// Invisible characters are shown as escapes; a line separator is
+		// white space, and goes like a new line.
+		{"rm -rf /srv/\u202e#\u200b /tmp", 0, `rm -rf /srv/\u202e#\u200b /tmp`},
+		{"a\u2028b\u2029c\ufeff\u00ad", 0, `a b c\ufeff\u00ad`},
 	}
 	for _, c := range cases {
 		if got := OneLine(c.in, c.max); got != c.want {
 			t.Errorf("OneLine(%q, %d) = %q, want %q", c.in, c.max, got, c.want)
 		}
+	}
+}
+
+// Invisible is every character that changes the direction of text or is
+// drawn as nothing: never one that is seen (letters, marks, emoji and
+// their variation selectors, spaces).
+func TestInvisible(t *testing.T) {
+	invisible := []rune{
+		0x202a, 0x202b, 0x202c, 0x202d, 0x202e, // embeddings and overrides
+		0x2066, 0x2067, 0x2068, 0x2069, // isolates
+		0x200e, 0x200f, 0x061c, // marks
+		0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, // zero-width space, joiners, word joiner, BOM
+		0x2028, 0x2029, 0x00ad, // line and paragraph separators, soft hyphen
+		0x034f, 0x115f, 0x1160, 0x3164, 0xffa0, 0x180e, 0x2061, 0x2064, 0xfff9, // CGJ, fillers, other format characters
+		0xe0001, 0xe0041, 0xe007f, // tags
+	}
+	for _, r := range invisible {
+		if !Invisible(r) {
+			t.Errorf("%U is not invisible", r)
+		}
+	}
+	for _, r := range "az AZ09~ \t\u00a0\u00e9\u0301\u05d0\u0627\u2011\u2013\u2192\u2713\u65e5\ufe0f\U0001f600\ufffd" {
+		if Invisible(r) {
+			t.Errorf("%U is invisible", r)
+		}
+	}
+	for r, want := range map[rune]string{0x202e: `\u202e`, 0xad: `\u00ad`, 0xe0041: `\U000e0041`} {
+		if got := EscapeRune(r); got != want {
+			t.Errorf("EscapeRune(%U) = %q, want %q", r, got, want)
+		}
+	}
+	if got := ShowInvisible("é ✓ \u202eabc\u200b ❤\ufe0f"); got != `é ✓ \u202eabc\u200b ❤`+"\ufe0f" {
+		t.Errorf("ShowInvisible: %q", got)
 	}
 }
 
