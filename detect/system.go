@@ -683,8 +683,8 @@ func analyseCrontab(inv *Invocation) {
 		return
 	}
 	pos := inv.Positional("-u", "-s")
-	if len(pos) == 0 {
-		return
+	if len(pos) != 1 {
+		return // crontab takes one file: more is a usage error ("# crontab entries below" in output)
 	}
 	f := pos[0]
 	if f.Value == "/dev/null" {
@@ -696,6 +696,9 @@ func analyseCrontab(inv *Invocation) {
 			inv.Flag("system.crontab-remove", who+" crontab", "crontab - replaces "+who+" crontab with empty input: every scheduled job is gone", f.Span)
 			return
 		}
+	}
+	cronJobs(inv, f, who) // outside.go: cron runs them outside the agent's tree
+	if f.Value == "-" {
 		if src := pipelineBefore(inv); strings.Contains(src, "crontab -l") || inv.ws != nil && strings.Contains(inv.ws.text, "crontab -l") {
 			return // (crontab -l; echo ...) | crontab -: keeps the old jobs
 		}

@@ -52,6 +52,75 @@ var wrappers = map[string]bool{
 	"watch": true, "parallel": true, "busybox": true, "eval": true, "ssh": true, "su": true, "runuser": true,
 	"find": true, "docker": true, "podman": true, "nerdctl": true, "kubectl": true, "oc": true, "docker-compose": true,
 	"sh": true, "bash": true, "zsh": true, "dash": true, "ksh": true,
+	"start-stop-daemon": true, "capsh": true,
+	// Handing the command to a service manager (outside.go).
+	"systemd-run": true, "run0": true, "machinectl": true,
+}
+
+func init() {
+	for name := range execWrappers {
+		wrappers[name] = true
+	}
+}
+
+// execWrapper describes a program that runs another, named among its
+// arguments after its own options (and operands), in the agent's process
+// tree: it execs it, or forks and waits. Each entry follows the tool's
+// manual (and getopt string, where its source was read): an option it
+// misses would make its value look like the program.
+type execWrapper struct {
+	withValue string // options taking a value, as for skipOptions
+	// operands before the program: taskset's mask, chrt's priority (only
+	// when numeric: newer chrt has none for some policies), setarch's
+	// architecture. Options may follow them too (setarch ARCH -R prog).
+	operands int
+	numeric  bool
+	noRun    string // options under which it runs nothing (chrt -p PID)
+	// shellDefault: with no program it starts a shell, which reads stdin.
+	shellDefault bool
+}
+
+var execWrappers = map[string]execWrapper{
+	// util-linux, getopt "+fhVmuinpCTUrR:w:S:G:cl:" (the namespace options
+	// take a value only as --mount=FILE).
+	"unshare": {withValue: "-R --root -w --wd -S --setuid -G --setgid -l --load-interp --map-user --map-users " +
+		"--map-group --map-groups --owner --propagation --setgroups --monotonic --boottime --whitelist-env", shellDefault: true},
+	// util-linux, getopt "+ahVt:m::u::i::n::p::C::U::T::S:G:r::w::W::ecFZ".
+	"nsenter": {withValue: "-t --target -S --setuid -G --setgid", shellDefault: true},
+	// util-linux schedutils: chrt [options] [priority] command, chrt -p.
+	"chrt":    {withValue: "-T --sched-runtime -P --sched-period -D --sched-deadline", operands: 1, numeric: true, noRun: "-p --pid -m --max"},
+	"taskset": {operands: 1, noRun: "-p --pid"},
+	"setpriv": {withValue: "--groups --ruid --euid --rgid --egid --reuid --regid --inh-caps --ambient-caps --bounding-set " +
+		"--securebits --pdeathsig --selinux-label --apparmor-profile --landlock-access --landlock-rule --seccomp-filter --ptracer", noRun: "-d --dump"},
+	// Resource limits take a value only as --nofile=N or -nN.
+	"prlimit":  {withValue: "-p --pid -o --output", noRun: "-p --pid"},
+	"setarch":  {operands: 1, noRun: "--list"},
+	"linux32":  {},
+	"linux64":  {},
+	"pkexec":   {withValue: "-u --user"},
+	"runcon":   {withValue: "-u --user -r --role -t --type -l --range"},
+	"cgexec":   {withValue: "-g"},
+	"numactl":  {withValue: "-i --interleave -p --preferred -m --membind -N --cpunodebind -C --physcpubind -P --preferred-many -w --weighted-interleave --cpubind", noRun: "-s --show -H --hardware"},
+	"firejail": {}, // its options are --name=value
+	// bubblewrap: several options take two or three values.
+	"bwrap": {withValue: "--args --argv0 --userns --userns2 --pidns --uid --gid --hostname --chdir --unsetenv --lock-file --sync-fd " +
+		"--remount-ro --exec-label --file-label --proc --dev --tmpfs --mqueue --dir --seccomp --add-seccomp-fd --block-fd " +
+		"--userns-block-fd --info-fd --json-status-fd --cap-add --cap-drop --perms --size --overlay-src --tmp-overlay --ro-overlay " +
+		"--setenv:2 --bind:2 --bind-try:2 --dev-bind:2 --dev-bind-try:2 --ro-bind:2 --ro-bind-try:2 --file:2 --bind-data:2 " +
+		"--ro-bind-data:2 --symlink:2 --socket:2 --bind-fd:2 --ro-bind-fd:2 --chmod:2 --overlay:3"},
+	"systemd-inhibit":  {withValue: "--what --who --why --mode", noRun: "--list"},
+	"daemonize":        {withValue: "-c -e -o -p -l -u -E"},
+	"strace":           {withValue: "-a -b -e -E -I -o -O -p -P -s -S -u -U -X"},
+	"ltrace":           {withValue: "-a -A -D -e -F -l -n -o -p -s -u -w -x"},
+	"valgrind":         {}, // its options are --name=value
+	"fakeroot":         {withValue: "-l --lib --faked -s -i -b --fd-base"},
+	"faketime":         {withValue: "--date-prog -p", operands: 1},
+	"proxychains":      {withValue: "-f"},
+	"proxychains4":     {withValue: "-f"},
+	"torsocks":         {withValue: "-u --user -p --pass -a --address -P --port"},
+	"xvfb-run":         {withValue: "-e --error-file -f --auth-file -n --server-num -p --xauth-protocol -s --server-args -w --wait"},
+	"dbus-launch":      {},
+	"dbus-run-session": {withValue: "--config-file --dbus-daemon"},
 }
 
 var shells = map[string]bool{
@@ -113,16 +182,35 @@ func (w *walker) unwrap(inv *Invocation) (next *Invocation, ok bool) {
 		return w.parallel(inv), true
 	case name == "busybox":
 		return w.rest(inv, 0), true
+	case isExecWrapper(name):
+		return w.execWrapper(inv, execWrappers[name]), true
 	case name == "eval":
 		w.eval(inv)
 		return nil, true
 	case shells[name] || strings.HasPrefix(name, "bash") && len(name) > 4 && name[4] >= '0' && name[4] <= '9':
 		w.shell(inv)
 		return nil, true
-	case name == "su" || name == "runuser":
-		if a, ok := inv.Option("-c", "--command"); ok {
+	case name == "su":
+		if a, ok := inv.Option("-c", "--command", "--session-command"); ok {
 			w.shellString(inv, a)
 		}
+		return nil, true
+	case name == "runuser":
+		return w.runuser(inv), true
+	case name == "start-stop-daemon":
+		return w.startStopDaemon(inv), true
+	case name == "capsh":
+		return w.capsh(inv), true
+	case name == "systemd-run":
+		w.systemdRun(inv)
+		return nil, true
+	case name == "run0":
+		w.run0(inv)
+		return nil, true
+	case name == "machinectl":
+		return nil, w.machinectl(inv)
+	case name == "at" || name == "batch":
+		analyseAt(inv)
 		return nil, true
 	case name == "script":
 		// script -qc CMD FILE runs CMD through the shell, on a new terminal.
@@ -166,6 +254,187 @@ func (w *walker) unwrap(inv *Invocation) (next *Invocation, ok bool) {
 	return nil, false
 }
 
+func isExecWrapper(name string) bool {
+	_, ok := execWrappers[name]
+	return ok
+}
+
+// execWrapper continues with the program an execWrapper runs.
+func (w *walker) execWrapper(inv *Invocation, spec execWrapper) *Invocation {
+	args := inv.Args
+	i := skipOptions(args, spec.withValue, false)
+	own, _, _ := getopt(args[:i], spec.withValue, false)
+	if hasOption(own, "--help", "--version") || spec.noRun != "" && hasOption(own, strings.Fields(spec.noRun)...) {
+		return nil
+	}
+	for n := 0; n < spec.operands && i < len(args); n++ {
+		if spec.numeric && strings.Trim(args[i].Value, "0123456789") != "" {
+			break
+		}
+		i++
+	}
+	if spec.operands > 0 && i < len(args) {
+		i += skipOptions(args[i:], spec.withValue, false)
+	}
+	if i >= len(args) {
+		if spec.shellDefault {
+			w.stdinCode(inv) // unshare -r: $SHELL, reading stdin
+		}
+		return nil
+	}
+	return w.rest(inv, i)
+}
+
+// runuser -u USER [--] COMMAND runs COMMAND itself; without -u it is
+// su: runuser [-l] USER -c 'COMMAND'.
+func (w *walker) runuser(inv *Invocation) *Invocation {
+	const withValue = "-u --user -g --group -G --supp-group -s --shell -w --whitelist-environment -c --command --session-command"
+	i := skipOptions(inv.Args, withValue, false)
+	own, _, _ := getopt(inv.Args[:i], withValue, false)
+	if hasOption(own, "-u", "--user") {
+		if c, ok := optionValue(own, "-c", "--command", "--session-command"); ok {
+			w.shellString(inv, c)
+			return nil
+		}
+		return w.rest(inv, i)
+	}
+	if a, ok := inv.Option("-c", "--command", "--session-command"); ok {
+		w.shellString(inv, a)
+	}
+	return nil
+}
+
+// startStopDaemon follows start-stop-daemon --start into the program it
+// starts (--startas, else --exec) with the arguments after --. Its other
+// actions (--stop, --status) start nothing.
+func (w *walker) startStopDaemon(inv *Invocation) *Invocation {
+	const withValue = "-p --pidfile -x --exec -n --name -u --user -g --group -s --signal -R --retry -a --startas " +
+		"-c --chuid -r --chroot -d --chdir -O --output -N --nicelevel -P --procsched -I --iosched -k --umask --ppid --notify-timeout"
+	opts, operands, _ := getopt(inv.Args, withValue, true)
+	if !hasOption(opts, "-S", "--start") {
+		return nil
+	}
+	prog, ok := optionValue(opts, "-a", "--startas")
+	if !ok {
+		if prog, ok = optionValue(opts, "-x", "--exec"); !ok {
+			return nil
+		}
+	}
+	next := *inv
+	next.Args = append([]Arg{prog}, operands...)
+	return &next
+}
+
+// capsh runs bash (or --shell=PATH) with the arguments after -- or -+,
+// and itself again with those after == or =+.
+func (w *walker) capsh(inv *Invocation) *Invocation {
+	shell := "/bin/bash"
+	for i, a := range inv.Args {
+		v := a.Value
+		var prog string
+		switch {
+		case strings.HasPrefix(v, "--shell="):
+			shell = v[len("--shell="):]
+			continue
+		case v == "--" || v == "-+":
+			prog = shell
+		case v == "==" || v == "=+":
+			prog = "capsh"
+		default:
+			continue
+		}
+		next := *inv
+		next.Args = append([]Arg{{Value: prog, Raw: v, Span: a.Span}}, inv.Args[i+1:]...)
+		return &next
+	}
+	return nil
+}
+
+// option is one option as getopt reads it: its name (a short one split
+// out of its cluster) and its value, if it takes one.
+type option struct {
+	Name  string
+	Value Arg
+}
+
+// getopt reads args as GNU getopt does, with withValue as for
+// skipOptions: the options, the operands, and the index of the first
+// operand. permute lets options follow operands (getopt's default);
+// without it (a "+" getopt string, as wrappers use) the options end at the
+// first operand.
+func getopt(args []Arg, withValue string, permute bool) (opts []option, operands []Arg, first int) {
+	first = -1
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		v := a.Value
+		switch {
+		case v == "--":
+			if first < 0 {
+				first = i + 1
+			}
+			return opts, append(operands, args[i+1:]...), first
+		case strings.HasPrefix(v, "--"):
+			name, val, eq := strings.Cut(v, "=")
+			o := option{Name: name}
+			if eq {
+				o.Value = a
+				o.Value.Value = val
+			} else if n, ok := valueArity(name, withValue); ok && n > 0 && i+1 < len(args) {
+				o.Value = args[i+1]
+				i += n
+			}
+			opts = append(opts, o)
+		case strings.HasPrefix(v, "-") && len(v) > 1:
+			for k := 1; k < len(v); k++ {
+				o := option{Name: "-" + v[k:k+1]}
+				if n, ok := valueArity(o.Name, withValue); ok {
+					if k+1 < len(v) {
+						o.Value = a
+						o.Value.Value = v[k+1:]
+					} else if i+1 < len(args) {
+						o.Value = args[i+1]
+						i += n
+					}
+					opts = append(opts, o)
+					break
+				}
+				opts = append(opts, o)
+			}
+		default:
+			if first < 0 {
+				first = i
+			}
+			if !permute {
+				return opts, args[i:], first
+			}
+			operands = append(operands, a)
+		}
+	}
+	if first < 0 {
+		first = len(args)
+	}
+	return opts, operands, first
+}
+
+func hasOption(opts []option, names ...string) bool {
+	_, ok := optionValue(opts, names...)
+	return ok
+}
+
+// optionValue is the value of the last of the named options given.
+func optionValue(opts []option, names ...string) (Arg, bool) {
+	var v Arg
+	found := false
+	for _, o := range opts {
+		for _, n := range names {
+			if o.Name == n {
+				v, found = o.Value, true
+			}
+		}
+	}
+	return v, found
+}
+
 // scriptCommand finds script(1)'s -c COMMAND, also inside a cluster of
 // short flags (-qc, -qec) and as --command=COMMAND.
 func scriptCommand(args []Arg) (Arg, bool) {
@@ -189,9 +458,10 @@ func scriptCommand(args []Arg) (Arg, bool) {
 
 // skipOptions returns the index of the first argument that is not an
 // option of the wrapper. withValue lists options taking a value as the
-// next argument; assigns also skips VAR=value words (sudo, env).
+// next argument, "--bind:2" one taking two; a short one also takes the
+// rest of a cluster (-Eu root, -uroot), as getopt reads it. assigns also
+// skips VAR=value words (sudo, env).
 func skipOptions(args []Arg, withValue string, assigns bool) int {
-	vals := strings.Fields(withValue)
 	for i := 0; i < len(args); i++ {
 		v := args[i].Value
 		switch {
@@ -199,17 +469,47 @@ func skipOptions(args []Arg, withValue string, assigns bool) int {
 			return i + 1
 		case assigns && isAssignment(v):
 		case strings.HasPrefix(v, "-") && len(v) > 1:
-			for _, o := range vals {
-				if v == o {
-					i++
-					break
-				}
-			}
+			i += optionValues(v, withValue)
 		default:
 			return i
 		}
 	}
 	return len(args)
+}
+
+// optionValues is the number of following arguments that option word v
+// takes as its values, per withValue (see skipOptions).
+func optionValues(v, withValue string) int {
+	if n, ok := valueArity(v, withValue); ok {
+		return n
+	}
+	if strings.HasPrefix(v, "--") {
+		return 0 // a flag, or --opt=value
+	}
+	for k := 1; k < len(v); k++ {
+		if n, ok := valueArity("-"+v[k:k+1], withValue); ok {
+			if k == len(v)-1 {
+				return n // -Eu root
+			}
+			return 0 // -uroot: the rest of the word is the value
+		}
+	}
+	return 0
+}
+
+// valueArity looks opt up in withValue.
+func valueArity(opt, withValue string) (int, bool) {
+	for o := range strings.FieldsSeq(withValue) {
+		name, n := o, 1
+		if k := strings.IndexByte(o, ':'); k > 0 {
+			name = o[:k]
+			n, _ = strconv.Atoi(o[k+1:])
+		}
+		if name == opt {
+			return n, true
+		}
+	}
+	return 0, false
 }
 
 func isAssignment(v string) bool {

@@ -1,0 +1,339 @@
+package detect
+
+import (
+	"strings"
+)
+
+// Commands handed to a service that runs them: systemd (systemd-run, run0),
+// atd (at, batch), cron (crontab) and systemd-machined (machinectl shell).
+// What the service runs is its child, not the agent's: it runs outside the
+// agent's process tree, where sentinel's exec gate never sees its execs and
+// freezing the agent's tree does not stop it. The command is analysed as
+// usual, and handing it over is itself a pause. (systemd-run --scope runs
+// the command as its own child, in the tree: it is only unwrapped.)
+
+func init() {
+	register(
+		Rule{ID: "system.run-outside", Category: "system", Severity: High, Verdict: Pause,
+			Description: "Hands a command to a system service that runs it outside the agent's process tree (systemd-run, run0, at, batch, crontab, machinectl shell): sentinel's exec gate never sees what it runs and freezing the agent does not stop it. The command is analysed too; a job sentinel cannot read (at -f FILE, crontab FILE) pauses just the same.",
+			Examples: []string{"systemd-run --user make deploy", "systemd-run --on-active=30 /opt/cleanup.sh", "run0 systemctl daemon-reload",
+				"echo 'make deploy' | at now + 1 minute", "at -f job.sh now", "batch <<< 'make reindex'",
+				`echo "*/5 * * * * /opt/sync.sh" | crontab -`, "crontab jobs.txt", "machinectl shell .host /bin/sh -c id"}},
+	)
+}
+
+// runsOutside is the end of every system.run-outside reason.
+const runsOutside = "outside the agent's process tree: sentinel's exec gate does not see what it runs, and freezing the agent does not stop it"
+
+// commandText is a command's arguments as written, shortened for a reason.
+func commandText(args []Arg) string {
+	parts := make([]string, 0, len(args))
+	for _, a := range args {
+		if a.Raw != "" {
+			parts = append(parts, a.Raw)
+		} else {
+			parts = append(parts, shellQuote(a.Value))
+		}
+	}
+	return abbrev(strings.Join(parts, " "), 60)
+}
+
+// systemdRunValues are systemd-run's options taking a value (systemd 255,
+// getopt "+hrH:M:E:p:tPqGdSu:", and those later releases added).
+const systemdRunValues = "-u --unit -p --property -E --setenv -H --host -M --machine -C --capsule --description --slice " +
+	"--uid --gid --nice --working-directory --service-type --expand-environment --on-active --on-boot --on-startup " +
+	"--on-unit-active --on-unit-inactive --on-calendar --timer-property --path-property --socket-property " +
+	"--background --json --job-mode --output --root-directory"
+
+// systemdRun analyses the command systemd-run starts; without --scope the
+// command is systemd's child, not the agent's.
+func (w *walker) systemdRun(inv *Invocation) {
+	i := skipOptions(inv.Args, systemdRunValues, false)
+	own, _, _ := getopt(inv.Args[:i], systemdRunValues, false)
+	if hasOption(own, "-h", "--help", "--version") {
+		return
+	}
+	scope := hasOption(own, "--scope")
+	if i >= len(inv.Args) {
+		if !scope && hasOption(own, "-S", "--shell") {
+			w.stdinCode(inv)
+			w.flag("system.run-outside", "systemd", "systemd-run --shell has "+systemdName(own)+" start a shell as a transient service, "+runsOutside, []Span{inv.NameSpan})
+		}
+		return // no command: a timer for an existing unit, or a usage error
+	}
+	next := w.rest(inv, i)
+	w.run(next)
+	if scope {
+		return // the scope's command is systemd-run's own child
+	}
+	how := "as a transient service"
+	for _, o := range own {
+		if strings.HasPrefix(o.Name, "--on-") || o.Name == "--timer-property" {
+			how = "when a transient timer fires"
+		}
+		if o.Name == "--path-property" || o.Name == "--socket-property" {
+			how = "when a transient path or socket unit triggers"
+		}
+	}
+	w.flag("system.run-outside", "systemd", "systemd-run hands "+commandText(inv.Args[i:])+" to "+systemdName(own)+", which runs it "+how+", "+runsOutside, []Span{inv.NameSpan})
+}
+
+// systemdName names the service manager systemd-run talks to.
+func systemdName(own []option) string {
+	if m, ok := optionValue(own, "-M", "--machine"); ok {
+		return "systemd in the container " + m.Value
+	}
+	if h, ok := optionValue(own, "-H", "--host"); ok {
+		return "systemd on " + h.Value
+	}
+	if hasOption(own, "--user") {
+		return "the user's systemd manager"
+	}
+	return "systemd"
+}
+
+// run0 (systemd 256) is sudo done by systemd: the command runs as a
+// transient service, or the user's shell when none is given.
+func (w *walker) run0(inv *Invocation) {
+	const withValue = "-u --user -g --group -D --chdir --machine --unit --property --description --slice --nice --setenv " +
+		"--background --shell-prompt-prefix --area"
+	i := skipOptions(inv.Args, withValue, false)
+	own, _, _ := getopt(inv.Args[:i], withValue, false)
+	if hasOption(own, "-h", "--help", "-V", "--version") {
+		return
+	}
+	if i >= len(inv.Args) {
+		w.stdinCode(inv)
+		w.flag("system.run-outside", "systemd", "run0 has systemd start a shell as a transient service, "+runsOutside, []Span{inv.NameSpan})
+		return
+	}
+	w.run(w.rest(inv, i))
+	w.flag("system.run-outside", "systemd", "run0 hands "+commandText(inv.Args[i:])+" to systemd, which runs it as a transient service, "+runsOutside, []Span{inv.NameSpan})
+}
+
+// machinectl shell [[USER@]MACHINE [PATH [ARGS...]]] has
+// systemd-machined run PATH (or a login shell) in the machine (.host is
+// this one). machinectl's options may come before and after the verb,
+// and for shell they end at the machine name. Other verbs go to the
+// analysers.
+func (w *walker) machinectl(inv *Invocation) bool {
+	const withValue = "-p --property -P -s --signal -H --host -M --machine -n --lines -o --output -E --setenv " +
+		"--kill-whom --verify --runner --format --uid --max-addresses"
+	args := inv.Args
+	i := skipOptions(args, withValue, false)
+	if i >= len(args) || args[i].Value != "shell" {
+		return false
+	}
+	j := i + 1 + skipOptions(args[i+1:], withValue, false)
+	own, _, _ := getopt(append(append([]Arg{}, args[:i]...), args[i+1:j]...), withValue, false)
+	if hasOption(own, "-h", "--help", "--version") {
+		return true
+	}
+	machine := "this machine"
+	if j < len(args) {
+		if m := args[j].Value; m != "" && !strings.HasSuffix(m, "@") && !strings.HasSuffix(m, "@.host") && m != ".host" {
+			_, name, _ := strings.Cut(m, "@")
+			if name == "" {
+				name = m
+			}
+			machine = "the machine " + name
+		}
+		j++
+	}
+	if j >= len(args) {
+		w.stdinCode(inv)
+		w.flag("system.run-outside", "systemd-machined", "machinectl shell has systemd-machined start a login shell in "+machine+", "+runsOutside, []Span{inv.NameSpan})
+		return true
+	}
+	w.run(w.rest(inv, j))
+	w.flag("system.run-outside", "systemd-machined", "machinectl shell hands "+commandText(args[j:])+" to systemd-machined, which runs it in "+machine+", "+runsOutside, []Span{inv.NameSpan})
+	return true
+}
+
+// analyseAt follows the job at or batch queue for atd: from -f FILE or
+// stdin (a heredoc, a here-string, a pipe), read as a shell script.
+// Listing (-l), showing (-c) and removing (-r, -d) jobs queue nothing.
+// (Called from unwrap, not registered as an analyser: the stream scanner
+// takes a line starting with an analyser's name for a command, and "at"
+// starts much prose.)
+func analyseAt(inv *Invocation) {
+	opts, operands, _ := getopt(inv.Args, "-q -f -t -u -o", true)
+	if hasOption(opts, "-l", "-c", "-r", "-d") {
+		return
+	}
+	if inv.Name == "at" && len(operands) == 0 && !hasOption(opts, "-t", "-b") {
+		return // no time: at -V, or a usage error
+	}
+	if len(operands) > 0 && !atTime(operands[0].Value) {
+		return // not a time at accepts ("at least", "batch size"): prose, or an error
+	}
+	f, file := optionValue(opts, "-f")
+	visible := false
+	if file {
+		inv.w.codeFile(inv, f)
+		_, written := inv.FileContent(f.Value)
+		visible = f.proc != nil && f.proc.Known || f.proc == nil && written
+	} else {
+		inv.w.stdinCode(inv)
+		visible = inv.Stdin != nil && inv.Stdin.Known
+	}
+	job := "a job"
+	if visible && !file {
+		job = "the job " + abbrev(strings.Join(strings.Fields(strings.ReplaceAll(inv.Stdin.Text, unknown, "…")), " "), 60)
+	}
+	reason := inv.Name + " hands " + job + " to atd, which runs it later, " + runsOutside
+	if !visible {
+		reason += "; sentinel cannot read the job's commands, " + unseen(inv, f)
+	}
+	inv.Flag("system.run-outside", "atd", reason, inv.NameSpan)
+}
+
+// atTimeWords are the words a time for at(1) may start with, besides a
+// digit (10:30, 0930, 2026-01-31, 31.01.26).
+var atTimeWords = setOf("now", "noon", "midnight", "teatime", "today", "tomorrow",
+	"jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul", "july",
+	"aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec", "december",
+	"mon", "monday", "tue", "tues", "tuesday", "wed", "wednesday", "thu", "thur", "thurs", "thursday",
+	"fri", "friday", "sat", "saturday", "sun", "sunday")
+
+// atTime reports whether v can start the time of an at or batch job.
+func atTime(v string) bool {
+	if v != "" && v[0] >= '0' && v[0] <= '9' {
+		return true
+	}
+	w, _, _ := strings.Cut(strings.ToLower(v), "+") // now+1hour
+	return atTimeWords[w] || strings.Contains(v, unknown)
+}
+
+// cronJobs analyses the jobs crontab installs from f ("-": stdin) and
+// flags handing them to cron.
+func cronJobs(inv *Invocation, f Arg, who string) {
+	var in *Input
+	switch {
+	case f.Value == "-":
+		if inv.Stdin != nil && inv.Stdin.Known {
+			in = inv.Stdin
+		}
+	case f.proc != nil:
+		if f.proc.Known {
+			in = f.proc
+		}
+	default:
+		if c, ok := inv.FileContent(f.Value); ok {
+			in = &c
+		}
+	}
+	if in != nil {
+		analyseCronTable(inv.w, *in)
+	} else if f.Value == "-" && filtersOldJobs(inv) {
+		return // crontab -l | grep -v old-job | crontab -: no new job
+	}
+	reason := "crontab installs jobs in " + who + " crontab; cron runs them on schedule, " + runsOutside
+	if in == nil {
+		reason += "; sentinel cannot read the jobs, " + unseen(inv, f)
+	}
+	inv.Flag("system.run-outside", "cron", reason, inv.NameSpan)
+}
+
+// unseen says where a job sentinel cannot read comes from: the file f,
+// or stdin when f is "-" or absent.
+func unseen(inv *Invocation, f Arg) string {
+	switch {
+	case f.Value != "" && f.Value != "-":
+		return "which are in " + f.Raw
+	case inv.Stdin == nil:
+		return "which come from its standard input"
+	}
+	return "which come from the " + inv.Stdin.From
+}
+
+// filtersOldJobs reports whether crontab's stdin is its old crontab with
+// lines only selected (crontab -l | grep -v old-job | crontab -).
+func filtersOldJobs(inv *Invocation) bool {
+	if inv.ws == nil || !inv.org.exact {
+		return false
+	}
+	start := inv.Span.Start - inv.org.base
+	if start <= 0 || start > len(inv.ws.text) {
+		return false
+	}
+	pieces := splitOps(inv.ws.text[:start])
+	for i := len(pieces) - 2; i >= 0 && pieces[i].op == "|"; i-- {
+		f := strings.Fields(pieces[i].text)
+		if len(f) == 0 {
+			return false
+		}
+		switch programName(f[0]) {
+		case "grep", "egrep", "fgrep", "sort", "uniq", "head", "tail":
+		case "crontab", "sudo":
+			return hasAny(f, "crontab") && hasAny(f, "-l")
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// analyseCronTable analyses the command of each job in a crontab.
+func analyseCronTable(w *walker, in Input) {
+	off := 0
+	for _, line := range strings.SplitAfter(in.Text, "\n") {
+		start := off
+		off += len(line)
+		cmd, at, exact := cronCommand(strings.TrimRight(line, "\r\n"))
+		if at < 0 {
+			continue
+		}
+		o := origin{whole: in.Span}
+		if exact && in.origin.exact {
+			o = origin{base: in.origin.base + start + at, exact: true}
+		}
+		w.analyzeString(cmd, o)
+	}
+}
+
+// cronCommand is the command of a crontab line and its offset in the
+// line (-1 for comments, blank lines and variable settings): what follows
+// the five time fields or an @nickname, up to the first unescaped %
+// (the rest is the command's stdin). exact is false when unescaping \%
+// moved offsets.
+func cronCommand(line string) (cmd string, at int, exact bool) {
+	i := 0
+	skipBlank := func() {
+		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
+			i++
+		}
+	}
+	skipBlank()
+	if i == len(line) || line[i] == '#' {
+		return "", -1, false
+	}
+	if eq := strings.IndexByte(line[i:], '='); eq > 0 && isAssignment(strings.TrimRight(line[i:i+eq], " \t")+"=") {
+		return "", -1, false // NAME=value
+	}
+	fields := 5
+	if line[i] == '@' {
+		fields = 1 // @reboot, @daily, ...
+	}
+	for range fields {
+		for i < len(line) && line[i] != ' ' && line[i] != '\t' {
+			i++
+		}
+		skipBlank()
+	}
+	if i == len(line) {
+		return "", -1, false
+	}
+	cmd, exact = line[i:], true
+	for k := 0; k < len(cmd); k++ {
+		if cmd[k] == '\\' && k+1 < len(cmd) && cmd[k+1] == '%' {
+			cmd, exact = cmd[:k]+cmd[k+1:], false
+			continue
+		}
+		if cmd[k] == '%' {
+			cmd = cmd[:k]
+			break
+		}
+	}
+	return cmd, i, exact
+}
