@@ -368,3 +368,28 @@ func TestHookRefusesAConsoleThatIsNotItsAncestor(t *testing.T) {
 		t.Fatalf("exit %d stdout %q stderr %q", code, out, stderr)
 	}
 }
+
+// hooks status prints what the agent's settings file says (the stale
+// hook's command, a parse error): the agent can write that file, so it is
+// shown as text, not as escape sequences for the operator's terminal.
+func TestHooksStatusShowsTheSettingsAsText(t *testing.T) {
+	e := newEnv(t)
+	dir := filepath.Join(e.home, ".claude")
+	os.MkdirAll(dir, 0o700)
+	evil := "SENTINEL_HOOK_MANAGED=1 '/gone/\x1b]52;c;ZXZpbA==\x07sentinel' hook claude"
+	quoted, _ := json.Marshal(evil)
+	settings := `{"hooks":{"PreToolUse":[{"matcher":"Bash","hooks":[{"type":"command","command":` + string(quoted) + `}]}]}}`
+	if err := os.WriteFile(filepath.Join(dir, "settings.json"), []byte(settings), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	broken := filepath.Join(e.home, ".gemini")
+	os.MkdirAll(broken, 0o700)
+	os.WriteFile(filepath.Join(broken, "settings.json"), []byte("{\"x\": \"\x1b[2J\x1b]0;pwned\x07"), 0o600)
+	out, stderr, _ := runPiped(t, e, "", "hooks", "status")
+	if strings.ContainsAny(out+stderr, "\x1b\x07") {
+		t.Fatalf("raw escape sequences in hooks status:\n%q\n%q", out, stderr)
+	}
+	if !strings.Contains(out, "its sentinel is gone") || !strings.Contains(out, "ZXZpbA==") {
+		t.Errorf("status does not show the stale command as text: %q", out)
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -73,6 +74,12 @@ func hooksCommand(args []string, stdout io.Writer) error {
 		}
 		for _, a := range agents {
 			st := agenthook.StatusOf(a, home)
+			// The settings file is the agent's to write: what it holds is
+			// shown as text, never as escape sequences.
+			st.Path, st.Command = printable(st.Path), printable(st.Command)
+			if st.Err != nil {
+				st.Err = errors.New(printable(st.Err.Error()))
+			}
 			switch {
 			case st.Err != nil:
 				fmt.Fprintf(stdout, "%-7s error: %v\n", a, st.Err)
