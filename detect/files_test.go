@@ -27,6 +27,25 @@ func checkCases(t *testing.T, cases []verdictCase) {
 	}
 }
 
+// ruleSpanTexts finds the first finding of rule in cmd's analysis and returns
+// it with the text each of its spans covers; f is nil when there is none.
+func ruleSpanTexts(cmd, rule string) (f *Finding, texts []string, r Result) {
+	r = Command(cmd, Context{})
+	for i := range r.Findings {
+		if r.Findings[i].Rule == rule {
+			f = &r.Findings[i]
+			break
+		}
+	}
+	if f == nil {
+		return nil, nil, r
+	}
+	for _, s := range f.Spans {
+		texts = append(texts, cmd[s.Start:s.End])
+	}
+	return f, texts, r
+}
+
 func summary(r Result) string {
 	var b strings.Builder
 	for _, f := range r.Findings {
@@ -428,20 +447,10 @@ func TestFilesSpans(t *testing.T) {
 		{"find / -name '*.db' -delete", "files.delete-data", []string{"-delete", "'*.db'"}},
 		{"echo b > /proc/sysrq-trigger", "system.sysrq", []string{"/proc/sysrq-trigger"}},
 	} {
-		r := Command(c.cmd, Context{})
-		var f *Finding
-		for i := range r.Findings {
-			if r.Findings[i].Rule == c.rule {
-				f = &r.Findings[i]
-			}
-		}
+		f, got, r := ruleSpanTexts(c.cmd, c.rule)
 		if f == nil {
 			t.Errorf("%q: no %s in %s", c.cmd, c.rule, summary(r))
 			continue
-		}
-		var got []string
-		for _, s := range f.Spans {
-			got = append(got, c.cmd[s.Start:s.End])
 		}
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%q: spans %q, want %q", c.cmd, got, c.want)

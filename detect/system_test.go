@@ -238,20 +238,10 @@ func TestSystemSpans(t *testing.T) {
 		{"crontab -u www-data -r", "system.crontab-remove", []string{"-r"}},
 		{"bash -c 'iptables -F'", "system.firewall-flush", []string{"-F"}},
 	} {
-		r := Command(c.cmd, Context{})
-		var f *Finding
-		for i := range r.Findings {
-			if r.Findings[i].Rule == c.rule {
-				f = &r.Findings[i]
-			}
-		}
+		f, got, r := ruleSpanTexts(c.cmd, c.rule)
 		if f == nil {
 			t.Errorf("%q: no %s in %s", c.cmd, c.rule, summary(r))
 			continue
-		}
-		var got []string
-		for _, s := range f.Spans {
-			got = append(got, c.cmd[s.Start:s.End])
 		}
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%q: spans %q, want %q", c.cmd, got, c.want)

@@ -464,20 +464,10 @@ func TestTerminalSpansAndTargets(t *testing.T) {
 		{"echo a > /dev/pts/0", "terminal.write-tty", "/dev/pts/0", []string{"/dev/pts/0"}},
 		{"echo a > /dev/pts/$N", "terminal.write-tty", "/dev/pts/N", []string{"/dev/pts/$N"}},
 	} {
-		r := Command(c.cmd, Context{})
-		var f *Finding
-		for i := range r.Findings {
-			if r.Findings[i].Rule == c.rule && f == nil {
-				f = &r.Findings[i]
-			}
-		}
+		f, got, r := ruleSpanTexts(c.cmd, c.rule)
 		if f == nil {
 			t.Errorf("%q: no %s in %s", c.cmd, c.rule, summary(r))
 			continue
-		}
-		var got []string
-		for _, s := range f.Spans {
-			got = append(got, c.cmd[s.Start:s.End])
 		}
 		if strings.Join(got, "|") != strings.Join(c.want, "|") {
 			t.Errorf("%q: spans %q, want %q", c.cmd, got, c.want)
