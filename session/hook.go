@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -20,6 +21,13 @@ func (v *Supervisor) DecideHook(req agenthook.Request, peer agenthook.Peer, held
 	seen := time.Now()
 	if strings.TrimSpace(req.Command) == "" {
 		return agenthook.Reply{Verdict: agenthook.Pass}
+	}
+	if req.Cwd != "" {
+		// Spelled as the exec gate reads it (/proc/PID/cwd), so that the
+		// same command is the same action on both paths.
+		if real, err := filepath.EvalSymlinks(req.Cwd); err == nil {
+			req.Cwd = real
+		}
 	}
 	ctx := v.opts.Detect
 	ctx.Cwd = req.Cwd

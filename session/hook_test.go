@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -69,34 +70,59 @@ func TestHookPassesEverydayCommandsWithoutHolding(t *testing.T) {
 // a second dialog.
 func TestHookApprovalCoversTheExecThatFollows(t *testing.T) {
 	needGate(t)
-	dir, victim := pgVictim(t)
-	var opts SupervisorOptions
-	held := heldActions(&opts)
-	sup := NewSupervisor(opts)
-	r := start(t, Options{Supervisor: sup, ExecGate: true, Dir: dir}, hookAgent(dir)...)
-	cmd := "/bin/rm -rf /var/lib/postgresql/data " + victim
-	replies := askHook(sup, agenthook.Request{Agent: "claude", Command: cmd, Description: "clean the test database",
-		AgentSession: "sess-1", Cwd: dir, CanRewrite: true}, r.s.pid)
-	a := nextAction(t, held)
-	if a.Source != SourceHook || a.Agent != "claude" || a.AgentSession != "sess-1" || a.Description != "clean the test database" || !a.CanRewrite {
-		t.Fatalf("held %+v", a)
-	}
-	sup.Decide(a.ID, Decision{Kind: Approve, Operator: "tester"})
-	rep := reply(t, replies)
-	if rep.Verdict != agenthook.Allow || !strings.Contains(rep.Reason, "tester") {
-		t.Fatalf("reply %+v", rep)
-	}
-	os.WriteFile(filepath.Join(dir, "go.cmd"), []byte(cmd), 0o600)
-	select {
-	case a := <-held:
-		t.Fatalf("the exec gate asked again about the approved command: %+v", a)
-	case <-r.s.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatalf("the agent did not finish; output %q", r.out.String())
-	}
-	r.s.Wait()
-	if _, err := os.Stat(victim); !os.IsNotExist(err) {
-		t.Fatalf("the approved command did not run: %v; output %q", err, r.out.String())
+	// The approved command, and its parts when the shell runs them: each
+	// command of a list, one run after a cd, and the hook's directory
+	// spelled through a symbolic link. One decision, not a dialog per part.
+	for _, c := range []struct {
+		name, cmd string
+		viaLink   bool
+		kind      DecisionKind
+	}{
+		{"plain", "/bin/rm -rf /var/lib/postgresql/data VICTIM", false, Approve},
+		{"list", "/bin/rm -rf /var/lib/postgresql/data VICTIM && /bin/rm -rf /etc/sentinel-test-nothing", false, Approve},
+		{"list, A", "/bin/rm -rf /var/lib/postgresql/data VICTIM && /bin/rm -rf /etc/sentinel-test-nothing", false, ApproveSession},
+		{"cd", "cd sub && /bin/rm -rf /var/lib/postgresql/data VICTIM", false, Approve},
+		{"symlinked cwd", "/bin/rm -rf /var/lib/postgresql/data VICTIM", true, Approve},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir, victim := pgVictim(t)
+			os.Mkdir(filepath.Join(dir, "sub"), 0o700)
+			cwd := dir
+			if c.viaLink {
+				cwd = filepath.Join(t.TempDir(), "link")
+				if err := os.Symlink(dir, cwd); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var opts SupervisorOptions
+			held := heldActions(&opts)
+			sup := NewSupervisor(opts)
+			r := start(t, Options{Supervisor: sup, ExecGate: true, Dir: dir}, hookAgent(dir)...)
+			cmd := strings.ReplaceAll(c.cmd, "VICTIM", victim)
+			replies := askHook(sup, agenthook.Request{Agent: "claude", Command: cmd, Description: "clean the test database",
+				AgentSession: "sess-1", Cwd: cwd, CanRewrite: true}, r.s.pid)
+			a := nextAction(t, held)
+			if a.Source != SourceHook || a.Agent != "claude" || a.AgentSession != "sess-1" || a.Description != "clean the test database" || !a.CanRewrite {
+				t.Fatalf("held %+v", a)
+			}
+			sup.Decide(a.ID, Decision{Kind: c.kind, Operator: "tester"})
+			rep := reply(t, replies)
+			if rep.Verdict != agenthook.Allow || !strings.Contains(rep.Reason, "tester") {
+				t.Fatalf("reply %+v", rep)
+			}
+			os.WriteFile(filepath.Join(dir, "go.cmd"), []byte(cmd), 0o600)
+			select {
+			case a := <-held:
+				t.Fatalf("the exec gate asked again about the approved command: %q", a.Command)
+			case <-r.s.Done():
+			case <-time.After(10 * time.Second):
+				t.Fatalf("the agent did not finish; output %q", r.out.String())
+			}
+			r.s.Wait()
+			if _, err := os.Stat(victim); !os.IsNotExist(err) {
+				t.Fatalf("the approved command did not run: %v; output %q", err, r.out.String())
+			}
+		})
 	}
 }
 
@@ -164,12 +190,21 @@ func TestHookJoiningAStreamActionKeepsTheAgentAlive(t *testing.T) {
 	held := heldActions(&opts)
 	sup := NewSupervisor(opts)
 	script := `printf '%s\n' '● Bash(rm -rf /var/lib/postgresql/data)'; sleep 2; echo still-here`
-	r := start(t, Options{Supervisor: sup}, "sh", "-c", script)
+	// The hook names the tool's directory, which need not be the agent
+	// process's (here: the same one through a symbolic link; after a cd,
+	// another): the stream only guesses where a command runs.
+	dir := t.TempDir()
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	os.Mkdir(filepath.Join(dir, "sub"), 0o700)
+	r := start(t, Options{Supervisor: sup, Dir: dir}, "sh", "-c", script)
 	a := nextAction(t, held)
 	if a.Source != SourceStream {
 		t.Fatalf("held %+v", a)
 	}
-	replies := askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/postgresql/data", CanRewrite: true}, r.s.pid)
+	replies := askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/postgresql/data", CanRewrite: true, Cwd: filepath.Join(link, "sub")}, r.s.pid)
 	eventually(t, "the hook joined", func() bool {
 		sup.mu.Lock()
 		defer sup.mu.Unlock()
@@ -338,4 +373,49 @@ while :; do sleep 0.05; done`
 		return string(after) != string(before)
 	})
 	r.s.Terminate(time.Second)
+}
+
+// The agent may exit while its hook's action still waits: what was stopped
+// for the action is ended where it stands, without the SIGCONT of the
+// usual ending's grace (a worker that ignores SIGTERM ran on for 2 s).
+func TestAgentExitingDuringAHoldLeavesNothingToRun(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("needs bash for a worker that starts no process")
+	}
+	dir := t.TempDir()
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	script := `mkfifo ff
+setsid -f ` + bash + ` -c 'trap "" TERM HUP; exec 9<>ff; while :; do echo x >> ticks; read -t 0.02 -u 9; done'
+sh -c 'echo "hook=$$"; exec sleep 30' &
+exec 8<>ff; read -t 1 -u 8; exit 0`
+	r := start(t, Options{Supervisor: sup, Dir: dir}, bash, "-c", script)
+	var hook int
+	eventually(t, "the hook's pid", func() bool {
+		out := r.out.String()
+		i := strings.Index(out, "hook=")
+		return i >= 0 && strings.Contains(out[i:], "\n") && func() bool { _, err := fmt.Sscanf(out[i+5:], "%d", &hook); return err == nil }()
+	})
+	ticks := filepath.Join(dir, "ticks")
+	eventually(t, "the worker ticking", func() bool { b, _ := os.ReadFile(ticks); return len(b) > 0 })
+	askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/postgresql/data"}, hook)
+	nextAction(t, held)
+	var before []byte
+	eventually(t, "the worker stopped", func() bool {
+		b, _ := os.ReadFile(ticks)
+		time.Sleep(100 * time.Millisecond)
+		after, _ := os.ReadFile(ticks)
+		before = after
+		return len(b) == len(after)
+	})
+	r.s.Wait()
+	time.Sleep(300 * time.Millisecond)
+	if after, _ := os.ReadFile(ticks); len(after) != len(before) {
+		t.Fatalf("the stopped worker ran again after the agent exited (%d ticks more)", (len(after)-len(before))/2)
+	}
+	if left := r.s.tree(); len(left) > 0 {
+		t.Fatalf("left running: %v", left)
+	}
 }

@@ -516,7 +516,14 @@ func (s *Session) finish(exited <-chan unix.WaitStatus) {
 	case <-s.readDone:
 	case <-time.After(s.opts.DrainTimeout):
 	}
-	if left := s.endTree(2 * time.Second); left > 0 {
+	if sup := s.opts.Supervisor; sup != nil && sup.holding() {
+		// What is stopped for an action still held must not run again,
+		// not even for endTree's grace (SIGCONT, then SIGKILL 2 s later).
+		if left := len(s.tree()); left > 0 {
+			s.killAll()
+			s.emit(EventNotice, fmt.Sprintf("ended %d process(es) the agent left, stopped for a held action", left))
+		}
+	} else if left := s.endTree(2 * time.Second); left > 0 {
 		s.emit(EventNotice, fmt.Sprintf("ended %d process(es) the agent left running", left))
 	}
 	select {

@@ -185,9 +185,14 @@ const grantTTL = 30 * time.Second
 // repository is not one in another). A denial covers any action all of
 // whose findings it denied, anywhere: denying too much is safe.
 type grant struct {
-	keys    []string
-	cwd     string
-	anyCwd  bool // an operator's edit: theirs wherever the agent runs it
+	keys   []string
+	cwd    string
+	anyCwd bool // an operator's edit: theirs wherever the agent runs it
+	// pids are the processes whose exec the grant covered (the approved
+	// "bash -c …"): an exec by one of their descendants with some of its
+	// findings is a part of the approved command (its "cd sub && rm …",
+	// the second command of a list), wherever it runs.
+	pids    map[int]bool
 	expires time.Time
 }
 
@@ -756,6 +761,16 @@ func keysOf(r detect.Result) []string {
 	return keys
 }
 
+// grantFor is the approval of a: its findings, where it runs and, for an
+// exec, its process.
+func (v *Supervisor) grantFor(a *Action, now time.Time) grant {
+	g := grant{keys: a.keys, cwd: a.Cwd, expires: now.Add(grantTTL)}
+	if a.Source == SourceExec && a.Pid > 0 {
+		g.pids = map[int]bool{a.Pid: true}
+	}
+	return g
+}
+
 func keyOf(f detect.Finding) string { return f.Rule + "\x00" + f.Target }
 
 func covered(keys []string, ok func(string) bool) bool {
@@ -780,18 +795,45 @@ func liveGrants(gs []grant, now time.Time) []grant {
 	return out
 }
 
-// approvalsCover reports whether an approval covers exactly these findings
-// in this directory.
-func approvalsCover(gs []grant, keys []string, cwd string) bool {
-	if len(keys) == 0 {
-		return false
+// approvalCovering returns the approval that covers a: exactly its
+// findings in its directory, or, for an exec by a descendant of a process
+// whose exec an approval covered, some of that approval's findings. An
+// exec it covers is added to its pids. nil when none does.
+func (v *Supervisor) approvalCovering(a *Action) *grant {
+	if len(a.keys) == 0 {
+		return nil
 	}
-	for _, g := range gs {
-		if (g.anyCwd || g.cwd == cwd) && sameKeys(g.keys, keys) {
-			return true
+	var chain map[int]bool
+	for i := range v.approved {
+		g := &v.approved[i]
+		match := (g.anyCwd || g.cwd == a.Cwd) && sameKeys(g.keys, a.keys)
+		if !match && a.Source == SourceExec && a.Pid > 0 && len(g.pids) > 0 && subsetKeys(a.keys, g.keys) {
+			if chain == nil && v.s != nil {
+				chain = v.s.chainOf(a.Pid)
+			}
+			for pid := range chain {
+				if g.pids[pid] {
+					match = true
+					break
+				}
+			}
+		}
+		if match {
+			if a.Source == SourceExec && a.Pid > 0 {
+				if g.pids == nil {
+					g.pids = map[int]bool{}
+				}
+				g.pids[a.Pid] = true
+			}
+			return g
 		}
 	}
-	return false
+	return nil
+}
+
+// subsetKeys reports whether every key of a is in b.
+func subsetKeys(a, b []string) bool {
+	return !slices.ContainsFunc(a, func(k string) bool { return !slices.Contains(b, k) })
 }
 
 // sameKeys reports whether a and b hold the same keys.
@@ -836,14 +878,17 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 		auto = &Decision{Kind: ApproveSession, By: "session rule"}
 	case grantsCover(v.denied, a.keys):
 		auto = &Decision{Kind: Deny, By: "same action, denied"}
-	case approvalsCover(v.approved, a.keys, a.Cwd):
+	case v.approvalCovering(a) != nil:
 		auto = &Decision{Kind: Approve, By: "same action, approved"}
 	}
 	if auto == nil {
 		// The same action seen on another path while it waits (the agent
 		// printed the command, then executed it) shares its decision.
 		for _, p := range v.pending {
-			if p.Source != a.Source && p.Cwd == a.Cwd && sameKeys(a.keys, p.keys) {
+			// Where it runs must match too, unless one sighting is the
+			// stream's, whose directory is only the agent's guessed.
+			sameDir := p.Cwd == a.Cwd || p.Source == SourceStream || a.Source == SourceStream
+			if p.Source != a.Source && sameDir && len(a.keys) > 0 && subsetKeys(a.keys, p.keys) {
 				p.Also = append(p.Also, a.Source)
 				v.mu.Unlock()
 				if !wait {
@@ -946,8 +991,10 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 	var also []*Action
 	switch d.Kind {
 	case Approve:
-		v.approved = append(v.approved, grant{keys: a.keys, cwd: a.Cwd, expires: now.Add(grantTTL)})
+		v.approved = append(v.approved, v.grantFor(a, now))
 	case ApproveSession:
+		// The action itself, and its parts, as for Approve.
+		v.approved = append(v.approved, v.grantFor(a, now))
 		// The rule and target the dialog names (its top finding), not
 		// every finding of the action: those below it were not on offer.
 		if top := a.Top(); top.Verdict == detect.Pause {
@@ -1087,6 +1134,14 @@ func (v *Supervisor) keepFrozen(stop <-chan struct{}) {
 		}
 		v.freezeMu.Unlock()
 	}
+}
+
+// holding reports whether anything of the agent's is stopped for a held
+// action.
+func (v *Supervisor) holding() bool {
+	v.freezeMu.Lock()
+	defer v.freezeMu.Unlock()
+	return v.whole || len(v.partial) > 0
 }
 
 // singleThreaded reports whether pid is a process of one thread.
