@@ -426,3 +426,56 @@ exec 8<>ff; read -t 1 -u 8; exit 0`
 		t.Fatalf("left running: %v", left)
 	}
 }
+
+// An action held while another is being decided keeps its freeze: the
+// first decision's thaw used to continue everything, leaving the second
+// action waiting with its requester running.
+func TestAHoldDuringADecisionStaysFrozen(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Skip("needs bash for a requester that starts no process")
+	}
+	dir := t.TempDir()
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	var sup *Supervisor
+	var peer int
+	second := make(chan (<-chan agenthook.Reply), 1)
+	opts.OnDecided = func(a *Action, d Decision) {
+		if a.ID == 1 {
+			ch := askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/mysql", Cwd: dir}, peer)
+			// Held before Decide for #1 goes on to thaw.
+			eventually(t, "the second action held", func() bool { sup.mu.Lock(); defer sup.mu.Unlock(); return len(sup.pending) == 1 })
+			second <- ch
+		}
+	}
+	sup = NewSupervisor(opts)
+	script := `mkfifo ff; ` + bash + ` -c 'i=0; exec 9<>ff; while :; do i=$((i+1)); echo $i > tick; read -t 0.02 -u 9; done' & echo PEER:$!
+exec 8<>ff; read -u 8`
+	r := start(t, Options{Supervisor: sup, Dir: dir}, bash, "-c", script)
+	eventually(t, "the requester's pid", func() bool { return strings.Contains(r.out.String(), "PEER:") })
+	fmt.Sscanf(r.out.String()[strings.Index(r.out.String(), "PEER:"):], "PEER:%d", &peer)
+	first := askHook(sup, agenthook.Request{Agent: "claude", Command: "rm -rf /var/lib/postgresql/data", Cwd: dir}, peer)
+	a := nextAction(t, held)
+	if err := sup.Decide(a.ID, Decision{Kind: Deny, Operator: "tester"}); err != nil {
+		t.Fatal(err)
+	}
+	reply(t, first)
+	nextAction(t, held)
+	ch := <-second
+	tick := filepath.Join(dir, "tick")
+	before, _ := os.ReadFile(tick)
+	time.Sleep(300 * time.Millisecond)
+	if after, _ := os.ReadFile(tick); string(after) != string(before) {
+		t.Fatalf("the second action's requester ran while it was held (%q then %q)", before, after)
+	}
+	if p, ok := readStat(peer); !ok || p.state != 'T' {
+		t.Fatalf("requester state %q", p.state)
+	}
+	sup.mu.Lock()
+	id := sup.pending[0].ID
+	sup.mu.Unlock()
+	sup.Decide(id, Decision{Kind: Deny, Operator: "tester"})
+	reply(t, ch)
+	r.s.Terminate(time.Second)
+}

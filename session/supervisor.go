@@ -1055,10 +1055,27 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 	}
 	v.act(a, d, denyEnds, a.CanRewrite || hooked)
 	if thaw {
-		v.s.input.hold(false)
-		v.thawAll()
+		v.thawIfIdle()
 	}
 	return nil
+}
+
+// thawIfIdle thaws unless an action was held since Decide looked: one held
+// meanwhile (the agent runs on during a hook's hold) would otherwise be
+// left with nothing stopped. freezeMu before v.mu: hold never takes them
+// the other way round, and a hold that queues after this look freezes
+// again once it gets freezeMu.
+func (v *Supervisor) thawIfIdle() {
+	v.freezeMu.Lock()
+	defer v.freezeMu.Unlock()
+	v.mu.Lock()
+	idle := len(v.pending) == 0 && !v.killed
+	v.mu.Unlock()
+	if !idle {
+		return
+	}
+	v.s.input.hold(false)
+	v.thawLocked()
 }
 
 // freezeFor stops what must not run while a is held: the whole tree,
@@ -1158,10 +1175,8 @@ func singleThreaded(pid int) bool {
 	return ok && n == "1"
 }
 
-// thawAll continues what the held actions stopped.
-func (v *Supervisor) thawAll() {
-	v.freezeMu.Lock()
-	defer v.freezeMu.Unlock()
+// thawLocked continues what the held actions stopped. freezeMu is held.
+func (v *Supervisor) thawLocked() {
 	if v.whole {
 		v.s.thaw()
 		v.s.nudge()
