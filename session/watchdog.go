@@ -25,8 +25,9 @@ const WatchdogArg = "__sentinel-watchdog"
 // of sentinel's binary that reads, on a pipe only sentinel can write,
 // which processes are frozen; when the pipe ends without "end" (sentinel
 // is gone) it kills those still frozen, as 'k' would. It is not in the
-// agent's tree (no SENTINEL_SESSION in its environment), so a freeze
-// never stops it.
+// agent's tree: it stays in sentinel's own session (a process group of
+// its own, no setsid), which the tree leaves out, so a freeze never stops
+// it.
 type watchdog struct {
 	mu sync.Mutex
 	w  *os.File
