@@ -152,11 +152,7 @@ type tmuxWord struct {
 
 // tmuxRun is one tmux invocation being analysed.
 type tmuxRun struct {
-	inv *Invocation
-	// shared is true when the server may be the operator's, which is
-	// always (see tmuxSocketShared); what a server would run is analysed
-	// either way.
-	shared bool
+	inv    *Invocation
 	where  string // the server, for reasons
 	server string // the server as given (-L NAME, -S PATH), "" for the default
 }
@@ -174,7 +170,7 @@ func (t *tmuxRun) target(x string) string {
 const tmuxMaxNesting = 4
 
 func analyseTmux(inv *Invocation) {
-	t := &tmuxRun{inv: inv, shared: true,
+	t := &tmuxRun{inv: inv,
 		where: "the tmux server in $TMUX or the default one, which may be the operator's"}
 	args := inv.Args
 	var socket *Arg
@@ -226,18 +222,18 @@ options:
 		}
 	}
 	if socket != nil {
-		t.shared, t.where = tmuxSocketShared(socketFlag, *socket)
+		t.where = tmuxServer(socketFlag, *socket)
 		t.server = socketFlag + " " + socket.Raw
 	}
 	words := make([]tmuxWord, 0, len(args)-i)
 	for _, a := range args[i:] {
 		words = append(words, tmuxWord{Arg: a, org: originOf(a)})
 	}
-	if t.shared && control {
+	if control {
 		inv.Flag("terminal.control", t.target("tmux"), "tmux -C starts a control-mode client of "+t.where+": every line it reads is a tmux command (send-keys, run-shell, ...) that sentinel does not see", inv.NameSpan)
 	}
 	if len(words) == 0 {
-		if !shellCmd && !noDaemon && t.shared {
+		if !shellCmd && !noDaemon {
 			// No command is new-session.
 			inv.Flag("terminal.run-outside", t.target("tmux"), "tmux with no command starts a new session in "+t.where+": its shell runs outside the agent's process tree, where sentinel cannot see or freeze it", inv.NameSpan)
 		}
@@ -248,8 +244,8 @@ options:
 	}
 }
 
-// tmuxSocketShared judges an explicit -L NAME or -S PATH. Every server
-// counts as one that may be the operator's: a server the agent started on
+// tmuxServer describes an explicit -L NAME or -S PATH for reasons. Every
+// server counts as one that may be the operator's: a server the agent started on
 // its own socket would be its own child, supervised like anything else,
 // but sentinel cannot tell one from the operator's server. A guessed -L
 // name, a path found by listing /tmp/tmux-UID, or a symbolic link to the
@@ -257,15 +253,15 @@ options:
 // tried and let the agent type "a" into sentinel's dialog with
 // "tmux -S PATH run-shell"). An agent that drives its own tmux asks once;
 // A approves the rule for the session.
-func tmuxSocketShared(flag string, a Arg) (bool, string) {
+func tmuxServer(flag string, a Arg) string {
 	v := a.Value
 	switch {
 	case !a.Known():
-		return true, "the tmux server at " + a.Raw + " (only known at run time; it may be the operator's)"
+		return "the tmux server at " + a.Raw + " (only known at run time; it may be the operator's)"
 	case flag == "-L" && (v == "" || v == "default"):
-		return true, "the default tmux server, which may be the operator's"
+		return "the default tmux server, which may be the operator's"
 	}
-	return true, "the tmux server at " + flag + " " + v + " (the agent's own, or the operator's: sentinel cannot tell them apart)"
+	return "the tmux server at " + flag + " " + v + " (the agent's own, or the operator's: sentinel cannot tell them apart)"
 }
 
 // tmuxSplitArgs splits tmux's arguments into commands as
@@ -333,27 +329,21 @@ func (t *tmuxRun) command(cmd []tmuxWord, depth int) {
 	}
 	inv := t.inv
 	nameW := cmd[0]
-	if t.shared {
-		for _, w := range cmd {
-			if tmuxJob(w.Value) {
-				inv.Flag("terminal.run-outside", t.target("tmux"), "the tmux format in "+abbrev(w.Value, 40)+" runs a shell command in "+t.where+", outside the agent's process tree, where sentinel cannot see or freeze it", w.Span)
-				break
-			}
+	for _, w := range cmd {
+		if tmuxJob(w.Value) {
+			inv.Flag("terminal.run-outside", t.target("tmux"), "the tmux format in "+abbrev(w.Value, 40)+" runs a shell command in "+t.where+", outside the agent's process tree, where sentinel cannot see or freeze it", w.Span)
+			break
 		}
 	}
 	if !nameW.Known() {
-		if t.shared {
-			inv.Flag("terminal.control", t.target("tmux"), "tmux runs a command only known at run time ("+abbrev(nameW.Raw, 40)+") in "+t.where+"; it could type into a pane or run a program there", nameW.Span)
-		}
+		inv.Flag("terminal.control", t.target("tmux"), "tmux runs a command only known at run time ("+abbrev(nameW.Raw, 40)+") in "+t.where+"; it could type into a pane or run a program there", nameW.Span)
 		return
 	}
 	name := nameW.Value
 	found := tmuxResolve(name)
 	switch {
 	case len(found) == 0:
-		if t.shared {
-			inv.Flag("terminal.control", t.target("tmux"), "tmux "+abbrev(name, 40)+" is not a tmux command sentinel knows (tmux also accepts any unambiguous prefix of one); in "+t.where+" it could type into a pane or run a program", nameW.Span)
-		}
+		inv.Flag("terminal.control", t.target("tmux"), "tmux "+abbrev(name, 40)+" is not a tmux command sentinel knows (tmux also accepts any unambiguous prefix of one); in "+t.where+" it could type into a pane or run a program", nameW.Span)
 		return
 	case len(found) > 1:
 		var risky []string
@@ -362,7 +352,7 @@ func (t *tmuxRun) command(cmd []tmuxWord, depth int) {
 				risky = append(risky, n)
 			}
 		}
-		if t.shared && len(risky) > 0 {
+		if len(risky) > 0 {
 			inv.Flag("terminal.control", t.target("tmux"), "tmux "+name+" is a prefix of several tmux commands ("+strings.Join(risky, ", ")+" among them); sentinel does not guess which one another tmux version runs in "+t.where, nameW.Span)
 		}
 		return
@@ -413,9 +403,6 @@ func (t *tmuxRun) command(cmd []tmuxWord, depth int) {
 		if len(pos) > 1 {
 			t.nested(pos[1:2], depth)
 		}
-	}
-	if !t.shared {
-		return
 	}
 	outside := "outside the agent's process tree, where sentinel cannot see or freeze it"
 	switch {

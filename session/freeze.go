@@ -53,20 +53,8 @@ func (s *Session) freeze() []int {
 // twice as freeze does.
 func (s *Session) freezeExcept(keep map[int]bool) []int {
 	stopped := map[int]bool{}
-	for range 2 {
-		s.walkTree(func(pid int) {
-			if !keep[pid] && !stopped[pid] {
-				stopped[pid] = true
-				_ = syscall.Kill(pid, syscall.SIGSTOP)
-			}
-		})
-	}
-	out := make([]int, 0, len(stopped))
-	for pid := range stopped {
-		out = append(out, pid)
-	}
-	s.dog.frozen(out)
-	return out
+	out := s.freezeNew(keep, stopped)
+	return append(out, s.freezeNew(keep, stopped)...)
 }
 
 // freezeNew stops the processes of the tree that are neither in keep nor
