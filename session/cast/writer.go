@@ -21,7 +21,7 @@ import (
 // slow disk.
 const FlushInterval = 50 * time.Millisecond
 
-// maxBacklog bounds the bytes queued for the encoder.
+// maxBacklog bounds the encoded bytes waiting to be written.
 const maxBacklog = 64 << 20
 
 // flushSize makes a busy recording write in large batches instead of
@@ -31,13 +31,16 @@ const flushSize = 256 << 10
 // Writer appends asciicast v2 events to a file. It is safe for concurrent
 // use.
 //
-// Recording sits on the PTY read path, so Output only timestamps the bytes
-// and copies them into memory; a goroutine of the writer's own encodes them
-// as JSON and writes whole lines. Output is written within FlushInterval
-// while more keeps coming and at once on Idle, which the caller must call
-// when the program goes quiet. Input, resizes and markers are written at
-// once; markers (and Flush) are on disk, synced, before they return, so a
-// crash right after one keeps it.
+// Recording sits on the PTY read path. Output encodes the bytes as a JSON
+// line into memory on the caller's goroutine (a few microseconds per 4 KB),
+// and a goroutine of the writer's own writes the lines in batches, so a slow
+// disk does not stall the caller until maxBacklog bytes have queued. Why
+// the encoding happens on the caller is measured: see docs/ARCHITECTURE.md,
+// "Measured choices". Output is written within FlushInterval while more
+// keeps coming and at once on Idle, which the caller must call when the
+// program goes quiet. Input, resizes and markers are written at once;
+// markers (and Flush) are on disk, synced, before they return, so a crash
+// right after one keeps it.
 //
 // Write errors are sticky: the first one is kept (see Err) and reported once
 // through OnError, and later events are dropped rather than written out of
@@ -51,31 +54,22 @@ type Writer struct {
 
 	mu      sync.Mutex
 	written *sync.Cond    // broadcast when a batch is on disk
-	arena   []byte        // bytes of queued events
-	entries []entry       // queued events, in order
-	oldest  time.Duration // time of the oldest queued event
+	pending []byte        // encoded lines not yet written
+	oldest  time.Duration // time of the oldest pending event
+	syncDue bool          // pending holds a marker: sync after writing
+	carry   [2][]byte     // unfinished UTF-8 sequences of output and input
 	queued  uint64        // events queued so far
 	done    uint64        // events written so far (or dropped after an error)
 	err     error
 	closed  bool
 
-	kick    chan struct{} // wakes the encoder
+	kick    chan struct{} // wakes the writing goroutine
 	stop    chan struct{}
 	stopped chan struct{}
 
-	// Owned by the encoder goroutine.
-	carry    [2][]byte // unfinished UTF-8 sequences of output and input
-	out      []byte
-	spareA   []byte
-	spareE   []entry
+	// Owned by the writing goroutine.
+	spare    []byte
 	hadError bool
-}
-
-type entry struct {
-	at   time.Duration
-	code byte
-	off  int
-	n    int
 }
 
 // Options tune a Writer.
@@ -187,7 +181,7 @@ func (w *Writer) queue(code byte, p []byte, urgent bool) (uint64, bool) {
 	w.mu.Lock()
 	// A recording that cannot keep up with the agent (a stalled disk) holds
 	// the agent back rather than growing without bound or losing events.
-	for len(w.arena) > maxBacklog && !w.closed && w.err == nil {
+	for len(w.pending) > maxBacklog && !w.closed && w.err == nil {
 		w.wake()
 		w.written.Wait()
 	}
@@ -195,15 +189,22 @@ func (w *Writer) queue(code byte, p []byte, urgent bool) (uint64, bool) {
 		w.mu.Unlock()
 		return 0, false
 	}
-	at := w.now().Sub(w.start) // under the lock: events stay in time order
-	if len(w.entries) == 0 {
+	// Under the lock: events stay in time order, and so do the UTF-8
+	// carries.
+	at := w.now().Sub(w.start)
+	if len(w.pending) == 0 {
 		w.oldest = at
 	}
-	w.entries = append(w.entries, entry{at: at, code: code, off: len(w.arena), n: len(p)})
-	w.arena = append(w.arena, p...)
+	switch code {
+	case Output[0], Input[0]:
+		w.pending = w.appendStream(w.pending, at, code, p)
+	default:
+		w.pending = appendEvent(w.pending, at, code, p)
+		w.syncDue = w.syncDue || code == Marker[0]
+	}
 	w.queued++
 	seq := w.queued
-	due := urgent || len(w.arena) >= flushSize || at-w.oldest >= FlushInterval
+	due := urgent || len(w.pending) >= flushSize || at-w.oldest >= FlushInterval
 	w.mu.Unlock()
 	if due {
 		w.wake()
@@ -233,7 +234,7 @@ func (w *Writer) waitWritten(seq uint64) {
 	}
 }
 
-// run is the encoder goroutine. It writes whenever it is woken: by a
+// run is the writing goroutine. It writes whenever it is woken: by a
 // marker, by 256 KB of queued output, by output that has waited
 // FlushInterval when more arrives, or by Idle once the program goes quiet.
 // It keeps no timer of its own: a pending runtime timer made Go's scheduler
@@ -251,34 +252,21 @@ func (w *Writer) run() {
 	}
 }
 
-// flush encodes and writes every queued event.
+// flush writes every queued event.
 func (w *Writer) flush() {
 	w.mu.Lock()
-	arena, entries := w.arena, w.entries
-	w.arena, w.entries = w.spareA[:0], w.spareE[:0]
+	out, sync := w.pending, w.syncDue
+	w.pending, w.syncDue = w.spare[:0], false
 	seq := w.queued
 	w.mu.Unlock()
 
-	w.out = w.out[:0]
-	sync := false
-	for _, e := range entries {
-		data := arena[e.off : e.off+e.n]
-		switch e.code {
-		case Output[0], Input[0]:
-			w.out = w.appendStream(w.out, e, data)
-		default:
-			w.out = appendEvent(w.out, e.at, e.code, data)
-			sync = sync || e.code == Marker[0]
-		}
-	}
-	w.spareA, w.spareE = arena[:0], entries[:0]
-
 	var err error
-	if len(w.out) > 0 && !w.hadError {
-		if _, err = w.f.Write(w.out); err == nil && sync {
+	if len(out) > 0 && !w.hadError {
+		if _, err = w.f.Write(out); err == nil && sync {
 			err = w.f.Sync()
 		}
 	}
+	w.spare = out[:0]
 	w.mu.Lock()
 	if err != nil && w.err == nil {
 		w.err = fmt.Errorf("recording %s: %w", w.path, err)
@@ -294,9 +282,9 @@ func (w *Writer) flush() {
 
 // appendStream encodes output or input, holding back the bytes of a UTF-8
 // sequence that the next event may complete.
-func (w *Writer) appendStream(out []byte, e entry, p []byte) []byte {
+func (w *Writer) appendStream(out []byte, at time.Duration, code byte, p []byte) []byte {
 	i := 0
-	if e.code == Input[0] {
+	if code == Input[0] {
 		i = 1
 	}
 	data := p
@@ -312,7 +300,7 @@ func (w *Writer) appendStream(out []byte, e entry, p []byte) []byte {
 	if len(data) == 0 {
 		return out
 	}
-	return appendEvent(out, e.at, e.code, data)
+	return appendEvent(out, at, code, data)
 }
 
 func appendEvent(b []byte, at time.Duration, code byte, data []byte) []byte {
