@@ -456,7 +456,8 @@ func (w *walker) call(c *syntax.CallExpr, ws *words, stdin *Input, redirs []Redi
 		for _, a := range c.Assigns {
 			w.assign(a, ws)
 		}
-		w.redirects(redirs)
+		start, end := int(st.Pos().Offset()), int(st.End().Offset())
+		w.redirects(redirs, &Invocation{Span: ws.org.span(start, end), w: w, org: ws.org, ws: ws})
 		return
 	}
 	var env map[string]string
@@ -477,7 +478,7 @@ func (w *walker) call(c *syntax.CallExpr, ws *words, stdin *Input, redirs []Redi
 	}
 	start, end := int(st.Pos().Offset()), int(st.End().Offset())
 	inv := &Invocation{Args: args, Env: env, Stdin: stdin, Redirs: redirs, Span: ws.org.span(start, end), w: w, org: ws.org, ws: ws}
-	w.redirects(redirs)
+	w.redirects(redirs, inv)
 	w.remember(inv)
 	w.run(inv)
 }
@@ -656,11 +657,24 @@ func (w *walker) expandAlias(inv *Invocation, name, body string) {
 	w.analyzeString(strings.TrimSpace(body+" "+strings.Join(rest, " ")), origin{whole: inv.Span})
 }
 
-// redirects flags output redirections that destroy data.
-func (w *walker) redirects(redirs []Redir) {
+// redirects flags output redirections that destroy data or hand a
+// service something to run. inv is the command they belong to, for
+// expanding their targets.
+func (w *walker) redirects(redirs []Redir, inv *Invocation) {
+	if len(redirs) == 0 {
+		return
+	}
+	ex := newExpander(inv)
+	cwd := cwdOf(inv, ex)
 	for _, r := range redirs {
+		p := pathOf(inv, r.Target, ex, cwd)
+		checkScheduledWrite(w, r.Target, p)
 		if r.Op == ">>" || r.Op == "&>>" {
 			continue
+		}
+		if !r.Target.Known() && !strings.Contains(p, unknown) {
+			// > $HOME/.ssh/id_ed25519: judged by where it points.
+			r.Target.Value = p
 		}
 		checkTruncatingRedirect(w, r)
 	}

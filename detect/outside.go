@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"path"
 	"strings"
 )
 
@@ -15,11 +16,13 @@ import (
 func init() {
 	register(
 		Rule{ID: "system.run-outside", Category: "system", Severity: High, Verdict: Pause,
-			Description: "Hands a command to a system service that runs it outside the agent's process tree (systemd-run, run0, at, batch, crontab, machinectl shell): sentinel's exec gate never sees what it runs and freezing the agent does not stop it. The command is analysed too; a job sentinel cannot read (at -f FILE, crontab FILE) pauses just the same.",
+			Description: "Hands a command to a system service that runs it outside the agent's process tree (systemd-run, run0, at, batch, crontab, machinectl shell, or a file written where cron, systemd, init, udev or the desktop's autostart look for what to run): sentinel's exec gate never sees what it runs and freezing the agent does not stop it. The command is analysed too; a job sentinel cannot read (at -f FILE, crontab FILE) pauses just the same.",
 			Examples: []string{"systemd-run --user make deploy", "systemd-run --on-active=30 /opt/cleanup.sh", "run0 systemctl daemon-reload",
-				"echo 'make deploy' | at now + 1 minute", "at -f job.sh now", "batch <<< 'make reindex'",
+				"echo 'make deploy' | at now + 1 minute", "echo '* * * * * root /opt/sync.sh' > /etc/cron.d/sync",
+				"cp deploy.service ~/.config/systemd/user/", "at -f job.sh now", "batch <<< 'make reindex'",
 				`echo "*/5 * * * * /opt/sync.sh" | crontab -`, "crontab jobs.txt", "machinectl shell .host /bin/sh -c id"}},
 	)
+	handle(analyseScheduleWriter, "tee", "dd", "cp", "mv", "install", "ln", "sed")
 }
 
 // runsOutside is the end of every system.run-outside reason.
@@ -336,4 +339,153 @@ func cronCommand(line string) (cmd string, at int, exact bool) {
 		}
 	}
 	return cmd, i, exact
+}
+
+// Files that make a service run programs: writing one is handing the
+// service a command, as crontab or systemd-run do, only later (at the next
+// minute, at boot, when the unit starts, when a device appears).
+
+// scheduledFile says which service runs what a file at p names, and how
+// (a clause for a reason); ok is false for any other path. p is absolute
+// or starts with ~, as pathOf gives it.
+func scheduledFile(p string) (service, how string, ok bool) {
+	if !strings.Contains(p, unknown) {
+		p = path.Clean(p)
+	}
+	p = homeRelative(p)
+	switch {
+	case p == "/etc/crontab" || p == "/etc/anacrontab":
+		return "cron", "the system's cron table: cron runs its jobs later", true
+	case under(p, "/etc/cron.d", "/etc/cron.hourly", "/etc/cron.daily", "/etc/cron.weekly", "/etc/cron.monthly", "/etc/cron.yearly"):
+		return "cron", "where cron finds jobs: it runs them later", true
+	case under(p, "/var/spool/cron/atjobs", "/var/spool/at"):
+		return "atd", "where atd keeps its jobs: it runs them later", true
+	case under(p, "/var/spool/cron"):
+		return "cron", "where cron keeps users' tables: it runs their jobs later", true
+	case under(p, systemdUnitDirs...):
+		return "systemd", "where systemd finds units: it runs them when they start (at boot, on a timer, when asked)", true
+	case under(p, "/etc/init.d", "/etc/rc.d") || p == "/etc/rc.local" || strings.HasPrefix(p, "/etc/rc") && strings.HasSuffix(path.Dir(p), ".d") && len(path.Dir(p)) == len("/etc/rcN.d"):
+		return "init", "where init finds boot scripts: it runs them at boot", true
+	case under(p, "/etc/xdg/autostart", "~/.config/autostart"):
+		return "the desktop session", "where the desktop session finds programs to start: it runs them at login", true
+	case under(p, "/etc/udev/rules.d", "/run/udev/rules.d", "/lib/udev/rules.d", "/usr/lib/udev/rules.d"):
+		return "udev", "where udev finds rules: a RUN+= rule runs its program when a device appears", true
+	}
+	return "", "", false
+}
+
+// systemdUnitDirs are where systemd looks for units and generators, for
+// the system and for users.
+var systemdUnitDirs = func() []string {
+	var dirs []string
+	for _, root := range []string{"/etc/systemd", "/run/systemd", "/lib/systemd", "/usr/lib/systemd", "/usr/local/lib/systemd", "~/.config/systemd", "~/.local/share/systemd"} {
+		for _, sub := range []string{"system", "user", "system-generators", "user-generators", "transient"} {
+			dirs = append(dirs, root+"/"+sub)
+		}
+	}
+	return dirs
+}()
+
+// under reports whether p is one of dirs or inside one.
+func under(p string, dirs ...string) bool {
+	for _, d := range dirs {
+		if p == d || strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// homeRelative writes /root/... and /home/USER/... as ~/...: the agent's
+// user is not known, and a user's cron or systemd files are the same
+// whoever they belong to.
+func homeRelative(p string) string {
+	if rest, ok := strings.CutPrefix(p, "/root/"); ok {
+		return "~/" + rest
+	}
+	if rest, ok := strings.CutPrefix(p, "/home/"); ok {
+		if _, after, ok := strings.Cut(rest, "/"); ok {
+			return "~/" + after
+		}
+	}
+	return p
+}
+
+// checkScheduledWrite flags a write (a redirection, tee, cp, …) to a file
+// a service runs programs from.
+func checkScheduledWrite(w *walker, a Arg, p string) {
+	service, how, ok := scheduledFile(p)
+	if !ok {
+		return
+	}
+	shown := strings.ReplaceAll(p, unknown, "…")
+	w.flag("system.run-outside", service, "writes "+shown+", "+how+", "+runsOutside, []Span{a.Span})
+}
+
+// pathOf is the path an argument names, as far as the command tells:
+// variables expanded ($HOME is ~) and a relative path joined to the
+// working directory when that is known.
+func pathOf(inv *Invocation, a Arg, ex *expander, cwd *cwdInfo) string {
+	p := viewOf(inv, a, ex).full
+	if p != "" && !strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "~") && cwd != nil && cwd.known {
+		p = cwd.dir + "/" + p
+	}
+	return p
+}
+
+// analyseScheduleWriter handles the programs that write to a file named
+// in their arguments: tee FILE..., dd of=FILE, cp/mv/install SRC... DEST
+// (or -t DIR), ln TARGET LINK, sed -i FILE.
+func analyseScheduleWriter(inv *Invocation) {
+	if inv.HasFlag("--help", "--version") {
+		return
+	}
+	ex := newExpander(inv)
+	cwd := cwdOf(inv, ex)
+	check := func(a Arg) { checkScheduledWrite(inv.w, a, pathOf(inv, a, ex, cwd)) }
+	switch inv.Name {
+	case "tee":
+		for _, a := range inv.Positional() {
+			check(a)
+		}
+	case "dd":
+		for _, a := range inv.Args {
+			if v, ok := strings.CutPrefix(a.Value, "of="); ok {
+				b := a
+				b.Value = v
+				b.Raw = strings.TrimPrefix(a.Raw, "of=")
+				check(b)
+			}
+		}
+	case "cp", "mv", "install", "ln":
+		if inv.Name == "install" && inv.HasFlag("-d", "--directory") {
+			return
+		}
+		if dir, ok := inv.Option("-t", "--target-directory"); ok {
+			check(dir)
+			return
+		}
+		pos := inv.Positional("-S", "--suffix", "-m", "--mode", "-o", "--owner", "-g", "--group", "--backup")
+		if len(pos) > 1 || inv.Name == "ln" && len(pos) == 1 {
+			check(pos[len(pos)-1])
+		}
+	case "sed":
+		inPlace := false
+		for _, a := range inv.Args {
+			if strings.HasPrefix(a.Value, "-i") || strings.HasPrefix(a.Value, "--in-place") ||
+				strings.HasPrefix(a.Value, "-") && !strings.HasPrefix(a.Value, "--") && strings.Contains(a.Value, "i") && isShortCluster(a.Value) {
+				inPlace = true
+			}
+		}
+		if !inPlace {
+			return
+		}
+		pos := inv.Positional("-e", "--expression", "-f", "--file", "-l", "--line-length")
+		if _, ok := inv.Option("-e", "--expression", "-f", "--file"); !ok && len(pos) > 0 {
+			pos = pos[1:] // the first operand is the script
+		}
+		for _, a := range pos {
+			check(a)
+		}
+	}
 }
