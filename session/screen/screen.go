@@ -234,7 +234,7 @@ func (s *Screen) Write(p []byte) (int, error) {
 	if len(s.pending) == 0 {
 		s.since = time.Now()
 	}
-	s.pending = append(s.pending, p...)
+	s.pending = appendDoubling(s.pending, p)
 	s.busy = true
 	s.inMu.Unlock()
 	select {
@@ -242,6 +242,19 @@ func (s *Screen) Write(p []byte) (int, error) {
 	default:
 	}
 	return len(p), nil
+}
+
+// appendDoubling is append for the output queues, which grow by a 4 KB
+// read at a time to megabytes during a burst: append grows large slices by
+// a quarter, copying the whole queue each time (about five copies of every
+// byte, on the PTY read loop), doubling copies each byte about once.
+func appendDoubling(dst, p []byte) []byte {
+	if n := len(dst) + len(p); n > cap(dst) {
+		grown := make([]byte, len(dst), max(2*cap(dst), n, 64<<10))
+		copy(grown, dst)
+		dst = grown
+	}
+	return append(dst, p...)
 }
 
 // feed runs the feeder until the screen closes, restarting it after a
@@ -463,7 +476,7 @@ func (s *Screen) take(u *unfed) *resizeOp {
 				u.b = u.b[:copy(u.b, u.bytes())]
 				u.off = 0
 			}
-			u.b = append(u.b, s.pending[:n]...)
+			u.b = appendDoubling(u.b, s.pending[:n])
 			s.pending = append(s.pending[:0], s.pending[n:]...)
 		}
 		for i := range s.resizes {
