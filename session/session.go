@@ -56,6 +56,12 @@ type Options struct {
 	// still frozen if sentinel dies holding it. Only for a binary whose
 	// main dispatches WatchdogArg (sentinel's own does).
 	Watchdog bool
+	// Leftovers are files and directories of the session (the hook
+	// socket's directory, an agent's generated settings) that the caller
+	// removes when the session ends; the watchdog removes them if sentinel
+	// dies first. Each must be an absolute, clean path at least two levels
+	// deep.
+	Leftovers []string
 	// Self is the sentinel executable that serves as the gate's
 	// trampoline; os.Executable() when empty.
 	Self string
@@ -296,6 +302,7 @@ func Begin(opts Options) (*Session, error) {
 	}
 	if opts.Watchdog {
 		s.dog = startWatchdog()
+		s.dog.leftovers(opts.Leftovers)
 	}
 	go s.read()
 	go s.finish(exited)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -80,6 +81,25 @@ func (d *watchdog) frozen(pids []int) {
 	d.send(b.String())
 }
 
+// leftovers tells the watchdog what to remove if sentinel dies.
+func (d *watchdog) leftovers(paths []string) {
+	var b strings.Builder
+	for _, p := range paths {
+		if removable(p) {
+			b.WriteString("R " + p + "\n")
+		}
+	}
+	d.send(b.String())
+}
+
+// removable reports whether the watchdog may remove p: an absolute, clean
+// path at least two levels deep, on one line. It is only ever told paths
+// sentinel made, on a pipe only sentinel writes; this keeps a mistake from
+// becoming "rm -rf /".
+func removable(p string) bool {
+	return filepath.IsAbs(p) && filepath.Clean(p) == p && strings.Count(p, "/") >= 2 && !strings.ContainsAny(p, "\n\r")
+}
+
 // thawed tells the watchdog that nothing is frozen any more.
 func (d *watchdog) thawed() { d.send("T\n") }
 
@@ -111,13 +131,19 @@ func (d *watchdog) send(s string) {
 // RunWatchdog is the watchdog process: it reads what sentinel tells it on
 // stdin and, if stdin ends before "E", kills every process still listed
 // as frozen whose start time still matches (a pid reused since is left
-// alone). It returns the exit status.
+// alone) and removes the session's leftovers. It returns the exit status.
 func RunWatchdog() int {
 	frozen := map[int]uint64{}
+	var leftovers []string
 	in := bufio.NewScanner(os.Stdin)
 	for in.Scan() {
-		f := strings.Fields(in.Text())
+		line := in.Text()
+		f := strings.Fields(line)
 		switch {
+		case strings.HasPrefix(line, "R "):
+			if p := line[2:]; removable(p) {
+				leftovers = append(leftovers, p)
+			}
 		case len(f) == 1 && f[0] == "E":
 			return 0
 		case len(f) == 1 && f[0] == "T":
@@ -134,6 +160,9 @@ func RunWatchdog() int {
 		if p, ok := readStat(pid); ok && p.start == start {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
+	}
+	for _, p := range leftovers {
+		_ = os.RemoveAll(p)
 	}
 	return 0
 }

@@ -885,12 +885,18 @@ func TestSIGKILLOfSentinelLeavesNothingFrozen(t *testing.T) {
 	// sentinel killed while it holds the tree stopped: nothing held runs,
 	// and nothing stays stopped for ever either. The kernel continues and
 	// ends the agent's own session on hangup; a descendant that called
-	// setsid is the watchdog's to end.
+	// setsid is the watchdog's to end. The watchdog also removes the
+	// session's hook socket directory, which sentinel would have.
 	e := newEnv(t)
 	pids := filepath.Join(e.home, "pids")
 	c := startConsole(t, e, 120, 40, "run", "--no-exec-gate", "--", "sh", "-c",
-		`sleep 1000 & echo $! > pids; setsid sleep 1000 & echo $! >> pids; sleep 0.3; printf '$ rm -rf /var/lib/postgresql/data\n'; sleep 1000`)
+		`echo "$SENTINEL_HOOK_SOCKET" > sock; sleep 1000 & echo $! > pids; setsid sleep 1000 & echo $! >> pids; sleep 0.3; printf '$ rm -rf /var/lib/postgresql/data\n'; sleep 1000`)
 	c.waitFor("AGENT FROZEN")
+	sock, _ := os.ReadFile(filepath.Join(e.home, "sock"))
+	sockDir := filepath.Dir(strings.TrimSpace(string(sock)))
+	if _, err := os.Stat(sockDir); err != nil || !filepath.IsAbs(sockDir) {
+		t.Fatalf("hook socket directory %q: %v", sockDir, err)
+	}
 	b, _ := os.ReadFile(pids)
 	var list []int
 	for _, f := range strings.Fields(string(b)) {
@@ -914,11 +920,12 @@ func TestSIGKILLOfSentinelLeavesNothingFrozen(t *testing.T) {
 				left++
 			}
 		}
-		if left == 0 {
+		_, err := os.Stat(sockDir)
+		if left == 0 && os.IsNotExist(err) {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("%d of the frozen processes %v outlived sentinel", left, list)
+			t.Fatalf("%d of the frozen processes %v outlived sentinel; hook socket directory: %v", left, list, err)
 		}
 	}
 }

@@ -167,6 +167,15 @@ func (h *hookSetup) serve(sup *session.Supervisor) {
 	}
 }
 
+// leftovers are what close removes, for the watchdog to remove if
+// sentinel dies before it can.
+func (h *hookSetup) leftovers() []string {
+	if h == nil {
+		return nil
+	}
+	return []string{filepath.Dir(h.srv.Path), h.dir}
+}
+
 func (h *hookSetup) close() {
 	if h == nil {
 		return

@@ -443,7 +443,7 @@ func (sp sessionSpec) options() session.Options {
 		ID: sp.id, Command: sp.argv, Display: sp.display, Env: sp.env, Dir: sp.dir,
 		Cols: sp.cols, Rows: sp.rows, Recorder: sp.rec, RecordInput: sp.recordInput,
 		ExecGate: sp.execGate && session.GateSupported() == nil,
-		Watchdog: true,
+		Watchdog: true, Leftovers: sp.hooks.leftovers(),
 	}
 }
 
