@@ -119,7 +119,7 @@ func (m *Model) dialogKey(k tea.KeyPressMsg) tea.Cmd {
 		d.edit.ShowLineNumbers = false
 		d.edit.Prompt = "› "
 		d.edit.CharLimit = 0
-		d.edit.SetWidth(max(m.dialogWidth()-4, 1))
+		d.edit.SetWidth(m.editWidth())
 		d.edit.SetHeight(4)
 		d.edit.SetValue(a.Command)
 		return d.edit.Focus()
@@ -254,6 +254,16 @@ func showInvisibleIn(view string) string {
 	return b.String()
 }
 
+// editLines is the edit box as lines of at most width cells. The text
+// area wraps the command as it is, but each invisible character it holds
+// is shown as an escape several cells wide: those lines are wrapped again.
+func editLines(d *decisionDialog, width int) []string {
+	return strings.Split(ansi.Hardwrap(showInvisibleIn(d.edit.View()), max(width, 1), true), "\n")
+}
+
+// editWidth is the edit box's width: the dialog's, inside its border.
+func (m *Model) editWidth() int { return max(m.dialogWidth()-4, 1) }
+
 // dialogWidth is at least 30 cells, so that the keys read, but never wider
 // than the terminal.
 func (m *Model) dialogWidth() int {
@@ -368,7 +378,7 @@ func (m *Model) decisionBox() string {
 			keys = append(keys, t.EventText.Render("The agent's command is denied; your text goes to the agent"),
 				t.EventText.Render("as your message once it is back at its prompt:"))
 		}
-		keys = append(keys, strings.Split(showInvisibleIn(d.edit.View()), "\n")...)
+		keys = append(keys, editLines(d, inner)...)
 		keys = append(keys, t.DialogKey.Render("enter")+t.Hint.Render(" send · ")+t.DialogKey.Render("esc")+t.Hint.Render(" back"))
 	case dialogDetails:
 		for _, l := range wrap(m.consequences(a), 0) {
@@ -438,7 +448,7 @@ func (m *Model) compactDecisionBox() string {
 	}
 	lines := []string{m.frozenLine(inner)}
 	if d.mode == dialogEdit {
-		lines = append(lines, strings.Split(showInvisibleIn(d.edit.View()), "\n")...)
+		lines = append(lines, editLines(d, inner)...)
 	} else {
 		lines = append(lines,
 			t.Badge(top.Severity.String())+" "+t.PaneTitle.Render(top.Rule),

@@ -392,6 +392,48 @@ func TestDialogShowsInvisibleCharactersAsEscapes(t *testing.T) {
 	}
 }
 
+// An escape is several cells wide where its character was one or none: a
+// command full of them still shows whole in the edit box, wrapped inside
+// the dialog rather than cut at its border, also after a resize.
+func TestEditBoxWrapsEscapesInsideTheDialog(t *testing.T) {
+	const n = 40
+	cmd := "rm -rf /srv/data/" + strings.Repeat("\u202e", n) + " end"
+	for _, size := range [][2]int{{100, 40}, {60, 30}} {
+		m, _, _ := newTestModel(140, 44)
+		res := detect.Command(cmd, detect.Context{})
+		m.Update(ActionHeld{Action: &session.Action{ID: 1, Source: session.SourceHook, Command: cmd, Result: res, CanRewrite: true}})
+		press(m, k('e'))
+		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		out := plain(m)
+		// The dialog's rows inside its border, joined: wrapping may split
+		// an escape.
+		var joined strings.Builder
+		inBox := false
+		for _, l := range strings.Split(out, "\n") {
+			i, j := strings.Index(l, "┃"), strings.LastIndex(l, "┃")
+			if i < 0 || j <= i {
+				continue
+			}
+			row := strings.TrimSpace(l[i+len("┃") : j])
+			switch {
+			case strings.HasPrefix(row, "Your command runs instead"):
+				inBox = true
+			case strings.HasPrefix(row, "enter send"):
+				inBox = false
+			case inBox:
+				joined.WriteString(row)
+			}
+		}
+		if got := strings.Count(joined.String(), `\u202e`); got != n {
+			t.Errorf("%dx%d: the edit box shows %d of the command's %d escapes:\n%s", size[0], size[1], got, n, out)
+		}
+		if !strings.Contains(strings.ReplaceAll(joined.String(), " ", ""), `\u202eend`) {
+			t.Errorf("%dx%d: the end of the command is cut off:\n%s", size[0], size[1], out)
+		}
+		fitsTerminal(t, "edit", size[0], size[1], func() string { return m.View().Content })
+	}
+}
+
 // The desktop notification (OSC 9, OSC 777, and the agent's Attention,
 // which notify-send shows) quotes the command with its invisible
 // characters as escapes.

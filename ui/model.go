@@ -343,6 +343,9 @@ func (m *Model) resize(w, h int) {
 	if in := m.layout.AgentInner; (in.W != old.W || in.H != old.H) && !m.exited {
 		m.act.do(func() { m.agent.Resize(in.W, in.H) })
 	}
+	if m.dialog.mode == dialogEdit {
+		m.dialog.edit.SetWidth(m.editWidth())
+	}
 	m.frameValid = false
 }
 
