@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -103,5 +104,54 @@ sleep 1000`, repo, tmux, sock, tmux, sock)
 	waitFor("push exit 1")
 	if pushed() {
 		t.Fatal("the push went through after the operator denied it")
+	}
+}
+
+// Another process of the operator's user (the agent is one) cannot reach
+// into sentinel: not its descriptors through /proc/PID/fd, nor (by the
+// same kernel check) with pidfd_getfd or ptrace. Through them an agent
+// wrote to sentinel's stdout, the operator's terminal, past the pane, and
+// took the exec gate's listener to let its own execs through. sentinel
+// runs as an unprivileged user here, as an operator does: root may do
+// anything.
+func TestAgentCannotReachSentinelsDescriptors(t *testing.T) {
+	if os.Getuid() != 0 {
+		t.Skip("needs root, to run sentinel and its agent as another user (CI runs as root)")
+	}
+	const nobody = 65534
+	dir, err := os.MkdirTemp("", "sentinel-unprivileged-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	own := filepath.Join(dir, "sentinel")
+	b, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(dir, "home")
+	if err := os.WriteFile(own, b, 0o755); err != nil || os.Chmod(dir, 0o755) != nil || os.Mkdir(home, 0o700) != nil || os.Chown(home, nobody, nobody) != nil {
+		t.Fatalf("setting up %s: %v", dir, err)
+	}
+	agent := `if printf 'PAST THE PANE\n' >> /proc/$PPID/fd/1; then echo "WROTE to sentinel's stdout"; else echo DENIED; fi`
+	cmd := exec.Command(own, "run", "--headless", "--", "sh", "-c", agent)
+	cmd.Env = []string{"HOME=" + home, "XDG_STATE_HOME=" + filepath.Join(home, "state"), "PATH=" + os.Getenv("PATH"), "TMPDIR=" + home, "LANG=C.UTF-8"}
+	cmd.Dir = home
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
+	// sentinel's stdout is a file the agent's user may write to, as the
+	// operator's terminal is: only the way there may stop it.
+	stdout, err := os.Create(filepath.Join(home, "stdout"))
+	if err != nil || stdout.Chown(nobody, nobody) != nil {
+		t.Fatal(err)
+	}
+	defer stdout.Close()
+	cmd.Stdout, cmd.Stderr = stdout, stdout
+	if err := cmd.Run(); err != nil {
+		b, _ := os.ReadFile(stdout.Name())
+		t.Fatalf("sentinel as uid %d: %v\n%s", nobody, err, b)
+	}
+	out, _ := os.ReadFile(stdout.Name())
+	if !strings.Contains(string(out), "DENIED") || strings.Contains(string(out), "PAST THE PANE") {
+		t.Fatalf("the agent reached sentinel's stdout through /proc:\n%s", out)
 	}
 }

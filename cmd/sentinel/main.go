@@ -76,6 +76,15 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == execgate.TrampolineArg {
 		os.Exit(execgate.RunTrampoline(os.Args[2:]))
 	}
+	// Not dumpable: no other process of the operator's user (the agent
+	// is one) may ptrace sentinel, copy its descriptors with pidfd_getfd,
+	// or open them through /proc/PID/fd. Through the first two an agent
+	// took the exec gate's seccomp listener and answered its own execs
+	// "continue" before sentinel could hold them; through the last it
+	// wrote to sentinel's stdout, the operator's terminal, past the pane.
+	// (The trampoline above execs the agent, which makes it dumpable
+	// again, as exec does.)
+	_ = unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
 	// A session's watchdog (session.RunWatchdog): it too runs nothing else.
 	if len(os.Args) > 1 && os.Args[1] == session.WatchdogArg {
 		os.Exit(session.RunWatchdog())
