@@ -352,6 +352,11 @@ var outerTerminalEnv = []string{
 	"GNOME_TERMINAL_SCREEN", "GNOME_TERMINAL_SERVICE",
 }
 
+// WithoutOuterTerminal returns env without the variables that lead to the
+// terminal sentinel runs in (see outerTerminalEnv), for the programs
+// sentinel runs itself beside a session.
+func WithoutOuterTerminal(env []string) []string { return withoutEnv(env, outerTerminalEnv) }
+
 // withoutEnv returns env without the variables named.
 func withoutEnv(env []string, names []string) []string {
 	out := make([]string, 0, len(env))

@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
+	"path/filepath"
+	"syscall"
 
 	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session"
@@ -69,15 +71,49 @@ func reportHeadless(opts *session.SupervisorOptions, stderr io.Writer) {
 // notify-send exists. It never waits long: a stuck notification daemon must
 // not hold up the console.
 func notifyDesktop(summary string) {
-	path, err := exec.LookPath("notify-send")
-	if err != nil {
+	path, ok := systemProgram("notify-send")
+	if !ok {
 		return
 	}
 	cmd := exec.Command(path, "--app-name=sentinel", "--urgency=critical", "sentinel: approval needed", summary)
+	cmd.Env = session.WithoutOuterTerminal(os.Environ())
 	if cmd.Start() != nil {
 		return
 	}
 	// sentinel's reaper collects the child (os/exec's Wait would race it);
 	// Release drops os/exec's handle.
 	_ = cmd.Process.Release()
+}
+
+// systemDirs are where sentinel looks for a program it runs itself while a
+// session is on (notify-send).
+var systemDirs = []string{"/usr/bin", "/bin", "/usr/local/bin"}
+
+// systemProgram finds name in systemDirs, and only as a file that root owns
+// and only root can change, in a directory likewise: never through $PATH.
+// $PATH usually holds directories the operator's user can write to
+// (~/.local/bin, ~/go/bin), so the agent can too; a notify-send planted
+// there ran as sentinel's child, outside the exec gate and never frozen,
+// at the moment a dialog opened, and typed the approval into the console.
+func systemProgram(name string) (string, bool) {
+	for _, dir := range systemDirs {
+		path := filepath.Join(dir, name)
+		if rootOnly(dir) && rootOnly(path) {
+			if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0 {
+				return path, true
+			}
+		}
+	}
+	return "", false
+}
+
+// rootOnly reports whether path (followed through symbolic links) is owned
+// by root and writable by nobody else.
+func rootOnly(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && st.Uid == 0 && fi.Mode().Perm()&0o022 == 0
 }

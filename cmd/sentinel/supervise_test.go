@@ -192,3 +192,37 @@ func TestHeadlessReportsShowInvisibleCharacters(t *testing.T) {
 		t.Errorf("the reports: %q", out.String())
 	}
 }
+
+// The programs sentinel runs itself beside a session (notify-send) come
+// from root's directories, never from $PATH, whose user-writable
+// directories the agent can plant a program in.
+func TestSystemProgramIgnoresPathAndWhatOthersCanChange(t *testing.T) {
+	saved := systemDirs
+	t.Cleanup(func() { systemDirs = saved })
+	dir := t.TempDir()
+	planted := filepath.Join(dir, "notify-send")
+	if err := os.WriteFile(planted, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir)
+	systemDirs = []string{filepath.Join(dir, "none")}
+	if p, ok := systemProgram("notify-send"); ok {
+		t.Errorf("found %s through $PATH", p)
+	}
+	systemDirs = []string{dir}
+	os.Chmod(planted, 0o757)
+	if p, ok := systemProgram("notify-send"); ok {
+		t.Errorf("found %s, which others can write to", p)
+	}
+	os.Chmod(planted, 0o755)
+	if os.Getuid() == 0 {
+		os.Chown(planted, 65534, 65534)
+	}
+	if p, ok := systemProgram("notify-send"); ok {
+		t.Errorf("found %s, which is not root's", p)
+	}
+	systemDirs = []string{"/usr/bin", "/bin"}
+	if _, ok := systemProgram("sh"); !ok {
+		t.Error("/bin/sh, root's, was not found")
+	}
+}
