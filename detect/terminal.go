@@ -970,16 +970,48 @@ func otherTerminal(p string) bool {
 	if rest, ok := strings.CutPrefix(p, "/dev/tty"); ok && rest != "" {
 		return rest[0] >= '0' && rest[0] <= '9' || strings.HasPrefix(rest, unknown)
 	}
-	return false
+	_, ok := otherProcessFd(p)
+	return ok
+}
+
+// ownProcessFd reports whether a path as written is the shell's own
+// descriptor through $$ (/proc/$$/fd/1), which expands to a number only at
+// run time.
+func ownProcessFd(raw string) bool {
+	raw = strings.Trim(raw, `"'`)
+	return strings.HasPrefix(raw, "/proc/$$/") || strings.HasPrefix(raw, "/proc/${$}/")
+}
+
+// otherProcessFd reports whether p is a descriptor of another process
+// (/proc/PID/fd/N, $PPID's included), which may be the operator's
+// terminal: sentinel's own stdout is. It returns the PID as written.
+// /proc/self and /proc/thread-self are the writer's own.
+func otherProcessFd(p string) (string, bool) {
+	rest, ok := strings.CutPrefix(p, "/proc/")
+	if !ok {
+		return "", false
+	}
+	pid, fd, ok := strings.Cut(rest, "/fd/")
+	if !ok || pid == "" || fd == "" || strings.Contains(pid, "/") || pid == "self" || pid == "thread-self" {
+		return "", false
+	}
+	return pid, true
 }
 
 // checkTTYWrite flags a write (a redirection, tee, dd of=) to another
 // terminal.
 func checkTTYWrite(w *walker, a Arg) {
-	if !otherTerminal(a.Value) {
+	if !otherTerminal(a.Value) || ownProcessFd(a.Raw) {
 		return
 	}
 	t := strings.ReplaceAll(a.Value, unknown, "N")
+	if pid, ok := otherProcessFd(a.Value); ok {
+		if pid == unknown {
+			pid = "chosen at run time"
+		}
+		w.flag("terminal.write-tty", t, "writes to "+t+", a descriptor of another process (pid "+strings.ReplaceAll(pid, unknown, "N")+"), which may be the operator's terminal (sentinel's own output is): escape sequences written there can redraw the console, hiding or faking its dialog", []Span{a.Span})
+		return
+	}
 	w.flag("terminal.write-tty", t, "writes to the terminal "+t+", which may be the operator's (sentinel's console included): escape sequences written there can redraw the console, hiding or faking its dialog, and some make the terminal type its replies into it", []Span{a.Span})
 }
 

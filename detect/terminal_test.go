@@ -393,6 +393,18 @@ func TestWriteToOtherTerminal(t *testing.T) {
 		{"dd if=payload of=/dev/pts/2", "terminal.write-tty", Pause},
 		{"cp payload /dev/pts/4", "terminal.write-tty", Pause},
 		{"sh -c 'echo a > /dev/pts/0'", "terminal.write-tty", Pause},
+		// Another process's descriptors: sentinel's stdout is the
+		// operator's terminal, and sentinel is the agent's parent.
+		{"printf '\\033]2;x\\a' > /proc/$PPID/fd/1", "terminal.write-tty", Pause},
+		{"echo a >> /proc/1234/fd/2", "terminal.write-tty", Pause},
+		{"exec 3>/proc/$PPID/fd/1", "terminal.write-tty", Pause},
+		{"echo a | tee /proc/$(pgrep sentinel)/fd/1", "terminal.write-tty", Pause},
+		{"cp payload /proc/$PPID/fd/0", "terminal.write-tty", Pause},
+		{"echo a > /proc/self/fd/1", "", Allow},
+		{"echo a > /proc/thread-self/fd/2", "", Allow},
+		{"echo a > /proc/$$/fd/1", "", Allow},
+		{"cat /proc/1/fd/1", "", Allow},
+		{"ls -l /proc/$PPID/fd/", "", Allow},
 		// The agent's own terminal, the null device, serial ports, reading.
 		{"echo a > /dev/tty", "", Allow},
 		{"echo a > /dev/null", "", Allow},
