@@ -243,6 +243,14 @@ func (w *walker) stmt(st *syntax.Stmt, ws *words, stdin *Input) {
 		return
 	}
 	var redirs []Redir
+	var stInv *Invocation // for expanding redirection targets, made on first use
+	scheduled := func(t Arg) {
+		if stInv == nil {
+			start, end := int(st.Pos().Offset()), int(st.End().Offset())
+			stInv = &Invocation{Span: ws.org.span(start, end), w: w, org: ws.org, ws: ws}
+		}
+		checkScheduledWriteOf(stInv, t)
+	}
 	for _, r := range st.Redirs {
 		w.substs(r.Word, ws)
 		switch r.Op {
@@ -260,16 +268,22 @@ func (w *walker) stmt(st *syntax.Stmt, ws *words, stdin *Input) {
 		case syntax.RdrOut, syntax.ClbOut, syntax.AppOut, syntax.RdrAll, syntax.AppAll, syntax.RdrInOut:
 			t := ws.arg(r.Word)
 			checkTTYWrite(w, t) // on any descriptor: exec 3>/dev/pts/1
+			scheduled(t)        // also on any statement: { ...; } > /etc/cron.d/x
 			if r.N == nil || r.N.Value == "1" || r.N.Value == "2" {
 				redirs = append(redirs, Redir{Op: r.Op.String(), Target: t})
 			}
 		case syntax.DplOut:
 			if t := ws.arg(r.Word); strings.Trim(t.Value, "0123456789-") != "" {
 				checkTTYWrite(w, t) // >& /dev/pts/1, bash's &> spelled the old way
+				scheduled(t)
 			}
 		}
 	}
 	switch c := st.Cmd.(type) {
+	case nil:
+		// A bare "> file" truncates it as ": > file" does.
+		start, end := int(st.Pos().Offset()), int(st.End().Offset())
+		w.redirects(redirs, &Invocation{Span: ws.org.span(start, end), w: w, org: ws.org, ws: ws})
 	case *syntax.CallExpr:
 		w.call(c, ws, stdin, redirs, st)
 	case *syntax.BinaryCmd:
@@ -657,9 +671,8 @@ func (w *walker) expandAlias(inv *Invocation, name, body string) {
 	w.analyzeString(strings.TrimSpace(body+" "+strings.Join(rest, " ")), origin{whole: inv.Span})
 }
 
-// redirects flags output redirections that destroy data or hand a
-// service something to run. inv is the command they belong to, for
-// expanding their targets.
+// redirects flags output redirections that destroy data. inv is the
+// command they belong to, for expanding their targets.
 func (w *walker) redirects(redirs []Redir, inv *Invocation) {
 	if len(redirs) == 0 {
 		return
@@ -667,11 +680,10 @@ func (w *walker) redirects(redirs []Redir, inv *Invocation) {
 	ex := newExpander(inv)
 	cwd := cwdOf(inv, ex)
 	for _, r := range redirs {
-		p := pathOf(inv, r.Target, ex, cwd)
-		checkScheduledWrite(w, r.Target, p)
 		if r.Op == ">>" || r.Op == "&>>" {
 			continue
 		}
+		p := pathOf(inv, r.Target, ex, cwd)
 		if !r.Target.Known() && !strings.Contains(p, unknown) {
 			// > $HOME/.ssh/id_ed25519: judged by where it points.
 			r.Target.Value = p

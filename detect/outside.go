@@ -22,7 +22,7 @@ func init() {
 				"cp deploy.service ~/.config/systemd/user/", "at -f job.sh now", "batch <<< 'make reindex'",
 				`echo "*/5 * * * * /opt/sync.sh" | crontab -`, "crontab jobs.txt", "machinectl shell .host /bin/sh -c id"}},
 	)
-	handle(analyseScheduleWriter, "tee", "dd", "cp", "mv", "install", "ln", "sed")
+	handle(analyseScheduleWriter, "tee", "dd", "cp", "mv", "install", "ln", "sed", "curl", "wget", "rsync", "sponge", "tar", "unzip", "systemctl")
 }
 
 // runsOutside is the end of every system.run-outside reason.
@@ -364,7 +364,7 @@ func scheduledFile(p string) (service, how string, ok bool) {
 		return "cron", "where cron keeps users' tables: it runs their jobs later", true
 	case under(p, systemdUnitDirs...):
 		return "systemd", "where systemd finds units: it runs them when they start (at boot, on a timer, when asked)", true
-	case under(p, "/etc/init.d", "/etc/rc.d") || p == "/etc/rc.local" || strings.HasPrefix(p, "/etc/rc") && strings.HasSuffix(path.Dir(p), ".d") && len(path.Dir(p)) == len("/etc/rcN.d"):
+	case under(p, "/etc/init.d", "/etc/rc.d", "/etc/rcS.d", "/etc/rc0.d", "/etc/rc1.d", "/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d", "/etc/rc6.d") || p == "/etc/rc.local":
 		return "init", "where init finds boot scripts: it runs them at boot", true
 	case under(p, "/etc/xdg/autostart", "~/.config/autostart"):
 		return "the desktop session", "where the desktop session finds programs to start: it runs them at login", true
@@ -400,6 +400,11 @@ func under(p string, dirs ...string) bool {
 // user is not known, and a user's cron or systemd files are the same
 // whoever they belong to.
 func homeRelative(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~"); ok && !strings.HasPrefix(rest, "/") {
+		if _, after, ok := strings.Cut(rest, "/"); ok {
+			return "~/" + after // ~bob/...
+		}
+	}
 	if rest, ok := strings.CutPrefix(p, "/root/"); ok {
 		return "~/" + rest
 	}
@@ -433,9 +438,52 @@ func pathOf(inv *Invocation, a Arg, ex *expander, cwd *cwdInfo) string {
 	return p
 }
 
+// checkScheduledWriteOf is checkScheduledWrite for a target of inv's.
+func checkScheduledWriteOf(inv *Invocation, a Arg) {
+	ex := newExpander(inv)
+	checkScheduledWrite(inv.w, a, pathOf(inv, a, ex, cwdOf(inv, ex)))
+}
+
+// valueArg is an option's value as its own argument: getopt gives the
+// value of "--opt=VALUE" or "-oVALUE" with the whole word as written, and
+// the expander reads the word as written.
+func valueArg(inv *Invocation, v Arg) Arg {
+	for _, a := range inv.Args {
+		if a.Span == v.Span && a.Value != v.Value && strings.HasSuffix(a.Value, v.Value) {
+			prefix := a.Value[:len(a.Value)-len(v.Value)]
+			switch {
+			case strings.HasPrefix(v.Raw, prefix):
+				v.Raw = v.Raw[len(prefix):]
+			case len(v.Raw) > 0 && (v.Raw[0] == '"' || v.Raw[0] == '\'') && strings.HasPrefix(v.Raw[1:], prefix):
+				v.Raw = v.Raw[:1] + v.Raw[1+len(prefix):]
+			}
+			return v
+		}
+	}
+	return v
+}
+
+// writerOptions are the options taking a value of the programs
+// analyseScheduleWriter reads (GNU coreutils, curl, wget, rsync, tar,
+// unzip, sponge, systemctl): enough to tell their operands apart.
+var writerOptions = map[string]string{
+	"cp":      "-t --target-directory -S --suffix",
+	"mv":      "-t --target-directory -S --suffix",
+	"ln":      "-t --target-directory -S --suffix",
+	"install": "-t --target-directory -S --suffix -m --mode -o --owner -g --group --strip-program -Z --context",
+	"curl":    "-o --output -d --data --data-raw --data-binary -H --header -X --request -u --user -A --user-agent -e --referer -T --upload-file -F --form -b --cookie -c --cookie-jar -K --config -x --proxy --output-dir -m --max-time -w --write-out -E --cert --key --cacert --retry --connect-timeout -r --range -Y -y -z",
+	"wget":    "-O --output-document -o --output-file -a --append-output -P --directory-prefix -U --user-agent --header -t --tries -T --timeout -e --execute -i --input-file --user --password -l --level",
+	"tar":     "-C --directory -f --file -T --files-from -X --exclude-from --exclude -b --blocking-factor -H --format --owner --group --mode --transform --xform -I --use-compress-program",
+	"unzip":   "-d -x",
+	"sed":     "-e --expression -f --file -l --line-length",
+	"rsync":   "-e --rsh --exclude --include --exclude-from --include-from --files-from --filter -f --rsync-path --log-file --partial-dir --temp-dir -T --backup-dir --suffix --chmod --chown -B --block-size --max-size --min-size --timeout --contimeout --port --password-file --bwlimit --compare-dest --copy-dest --link-dest",
+}
+
 // analyseScheduleWriter handles the programs that write to a file named
 // in their arguments: tee FILE..., dd of=FILE, cp/mv/install SRC... DEST
-// (or -t DIR), ln TARGET LINK, sed -i FILE.
+// (or -t DIR), ln TARGET [LINK], sed -i FILE, curl -o, wget -O, rsync,
+// sponge, tar -x -C DIR, unzip -d DIR, and systemctl link/enable of a unit
+// file by path.
 func analyseScheduleWriter(inv *Invocation) {
 	if inv.HasFlag("--help", "--version") {
 		return
@@ -443,9 +491,14 @@ func analyseScheduleWriter(inv *Invocation) {
 	ex := newExpander(inv)
 	cwd := cwdOf(inv, ex)
 	check := func(a Arg) { checkScheduledWrite(inv.w, a, pathOf(inv, a, ex, cwd)) }
+	opts, operands, _ := getopt(inv.Args, writerOptions[inv.Name], true)
+	value := func(names ...string) (Arg, bool) {
+		v, ok := optionValue(opts, names...)
+		return valueArg(inv, v), ok
+	}
 	switch inv.Name {
-	case "tee":
-		for _, a := range inv.Positional() {
+	case "tee", "sponge":
+		for _, a := range operands {
 			check(a)
 		}
 	case "dd":
@@ -453,39 +506,81 @@ func analyseScheduleWriter(inv *Invocation) {
 			if v, ok := strings.CutPrefix(a.Value, "of="); ok {
 				b := a
 				b.Value = v
-				b.Raw = strings.TrimPrefix(a.Raw, "of=")
-				check(b)
+				check(valueArg(inv, b))
 			}
 		}
 	case "cp", "mv", "install", "ln":
-		if inv.Name == "install" && inv.HasFlag("-d", "--directory") {
+		if inv.Name == "install" && hasOption(opts, "-d", "--directory") {
 			return
 		}
-		if dir, ok := inv.Option("-t", "--target-directory"); ok {
+		if dir, ok := value("-t", "--target-directory"); ok {
 			check(dir)
 			return
 		}
-		pos := inv.Positional("-S", "--suffix", "-m", "--mode", "-o", "--owner", "-g", "--group", "--backup")
-		if len(pos) > 1 || inv.Name == "ln" && len(pos) == 1 {
-			check(pos[len(pos)-1])
+		switch {
+		case len(operands) > 1:
+			check(operands[len(operands)-1])
+		case inv.Name == "ln" && len(operands) == 1:
+			// ln TARGET makes ./basename(TARGET).
+			link := operands[0]
+			if base := path.Base(link.Value); base != "" && !strings.Contains(base, unknown) {
+				link.Value, link.Raw = base, base
+				check(link)
+			}
 		}
 	case "sed":
 		inPlace := false
-		for _, a := range inv.Args {
-			if strings.HasPrefix(a.Value, "-i") || strings.HasPrefix(a.Value, "--in-place") ||
-				strings.HasPrefix(a.Value, "-") && !strings.HasPrefix(a.Value, "--") && strings.Contains(a.Value, "i") && isShortCluster(a.Value) {
-				inPlace = true
-			}
+		for _, o := range opts {
+			inPlace = inPlace || o.Name == "-i" || strings.HasPrefix(o.Name, "--in-place")
 		}
 		if !inPlace {
 			return
 		}
-		pos := inv.Positional("-e", "--expression", "-f", "--file", "-l", "--line-length")
-		if _, ok := inv.Option("-e", "--expression", "-f", "--file"); !ok && len(pos) > 0 {
-			pos = pos[1:] // the first operand is the script
+		files := operands
+		if !hasOption(opts, "-e", "--expression", "-f", "--file") && len(files) > 0 {
+			files = files[1:] // the first operand is the script
 		}
-		for _, a := range pos {
+		for _, a := range files {
 			check(a)
+		}
+	case "curl":
+		if out, ok := value("-o", "--output"); ok {
+			check(out)
+		}
+	case "wget":
+		if out, ok := value("-O", "--output-document"); ok {
+			check(out)
+		}
+		if dir, ok := value("-P", "--directory-prefix"); ok {
+			check(dir)
+		}
+	case "rsync":
+		if len(operands) > 1 {
+			if dest := operands[len(operands)-1]; !strings.Contains(dest.Value, ":") {
+				check(dest)
+			}
+		}
+	case "tar":
+		extract := len(inv.Args) > 0 && !strings.HasPrefix(inv.Args[0].Value, "-") && strings.Contains(inv.Args[0].Value, "x")
+		extract = extract || hasOption(opts, "-x", "--extract", "--get")
+		if dir, ok := value("-C", "--directory"); ok && extract {
+			check(dir)
+		}
+	case "unzip":
+		if dir, ok := value("-d"); ok {
+			check(dir)
+		}
+	case "systemctl":
+		// systemctl link|enable /path/unit: the unit file is linked into
+		// systemd's directories.
+		dir := "/etc/systemd/system/"
+		if hasOption(opts, "--user") {
+			dir = "~/.config/systemd/user/"
+		}
+		for i, a := range operands {
+			if i > 0 && (operands[0].Value == "link" || operands[0].Value == "enable") && strings.Contains(a.Value, "/") {
+				checkScheduledWrite(inv.w, a, dir+path.Base(a.Value))
+			}
 		}
 	}
 }

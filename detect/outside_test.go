@@ -304,6 +304,34 @@ func TestScheduledFileWritesPause(t *testing.T) {
 		{"cp x.desktop ~/.config/autostart/", "", "the desktop session"},
 		{`echo 'RUN+="/opt/x"' > /etc/udev/rules.d/99-x.rules`, "", "udev"},
 		{"echo x > /var/spool/cron/atjobs/a0001", "", "atd"},
+		// Options in clusters, attached values, --backup (no value).
+		{"cp --backup x /etc/cron.d", "", "cron"},
+		{"install -Dt /etc/systemd/system app.service", "", "systemd"},
+		{"cp -vt /etc/cron.d job", "", "cron"},
+		{"cp --target-directory=$HOME/.config/systemd/user x.service", "", "systemd"},
+		{"cp -t$HOME/.config/systemd/user x", "", "systemd"},
+		{`dd "of=$HOME/.config/systemd/user/x.service"`, "", "systemd"},
+		{"cp x.service ~bob/.config/systemd/user/", "", "systemd"},
+		{"sed -i.bak s/a/b/ /etc/crontab", "", "cron"},
+		// ln TARGET links ./basename(TARGET).
+		{"ln -s /opt/app/app.service", "/etc/systemd/system", "systemd"},
+		// Any descriptor, any statement, no command at all.
+		{"exec 3>/etc/cron.d/x; echo '* * * * * root /opt/x' >&3", "", "cron"},
+		{"echo x 3>/etc/cron.d/x", "", "cron"},
+		{"echo x >& /etc/cron.d/x", "", "cron"},
+		{"{ echo '* * * * * root /opt/x'; } > /etc/cron.d/x", "", "cron"},
+		{"for i in 1; do echo x; done > /etc/cron.d/x", "", "cron"},
+		{"> /etc/cron.d/x", "", "cron"},
+		// Other writers.
+		{"curl -fsSL -o /etc/cron.d/x https://example.com/c", "", "cron"},
+		{"wget -qO /etc/systemd/system/x.service https://example.com/u", "", "systemd"},
+		{"rsync -a x.service /etc/systemd/system/", "", "systemd"},
+		{"echo x | sponge /etc/cron.d/x", "", "cron"},
+		{"tar -xf units.tar -C /etc/systemd/system", "", "systemd"},
+		{"tar xzf units.tgz -C /etc/systemd/system", "", "systemd"},
+		{"unzip -o jobs.zip -d /etc/cron.d", "", "cron"},
+		{"systemctl link /opt/app/app.service", "", "systemd"},
+		{"systemctl --user enable /opt/app/app.service", "", "systemd"},
 	} {
 		r := Command(c.cmd, Context{Cwd: c.cwd})
 		var f *Finding
@@ -342,6 +370,14 @@ func TestScheduledFileLookalikesAllowed(t *testing.T) {
 		{"echo x > ~/notes.txt", ""},
 		{"journalctl -u app > /var/log/app.txt", ""},
 		{"echo x > /etc/systemd/journald.conf.d/size.conf", ""},
+		{"ln -s /usr/lib/systemd/system/docker.service", ""},
+		{"ln -s /usr/lib/systemd/system/docker.service", "/srv/app"},
+		{"rsync -a host:/etc/cron.d/ ./backup/", ""},
+		{"tar -cf /tmp/units.tar -C /etc/systemd/system .", ""},
+		{"curl -o out.json https://example.com/x", ""},
+		{"systemctl enable nginx", ""},
+		{"echo x > /etc/rca.d/x", ""},
+		{"sed -e s/a/b/ /etc/crontab > /tmp/crontab", ""},
 	} {
 		for _, f := range Command(c.cmd, Context{Cwd: c.cwd}).Findings {
 			if f.Rule == "system.run-outside" {
@@ -354,7 +390,7 @@ func TestScheduledFileLookalikesAllowed(t *testing.T) {
 // $HOME in a redirection's target is ~: "> $HOME/.ssh/id_ed25519" empties
 // the key as "> ~/.ssh/id_ed25519" does.
 func TestRedirectTargetsExpandHome(t *testing.T) {
-	for _, cmd := range []string{"echo > $HOME/.ssh/id_ed25519", `: > "${HOME}/.ssh/authorized_keys"`, "cat /dev/null > $HOME/app.db"} {
+	for _, cmd := range []string{"echo > $HOME/.ssh/id_ed25519", `: > "${HOME}/.ssh/authorized_keys"`, "cat /dev/null > $HOME/app.db", "> /etc/passwd", "> $HOME/.ssh/id_ed25519"} {
 		if r := Command(cmd, Context{}); r.Verdict != Pause || r.Top() == nil || r.Top().Rule != "files.truncate-redirect" {
 			t.Errorf("%q: verdict %v, findings %s; want files.truncate-redirect", cmd, r.Verdict, summary(r))
 		}
