@@ -60,7 +60,7 @@ type Options struct {
 	// socket's directory, an agent's generated settings) that the caller
 	// removes when the session ends; the watchdog removes them if sentinel
 	// dies first. Each must be an absolute, clean path at least two levels
-	// deep.
+	// deep, named after the session's ID.
 	Leftovers []string
 	// Self is the sentinel executable that serves as the gate's
 	// trampoline; os.Executable() when empty.
@@ -302,7 +302,7 @@ func Begin(opts Options) (*Session, error) {
 	}
 	if opts.Watchdog {
 		s.dog = startWatchdog()
-		s.dog.leftovers(opts.Leftovers)
+		s.dog.leftovers(opts.ID, opts.Leftovers)
 	}
 	go s.read()
 	go s.finish(exited)

@@ -81,23 +81,26 @@ func (d *watchdog) frozen(pids []int) {
 	d.send(b.String())
 }
 
-// leftovers tells the watchdog what to remove if sentinel dies.
-func (d *watchdog) leftovers(paths []string) {
+// leftovers tells the watchdog what to remove if sentinel dies: paths
+// named after the session (see removable).
+func (d *watchdog) leftovers(id string, paths []string) {
 	var b strings.Builder
 	for _, p := range paths {
-		if removable(p) {
-			b.WriteString("R " + p + "\n")
+		if removable(p, id) {
+			b.WriteString("R " + id + " " + p + "\n")
 		}
 	}
 	d.send(b.String())
 }
 
 // removable reports whether the watchdog may remove p: an absolute, clean
-// path at least two levels deep, on one line. It is only ever told paths
-// sentinel made, on a pipe only sentinel writes; this keeps a mistake from
-// becoming "rm -rf /".
-func removable(p string) bool {
-	return filepath.IsAbs(p) && filepath.Clean(p) == p && strings.Count(p, "/") >= 2 && !strings.ContainsAny(p, "\n\r")
+// path, no longer than a path can be, at least two levels deep, whose last
+// element is the session's id (a random hex string). It is only ever told
+// paths sentinel made for the session, on a pipe only sentinel writes;
+// this keeps a mistake from becoming "rm -rf" of anything else.
+func removable(p, id string) bool {
+	return id != "" && strings.Trim(id, "0123456789abcdef") == "" && len(p) <= 4096 &&
+		filepath.IsAbs(p) && filepath.Clean(p) == p && strings.Count(p, "/") >= 2 && filepath.Base(p) == id
 }
 
 // thawed tells the watchdog that nothing is frozen any more.
@@ -136,12 +139,13 @@ func RunWatchdog() int {
 	frozen := map[int]uint64{}
 	var leftovers []string
 	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for in.Scan() {
 		line := in.Text()
 		f := strings.Fields(line)
 		switch {
 		case strings.HasPrefix(line, "R "):
-			if p := line[2:]; removable(p) {
+			if id, p, ok := strings.Cut(line[2:], " "); ok && removable(p, id) {
 				leftovers = append(leftovers, p)
 			}
 		case len(f) == 1 && f[0] == "E":
@@ -155,6 +159,11 @@ func RunWatchdog() int {
 				frozen[pid] = start
 			}
 		}
+	}
+	if in.Err() != nil {
+		// Not the end of the pipe: sentinel may well be alive. Act on
+		// nothing rather than on a guess.
+		return 1
 	}
 	for pid, start := range frozen {
 		if p, ok := readStat(pid); ok && p.start == start {

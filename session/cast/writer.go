@@ -39,8 +39,9 @@ const flushSize = 256 << 10
 // "Measured choices". Output is written within FlushInterval while more
 // keeps coming and at once on Idle, which the caller must call when the
 // program goes quiet. Input, resizes and markers are written at once;
-// markers (and Flush) are on disk, synced, before they return, so a crash
-// right after one keeps it.
+// markers are on disk, synced, before Marker returns, so a crash right
+// after one keeps it; Flush returns once everything is written (not
+// synced: a crash of sentinel keeps what the kernel has).
 //
 // Write errors are sticky: the first one is kept (see Err) and reported once
 // through OnError, and later events are dropped rather than written out of
