@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textarea"
@@ -52,7 +53,39 @@ type decisionDialog struct {
 	queue []*session.Action
 	mode  dialogMode
 	edit  textarea.Model
+	// armed is the action whose keys count: the one shown, once it has
+	// been up for dialogArmDelay. arming is the one a timer runs for.
+	armed, arming int
 }
+
+// dialogArmDelay is how long the dialog shows an action before its keys
+// count. The operator may be typing to the agent when the dialog opens,
+// and an agent that reads keys as they come can open it between two of
+// them: the second key, meant for the agent, answered the dialog 143 ms
+// after it opened in a review, and approved a force-push. Browsers give
+// their security prompts a delay of this order for the same reason.
+var dialogArmDelay = 750 * time.Millisecond
+
+// dialogArmed says the dialog has shown action id for dialogArmDelay.
+type dialogArmed struct{ id int }
+
+// armDialog starts the delay for the action the dialog now shows, if it
+// has not started yet.
+func (m *Model) armDialog() tea.Cmd {
+	d := &m.dialog
+	if !d.open() {
+		return nil
+	}
+	id := d.queue[0].ID
+	if d.armed == id || d.arming == id {
+		return nil
+	}
+	d.arming = id
+	return tea.Tick(dialogArmDelay, func(time.Time) tea.Msg { return dialogArmed{id} })
+}
+
+// keysArmed reports whether the shown action's keys count.
+func (d *decisionDialog) keysArmed() bool { return d.open() && d.armed == d.queue[0].ID }
 
 func (d *decisionDialog) open() bool { return len(d.queue) > 0 }
 
@@ -84,6 +117,11 @@ func (d *decisionDialog) remove(id int) {
 func (m *Model) dialogKey(k tea.KeyPressMsg) tea.Cmd {
 	d := &m.dialog
 	a := d.queue[0]
+	if !d.keysArmed() {
+		// Typed before the dialog could be read: meant for the agent.
+		m.notice = "the dialog takes keys once it has been up a moment"
+		return nil
+	}
 	switch d.mode {
 	case dialogEdit:
 		switch k.String() {
@@ -97,7 +135,7 @@ func (m *Model) dialogKey(k tea.KeyPressMsg) tea.Cmd {
 				return nil
 			}
 			m.decide(a, session.Decision{Kind: session.Edit, Edit: text})
-			return nil
+			return m.armDialog()
 		}
 		var cmd tea.Cmd
 		d.edit, cmd = d.edit.Update(k)
@@ -136,7 +174,7 @@ func (m *Model) dialogKey(k tea.KeyPressMsg) tea.Cmd {
 	default:
 		m.notice = "the agent is frozen: a approve · A approve for session · e edit · d deny · k kill · ? details"
 	}
-	return nil
+	return m.armDialog() // the next held action, if one waits
 }
 
 // decide hands the operator's decision to the supervisor (through the
@@ -393,6 +431,13 @@ func (m *Model) decisionBox() string {
 			deny = "deny (ends the agent: it would act itself)"
 		}
 		// Wrapped, not cut: on a narrow terminal every key must still show.
+		if !d.keysArmed() {
+			// As many rows as the keys take, so nothing moves when they
+			// appear.
+			keys = append(keys, wrap(t.Hint.Render("read it first: the keys work in a moment"), 0)...)
+			keys = append(keys, "")
+			break
+		}
 		keys = append(keys, wrap(k("a", "approve once")+"  "+k("A", "approve "+top.Rule+forTarget(top)+" for this session"), 0)...)
 		keys = append(keys, wrap(k("e", "edit")+"  "+k("d", deny)+"  "+k("k", "kill the agent")+"  "+k("?", "details"), 0)...)
 	}
@@ -489,6 +534,10 @@ func (m *Model) frozenLine(w int) string {
 	case dialogDetails:
 		keys = []string{k("?", "or ") + k("esc", "back"), k("?", "") + " " + k("esc", "")}
 	default:
+		if !d.keysArmed() {
+			keys = []string{t.Hint.Render("keys in a moment"), t.Hint.Render("…")}
+			break
+		}
 		deny := "deny"
 		if d.queue[0].DenyEnds {
 			deny = "deny (ends the agent)"

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +43,7 @@ func TestDialogShowsWhatWhereAndWhy(t *testing.T) {
 	if a.Result.Verdict != detect.Pause {
 		t.Fatalf("the incident's command does not pause: %+v", a.Result)
 	}
-	_, cmd := m.Update(ActionHeld{Action: a})
+	cmd := hold(m, a)
 	if cmd == nil {
 		t.Error("no bell or notification for a held action")
 	}
@@ -66,8 +67,8 @@ func TestDialogShowsWhatWhereAndWhy(t *testing.T) {
 func TestKeysGoToTheDialogNotTheAgentWhileFrozen(t *testing.T) {
 	m, _, fa := newTestModel(120, 40)
 	m.cfg.Operator = "alice"
-	m.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
-	m.Update(ActionHeld{Action: heldAction(2, session.SourceStream)})
+	hold(m, heldAction(1, session.SourceExec))
+	hold(m, heldAction(2, session.SourceStream))
 	if out := plain(m); !strings.Contains(out, "1 of 2 waiting") {
 		t.Errorf("queue count not shown:\n%s", out)
 	}
@@ -80,8 +81,8 @@ func TestKeysGoToTheDialogNotTheAgentWhileFrozen(t *testing.T) {
 	}
 	m2, _, fa2 := newTestModel(120, 40)
 	m2.cfg.Operator = "alice"
-	m2.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
-	m2.Update(ActionHeld{Action: heldAction(2, session.SourceStream)})
+	hold(m2, heldAction(1, session.SourceExec))
+	hold(m2, heldAction(2, session.SourceStream))
 	press(m2, k('d'))
 	if out := plain(m2); !strings.Contains(out, "seen by stream") {
 		t.Errorf("the second action is not shown after the first was decided:\n%s", out)
@@ -104,7 +105,7 @@ func TestKeysGoToTheDialogNotTheAgentWhileFrozen(t *testing.T) {
 
 func TestEditHandsTheOperatorsCommand(t *testing.T) {
 	m, _, fa := newTestModel(120, 40)
-	m.Update(ActionHeld{Action: heldAction(7, session.SourceExec)})
+	hold(m, heldAction(7, session.SourceExec))
 	press(m, k('e'))
 	if out := plain(m); !strings.Contains(out, "your text goes to the agent") {
 		t.Errorf("edit view does not say what an edit does on the exec path:\n%s", out)
@@ -125,7 +126,7 @@ func TestEditHandsTheOperatorsCommand(t *testing.T) {
 
 func TestEscLeavesEditWithoutDeciding(t *testing.T) {
 	m, _, fa := newTestModel(120, 40)
-	m.Update(ActionHeld{Action: heldAction(3, session.SourceExec)})
+	hold(m, heldAction(3, session.SourceExec))
 	press(m, k('e'), k('d'), tea.KeyPressMsg{Code: tea.KeyEscape})
 	if !m.dialog.open() || m.dialog.mode != dialogMain {
 		t.Fatal("esc should go back to the dialog")
@@ -143,7 +144,7 @@ func TestEscLeavesEditWithoutDeciding(t *testing.T) {
 func TestPolicyDecisionClosesTheDialog(t *testing.T) {
 	m, _, _ := newTestModel(120, 40)
 	a := heldAction(1, session.SourceExec)
-	m.Update(ActionHeld{Action: a})
+	hold(m, a)
 	m.Update(ActionDecided{Action: a, Decision: session.Decision{Kind: session.Deny, Operator: "policy", By: "timeout"}})
 	if m.dialog.open() {
 		t.Fatal("dialog open after a timeout denial")
@@ -168,7 +169,7 @@ func TestAgentBytesInEventsNeverReachTheTerminal(t *testing.T) {
 	res := detect.Command(cmd, detect.Context{})
 	m.Update(FindingSeen{Source: session.SourceExec, Command: cmd, Result: res})
 	a := &session.Action{ID: 1, Source: session.SourceExec, Command: cmd, Result: res}
-	m.Update(ActionHeld{Action: a})
+	hold(m, a)
 	m.Update(ActionDecided{Action: a, Decision: session.Decision{Kind: session.Edit, Edit: "echo \x1b]0;title\x07"}})
 	out := m.View().Content
 	for _, bad := range []string{"\x1b]52", "\x1b]0;", "\x07"} {
@@ -184,7 +185,7 @@ func TestAnActionHeldSinceTheLastTickIsFrozenForNoTime(t *testing.T) {
 	m, _, _ := newTestModel(140, 44)
 	a := heldAction(1, session.SourceExec)
 	a.Held = m.now.Add(600 * time.Millisecond)
-	m.Update(ActionHeld{Action: a})
+	hold(m, a)
 	out := plain(m)
 	if !strings.Contains(out, "frozen 00:00") || strings.Contains(out, "frozen 00:-") {
 		t.Errorf("a just-held action's frozen time:\n%s", out)
@@ -202,7 +203,7 @@ func TestAnActionHeldSinceTheLastTickIsFrozenForNoTime(t *testing.T) {
 func TestAnActionDecidedWithoutADialogIsStillAFinding(t *testing.T) {
 	m, _, _ := newTestModel(140, 44)
 	first := heldAction(1, session.SourceExec)
-	m.Update(ActionHeld{Action: first})
+	hold(m, first)
 	m.Update(ActionDecided{Action: first, Decision: session.Decision{Kind: session.Deny, Operator: "root"}})
 	same := heldAction(2, session.SourceStream)
 	m.Update(ActionDecided{Action: same, Decision: session.Decision{Kind: session.Deny, By: "same action, denied"}})
@@ -228,7 +229,7 @@ func TestDialogFitsA24RowTerminal(t *testing.T) {
 		a := heldAction(1, session.SourceExec)
 		a.Command = incident + " && " + incident // several rows when wrapped
 		a.Description = "Delete the stale staging volume so the next deploy recreates it; staging will be fine."
-		m.Update(ActionHeld{Action: a})
+		hold(m, a)
 		box := m.decisionBox()
 		if got := lipgloss.Height(box); got > h-1 {
 			t.Errorf("%d rows: the dialog is %d rows tall", h, got)
@@ -262,13 +263,13 @@ func TestDialogSaysWhereTheTokenCameFromOnce(t *testing.T) {
 	for i := range a.Result.Findings {
 		a.Result.Findings[i].Reason += "; it " + a.Uses[0]
 	}
-	m.Update(ActionHeld{Action: a})
+	hold(m, a)
 	if n := strings.Count(plain(m), "the agent found in infra/domains.env"); n != 1 {
 		t.Errorf("the token's source is said %d times:\n%s", n, plain(m))
 	}
 	// Where the reason does not say it, the dialog does.
 	m2, _, _ := newTestModel(140, 44)
-	m2.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
+	hold(m2, heldAction(1, session.SourceExec))
 	if n := strings.Count(plain(m2), "the agent found in infra/domains.env"); n != 1 {
 		t.Errorf("the token's source is said %d times:\n%s", n, plain(m2))
 	}
@@ -290,7 +291,7 @@ func TestDialogDetailsSayWhatEveryKeyDoes(t *testing.T) {
 		m, _, _ := newTestModel(140, 44)
 		a := heldAction(1, tc.src)
 		a.CanRewrite = tc.rewrite
-		m.Update(ActionHeld{Action: a})
+		hold(m, a)
 		press(m, k('?'))
 		details := strings.Join(strings.Fields(strings.ReplaceAll(ansi.Strip(m.decisionBox()), "┃", " ")), " ")
 		for _, want := range tc.want {
@@ -311,7 +312,7 @@ func TestAutomaticDecisionsAreCountedApart(t *testing.T) {
 		if id > 1 {
 			d.By = "same action"
 		}
-		m.Update(ActionHeld{Action: a})
+		hold(m, a)
 		m.Update(ActionDecided{Action: a, Decision: d})
 	}
 	bar := strings.SplitN(plain(m), "\n", 2)[0]
@@ -370,7 +371,7 @@ func TestDialogShowsInvisibleCharactersAsEscapes(t *testing.T) {
 		{"compact edit", 60, 6, []tea.KeyPressMsg{k('e')}, []string{`\u202e#\u200b`}},
 	} {
 		m, _, _ := newTestModel(tc.w, tc.h)
-		m.Update(ActionHeld{Action: held()})
+		hold(m, held())
 		press(m, tc.keys...)
 		v := m.View()
 		noInvisible(t, tc.name, v.Content)
@@ -401,7 +402,7 @@ func TestEditBoxWrapsEscapesInsideTheDialog(t *testing.T) {
 	for _, size := range [][2]int{{100, 40}, {60, 30}} {
 		m, _, _ := newTestModel(140, 44)
 		res := detect.Command(cmd, detect.Context{})
-		m.Update(ActionHeld{Action: &session.Action{ID: 1, Source: session.SourceHook, Command: cmd, Result: res, CanRewrite: true}})
+		hold(m, &session.Action{ID: 1, Source: session.SourceHook, Command: cmd, Result: res, CanRewrite: true})
 		press(m, k('e'))
 		m.Update(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 		out := plain(m)
@@ -434,24 +435,97 @@ func TestEditBoxWrapsEscapesInsideTheDialog(t *testing.T) {
 	}
 }
 
+// The operator may be typing to the agent when the dialog opens, and an
+// agent that reads keys one by one can open it between two of them: keys
+// that arrive before the dialog has been up a moment do nothing, and the
+// dialog says its keys come in a moment. The same holds for the next
+// action in the queue once the first is decided.
+func TestDialogIgnoresKeysTypedAsItOpens(t *testing.T) {
+	m, _, fa := newTestModel(140, 44)
+	_, cmd := m.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
+	m.Update(ActionHeld{Action: heldAction(2, session.SourceExec)})
+	if cmd == nil {
+		t.Fatal("no timer for the dialog's delay")
+	}
+	shown := func() []int {
+		var ids []int
+		for _, a := range m.dialog.queue {
+			ids = append(ids, a.ID)
+		}
+		return ids
+	}
+	for _, key := range []rune{'a', 'A', 'e', 'd', 'k'} {
+		m.Update(k(key)) // not press: no time to read
+	}
+	if !slices.Equal(shown(), []int{1, 2}) || m.dialog.mode != dialogMain {
+		t.Fatalf("keys typed as the dialog opened acted: queue %v, mode %v", shown(), m.dialog.mode)
+	}
+	if out := plain(m); !strings.Contains(out, "the keys work in a moment") || strings.Contains(out, "a approve once") {
+		t.Fatalf("the dialog does not say its keys are not working yet:\n%s", out)
+	}
+	// The delay passes: the keys show and count.
+	m.Update(dialogArmed{1})
+	if out := plain(m); !strings.Contains(out, "a approve once") {
+		t.Fatalf("the keys do not show once the delay passed:\n%s", out)
+	}
+	_, next := m.Update(k('d'))
+	if !slices.Equal(shown(), []int{2}) {
+		t.Fatalf("d after the delay: queue %v", shown())
+	}
+	// Action 2 is shown now, with a delay of its own: neither the key
+	// typed with the last, nor action 1's late timer, arms it.
+	if next == nil {
+		t.Fatal("no timer for the next action's delay")
+	}
+	m.Update(k('a'))
+	m.Update(dialogArmed{1})
+	m.Update(k('a'))
+	if !slices.Equal(shown(), []int{2}) {
+		t.Fatalf("action 2 was decided before its delay passed: queue %v", shown())
+	}
+	m.Update(dialogArmed{2})
+	m.Update(k('a'))
+	m.Close()
+	if got := decisions(fa); len(got) != 2 || !strings.HasPrefix(got[0], "decide 1 deny ") || !strings.HasPrefix(got[1], "decide 2 approve ") {
+		t.Fatalf("decisions %q, want #1 denied and #2 approved, each after its delay", got)
+	}
+}
+
 // The desktop notification (OSC 9, OSC 777, and the agent's Attention,
 // which notify-send shows) quotes the command with its invisible
 // characters as escapes.
 func TestNotificationShowsInvisibleCharactersAsEscapes(t *testing.T) {
+	defer func(d time.Duration) { dialogArmDelay = d }(dialogArmDelay)
+	dialogArmDelay = time.Millisecond
 	m, _, fa := newTestModel(140, 44)
 	m.cfg.Notify = true
 	a := &session.Action{ID: 1, Source: session.SourceExec, Command: trojan, Result: detect.Command(trojan, detect.Context{})}
 	if a.Result.Verdict != detect.Pause {
 		t.Fatalf("the command does not pause: %+v", a.Result)
 	}
-	_, cmd := m.Update(ActionHeld{Action: a})
+	cmd := hold(m, a)
 	m.Close()
 	if cmd == nil {
 		t.Fatal("no notification")
 	}
-	raw, ok := cmd().(tea.RawMsg)
-	if !ok {
-		t.Fatalf("the notification is a %T", cmd())
+	var raw tea.RawMsg
+	found := false
+	msgs := []tea.Msg{cmd()}
+	if batch, ok := msgs[0].(tea.BatchMsg); ok {
+		msgs = msgs[:0]
+		for _, c := range batch {
+			if c != nil {
+				msgs = append(msgs, c()) // the dialog's delay too: it is short here
+			}
+		}
+	}
+	for _, msg := range msgs {
+		if r, ok := msg.(tea.RawMsg); ok {
+			raw, found = r, true
+		}
+	}
+	if !found {
+		t.Fatalf("no notification among %#v", msgs)
 	}
 	seq, _ := raw.Msg.(string)
 	var summary string
@@ -485,7 +559,7 @@ func TestEventsAndStatusBarShowInvisibleCharactersAsEscapes(t *testing.T) {
 	m.Update(FindingSeen{Source: session.SourceExec, Command: trojan, Result: res})
 	m.Update(SessionEvent{Event: session.Event{Time: m.cfg.Started, Kind: session.EventStart, Text: "agent said \u2067hi\u2069\u2028there"}})
 	a := &session.Action{ID: 1, Source: session.SourceExec, Command: trojan, Result: res}
-	m.Update(ActionHeld{Action: a})
+	hold(m, a)
 	m.Update(ActionDecided{Action: a, Decision: session.Decision{Kind: session.Edit, Edit: "echo \u202eok"}})
 	m.Close()
 	v := m.View()

@@ -232,13 +232,19 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.dialog.add(a)
 		m.prefixOn = false
+		arm := m.armDialog()
 		top := a.Top()
 		summary := fmt.Sprintf("%s %s: %s", top.Severity, top.Rule, screen.OneLine(a.Command, 0))
 		if !m.cfg.Notify {
-			return m, nil
+			return m, arm
 		}
 		m.act.do(func() { m.agent.Attention(summary) })
-		return m, attention(a)
+		return m, tea.Batch(arm, attention(a))
+	case dialogArmed:
+		if m.dialog.open() && m.dialog.queue[0].ID == msg.id {
+			m.dialog.armed = msg.id
+			m.frameValid = false
+		}
 	case ActionDecided:
 		m.heldFinding(msg.Action)
 		m.dialog.remove(msg.Action.ID)
@@ -255,6 +261,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.events.add(session.Event{Time: time.Now(), Kind: session.EventDecision, Text: text})
 		m.frameValid = false
+		return m, m.armDialog()
 	case FindingSeen:
 		m.findings++
 		text := msg.Command

@@ -94,12 +94,31 @@ func newTestModel(w, h int) (*Model, *fakeTerm, *fakeAgent) {
 	return m, ft, fa
 }
 
+// press types keys as an operator does, having read the screen first: a
+// dialog that opened has been up long enough for its keys to count
+// (TestDialogIgnoresKeysTypedAsItOpens is what happens otherwise).
 func press(m *Model, keys ...tea.KeyPressMsg) tea.Cmd {
 	var cmd tea.Cmd
 	for _, k := range keys {
+		armShown(m)
 		_, cmd = m.Update(k)
 	}
 	return cmd
+}
+
+// hold brings a held action to the console, and lets the dialog's delay
+// pass as the operator reads it. It returns what ActionHeld asked for.
+func hold(m *Model, a *session.Action) tea.Cmd {
+	_, cmd := m.Update(ActionHeld{Action: a})
+	armShown(m)
+	return cmd
+}
+
+// armShown lets the dialog's delay pass for the action it shows.
+func armShown(m *Model) {
+	if m.dialog.open() {
+		m.Update(dialogArmed{m.dialog.queue[0].ID})
+	}
 }
 
 func k(code rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: code, Text: string(code)} }

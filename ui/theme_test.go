@@ -40,7 +40,7 @@ func TestEveryThemeRendersPanesAndDialog(t *testing.T) {
 		checkFrame(t, name, th, m)
 
 		a := heldAction(1, session.SourceExec)
-		m.Update(ActionHeld{Action: a})
+		hold(m, a)
 		out = plain(m)
 		sev := a.Top().Severity.String()
 		for _, want := range []string{"AGENT FROZEN", themes.SeverityMark(sev) + " " + strings.ToUpper(sev), a.Top().Rule, "volumeDelete", "d deny", "FROZEN", "┏"} {

@@ -81,18 +81,18 @@ func TestConsoleSurvivesTinyTerminals(t *testing.T) {
 			{"palette", func(m *Model) { press(m, prefixKey, k('p'), k('e')) }},
 			{"quit", func(m *Model) { press(m, prefixKey, k('q')) }},
 			{"exited", func(m *Model) { m.Update(AgentExited{Status: session.ExitStatus{Code: 1}}) }},
-			{"dialog", func(m *Model) { m.Update(ActionHeld{Action: heldAction(1, session.SourceExec)}) }},
+			{"dialog", func(m *Model) { hold(m, heldAction(1, session.SourceExec)) }},
 			{"dialog queue", func(m *Model) {
 				for i := 1; i <= 3; i++ {
 					a := heldAction(i, session.SourceHook)
 					a.Agent, a.AgentSession, a.Description = "claude", "s-1", "Deletes the stale staging volume."
-					m.Update(ActionHeld{Action: a})
+					hold(m, a)
 				}
 			}},
-			{"dialog details", func(m *Model) { m.Update(ActionHeld{Action: heldAction(1, session.SourceExec)}); press(m, k('?')) }},
-			{"dialog edit", func(m *Model) { m.Update(ActionHeld{Action: heldAction(1, session.SourceExec)}); press(m, k('e')) }},
+			{"dialog details", func(m *Model) { hold(m, heldAction(1, session.SourceExec)); press(m, k('?')) }},
+			{"dialog edit", func(m *Model) { hold(m, heldAction(1, session.SourceExec)); press(m, k('e')) }},
 			{"dialog help", func(m *Model) {
-				m.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
+				hold(m, heldAction(1, session.SourceExec))
 				press(m, prefixKey, k('?'))
 			}},
 		}
@@ -112,7 +112,7 @@ func TestConsoleSurvivesTinyTerminals(t *testing.T) {
 		var m *Model
 		safely(t, fmt.Sprintf("console resized to %dx%d", w, h), func() {
 			m, _, _ = newTestModel(80, 24)
-			m.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
+			hold(m, heldAction(1, session.SourceExec))
 			m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 		})
 		if m != nil {
@@ -127,7 +127,7 @@ func TestDialogOnAShortTerminalStillDecides(t *testing.T) {
 	for _, size := range [][2]int{{80, 7}, {200, 6}, {30, 6}, {80, 3}, {80, 1}, {40, 2}, {30, 11}} {
 		w, h := size[0], size[1]
 		m, _, fa := newTestModel(w, h)
-		m.Update(ActionHeld{Action: heldAction(1, session.SourceExec)})
+		hold(m, heldAction(1, session.SourceExec))
 		// The dialog itself fits (the status bar stays when there are
 		// two rows or more), not only what the terminal shows of it.
 		box := m.decisionBox()

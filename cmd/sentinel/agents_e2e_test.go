@@ -118,7 +118,7 @@ func TestRealAgentsInTheConsole(t *testing.T) {
 			t.Run(string(agent)+"/"+key, func(t *testing.T) {
 				a := startAgentRun(t, agent)
 				c := startConsole(t, a.e, 160, 48, append([]string{"run", "--exit", "--"}, a.argv...)...)
-				c.waitForLong(2*time.Minute, "seen by agent hook ("+string(agent)+")")
+				c.waitForLong(2*time.Minute, "seen by agent hook ("+string(agent)+")", "k kill the agent")
 				if a.volumeDeleted(t) {
 					t.Fatal("deleted while the dialog was open")
 				}

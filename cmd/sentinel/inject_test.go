@@ -89,9 +89,9 @@ sleep 1000`, repo, tmux, sock, tmux, sock)
 		return exec.Command(git, "-C", remote, "rev-parse", "-q", "--verify", "refs/heads/prod").Run() == nil
 	}
 
-	waitFor("approval needed", "terminal.send-keys")
+	waitFor("approval needed", "terminal.send-keys", "k kill the agent") // the keys show once they work
 	key("d")
-	waitFor("tmux exit 1", "approval needed", "git.force-push")
+	waitFor("tmux exit 1", "approval needed", "git.force-push", "k kill the agent")
 	// The injected key would have come by now.
 	time.Sleep(3 * time.Second)
 	if pushed() {
