@@ -681,12 +681,27 @@ func (v *Supervisor) gateOptions() execgate.Options {
 			return v.decideExec(Exec{Time: ex.Time, Pid: ex.Tgid, Path: ex.Path, Argv: ex.Argv, Cwd: ex.Cwd, parents: parents})
 		},
 		OnMismatch: v.mismatch,
+		OnChanged:  v.execChanged,
 		OnError: func(err error) {
 			if v.s != nil {
 				v.s.emit(EventError, err.Error())
 			}
 		},
 	}
+}
+
+// execChanged: the caller rewrote what it executes while the gate decided,
+// and the exec was refused. Nothing ran, but the agent tried to slip a
+// command past the gate: the operator sees it and the audit log keeps it.
+func (v *Supervisor) execChanged(ex *execgate.Exec, name string, argv []string) {
+	cmd := ExecCommand(name, argv)
+	note := fmt.Sprintf("exec gate: pid %d rewrote its exec while sentinel decided, from %q to %q; refused", ex.Tgid,
+		screen.OneLine(ExecCommand(ex.Path, ex.Argv), 120), screen.OneLine(cmd, 120))
+	if v.s != nil {
+		v.s.emit(EventNotice, note)
+	}
+	_ = v.audit(audit.Record{Kind: audit.KindFinding, Source: "exec", Command: detect.MaskCredentials(cmd), Pid: ex.Tgid, Cwd: ex.Cwd,
+		Rule: "exec.rewritten", Severity: detect.High.String(), Verdict: detect.Pause.String(), Decision: "deny", Note: note})
 }
 
 // mismatch: after an allowed exec, what runs is not what was analysed

@@ -25,6 +25,11 @@ type Options struct {
 	// return quickly: the process's next exec waits for it. Nil turns the
 	// verification off.
 	OnMismatch func(ex *Exec, actualPath string, actualArgv []string)
+	// OnChanged is called when the caller's path or argv changed between
+	// the gate's read and its answer (another thread, or a process sharing
+	// the memory, rewrote them while Decide ran): the exec was refused with
+	// EPERM. name and argv are what the memory holds now, unanalysed.
+	OnChanged func(ex *Exec, name string, argv []string)
 	// OnError is told about the supervisor's own failures: an exec it could
 	// not read, which it failed with EPERM, or a broken listener, after
 	// which every exec fails. Nil ignores them.
@@ -393,6 +398,14 @@ func (g *Gate) handle(n notif) bool {
 		if !g.enter() {
 			ex.held.answered()
 			return false
+		}
+	}
+	if allow {
+		if name, argv, same := g.stillAsRead(ex); !same {
+			allow = false
+			if g.opts.OnChanged != nil {
+				g.opts.OnChanged(ex, name, argv)
+			}
 		}
 	}
 	var v *verification

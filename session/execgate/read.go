@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,11 @@ type Exec struct {
 	target     fileID // the file Path named when it was analysed
 	at         string // where to open that file (through /proc/PID/…)
 	truncated  bool   // Argv was cut
+
+	// Where the caller's path and argv are, and the path as read, to read
+	// them again just before the exec is let through (stillAsRead).
+	pathPtr, argvPtr uint64
+	name             string
 
 	held *holdState
 }
@@ -206,6 +212,7 @@ func (g *Gate) inspect(n *notif) (*Exec, error) {
 		ex.Path, ex.kernelName, at = strings.TrimSuffix(link, "/")+"/"+name, "/dev/fd/"+fd+"/"+name, proc+"/fd/"+fd+"/"+name
 	}
 	ex.at = at
+	ex.pathPtr, ex.argvPtr, ex.name = pathPtr, argvPtr, name
 	var s unix.Stat_t
 	switch err := unix.Stat(at, &s); err {
 	case nil:
@@ -217,6 +224,28 @@ func (g *Gate) inspect(n *notif) (*Exec, error) {
 	}
 	ex.held = &holdState{g: g, id: n.id}
 	return ex, nil
+}
+
+// stillAsRead reads the caller's path and argv again and reports whether
+// they are what was analysed. The kernel copies them only after the exec
+// is let through, from memory the caller's other threads (or a process
+// sharing it) can change meanwhile: a review's program waited for
+// sentinel's read (it watched the page fault in) and then swapped
+// "/bin/echo hello" for "/bin/rm -rf ~/.ssh" while the decision ran. This
+// read, just before the answer, catches a swap made during the decision;
+// one made in the microseconds after it is left to the verification after
+// the exec (verify.go).
+// It also returns what it read, for the report.
+func (g *Gate) stillAsRead(ex *Exec) (name string, argv []string, same bool) {
+	m := memReaders.Get().(*memReader)
+	defer memReaders.Put(m)
+	*m = memReader{pid: ex.Pid}
+	name, _, err := m.str(ex.pathPtr, maxPath-1)
+	if err != nil {
+		return "", nil, false
+	}
+	argv, truncated, err := m.argv(ex.argvPtr)
+	return name, argv, err == nil && name == ex.name && truncated == ex.truncated && slices.Equal(argv, ex.Argv)
 }
 
 // memReader reads strings and pointers from a process's memory with

@@ -162,8 +162,9 @@ func TestVerifyReportsReplacedFile(t *testing.T) {
 }
 
 // Another thread rewrites argv after the gate read it and before the exec
-// (here while Decide runs, so the race is won every time).
-func TestVerifyReportsRewrittenArgv(t *testing.T) {
+// (here while Decide runs, so the race is won every time): the gate reads
+// argv again before it answers, refuses the exec, and says what it found.
+func TestRewrittenArgvIsRefused(t *testing.T) {
 	requireGate(t)
 	self, _ := os.Executable()
 	// fd 4: the test tells the helper to rewrite; fd 5: it has.
@@ -176,25 +177,37 @@ func TestVerifyReportsRewrittenArgv(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := newVerifications()
-	r := startGatedWith(t, self, v.options(func(ex *Exec) bool {
+	opts := v.options(func(ex *Exec) bool {
 		if ex.Path == "/bin/sleep" {
 			goW.Write([]byte{1})
 			doneR.Read(make([]byte, 1))
 		}
 		return true
-	}), func(c *exec.Cmd) {
+	})
+	changed := make(chan string, 1)
+	opts.OnChanged = func(ex *Exec, name string, argv []string) {
+		changed <- strings.Join(ex.Argv, " ") + " -> " + name + " " + strings.Join(argv, " ")
+	}
+	r := startGatedWith(t, self, opts, func(c *exec.Cmd) {
 		c.Env = append(os.Environ(), helperEnv+"=rewrite")
 		c.ExtraFiles = append(c.ExtraFiles, goR, doneW)
 	}, self)
 	goR.Close()
 	doneW.Close()
-	v.waitPath(t, "/bin/sleep")
-	r.cmd.Process.Kill()
-	r.wait(t)
+	if code := r.wait(t); code != 1 || !strings.Contains(r.stderr.String(), "rewrite operation not permitted") {
+		t.Fatalf("exit %d, stderr %q: the rewritten exec was not refused with EPERM", code, r.stderr.String())
+	}
+	select {
+	case c := <-changed:
+		if want := "/bin/sleep 30 -> /bin/sleep /bin/sleep 31"; c != want {
+			t.Errorf("OnChanged got %q, want %q", c, want)
+		}
+	default:
+		t.Error("OnChanged was not called")
+	}
 	r.gate.Close()
-	m := v.mismatchList()
-	if want := "/bin/sleep /bin/sleep 30 -> /usr/bin/sleep /bin/sleep 31"; len(m) != 1 || m[0] != want {
-		t.Errorf("mismatches %q, want %q", m, want)
+	if m := v.mismatchList(); len(m) != 0 {
+		t.Errorf("mismatches %q: nothing should have run", m)
 	}
 }
 
