@@ -690,18 +690,19 @@ func (v *Supervisor) gateOptions() execgate.Options {
 	}
 }
 
-// execChanged: the caller rewrote what it executes while the gate decided,
-// and the exec was refused. Nothing ran, but the agent tried to slip a
-// command past the gate: the operator sees it and the audit log keeps it.
-func (v *Supervisor) execChanged(ex *execgate.Exec, name string, argv []string) {
-	cmd := ExecCommand(name, argv)
-	note := fmt.Sprintf("exec gate: pid %d rewrote its exec while sentinel decided, from %q to %q; refused", ex.Tgid,
-		screen.OneLine(ExecCommand(ex.Path, ex.Argv), 120), screen.OneLine(cmd, 120))
+// execChanged: what the caller executes changed while the gate decided
+// (its arguments, working directory or file), and the exec was refused.
+// Nothing ran, but the agent tried to slip a command past the gate: the
+// operator sees it and the audit log keeps it.
+func (v *Supervisor) execChanged(ex *execgate.Exec, changed string) {
+	cmd := ExecCommand(ex.Path, ex.Argv)
+	note := fmt.Sprintf("exec gate: pid %d changed what it executes while sentinel decided on %q: %s; refused", ex.Tgid,
+		screen.OneLine(cmd, 120), screen.OneLine(changed, 200))
 	if v.s != nil {
 		v.s.emit(EventNotice, note)
 	}
 	_ = v.audit(audit.Record{Kind: audit.KindFinding, Source: "exec", Command: detect.MaskCredentials(cmd), Pid: ex.Tgid, Cwd: ex.Cwd,
-		Rule: "exec.rewritten", Severity: detect.High.String(), Verdict: detect.Pause.String(), Decision: "deny", Note: note})
+		Rule: "exec.rewritten", Severity: detect.High.String(), Verdict: detect.Pause.String(), Decision: "deny", Note: detect.MaskCredentials(note)})
 }
 
 // mismatch: after an allowed exec, what runs is not what was analysed

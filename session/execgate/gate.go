@@ -25,11 +25,12 @@ type Options struct {
 	// return quickly: the process's next exec waits for it. Nil turns the
 	// verification off.
 	OnMismatch func(ex *Exec, actualPath string, actualArgv []string)
-	// OnChanged is called when the caller's path or argv changed between
+	// OnChanged is called when what the caller executes changed between
 	// the gate's read and its answer (another thread, or a process sharing
-	// the memory, rewrote them while Decide ran): the exec was refused with
-	// EPERM. name and argv are what the memory holds now, unanalysed.
-	OnChanged func(ex *Exec, name string, argv []string)
+	// its memory, cwd or descriptors, changed its path, argv, working
+	// directory or the file named while Decide ran): the exec was refused
+	// with EPERM. changed says what changed.
+	OnChanged func(ex *Exec, changed string)
 	// OnError is told about the supervisor's own failures: an exec it could
 	// not read, which it failed with EPERM, or a broken listener, after
 	// which every exec fails. Nil ignores them.
@@ -401,10 +402,10 @@ func (g *Gate) handle(n notif) bool {
 		}
 	}
 	if allow {
-		if name, argv, same := g.stillAsRead(ex); !same {
+		if changed := g.stillAsRead(ex); changed != "" {
 			allow = false
 			if g.opts.OnChanged != nil {
-				g.opts.OnChanged(ex, name, argv)
+				g.opts.OnChanged(ex, changed)
 			}
 		}
 	}

@@ -235,17 +235,37 @@ func (g *Gate) inspect(n *notif) (*Exec, error) {
 // read, just before the answer, catches a swap made during the decision;
 // one made in the microseconds after it is left to the verification after
 // the exec (verify.go).
-// It also returns what it read, for the report.
-func (g *Gate) stillAsRead(ex *Exec) (name string, argv []string, same bool) {
+// The working directory and the file the path names are checked again
+// too: a process sharing the caller's filesystem state (CLONE_FS) moved
+// its cwd while the operator decided, so that the approved "rm -rf ../w"
+// in one directory deleted another; one sharing its descriptors could
+// swap execveat's directory or file the same way.
+// It returns what changed, "" when nothing did.
+func (g *Gate) stillAsRead(ex *Exec) (changed string) {
 	m := memReaders.Get().(*memReader)
 	defer memReaders.Put(m)
 	*m = memReader{pid: ex.Pid}
 	name, _, err := m.str(ex.pathPtr, maxPath-1)
 	if err != nil {
-		return "", nil, false
+		return "its path can no longer be read"
 	}
 	argv, truncated, err := m.argv(ex.argvPtr)
-	return name, argv, err == nil && name == ex.name && truncated == ex.truncated && slices.Equal(argv, ex.Argv)
+	switch {
+	case err != nil:
+		return "its arguments can no longer be read"
+	case name != ex.name || truncated != ex.truncated || !slices.Equal(argv, ex.Argv):
+		return "it now executes " + strconv.Quote(name) + " with arguments " + strconv.Quote(strings.Join(argv, " "))
+	}
+	if cwd, err := readlink("/proc/" + strconv.Itoa(ex.Pid) + "/cwd"); err != nil || cwd != ex.Cwd {
+		return "its working directory is now " + strconv.Quote(cwd)
+	}
+	if ex.target != (fileID{}) {
+		var st unix.Stat_t
+		if err := unix.Stat(ex.at, &st); err != nil || (fileID{dev: uint64(st.Dev), ino: st.Ino}) != ex.target {
+			return "the file it names was replaced"
+		}
+	}
+	return ""
 }
 
 // memReader reads strings and pointers from a process's memory with

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -136,28 +137,70 @@ func TestExecveat(t *testing.T) {
 	}
 }
 
-// The file is replaced while the exec is held: what runs is not what was
-// analysed.
-func TestVerifyReportsReplacedFile(t *testing.T) {
+// The file is replaced while the exec is held: what would run is not what
+// was analysed, and the gate, checking again before it answers, refuses.
+func TestReplacedFileIsRefused(t *testing.T) {
 	requireGate(t)
 	v := newVerifications()
-	var dir string
-	r := startGated(t, v.options(func(ex *Exec) bool {
+	opts := v.options(func(ex *Exec) bool {
 		if ex.Path == "./prog" {
 			if err := os.Rename(filepath.Join(ex.Cwd, "other"), filepath.Join(ex.Cwd, "prog")); err != nil {
 				t.Error(err)
 			}
-			dir = ex.Cwd
 		}
 		return true
-	}), "sh", "-c", "cp /bin/true prog; cp /bin/sleep other; exec ./prog 30")
-	v.waitPath(t, "./prog")
-	r.cmd.Process.Kill()
-	r.wait(t)
+	})
+	changed := make(chan string, 1)
+	opts.OnChanged = func(ex *Exec, what string) { changed <- ex.Path + ": " + what }
+	r := startGated(t, opts, "sh", "-c", "cp /bin/true prog; cp /bin/sleep other; exec ./prog 30")
+	if code := r.wait(t); code == 0 {
+		t.Fatalf("the replaced program ran: exit 0, stderr %q", r.stderr.String())
+	}
+	select {
+	case c := <-changed:
+		if c != "./prog: the file it names was replaced" {
+			t.Errorf("OnChanged got %q", c)
+		}
+	default:
+		t.Error("OnChanged was not called")
+	}
 	r.gate.Close()
-	m := v.mismatchList()
-	if want := "./prog ./prog 30 -> " + filepath.Join(dir, "prog") + " ./prog 30"; len(m) != 1 || m[0] != want {
-		t.Errorf("mismatches %q, want %q", m, want)
+	if m := v.mismatchList(); len(m) != 0 {
+		t.Errorf("mismatches %q: nothing should have run", m)
+	}
+}
+
+// Another process sharing the caller's working directory (CLONE_FS) moves
+// it while the exec is held: "rm -rf ../w" would now delete another
+// directory. Here the shell's own cd stands in: the gate sees the cwd
+// change however it came.
+func TestMovedWorkingDirectoryIsRefused(t *testing.T) {
+	requireGate(t)
+	v := newVerifications()
+	var moved string
+	opts := v.options(func(ex *Exec) bool {
+		if ex.Path == "/bin/true" {
+			// Move the caller: rename its directory away.
+			moved = ex.Cwd + "-moved"
+			if err := os.Rename(ex.Cwd, moved); err != nil {
+				t.Error(err)
+			}
+		}
+		return true
+	})
+	changed := make(chan string, 1)
+	opts.OnChanged = func(ex *Exec, what string) { changed <- what }
+	r := startGated(t, opts, "sh", "-c", "mkdir w && cd w && exec /bin/true")
+	if code := r.wait(t); code == 0 {
+		t.Fatalf("the exec ran in a moved directory: exit 0")
+	}
+	select {
+	case c := <-changed:
+		if want := "its working directory is now " + strconv.Quote(moved); c != want {
+			t.Errorf("OnChanged got %q, want %q", c, want)
+		}
+	default:
+		t.Error("OnChanged was not called")
 	}
 }
 
@@ -185,8 +228,8 @@ func TestRewrittenArgvIsRefused(t *testing.T) {
 		return true
 	})
 	changed := make(chan string, 1)
-	opts.OnChanged = func(ex *Exec, name string, argv []string) {
-		changed <- strings.Join(ex.Argv, " ") + " -> " + name + " " + strings.Join(argv, " ")
+	opts.OnChanged = func(ex *Exec, what string) {
+		changed <- strings.Join(ex.Argv, " ") + ": " + what
 	}
 	r := startGatedWith(t, self, opts, func(c *exec.Cmd) {
 		c.Env = append(os.Environ(), helperEnv+"=rewrite")
@@ -199,7 +242,7 @@ func TestRewrittenArgvIsRefused(t *testing.T) {
 	}
 	select {
 	case c := <-changed:
-		if want := "/bin/sleep 30 -> /bin/sleep /bin/sleep 31"; c != want {
+		if want := `/bin/sleep 30: it now executes "/bin/sleep" with arguments "/bin/sleep 31"`; c != want {
 			t.Errorf("OnChanged got %q, want %q", c, want)
 		}
 	default:
