@@ -87,6 +87,37 @@ func TestExecGateDenyFailsTheExecAndTheAgentCarriesOn(t *testing.T) {
 	}
 }
 
+// A script runs its "#!" interpreter on itself: "#!/bin/rm -rf" makes
+// "./x.sh DIR" an rm of DIR, which is held as such; an ordinary shell
+// script is not.
+func TestExecGateJudgesAScriptAsItsInterpreterRunsIt(t *testing.T) {
+	needGate(t)
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "var", "lib", "postgresql", "data")
+	os.MkdirAll(filepath.Join(victim, "base"), 0o700)
+	os.WriteFile(filepath.Join(dir, "x.sh"), []byte("#!/bin/rm -rf\n"), 0o755)
+	os.WriteFile(filepath.Join(dir, "ok.sh"), []byte("#!/bin/sh\necho ok-ran\n"), 0o755)
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	r := start(t, Options{Supervisor: sup, ExecGate: true, Dir: dir}, "sh", "-c", `./ok.sh; ./x.sh /var/lib/postgresql/data "$1"; echo "x exit $?"`, "agent", victim)
+	a := nextAction(t, held)
+	if a.Source != SourceExec || !strings.Contains(a.Command, "rm -rf ./x.sh") || !strings.HasPrefix(a.Top().Rule, "files.") {
+		t.Fatalf("held %+v (%v)", a, a.Top())
+	}
+	if _, err := os.Stat(victim); err != nil {
+		t.Fatal("the script's rm ran while held")
+	}
+	sup.Decide(a.ID, Decision{Kind: Deny, Operator: "tester"})
+	r.s.Wait()
+	if out := r.out.String(); !strings.Contains(out, "ok-ran") || !strings.Contains(out, "x exit 126") {
+		t.Errorf("output %q: the shell script should run, the rm script be refused", out)
+	}
+	if _, err := os.Stat(victim); err != nil {
+		t.Fatal("denied, but the script's rm ran")
+	}
+}
+
 func TestExecGateLetsEverydayCommandsThrough(t *testing.T) {
 	needGate(t)
 	var opts SupervisorOptions

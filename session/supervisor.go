@@ -507,7 +507,10 @@ type Exec struct {
 	Argv    []string
 	Cwd     string
 	Parents []string
-	parents func() []string // read on demand when Parents is nil
+	// Interpreter is a script's "#!" interpreter and argument (see
+	// execgate.Exec.Interpreter).
+	Interpreter []string
+	parents     func() []string // read on demand when Parents is nil
 }
 
 // ExecCommand is the exec as one shell command line, quoted so that the
@@ -548,6 +551,14 @@ func (v *Supervisor) decideExec(ex Exec) bool {
 		alt := append([]string{ex.Path}, ex.Argv[1:]...)
 		if r := detect.Command(ExecCommand(ex.Path, alt), ctx); r.Verdict > res.Verdict {
 			res, cmd = r, ExecCommand(ex.Path, alt)
+		}
+	}
+	// A script runs its "#!" interpreter on itself: "#!/bin/rm -rf" makes
+	// "./x.sh ~/project" an rm. Judged as the kernel will run it too.
+	if len(ex.Interpreter) > 0 {
+		argv := append(append(slices.Clone(ex.Interpreter), ex.Path), ex.Argv[min(1, len(ex.Argv)):]...)
+		if r := detect.Command(ExecCommand(ex.Interpreter[0], argv), ctx); r.Verdict > res.Verdict {
+			res, cmd = r, ExecCommand(ex.Interpreter[0], argv)
 		}
 	}
 	uses := v.usesOf(cmd)
@@ -678,7 +689,7 @@ func (v *Supervisor) gateOptions() execgate.Options {
 				}
 				return out
 			}
-			return v.decideExec(Exec{Time: ex.Time, Pid: ex.Tgid, Path: ex.Path, Argv: ex.Argv, Cwd: ex.Cwd, parents: parents})
+			return v.decideExec(Exec{Time: ex.Time, Pid: ex.Tgid, Path: ex.Path, Argv: ex.Argv, Cwd: ex.Cwd, Interpreter: ex.Interpreter, parents: parents})
 		},
 		OnMismatch: v.mismatch,
 		OnChanged:  v.execChanged,

@@ -28,6 +28,10 @@ type Exec struct {
 	Argv []string
 	Cwd  string // the caller's working directory
 	Time time.Time
+	// Interpreter is, when Path is a script, its "#!" line as the kernel
+	// will run it: the interpreter and, if there is one, its argument.
+	// The kernel then runs "Interpreter... Path Argv[1:]...".
+	Interpreter []string
 
 	// What the verification after the exec compares with.
 	kernelName string // the name binfmt_script puts in a script's argv
@@ -217,6 +221,9 @@ func (g *Gate) inspect(n *notif) (*Exec, error) {
 	switch err := unix.Stat(at, &s); err {
 	case nil:
 		ex.target = fileID{dev: uint64(s.Dev), ino: s.Ino}
+		if s.Mode&unix.S_IFMT == unix.S_IFREG {
+			ex.Interpreter = interpreterOf(at)
+		}
 	case unix.ENOENT, unix.ENOTDIR, unix.ELOOP, unix.ENAMETOOLONG:
 		// The kernel would fail the exec the same way; shells' and
 		// execvp's PATH searches try many such names.
@@ -224,6 +231,40 @@ func (g *Gate) inspect(n *notif) (*Exec, error) {
 	}
 	ex.held = &holdState{g: g, id: n.id}
 	return ex, nil
+}
+
+// interpreterOf reads a script's "#!" line as Linux's binfmt_script
+// does: within the first 256 bytes, the interpreter up to the first blank,
+// and everything after it (blanks around it trimmed) as one argument.
+// A review's "#!/bin/rm -rf" script deleted what its argument named while
+// the gate judged only "./x.sh ~/project". Nil for anything else.
+func interpreterOf(path string) []string {
+	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY|unix.O_NONBLOCK, 0)
+	if err != nil {
+		return nil
+	}
+	defer unix.Close(fd)
+	var buf [256]byte
+	n, _ := unix.Pread(fd, buf[:], 0)
+	if n < 3 || buf[0] != '#' || buf[1] != '!' {
+		return nil
+	}
+	line := string(buf[2:n])
+	if i := strings.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	line = strings.Trim(line, " \t")
+	if line == "" {
+		return nil
+	}
+	interp, arg, _ := strings.Cut(line, " ")
+	if i := strings.IndexByte(interp, '\t'); i >= 0 {
+		interp, arg = interp[:i], interp[i+1:]+" "+arg
+	}
+	if arg = strings.Trim(arg, " \t"); arg != "" {
+		return []string{interp, arg}
+	}
+	return []string{interp}
 }
 
 // stillAsRead reads the caller's path and argv again and reports whether

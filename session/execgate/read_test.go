@@ -3,8 +3,10 @@ package execgate
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -134,5 +136,31 @@ func TestParseStat(t *testing.T) {
 	im, err := readImage(dir)
 	if err != nil || !im.ready() || im.gone {
 		t.Errorf("own image %+v, %v", im, err)
+	}
+}
+
+func TestInterpreterOf(t *testing.T) {
+	dir := t.TempDir()
+	for i, c := range []struct {
+		content string
+		want    []string
+	}{
+		{"#!/bin/sh\necho hi\n", []string{"/bin/sh"}},
+		{"#!/bin/rm -rf\n", []string{"/bin/rm", "-rf"}},
+		{"#! /usr/bin/env bash -e  \n", []string{"/usr/bin/env", "bash -e"}},
+		{"#!/bin/rm\t-rf", []string{"/bin/rm", "-rf"}},
+		{"#!\n", nil},
+		{"echo not a script\n", nil},
+		{"\x7fELF", nil},
+		{"", nil},
+	} {
+		p := filepath.Join(dir, strconv.Itoa(i))
+		os.WriteFile(p, []byte(c.content), 0o755)
+		if got := interpreterOf(p); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.content, got, c.want)
+		}
+	}
+	if got := interpreterOf(filepath.Join(dir, "missing")); got != nil {
+		t.Errorf("missing file: %q", got)
 	}
 }
