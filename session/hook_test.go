@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sentinel-console/sentinel/detect"
 	"github.com/sentinel-console/sentinel/session/agenthook"
 )
 
@@ -323,9 +324,11 @@ func TestAnApprovalCoversOnlyItsOwnAction(t *testing.T) {
 	if top := a.Top(); top.Rule != "git.force-push" {
 		t.Fatalf("top finding %s; the test expects the push", top.Rule)
 	}
-	if r := reply(t, ask("git push --force origin HEAD:staging", "/srv/elsewhere")); r.Verdict != agenthook.Allow {
+	if r := reply(t, ask("git push --force origin HEAD:staging", "/srv/work")); r.Verdict != agenthook.Allow {
 		t.Fatalf("the rule approved for the session: %+v", r)
 	}
+	// "origin" is the remote of the repository it was approved in.
+	asks("the rule approved for the session, in another repository", "git push --force origin HEAD:staging", "/srv/elsewhere")
 	asks("a finding below the one A approved", "rm -rf /srv/uploads", "/srv/work")
 }
 
@@ -478,4 +481,23 @@ exec 8<>ff; read -u 8`
 	sup.Decide(id, Decision{Kind: Deny, Operator: "tester"})
 	reply(t, ch)
 	r.s.Terminate(time.Second)
+}
+
+// An "approve for the session" of a target that means something only
+// where it runs (../v, a glob, a remote's name) covers that directory;
+// an absolute or home path, or a URL, covers every directory.
+func TestSessionRuleKeyScopesRelativeTargets(t *testing.T) {
+	f := func(target string) detect.Finding { return detect.Finding{Rule: "files.delete-data", Target: target} }
+	for _, c := range []struct {
+		target   string
+		anywhere bool
+	}{
+		{"../v", false}, {"*", false}, {"origin", false}, {"", false}, {"build/cache", false},
+		{"/srv/data", true}, {"~/.ssh", true}, {"https://api.example.com/graphql", true},
+	} {
+		a, b := SessionRuleKey(f(c.target), "/home/u/scratch/v"), SessionRuleKey(f(c.target), "/home/u/project/v")
+		if (a == b) != c.anywhere || TargetIsAnywhere(c.target) != c.anywhere {
+			t.Errorf("%q: keys in two directories equal %v, want %v", c.target, a == b, c.anywhere)
+		}
+	}
 }

@@ -800,6 +800,36 @@ func (v *Supervisor) grantFor(a *Action, now time.Time) grant {
 
 func keyOf(f detect.Finding) string { return f.Rule + "\x00" + f.Target }
 
+// SessionRuleKey is what an "approve for the session" (A) covers: the
+// rule and target, and for a target that means something only where it
+// runs (a relative path, a glob, a remote's name: anything not absolute,
+// home-relative or a URL), the directory too. A review approved "rm -rf
+// ../v" in ~/scratch/v and then had "cd ~/project/v && rm -rf ../v" go
+// through as covered.
+func SessionRuleKey(f detect.Finding, cwd string) string {
+	if TargetIsAnywhere(f.Target) {
+		return keyOf(f)
+	}
+	return keyOf(f) + "\x00" + cwd
+}
+
+// TargetIsAnywhere reports whether a finding's target names the same
+// thing from every directory.
+func TargetIsAnywhere(target string) bool {
+	return strings.HasPrefix(target, "/") || strings.HasPrefix(target, "~") || strings.Contains(target, "://")
+}
+
+// sessionKeysOf is keysOf for session rules.
+func sessionKeysOf(a *Action) []string {
+	var keys []string
+	for _, f := range a.Result.Findings {
+		if f.Verdict == detect.Pause {
+			keys = append(keys, SessionRuleKey(f, a.Cwd))
+		}
+	}
+	return keys
+}
+
 func covered(keys []string, ok func(string) bool) bool {
 	if len(keys) == 0 {
 		return false
@@ -901,7 +931,7 @@ func (v *Supervisor) hold(a *Action, wait bool) Decision {
 	switch {
 	case v.killed:
 		auto = &Decision{Kind: Kill, Operator: v.opts.Operator, By: "agent being ended"}
-	case covered(a.keys, func(k string) bool { return v.sessionOK[k] }):
+	case covered(sessionKeysOf(a), func(k string) bool { return v.sessionOK[k] }):
 		auto = &Decision{Kind: ApproveSession, By: "session rule"}
 	case grantsCover(v.denied, a.keys):
 		auto = &Decision{Kind: Deny, By: "same action, denied"}
@@ -1025,13 +1055,13 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 		// The rule and target the dialog names (its top finding), not
 		// every finding of the action: those below it were not on offer.
 		if top := a.Top(); top.Verdict == detect.Pause {
-			v.sessionOK[keyOf(top)] = true
+			v.sessionOK[SessionRuleKey(top, a.Cwd)] = true
 		}
 		// Other waiting actions the new session rule covers are approved
 		// with it.
 		rest := v.pending[:0]
 		for _, p := range v.pending {
-			if covered(p.keys, func(k string) bool { return v.sessionOK[k] }) {
+			if covered(sessionKeysOf(p), func(k string) bool { return v.sessionOK[k] }) {
 				also = append(also, p)
 			} else {
 				rest = append(rest, p)

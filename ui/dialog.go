@@ -637,10 +637,14 @@ func fitBlocks(rows int, more string, blocks []dialogBlock) []string {
 }
 
 func forTarget(f detect.Finding) string {
-	if f.Target == "" {
-		return ""
+	here := ""
+	if !session.TargetIsAnywhere(f.Target) {
+		here = " here" // the grant is this directory's (session.SessionRuleKey)
 	}
-	return " on " + ansi.Truncate(sanitize(f.Target), 30, "…")
+	if f.Target == "" {
+		return here
+	}
+	return " on " + ansi.Truncate(sanitize(f.Target), 30, "…") + here
 }
 
 // consequences says what each key does on the path that saw the action.
