@@ -186,11 +186,20 @@ func runConsole(sp sessionSpec, o runOptions, prefix ui.Prefix, theme themes.The
 	box.stop()
 	model.Close()
 	if runErr != nil {
-		return st, sup.Blocked(), fail(1, "console: %v", runErr)
+		// The session did run and end: its end is recorded all the same.
+		return st, sup.Blocked(), &endedBadly{fail(1, "console: %v", runErr)}
 	}
 	fmt.Fprintln(stderr, sp.endLine())
 	return st, sup.Blocked(), nil
 }
+
+// endedBadly is an error of the console after the session ran and ended
+// (interrupted by a signal, a broken terminal): the caller still records
+// the session's end in the audit log.
+type endedBadly struct{ err error }
+
+func (e *endedBadly) Error() string { return e.err.Error() }
+func (e *endedBadly) Unwrap() error { return e.err }
 
 // quitOnHangup quits p on SIGHUP (the operator's terminal went away) or
 // SIGQUIT; bubbletea itself handles SIGINT and SIGTERM. The watch ends when

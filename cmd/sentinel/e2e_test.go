@@ -929,3 +929,21 @@ func TestSIGKILLOfSentinelLeavesNothingFrozen(t *testing.T) {
 		}
 	}
 }
+
+// A signal that ends the console (the agent can send sentinel one) still
+// leaves the session's end in the audit log, after the agent is ended.
+func TestInterruptedConsoleRecordsTheEnd(t *testing.T) {
+	e := newEnv(t)
+	c := startConsole(t, e, 100, 30, "run", "--", "sh", "-c", "echo agent-up; sleep 1000")
+	c.waitFor("agent-up")
+	c.cmd.Process.Signal(syscall.SIGINT)
+	c.exitCode()
+	b, err := os.ReadFile(filepath.Join(e.state, "sentinel", "audit.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if last := lines[len(lines)-1]; !strings.Contains(last, `"note":"end: agent `) || !strings.Contains(last, "console: ") {
+		t.Fatalf("the audit log does not end with the session's end: %s", last)
+	}
+}

@@ -320,12 +320,16 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	if sp.onEnd != nil {
 		sp.onEnd()
 	}
-	if err == nil {
+	var ended *endedBadly
+	if err == nil || errors.As(err, &ended) {
 		note := fmt.Sprintf("end: agent %s; %d action(s) blocked", st, blocked)
 		if rec != nil && rec.Err() != nil {
 			// The audit log is where a team looks for what happened: a
 			// recording that stopped part way must be said there too.
 			note += "; RECORDING INCOMPLETE: " + rec.Err().Error()
+		}
+		if ended != nil {
+			note += "; " + ended.Error()
 		}
 		_, _ = auditLog.Append(audit.Record{Kind: audit.KindSession, Session: id, Note: note})
 	}
