@@ -222,7 +222,7 @@ func (g *Gate) inspect(n *notif) (*Exec, error) {
 	case nil:
 		ex.target = fileID{dev: uint64(s.Dev), ino: s.Ino}
 		if s.Mode&unix.S_IFMT == unix.S_IFREG {
-			ex.Interpreter = interpreterOf(at)
+			ex.Interpreter = interpreterOf(at, inProcess(proc))
 		}
 	case unix.ENOENT, unix.ENOTDIR, unix.ELOOP, unix.ENAMETOOLONG:
 		// The kernel would fail the exec the same way; shells' and
@@ -234,11 +234,42 @@ func (g *Gate) inspect(n *notif) (*Exec, error) {
 }
 
 // interpreterOf reads a script's "#!" line as Linux's binfmt_script
-// does: within the first 256 bytes, the interpreter up to the first blank,
-// and everything after it (blanks around it trimmed) as one argument.
-// A review's "#!/bin/rm -rf" script deleted what its argument named while
-// the gate judged only "./x.sh ~/project". Nil for anything else.
-func interpreterOf(path string) []string {
+// does (scriptLine), and follows an interpreter that is a script itself,
+// as the kernel does within one execve (up to its depth of 4). It returns
+// what the kernel puts before the script's path: the last interpreter
+// with its argument, then each script between. A review's "#!/bin/rm -rf"
+// script deleted what its argument named while the gate judged only
+// "./x.sh ~/project". resolve maps an interpreter's name to a path that
+// opens it as the caller would. Nil for anything but a script.
+func interpreterOf(path string, resolve func(string) string) []string {
+	var prefix []string
+	for depth := 0; depth < 4; depth++ {
+		interp := scriptLine(path)
+		if interp == nil {
+			break
+		}
+		prefix = append(interp, prefix...)
+		path = resolve(interp[0])
+	}
+	return prefix
+}
+
+// inProcess maps a path as the process at proc (/proc/PID) names it to
+// one that opens the same file from here: through its root or its cwd.
+func inProcess(proc string) func(string) string {
+	return func(name string) string {
+		if strings.HasPrefix(name, "/") {
+			return proc + "/root" + name
+		}
+		return proc + "/cwd/" + name
+	}
+}
+
+// scriptLine is binfmt_script's reading of a file's first 256 bytes: the
+// line ends at the first newline, or at byte 255 when there is none; blanks
+// around it are trimmed; the interpreter runs to the first blank or NUL,
+// and the rest, after blanks, up to a NUL, is its one argument.
+func scriptLine(path string) []string {
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC|unix.O_NOCTTY|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return nil
@@ -246,25 +277,43 @@ func interpreterOf(path string) []string {
 	defer unix.Close(fd)
 	var buf [256]byte
 	n, _ := unix.Pread(fd, buf[:], 0)
-	if n < 3 || buf[0] != '#' || buf[1] != '!' {
+	if n < 2 || buf[0] != '#' || buf[1] != '!' {
 		return nil
 	}
-	line := string(buf[2:n])
-	if i := strings.IndexByte(line, '\n'); i >= 0 {
+	line := buf[2:n]
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
 		line = line[:i]
+	} else if n == len(buf) {
+		line = line[:len(line)-1] // the kernel drops the last byte
 	}
-	line = strings.Trim(line, " \t")
-	if line == "" {
+	blank := func(c byte) bool { return c == ' ' || c == '\t' }
+	for len(line) > 0 && blank(line[len(line)-1]) {
+		line = line[:len(line)-1]
+	}
+	for len(line) > 0 && blank(line[0]) {
+		line = line[1:]
+	}
+	end := bytes.IndexFunc(line, func(r rune) bool { return r == ' ' || r == '\t' || r == 0 })
+	if end == 0 || len(line) == 0 {
 		return nil
 	}
-	interp, arg, _ := strings.Cut(line, " ")
-	if i := strings.IndexByte(interp, '\t'); i >= 0 {
-		interp, arg = interp[:i], interp[i+1:]+" "+arg
+	if end < 0 {
+		return []string{string(line)}
 	}
-	if arg = strings.Trim(arg, " \t"); arg != "" {
-		return []string{interp, arg}
+	name, arg := string(line[:end]), line[end:]
+	if arg[0] == 0 {
+		return []string{name}
 	}
-	return []string{interp}
+	for len(arg) > 0 && blank(arg[0]) {
+		arg = arg[1:]
+	}
+	if i := bytes.IndexByte(arg, 0); i >= 0 {
+		arg = arg[:i]
+	}
+	if len(arg) == 0 {
+		return []string{name}
+	}
+	return []string{name, string(arg)}
 }
 
 // stillAsRead reads the caller's path and argv again and reports whether
@@ -304,6 +353,9 @@ func (g *Gate) stillAsRead(ex *Exec) (changed string) {
 		var st unix.Stat_t
 		if err := unix.Stat(ex.at, &st); err != nil || (fileID{dev: uint64(st.Dev), ino: st.Ino}) != ex.target {
 			return "the file it names was replaced"
+		}
+		if !slices.Equal(interpreterOf(ex.at, inProcess("/proc/"+strconv.Itoa(ex.Pid))), ex.Interpreter) {
+			return "its #! line changed"
 		}
 	}
 	return ""

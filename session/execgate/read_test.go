@@ -141,6 +141,14 @@ func TestParseStat(t *testing.T) {
 
 func TestInterpreterOf(t *testing.T) {
 	dir := t.TempDir()
+	here := func(name string) string {
+		if strings.HasPrefix(name, "/") {
+			return name
+		}
+		return filepath.Join(dir, name)
+	}
+	long := "#!/bin/rm -rf" + strings.Repeat(" ", 255-len("#!/bin/rm -rf")) + "x\n" // x is byte 255: dropped
+	os.WriteFile(filepath.Join(dir, "inner.sh"), []byte("#!/bin/rm -rf\n"), 0o755)
 	for i, c := range []struct {
 		content string
 		want    []string
@@ -149,6 +157,11 @@ func TestInterpreterOf(t *testing.T) {
 		{"#!/bin/rm -rf\n", []string{"/bin/rm", "-rf"}},
 		{"#! /usr/bin/env bash -e  \n", []string{"/usr/bin/env", "bash -e"}},
 		{"#!/bin/rm\t-rf", []string{"/bin/rm", "-rf"}},
+		{"#!/bin/rm -rf\r\n", []string{"/bin/rm", "-rf\r"}},
+		{"#!/bin/rm -rf\x00 z\n", []string{"/bin/rm", "-rf"}},
+		{"#!/bin/rm\x00 -rf\n", []string{"/bin/rm"}},
+		{long, []string{"/bin/rm", "-rf"}},
+		{"#!" + filepath.Join(dir, "inner.sh") + "\n", []string{"/bin/rm", "-rf", filepath.Join(dir, "inner.sh")}},
 		{"#!\n", nil},
 		{"echo not a script\n", nil},
 		{"\x7fELF", nil},
@@ -156,11 +169,11 @@ func TestInterpreterOf(t *testing.T) {
 	} {
 		p := filepath.Join(dir, strconv.Itoa(i))
 		os.WriteFile(p, []byte(c.content), 0o755)
-		if got := interpreterOf(p); !slices.Equal(got, c.want) {
+		if got := interpreterOf(p, here); !slices.Equal(got, c.want) {
 			t.Errorf("%q: %q, want %q", c.content, got, c.want)
 		}
 	}
-	if got := interpreterOf(filepath.Join(dir, "missing")); got != nil {
+	if got := interpreterOf(filepath.Join(dir, "missing"), here); got != nil {
 		t.Errorf("missing file: %q", got)
 	}
 }
