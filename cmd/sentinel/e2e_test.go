@@ -931,10 +931,11 @@ func TestSIGKILLOfSentinelLeavesNothingFrozen(t *testing.T) {
 }
 
 // A signal that ends the console (the agent can send sentinel one) still
-// leaves the session's end in the audit log, after the agent is ended.
+// leaves the session's end in the audit log, after the agent is ended;
+// also when the agent, being ended, signals sentinel again.
 func TestInterruptedConsoleRecordsTheEnd(t *testing.T) {
 	e := newEnv(t)
-	c := startConsole(t, e, 100, 30, "run", "--", "sh", "-c", "echo agent-up; sleep 1000")
+	c := startConsole(t, e, 100, 30, "run", "--", "sh", "-c", `S=$PPID; trap "kill -TERM $S; exit 1" HUP TERM; echo agent-up; while :; do sleep .05; done`)
 	c.waitFor("agent-up")
 	c.cmd.Process.Signal(syscall.SIGINT)
 	c.exitCode()

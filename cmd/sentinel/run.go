@@ -312,6 +312,14 @@ func launch(sp launchSpec, stdin, stdout, stderr *os.File) error {
 	}
 	var st session.ExitStatus
 	var blocked int
+	// Until the end is recorded, a signal must not end sentinel by its
+	// default action: the console stops catching SIGINT and SIGTERM when
+	// it returns, and an agent that signals sentinel again during the
+	// agent's grace period killed it before the end record. The console
+	// and the headless loop still see each signal through their own.
+	swallow := make(chan os.Signal, 8)
+	signal.Notify(swallow, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(swallow)
 	if console {
 		st, blocked, err = runConsole(sess, o, prefix, theme, stdin, stdout, stderr)
 	} else {
