@@ -495,9 +495,21 @@ func TestSessionRuleKeyScopesRelativeTargets(t *testing.T) {
 		{"../v", false}, {"*", false}, {"origin", false}, {"", false}, {"build/cache", false},
 		{"/srv/data", true}, {"~/.ssh", true}, {"https://api.example.com/graphql", true},
 	} {
-		a, b := SessionRuleKey(f(c.target), "/home/u/scratch/v"), SessionRuleKey(f(c.target), "/home/u/project/v")
+		a, b := SessionRuleKey(f(c.target), "/home/u/scratch/v", "rm -rf x"), SessionRuleKey(f(c.target), "/home/u/project/v", "rm -rf x")
 		if (a == b) != c.anywhere || TargetIsAnywhere(c.target) != c.anywhere {
 			t.Errorf("%q: keys in two directories equal %v, want %v", c.target, a == b, c.anywhere)
 		}
+	}
+	// A command that sends its program elsewhere covers only itself.
+	const push = "git push --force origin HEAD:main"
+	given := SessionRuleKey(f("origin"), "/srv/work", push)
+	for _, cmd := range []string{"git -C /srv/prod push --force origin HEAD:main", "cd /srv/prod && " + push, "GIT_DIR=/srv/prod/.git " + push,
+		"env -C /srv/prod " + push, "pushd /srv/prod; " + push, "git --git-dir=/srv/prod/.git push --force origin HEAD:main"} {
+		if SessionRuleKey(f("origin"), "/srv/work", cmd) == given {
+			t.Errorf("%q is covered by the rule given for %q", cmd, push)
+		}
+	}
+	if SessionRuleKey(f("origin"), "/srv/work", push) != given {
+		t.Error("the same command in the same place is not covered")
 	}
 }

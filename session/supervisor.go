@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -806,12 +807,22 @@ func keyOf(f detect.Finding) string { return f.Rule + "\x00" + f.Target }
 // home-relative or a URL), the directory too. A review approved "rm -rf
 // ../v" in ~/scratch/v and then had "cd ~/project/v && rm -rf ../v" go
 // through as covered.
-func SessionRuleKey(f detect.Finding, cwd string) string {
-	if TargetIsAnywhere(f.Target) {
+//
+// A command that points its program at another directory itself (cd,
+// pushd, -C, --git-dir, GIT_DIR=, …) makes even that directory wrong: its
+// rule then covers only the same command, there.
+func SessionRuleKey(f detect.Finding, cwd, command string) string {
+	switch {
+	case TargetIsAnywhere(f.Target):
 		return keyOf(f)
+	case movesElsewhere.MatchString(command):
+		return keyOf(f) + "\x00" + cwd + "\x00" + command
 	}
 	return keyOf(f) + "\x00" + cwd
 }
+
+// movesElsewhere finds a command that changes where its programs work.
+var movesElsewhere = regexp.MustCompile(`(?:^|[\s;&|(])(?:cd|pushd)(?:\s|$)|\s-C(?:\s|\S)|--git-dir|--work-tree|--directory|\bGIT_DIR=|\bGIT_WORK_TREE=`)
 
 // TargetIsAnywhere reports whether a finding's target names the same
 // thing from every directory.
@@ -824,7 +835,7 @@ func sessionKeysOf(a *Action) []string {
 	var keys []string
 	for _, f := range a.Result.Findings {
 		if f.Verdict == detect.Pause {
-			keys = append(keys, SessionRuleKey(f, a.Cwd))
+			keys = append(keys, SessionRuleKey(f, a.Cwd, a.Command))
 		}
 	}
 	return keys
@@ -1055,7 +1066,7 @@ func (v *Supervisor) Decide(id int, d Decision) error {
 		// The rule and target the dialog names (its top finding), not
 		// every finding of the action: those below it were not on offer.
 		if top := a.Top(); top.Verdict == detect.Pause {
-			v.sessionOK[SessionRuleKey(top, a.Cwd)] = true
+			v.sessionOK[SessionRuleKey(top, a.Cwd, a.Command)] = true
 		}
 		// Other waiting actions the new session rule covers are approved
 		// with it.
