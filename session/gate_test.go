@@ -1,10 +1,12 @@
 package session
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/sentinel-console/sentinel/session/execgate"
@@ -15,7 +17,26 @@ func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == execgate.TrampolineArg {
 		os.Exit(execgate.RunTrampoline(os.Args[2:]))
 	}
+	if len(os.Args) > 2 && os.Args[1] == "clone-fs-rm" {
+		os.Exit(cloneFSRm(os.Args[2]))
+	}
 	os.Exit(m.Run())
+}
+
+// cloneFSRm starts "rm -rf /var/lib/postgresql/data VICTIM" in a child
+// that shares this process's working directory (CLONE_FS), as a program
+// that means to move it after the approval would, and says how it ended.
+func cloneFSRm(victim string) int {
+	pid, err := syscall.ForkExec("/bin/rm", []string{"rm", "-rf", "/var/lib/postgresql/data", victim},
+		&syscall.ProcAttr{Files: []uintptr{0, 1, 2}, Sys: &syscall.SysProcAttr{Cloneflags: syscall.CLONE_FS}})
+	if err != nil {
+		fmt.Println("fork:", err)
+		return 1
+	}
+	var ws syscall.WaitStatus
+	syscall.Wait4(pid, &ws, 0, nil)
+	fmt.Println("rm exit", ws.ExitStatus())
+	return 0
 }
 
 func needGate(t *testing.T) {
@@ -115,6 +136,33 @@ func TestExecGateJudgesAScriptAsItsInterpreterRunsIt(t *testing.T) {
 	}
 	if _, err := os.Stat(victim); err != nil {
 		t.Fatal("denied, but the script's rm ran")
+	}
+}
+
+// An approved exec whose working directory another process of the tree
+// shares (CLONE_FS) is refused: that process could move it once the
+// program starts, so the directory the dialog showed is not a promise.
+func TestExecGateRefusesAnApprovedExecWithASharedWorkingDirectory(t *testing.T) {
+	needGate(t)
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "pgdata")
+	os.MkdirAll(filepath.Join(victim, "base"), 0o700)
+	self, _ := os.Executable()
+	var opts SupervisorOptions
+	held := heldActions(&opts)
+	sup := NewSupervisor(opts)
+	r := start(t, Options{Supervisor: sup, ExecGate: true}, self, "clone-fs-rm", victim)
+	a := nextAction(t, held)
+	if !strings.Contains(a.Command, "/var/lib/postgresql/data") {
+		t.Fatalf("held %q", a.Command)
+	}
+	sup.Decide(a.ID, Decision{Kind: Approve, Operator: "tester"})
+	r.s.Wait()
+	if out := r.out.String(); !strings.Contains(out, "rm exit 126") && !strings.Contains(out, "rm exit 1") && !strings.Contains(out, "fork: operation not permitted") {
+		t.Errorf("output %q: the rm was not refused", out)
+	}
+	if _, err := os.Stat(victim); err != nil {
+		t.Fatal("approved with a shared working directory, and the rm ran")
 	}
 }
 

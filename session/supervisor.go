@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"golang.org/x/sys/unix"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -577,7 +578,45 @@ func (v *Supervisor) decideExec(ex Exec) bool {
 	}
 	a := &Action{Source: SourceExec, Command: cmd, Result: res, Uses: uses, Pid: ex.Pid, Cwd: ex.Cwd, Parents: ex.Parents, Seen: ex.Time}
 	d := v.hold(a, true)
-	return d.Kind == Approve || d.Kind == ApproveSession
+	if d.Kind != Approve && d.Kind != ApproveSession {
+		return false
+	}
+	if other := v.sharesWorkingDirectory(ex.Pid); other > 0 {
+		// The dialog showed where it runs; a process sharing that
+		// (CLONE_FS) could move it once the program starts, and a review
+		// had an approved "rm -rf ../w" delete another directory so.
+		note := fmt.Sprintf("exec gate: pid %d shares its working directory with pid %d, which could move it after the approval; %q refused", ex.Pid, other, screen.OneLine(cmd, 120))
+		if v.s != nil {
+			v.s.emit(EventNotice, note)
+		}
+		_ = v.audit(audit.Record{Kind: audit.KindFinding, Source: "exec", Command: detect.MaskCredentials(cmd), Pid: ex.Pid, Cwd: ex.Cwd,
+			Rule: "exec.shared-cwd", Severity: detect.High.String(), Verdict: detect.Pause.String(), Decision: "deny", Note: detect.MaskCredentials(note)})
+		return false
+	}
+	return true
+}
+
+// kcmpFS is kcmp(2)'s KCMP_FS: whether two processes share their
+// filesystem state (root, working directory, umask).
+const kcmpFS = 3
+
+// sharesWorkingDirectory returns a process of the agent's tree, other than
+// pid itself, that shares pid's working directory (created with CLONE_FS),
+// or 0. Ordinary programs never do; where kcmp(2) is missing it says 0.
+func (v *Supervisor) sharesWorkingDirectory(pid int) int {
+	if v.s == nil {
+		return 0
+	}
+	for _, p := range v.s.tree() {
+		if p == pid {
+			continue
+		}
+		r, _, errno := unix.Syscall6(unix.SYS_KCMP, uintptr(pid), uintptr(p), kcmpFS, 0, 0, 0)
+		if errno == 0 && r == 0 {
+			return p
+		}
+	}
+	return 0
 }
 
 // finding reports a concerning analysis that holds nothing (a warn
