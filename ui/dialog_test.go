@@ -491,6 +491,32 @@ func TestDialogIgnoresKeysTypedAsItOpens(t *testing.T) {
 	}
 }
 
+// Help (or the palette, or the quit question) over an armed dialog: once
+// it closes, the dialog's delay starts again before its keys count.
+func TestDialogDelayRestartsAfterAnOverlay(t *testing.T) {
+	m, _, _ := newTestModel(140, 44)
+	hold(m, heldAction(1, session.SourceExec))
+	m.Update(prefixKey)
+	m.Update(k('?'))
+	if m.overlay != overlayHelp {
+		t.Fatalf("help did not open over the dialog (overlay %v)", m.overlay)
+	}
+	m.Update(dialogArmed{1})   // a timer that fires under the help
+	_, cmd := m.Update(k('x')) // any key closes help
+	if m.overlay != overlayNone || cmd == nil {
+		t.Fatalf("help did not close, or no new delay started (overlay %v)", m.overlay)
+	}
+	m.Update(k('a'))
+	if !m.dialog.open() {
+		t.Fatal("a key right after help closed decided the action")
+	}
+	m.Update(dialogArmed{1})
+	m.Update(k('d'))
+	if m.dialog.open() {
+		t.Fatal("the dialog's keys do not work after its delay")
+	}
+}
+
 // The desktop notification (OSC 9, OSC 777, and the agent's Attention,
 // which notify-send shows) quotes the command with its invisible
 // characters as escapes.

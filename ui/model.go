@@ -241,7 +241,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.act.do(func() { m.agent.Attention(summary) })
 		return m, tea.Batch(arm, attention(a))
 	case dialogArmed:
-		if m.dialog.open() && m.dialog.queue[0].ID == msg.id {
+		switch {
+		case m.overlay != overlayNone:
+			// Help, the palette or the quit question covers the
+			// dialog: its delay starts again when they close.
+			m.dialog.armed, m.dialog.arming = 0, 0
+		case m.dialog.open() && m.dialog.queue[0].ID == msg.id:
 			m.dialog.armed = msg.id
 			m.frameValid = false
 		}
@@ -376,9 +381,25 @@ func (m *Model) heldFinding(a *session.Action) {
 		Text: fmt.Sprintf("#%d %s %s [%s]: %s", a.ID, top.Severity, top.Rule, a.Source, clip(detect.MaskCredentials(a.Command), 100))})
 }
 
-// key routes one key press. The order matters: dialogs first, then the
-// prefix, then whichever pane has focus.
+// key routes one key press, and restarts the dialog's delay when an
+// overlay that covered it closes: the dialog must have been in view for
+// the delay before its keys count.
 func (m *Model) key(k tea.KeyPressMsg) tea.Cmd {
+	covered := m.overlay != overlayNone
+	cmd := m.routeKey(k)
+	switch {
+	case !m.dialog.open():
+	case m.overlay != overlayNone:
+		m.dialog.armed, m.dialog.arming = 0, 0
+	case covered:
+		return tea.Batch(cmd, m.armDialog())
+	}
+	return cmd
+}
+
+// routeKey routes one key press. The order matters: dialogs first, then
+// the prefix, then whichever pane has focus.
+func (m *Model) routeKey(k tea.KeyPressMsg) tea.Cmd {
 	m.notice = ""
 	switch m.overlay {
 	case overlayQuit:
