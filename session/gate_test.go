@@ -108,19 +108,26 @@ func TestExecGateDenyFailsTheExecAndTheAgentCarriesOn(t *testing.T) {
 	}
 }
 
+// gatedVictim is a directory with a database-like victim in it, and a
+// supervisor whose held actions come on held, for the exec gate's tests.
+func gatedVictim(t *testing.T) (dir, victim string, sup *Supervisor, held <-chan *Action) {
+	t.Helper()
+	needGate(t)
+	dir = t.TempDir()
+	victim = filepath.Join(dir, "var", "lib", "postgresql", "data")
+	os.MkdirAll(filepath.Join(victim, "base"), 0o700)
+	var opts SupervisorOptions
+	held = heldActions(&opts)
+	return dir, victim, NewSupervisor(opts), held
+}
+
 // A script runs its "#!" interpreter on itself: "#!/bin/rm -rf" makes
 // "./x.sh DIR" an rm of DIR, which is held as such; an ordinary shell
 // script is not.
 func TestExecGateJudgesAScriptAsItsInterpreterRunsIt(t *testing.T) {
-	needGate(t)
-	dir := t.TempDir()
-	victim := filepath.Join(dir, "var", "lib", "postgresql", "data")
-	os.MkdirAll(filepath.Join(victim, "base"), 0o700)
+	dir, victim, sup, held := gatedVictim(t)
 	os.WriteFile(filepath.Join(dir, "x.sh"), []byte("#!/bin/rm -rf\n"), 0o755)
 	os.WriteFile(filepath.Join(dir, "ok.sh"), []byte("#!/bin/sh\necho ok-ran\n"), 0o755)
-	var opts SupervisorOptions
-	held := heldActions(&opts)
-	sup := NewSupervisor(opts)
 	r := start(t, Options{Supervisor: sup, ExecGate: true, Dir: dir}, "sh", "-c", `./ok.sh; ./x.sh /var/lib/postgresql/data "$1"; echo "x exit $?"`, "agent", victim)
 	a := nextAction(t, held)
 	if a.Source != SourceExec || !strings.Contains(a.Command, "rm -rf ./x.sh") || !strings.HasPrefix(a.Top().Rule, "files.") {
@@ -143,14 +150,8 @@ func TestExecGateJudgesAScriptAsItsInterpreterRunsIt(t *testing.T) {
 // shares (CLONE_FS) is refused: that process could move it once the
 // program starts, so the directory the dialog showed is not a promise.
 func TestExecGateRefusesAnApprovedExecWithASharedWorkingDirectory(t *testing.T) {
-	needGate(t)
-	dir := t.TempDir()
-	victim := filepath.Join(dir, "pgdata")
-	os.MkdirAll(filepath.Join(victim, "base"), 0o700)
+	_, victim, sup, held := gatedVictim(t)
 	self, _ := os.Executable()
-	var opts SupervisorOptions
-	held := heldActions(&opts)
-	sup := NewSupervisor(opts)
 	r := start(t, Options{Supervisor: sup, ExecGate: true}, self, "clone-fs-rm", victim)
 	a := nextAction(t, held)
 	if !strings.Contains(a.Command, "/var/lib/postgresql/data") {
