@@ -160,36 +160,36 @@ func TestRecordingMarksHeldActionsWithTokensMasked(t *testing.T) {
 	}
 }
 
-// Headless, held actions are reported on stderr: the agent's escape
-// sequences in its command must not reach the operator's terminal there.
-func TestHeadlessReportsCarryNoAgentEscapes(t *testing.T) {
+// headlessReports is what a headless run prints when cmd is held and then
+// denied.
+func headlessReports(cmd string) string {
 	var opts session.SupervisorOptions
 	var out strings.Builder
 	reportHeadless(&opts, &out)
-	cmd := "rm -rf /var/lib/postgresql/data \x1b]52;c;cHduZWQ=\x07"
 	a := &session.Action{ID: 1, Source: session.SourceStream, Command: cmd, Result: detect.Command(cmd, detect.Context{})}
 	opts.OnHeld(a)
 	opts.OnDecided(a, session.Decision{Kind: session.Deny, Operator: "policy"})
-	if !strings.Contains(out.String(), "HELD #1") {
-		t.Fatalf("nothing reported: %q", out.String())
+	return out.String()
+}
+
+// Headless, held actions are reported on stderr: the agent's escape
+// sequences in its command must not reach the operator's terminal there.
+func TestHeadlessReportsCarryNoAgentEscapes(t *testing.T) {
+	out := headlessReports("rm -rf /var/lib/postgresql/data \x1b]52;c;cHduZWQ=\x07")
+	if !strings.Contains(out, "HELD #1") {
+		t.Fatalf("nothing reported: %q", out)
 	}
-	if strings.Contains(out.String(), "\x1b]52") || strings.Contains(out.String(), "\x07") {
-		t.Errorf("the agent's escape sequence reached stderr: %q", out.String())
+	if strings.Contains(out, "\x1b]52") || strings.Contains(out, "\x07") {
+		t.Errorf("the agent's escape sequence reached stderr: %q", out)
 	}
 }
 
 // Headless reports show the invisible characters of an agent's command
 // (bidirectional controls, zero-width characters) as escapes.
 func TestHeadlessReportsShowInvisibleCharacters(t *testing.T) {
-	var opts session.SupervisorOptions
-	var out strings.Builder
-	reportHeadless(&opts, &out)
-	cmd := "rm -rf /var/lib/\u202e#\u200b /tmp"
-	a := &session.Action{ID: 1, Source: session.SourceStream, Command: cmd, Result: detect.Command(cmd, detect.Context{})}
-	opts.OnHeld(a)
-	opts.OnDecided(a, session.Decision{Kind: session.Deny, Operator: "policy"})
-	if strings.ContainsFunc(out.String(), screen.Invisible) || strings.Count(out.String(), `/var/lib/\u202e#\u200b /tmp`) != 2 {
-		t.Errorf("the reports: %q", out.String())
+	out := headlessReports("rm -rf /var/lib/\u202e#\u200b /tmp")
+	if strings.ContainsFunc(out, screen.Invisible) || strings.Count(out, `/var/lib/\u202e#\u200b /tmp`) != 2 {
+		t.Errorf("the reports: %q", out)
 	}
 }
 

@@ -204,9 +204,9 @@ func (g *Gate) inspect(n *notif) (*Exec, error) {
 	case name == "":
 		return nil, errUnanswerable{unix.ENOENT}
 	case strings.HasPrefix(name, "/"):
-		ex.Path, ex.kernelName, at = name, name, proc+"/root"+name
+		ex.Path, ex.kernelName, at = name, name, inProcess(proc)(name)
 	case dirfd == unix.AT_FDCWD:
-		ex.Path, ex.kernelName, at = name, name, proc+"/cwd/"+name
+		ex.Path, ex.kernelName, at = name, name, inProcess(proc)(name)
 	default:
 		fd := strconv.Itoa(int(dirfd))
 		link, err := readlink(proc + "/fd/" + fd)
@@ -346,7 +346,8 @@ func (g *Gate) stillAsRead(ex *Exec) (changed string) {
 	case name != ex.name || truncated != ex.truncated || !slices.Equal(argv, ex.Argv):
 		return "it now executes " + strconv.Quote(name) + " with arguments " + strconv.Quote(strings.Join(argv, " "))
 	}
-	if cwd, err := readlink("/proc/" + strconv.Itoa(ex.Pid) + "/cwd"); err != nil || cwd != ex.Cwd {
+	proc := "/proc/" + strconv.Itoa(ex.Pid)
+	if cwd, err := readlink(proc + "/cwd"); err != nil || cwd != ex.Cwd {
 		return "its working directory is now " + strconv.Quote(cwd)
 	}
 	if ex.target != (fileID{}) {
@@ -354,7 +355,7 @@ func (g *Gate) stillAsRead(ex *Exec) (changed string) {
 		if err := unix.Stat(ex.at, &st); err != nil || (fileID{dev: uint64(st.Dev), ino: st.Ino}) != ex.target {
 			return "the file it names was replaced"
 		}
-		if !slices.Equal(interpreterOf(ex.at, inProcess("/proc/"+strconv.Itoa(ex.Pid))), ex.Interpreter) {
+		if !slices.Equal(interpreterOf(ex.at, inProcess(proc)), ex.Interpreter) {
 			return "its #! line changed"
 		}
 	}
